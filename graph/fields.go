@@ -1,0 +1,119 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/lysoen/lysoen/graph/loader"
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// Page sizes: lists default to DefaultPageSize items and refuse more than
+// MaxPageSize; nested relationship lists default to DefaultNestedSize.
+const (
+	DefaultPageSize   = 20
+	MaxPageSize       = 100
+	DefaultNestedSize = 100
+	MaxNestedSize     = 1000
+)
+
+// nestedLimit checks a nested list's `first` argument.
+func nestedLimit(first *int) (int, error) {
+	if first == nil {
+		return DefaultNestedSize, nil
+	}
+	if *first < 0 {
+		return 0, badInput("first", "must not be negative (got %d)", *first)
+	}
+	if *first > MaxNestedSize {
+		return 0, badInput("first", "at most %d items per nested list (got %d)", MaxNestedSize, *first)
+	}
+	return *first, nil
+}
+
+// follow loads the other ends of spec from a node, as models of type T.
+func follow[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group) ([]T, error) {
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(edges))
+	for _, e := range edges {
+		if t, ok := e.Other.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// edgesOf loads spec's edges from a node, up to first, and builds one
+// relationship model per edge.
+func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group, first *int,
+	build func(e loader.Edge) *T) ([]*T, error) {
+	limit, err := nestedLimit(first)
+	if err != nil {
+		return nil, err
+	}
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, min(limit, len(edges)))
+	for _, e := range edges {
+		if len(out) == limit {
+			break
+		}
+		if t := build(e); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// The relationship fields every Actor has, shared by Country and Organization.
+
+func actorMemberships(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Membership, error) {
+	return edgesOf(ctx, r, store.ActorMemberships, self.NodeID(), g, first, func(e loader.Edge) *model.Membership {
+		m := membership(e.Rel)
+		m.Actor = self
+		switch o := e.Other.(type) {
+		case *model.Initiative:
+			m.Initiative = o
+		case *model.Organization:
+			m.Organization = o
+		default:
+			return nil
+		}
+		return m
+	})
+}
+
+func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Participation, error) {
+	return edgesOf(ctx, r, store.ActorParticipations, self.NodeID(), g, first, func(e loader.Edge) *model.Participation {
+		ev, ok := e.Other.(*model.Event)
+		if !ok {
+			return nil
+		}
+		return &model.Participation{Role: e.Rel.Str("role"), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
+	})
+}
+
+func actorSignatures(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Signature, error) {
+	return edgesOf(ctx, r, store.ActorSignatures, self.NodeID(), g, first, func(e loader.Edge) *model.Signature {
+		a, ok := e.Other.(*model.Agreement)
+		if !ok {
+			return nil
+		}
+		s := signature(e.Rel)
+		s.Actor, s.Agreement = self, a
+		return s
+	})
+}
+
+func membership(rel model.RelProps) *model.Membership {
+	return &model.Membership{Role: rel.Str("role"), Since: rel.Date("since"), Until: rel.Date("until"), Evidence: rel.Evidence()}
+}
+
+func signature(rel model.RelProps) *model.Signature {
+	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: rel.Str("method"), Evidence: rel.Evidence()}
+}

@@ -1,0 +1,109 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// pageArgs checks Relay pagination arguments and turns them into a store page.
+func pageArgs(first *int, after *string, last *int, before *string) (store.Page, error) {
+	var p store.Page
+	if first != nil && last != nil {
+		return p, badInput("last", "use either first or last, not both")
+	}
+	for _, a := range []struct {
+		name string
+		v    *int
+	}{{"first", first}, {"last", last}} {
+		if a.v == nil {
+			continue
+		}
+		if *a.v < 0 {
+			return p, badInput(a.name, "must not be negative (got %d)", *a.v)
+		}
+		if *a.v > MaxPageSize {
+			return p, badInput(a.name, "at most %d items per page (got %d)", MaxPageSize, *a.v)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		v    *string
+		dst  **store.Cursor
+	}{{"after", after, &p.After}, {"before", before, &p.Before}} {
+		if c.v == nil {
+			continue
+		}
+		cur, err := store.DecodeCursor(*c.v)
+		if err != nil {
+			return p, badInput(c.name, "not a cursor returned by this API")
+		}
+		*c.dst = &cur
+	}
+	switch {
+	case first != nil:
+		p.First = *first
+	case last != nil:
+		p.Last = *last
+	default:
+		p.First = DefaultPageSize
+	}
+	return p, nil
+}
+
+// listNodes fetches one page of a label and builds its edges with mkEdge.
+func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label,
+	first *int, after *string, last *int, before *string,
+	mkEdge func(cursor string, node T) E) ([]E, model.Paged, error) {
+	page, err := pageArgs(first, after, last, before)
+	if err != nil {
+		return nil, model.Paged{}, err
+	}
+	res, err := r.Store.ListNodes(ctx, label, page)
+	if err != nil {
+		return nil, model.Paged{}, err
+	}
+	g := model.NewGroup(res.Nodes)
+	edges := make([]E, 0, len(res.Nodes))
+	info := &model.PageInfo{HasNextPage: res.HasNext, HasPreviousPage: res.HasPrevious}
+	for i, n := range res.Nodes {
+		t, ok := model.FromNode(n, g).(T)
+		if !ok {
+			continue
+		}
+		c := res.Cursors[i].Encode()
+		if info.StartCursor == nil {
+			info.StartCursor = &c
+		}
+		info.EndCursor = &c
+		edges = append(edges, mkEdge(c, t))
+	}
+	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label) }
+	return edges, model.Paged{PageInfo: info, Count: count}, nil
+}
+
+// lookup fetches one node by id as a model of type T, or nil when unknown.
+func lookup[T any](ctx context.Context, r *Resolver, label store.Label, id string) (T, error) {
+	var zero T
+	n, err := r.Store.NodeByID(ctx, label, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return zero, nil
+	}
+	if err != nil {
+		return zero, err
+	}
+	t, _ := model.FromNode(n, nil).(T)
+	return t, nil
+}
+
+// normalizeISO3 upper-cases and checks an ISO 3166 alpha-3 code.
+func normalizeISO3(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if len(s) != 3 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return "", badInput("iso3", "%q is not an ISO 3166-1 alpha-3 code (three letters, e.g. CAN)", s)
+	}
+	return s, nil
+}

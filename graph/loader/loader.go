@@ -1,0 +1,120 @@
+// Package loader batches relationship reads for one GraphQL request.
+//
+// Rather than waiting a few milliseconds to collect keys (which splits
+// batches when a large list resolves slowly), every node remembers the
+// group it was loaded with (model.Group). The first time a relationship
+// field is asked of any member, the loader fetches that relationship for
+// the whole group in one Cypher statement and caches the answer for the
+// rest. A query's round trips are therefore bounded by the number of
+// (list, relationship field) pairs in its selection, never by its rows.
+package loader
+
+import (
+	"context"
+	"sync"
+
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+type ctxKey struct{}
+
+// Loaders is per request: it must not outlive the request, so cached
+// answers are never stale across requests.
+type Loaders struct {
+	store *store.Store
+	mu    sync.Mutex
+	edges map[edgeKey]*edgeCall
+}
+
+type edgeKey struct {
+	spec  store.EdgeSpec
+	group *model.Group
+}
+
+type edgeCall struct {
+	done     chan struct{}
+	res      map[string][]store.Edge
+	children *model.Group
+	err      error
+}
+
+// New makes the loaders of one request.
+func New(s *store.Store) *Loaders {
+	return &Loaders{store: s, edges: map[edgeKey]*edgeCall{}}
+}
+
+// With stores the request's loaders in its context.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the request's loaders. Outside a request (a test calling a
+// resolver directly) it returns nil; callers then use Edges on a fresh one.
+func For(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(ctxKey{}).(*Loaders)
+	return l
+}
+
+// Edges returns the edges of spec from node id, fetching them for id's
+// whole group on first use. A nil group means the node was loaded alone.
+// The returned group holds the other ends of the whole batch, so the next
+// level of the query batches across all parents too.
+func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group) ([]store.Edge, *model.Group, error) {
+	if group == nil {
+		group = &model.Group{IDs: []string{id}}
+	}
+	k := edgeKey{spec, group}
+	l.mu.Lock()
+	c, ok := l.edges[k]
+	if !ok {
+		c = &edgeCall{done: make(chan struct{})}
+		l.edges[k] = c
+	}
+	l.mu.Unlock()
+	if !ok {
+		c.res, c.err = l.store.Edges(ctx, spec, group.IDs)
+		if c.err == nil {
+			var others []store.Node
+			for _, es := range c.res {
+				for _, e := range es {
+					others = append(others, e.Other)
+				}
+			}
+			c.children = model.NewGroup(others)
+		}
+		close(c.done)
+	} else {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	return c.res[id], c.children, nil
+}
+
+// Edge is one relationship from the node asked about: its properties and
+// the model of the node at the other end.
+type Edge struct {
+	Rel   model.RelProps
+	Other model.Node
+}
+
+// Follow returns spec's edges from id with the other ends as models.
+func (l *Loaders) Follow(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group) ([]Edge, error) {
+	edges, children, err := l.Edges(ctx, spec, id, group)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Edge, 0, len(edges))
+	for _, e := range edges {
+		if m := model.FromNode(e.Other, children); m != nil {
+			out = append(out, Edge{Rel: model.Rel(e.Props), Other: m})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,43 @@
+package model
+
+import "context"
+
+// Paged is embedded in every connection: the page information, and a
+// count that runs only if the client selects totalCount.
+type Paged struct {
+	PageInfo *PageInfo `json:"pageInfo"`
+	Count    func(ctx context.Context) (int, error)
+}
+
+// TotalCount counts the whole list without fetching its rows.
+func (p Paged) TotalCount(ctx context.Context) (int, error) { return p.Count(ctx) }
+
+type CountryConnection struct {
+	Paged
+	Edges []*CountryEdge `json:"edges"`
+}
+
+type OrganizationConnection struct {
+	Paged
+	Edges []*OrganizationEdge `json:"edges"`
+}
+
+type IssueAreaConnection struct {
+	Paged
+	Edges []*IssueAreaEdge `json:"edges"`
+}
+
+type InitiativeConnection struct {
+	Paged
+	Edges []*InitiativeEdge `json:"edges"`
+}
+
+type EventConnection struct {
+	Paged
+	Edges []*EventEdge `json:"edges"`
+}
+
+type AgreementConnection struct {
+	Paged
+	Edges []*AgreementEdge `json:"edges"`
+}

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Direction says which way a relationship points from the node we start at.
+type Direction bool
+
+const (
+	Outgoing Direction = true
+	Incoming Direction = false
+)
+
+// EdgeSpec names one relationship field of the API: from nodes of label
+// From, along Type in direction Dir, to nodes of label Other. Specs are
+// values declared in this package only, so their labels and types are
+// always from the allow-lists.
+type EdgeSpec struct {
+	From  Label
+	Type  RelType
+	Dir   Direction
+	Other Label
+}
+
+// The relationship fields of the read API.
+var (
+	ActorMemberships     = EdgeSpec{LabelActor, RelMemberOf, Outgoing, ""}
+	ActorParticipations  = EdgeSpec{LabelActor, RelParticipatedIn, Outgoing, LabelEvent}
+	ActorSignatures      = EdgeSpec{LabelActor, RelSignatoryOf, Outgoing, LabelAgreement}
+	OrganizationMembers  = EdgeSpec{LabelOrganization, RelMemberOf, Incoming, LabelActor}
+	InitiativeMembers    = EdgeSpec{LabelInitiative, RelMemberOf, Incoming, LabelActor}
+	InitiativeEvents     = EdgeSpec{LabelInitiative, RelPartOf, Incoming, LabelEvent}
+	InitiativeIssueAreas = EdgeSpec{LabelInitiative, RelAddresses, Outgoing, LabelIssueArea}
+	InitiativeAgreements = EdgeSpec{LabelInitiative, RelEstablishedBy, Outgoing, LabelAgreement}
+	InitiativeProspects  = EdgeSpec{LabelInitiative, RelSeeksPartnershipWith, Outgoing, LabelActor}
+	EventParticipants    = EdgeSpec{LabelEvent, RelParticipatedIn, Incoming, LabelActor}
+	EventInitiatives     = EdgeSpec{LabelEvent, RelPartOf, Outgoing, LabelInitiative}
+	EventIssueAreas      = EdgeSpec{LabelEvent, RelAddresses, Outgoing, LabelIssueArea}
+	EventHeldIn          = EdgeSpec{LabelEvent, RelHeldIn, Outgoing, LabelCountry}
+	EventFollows         = EdgeSpec{LabelEvent, RelFollows, Outgoing, LabelEvent}
+	EventFollowedBy      = EdgeSpec{LabelEvent, RelFollows, Incoming, LabelEvent}
+	AgreementSignatories = EdgeSpec{LabelAgreement, RelSignatoryOf, Incoming, LabelActor}
+	AgreementIssueAreas  = EdgeSpec{LabelAgreement, RelAddresses, Outgoing, LabelIssueArea}
+	AgreementInitiatives = EdgeSpec{LabelAgreement, RelEstablishedBy, Incoming, LabelInitiative}
+	IssueAreaInitiatives = EdgeSpec{LabelIssueArea, RelAddresses, Incoming, LabelInitiative}
+	IssueAreaEvents      = EdgeSpec{LabelIssueArea, RelAddresses, Incoming, LabelEvent}
+	IssueAreaAgreements  = EdgeSpec{LabelIssueArea, RelAddresses, Incoming, LabelAgreement}
+	CountryEventsHeld    = EdgeSpec{LabelCountry, RelHeldIn, Incoming, LabelEvent}
+	ActorProspectOf      = EdgeSpec{LabelActor, RelSeeksPartnershipWith, Incoming, LabelInitiative}
+	// ActorIssueAreas is derived: the issue areas addressed by the actor's
+	// initiatives, events and agreements (two hops, distinct).
+	ActorIssueAreas = EdgeSpec{LabelActor, RelAddresses, Outgoing, LabelIssueArea}
+)
+
+// actorIssueAreasCypher answers ActorIssueAreas.
+const actorIssueAreasCypher = "UNWIND $ids AS id MATCH (n:Actor {id: id})-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(m:IssueArea) " +
+	"WITH DISTINCT id, m RETURN id, {} AS rel, labels(m) AS labels, properties(m) AS props ORDER BY id, m.name, m.id"
+
+// Edge is one relationship seen from the node we started at: its
+// properties and the node at the other end.
+type Edge struct {
+	Props map[string]any
+	Other Node
+}
+
+func (e EdgeSpec) cypher() (string, error) {
+	if e == ActorIssueAreas {
+		return actorIssueAreasCypher, nil
+	}
+	if _, ok := RelTypes[e.Type]; !ok || (!ValidLabel(e.From) && e.From != LabelActor) {
+		return "", fmt.Errorf("edge spec %v is not in the model", e)
+	}
+	other := ""
+	if e.Other != "" {
+		if !ValidLabel(e.Other) && e.Other != LabelActor {
+			return "", fmt.Errorf("edge spec %v is not in the model", e)
+		}
+		other = ":" + string(e.Other)
+	}
+	pattern := "-[r:" + string(e.Type) + "]->"
+	if e.Dir == Incoming {
+		pattern = "<-[r:" + string(e.Type) + "]-"
+	}
+	// Ordering: dated things chronologically, then by name, so lists are stable.
+	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
+		"RETURN id, properties(r) AS rel, labels(m) AS labels, properties(m) AS props " +
+		"ORDER BY id, coalesce(m.startDate, m.adoptedOn, r.since, r.signed, ''), m.name, m.id", nil
+}
+
+// Edges follows one relationship field from many nodes in one round trip,
+// returning each start node's edges keyed by its id.
+func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string) (map[string][]Edge, error) {
+	cypher, err := spec.cypher()
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]Edge, error) {
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]Edge, len(ids))
+		for _, r := range recs {
+			id, _, _ := neo4j.GetRecordValue[string](r, "id")
+			rel, _, _ := neo4j.GetRecordValue[map[string]any](r, "rel")
+			out[id] = append(out[id], Edge{Props: rel, Other: nodeFromRecord(r)})
+		}
+		return out, nil
+	})
+}

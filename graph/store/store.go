@@ -1,0 +1,123 @@
+// Package store owns every Cypher statement Lysøen runs. Callers pass ids,
+// filters and pages; labels and relationship types come only from the
+// allow-lists in model.go, never from user strings, and every value travels
+// as a query parameter.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// ErrNotFound is returned when a node asked for by id does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrUnavailable wraps driver errors that mean "the database cannot be
+// reached right now" (connection refused, pool exhausted, leader gone), so
+// the API can answer SERVICE_UNAVAILABLE instead of INTERNAL.
+var ErrUnavailable = errors.New("database unavailable")
+
+// Store runs Cypher through one driver against one database.
+type Store struct {
+	driver    neo4j.DriverWithContext
+	database  string
+	txTimeout time.Duration
+	counter   RoundTripCounter
+}
+
+// RoundTripCounter is told about every Cypher statement sent, so a request
+// can report (and tests can bound) its round trips. It may be nil.
+type RoundTripCounter func(ctx context.Context)
+
+// Options configure a Store.
+type Options struct {
+	Database  string        // "" means the server's default database
+	TxTimeout time.Duration // server-side transaction timeout; 0 means the server's default
+	OnQuery   RoundTripCounter
+}
+
+// New wraps a driver. The caller owns the driver and closes it.
+func New(driver neo4j.DriverWithContext, opts Options) *Store {
+	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery}
+}
+
+// Driver exposes the driver for health checks.
+func (s *Store) Driver() neo4j.DriverWithContext { return s.driver }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
+	if s.txTimeout <= 0 {
+		return nil
+	}
+	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(s.txTimeout)}
+}
+
+// read runs work in a read transaction (routed to readers on a cluster); the
+// driver retries transient failures. ctx cancels the transaction.
+func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	defer session.Close(ctx)
+	v, err := neo4j.ExecuteRead(ctx, session, work, s.txConfig()...)
+	return v, classify(err)
+}
+
+// write runs work in one write transaction: all of it commits or none does.
+func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
+	defer session.Close(ctx)
+	v, err := neo4j.ExecuteWrite(ctx, session, work, s.txConfig()...)
+	return v, classify(err)
+}
+
+// run sends one statement inside tx and collects its records, counting the round trip.
+func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if s.counter != nil {
+		s.counter(ctx)
+	}
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if neo4j.IsConnectivityError(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	// After its retries the driver reports the attempts' errors together.
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) {
+		for _, e := range limit.Errors {
+			if neo4j.IsConnectivityError(e) {
+				return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			}
+		}
+		if strings.Contains(limit.Cause, "context deadline exceeded") {
+			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+	}
+	var n4j *neo4j.Neo4jError
+	if errors.As(err, &n4j) && n4j.Code == "Neo.ClientError.Transaction.TransactionTimedOut" {
+		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return err
+}

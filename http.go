@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/graph/loader"
+	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/web"
+)
+
+// app holds what the HTTP handlers share.
+type app struct {
+	cfg    config
+	logger *slog.Logger
+	store  *store.Store
+	schema *schemaKeeper
+}
+
+func newApp(c config, logger *slog.Logger, st *store.Store) *app {
+	return &app{cfg: c, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger}}
+}
+
+// routes mounts every endpoint behind the request middleware.
+func (a *app) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", a.graphqlHandler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("GET /examples.json", web.Examples())
+	mux.Handle("/", web.GraphiQL("/graphql"))
+	return a.middleware(mux)
+}
+
+// graphqlHandler is gqlgen's handler with explicit transports.
+func (a *app) graphqlHandler() http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: a.store, Logger: a.logger}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)
+		return gqlerror.Errorf("internal error")
+	})
+	// Report the request's Cypher round trips, for clients, tests and benchmarks.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil {
+			if resp.Extensions == nil {
+				resp.Extensions = map[string]any{}
+			}
+			resp.Extensions["cypherRoundTrips"] = roundTrips(ctx)
+			resp.Extensions["requestId"] = requestIDFrom(ctx)
+		}
+		return resp
+	})
+	return srv
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyRoundTrips
+)
+
+func requestIDFrom(ctx context.Context) string {
+	s, _ := ctx.Value(keyRequestID).(string)
+	return s
+}
+
+// countRoundTrip is the store's per-statement hook.
+func countRoundTrip(ctx context.Context) {
+	if n, ok := ctx.Value(keyRoundTrips).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
+func roundTrips(ctx context.Context) int64 {
+	if n, ok := ctx.Value(keyRoundTrips).(*atomic.Int64); ok {
+		return n.Load()
+	}
+	return 0
+}
+
+// statusRecorder remembers the status code for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// middleware gives each request an id (echoed in X-Request-Id), a timeout
+// that reaches the driver through the context, fresh loaders, a round-trip
+// counter, and one structured access-log line.
+func (a *app) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := r.Header.Get("X-Request-Id")
+		if rid == "" || len(rid) > 64 {
+			rid = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", rid)
+		ctx := context.WithValue(r.Context(), keyRequestID, rid)
+		var trips atomic.Int64
+		ctx = context.WithValue(ctx, keyRoundTrips, &trips)
+		ctx = loader.With(ctx, loader.New(a.store))
+		if a.cfg.RequestTimeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
+			defer cancel()
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		level := slog.LevelInfo
+		if strings.HasPrefix(r.URL.Path, "/assets/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			level = slog.LevelDebug
+		}
+		a.logger.Log(ctx, level, "request", "request_id", rid, "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds(),
+			"cypher_round_trips", trips.Load())
+	})
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// readyz answers 200 only when Neo4j answers and the schema's constraints
+// and indexes are in place; otherwise 503 with the reason.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "neo4j unreachable: " + err.Error()})
+		return
+	}
+	missing, err := a.store.SchemaMissing(ctx)
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "cannot read the schema: " + err.Error()})
+		return
+	}
+	if len(missing) > 0 {
+		reason := "constraints or indexes not in place: " + strings.Join(missing, ", ")
+		if last := a.schema.lastError(); last != "" {
+			reason += " (last attempt: " + last + ")"
+		}
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// schemaKeeper applies the constraints and indexes at start-up, retrying in
+// the background while Neo4j is unreachable, so the server can start before
+// the database and become ready by itself.
+type schemaKeeper struct {
+	store  *store.Store
+	logger *slog.Logger
+	mu     sync.Mutex
+	last   string
+}
+
+func (k *schemaKeeper) lastError() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.last
+}
+
+func (k *schemaKeeper) keep(ctx context.Context) {
+	delay := 500 * time.Millisecond
+	for {
+		attemptCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		err := k.store.EnsureSchema(attemptCtx)
+		cancel()
+		if err == nil {
+			k.mu.Lock()
+			k.last = ""
+			k.mu.Unlock()
+			k.logger.Info("schema in place: constraints and indexes online")
+			return
+		}
+		k.mu.Lock()
+		k.last = err.Error()
+		k.mu.Unlock()
+		k.logger.Warn("cannot apply schema yet; retrying", "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 10*time.Second)
+	}
+}

@@ -1,0 +1,210 @@
+// Command lysoen serves the Lysøen GraphQL API over a Neo4j graph of
+// human-security coalition building.
+//
+//	lysoen [serve] [-addr 127.0.0.1:8080]   serve GraphiQL at /, the API at /graphql
+//	lysoen seed                             apply the schema and load the seed graph (idempotent)
+//
+// Configuration comes from the environment (NEO4J_URI, NEO4J_USER,
+// NEO4J_PASSWORD, NEO4J_DATABASE, PORT), and flags override it.
+// server.go only wires: config → logger → driver → store → handler → http.Server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/seed"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "lysoen:", err)
+		os.Exit(1)
+	}
+}
+
+// config is everything the server needs to start.
+type config struct {
+	Addr            string
+	Neo4jURI        string
+	Neo4jUser       string
+	Neo4jPassword   string
+	Neo4jDatabase   string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	LogFormat       string
+	LogLevel        slog.Level
+}
+
+// parseConfig reads the environment, then lets flags override it.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	addr := "127.0.0.1:8080"
+	if p := getenv("PORT"); p != "" {
+		addr = "127.0.0.1:" + p
+	}
+	var c config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("LYSOEN_ADDR", addr), "listen address (env LYSOEN_ADDR, or PORT for 127.0.0.1:PORT)")
+	fs.StringVar(&c.Neo4jURI, "neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j URI (env NEO4J_URI); neo4j:// for a routing cluster")
+	fs.StringVar(&c.Neo4jUser, "neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (env NEO4J_USER)")
+	fs.StringVar(&c.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", "lysoen-dev-password"), "Neo4j password (env NEO4J_PASSWORD)")
+	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "database name (env NEO4J_DATABASE; empty: the server's default)")
+	timeout, err := time.ParseDuration(env("LYSOEN_REQUEST_TIMEOUT", "30s"))
+	if err != nil {
+		return c, fmt.Errorf("LYSOEN_REQUEST_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", timeout, "per-request timeout, also the Neo4j transaction timeout (env LYSOEN_REQUEST_TIMEOUT)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
+	fs.StringVar(&c.LogFormat, "log-format", env("LYSOEN_LOG_FORMAT", "text"), "log format: text or json (env LYSOEN_LOG_FORMAT)")
+	level := env("LYSOEN_LOG_LEVEL", "info")
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return c, nil
+}
+
+func newLogger(c config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// run is the whole program; main calls it, and tests start the server with it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	c, err := parseConfig(cmd, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(c, stderr)
+
+	driver, err := neo4j.NewDriverWithContext(c.Neo4jURI, neo4j.BasicAuth(c.Neo4jUser, c.Neo4jPassword, ""),
+		func(dc *neo4jconfig.Config) {
+			// Fail fast when the database is down, so clients get
+			// SERVICE_UNAVAILABLE in seconds rather than a hung request.
+			dc.MaxTransactionRetryTime = 5 * time.Second
+			dc.ConnectionAcquisitionTimeout = 5 * time.Second
+			dc.SocketConnectTimeout = 3 * time.Second
+			dc.Log = driverLogger{logger}
+		})
+	if err != nil {
+		return fmt.Errorf("neo4j driver for %s: %w", c.Neo4jURI, err)
+	}
+	defer driver.Close(context.Background())
+	st := store.New(driver, store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip})
+
+	switch cmd {
+	case "serve":
+		return serve(ctx, c, logger, st)
+	case "seed":
+		return loadSeed(ctx, logger, st)
+	default:
+		return fmt.Errorf("unknown command %q (serve, seed)", cmd)
+	}
+}
+
+// loadSeed applies the schema and loads the seed graph, idempotently.
+func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
+	if err := st.EnsureSchema(ctx); err != nil {
+		return fmt.Errorf("apply schema: %w", err)
+	}
+	before, beforeRels, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := seed.Load(ctx, st); err != nil {
+		return fmt.Errorf("load seed: %w", err)
+	}
+	nodes, rels, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	logger.Info("seed graph loaded", "nodes", nodes, "relationships", rels,
+		"nodes_added", nodes-before, "relationships_added", rels-beforeRels)
+	return nil
+}
+
+// serve runs the HTTP server until ctx ends, then shuts down gracefully:
+// in-flight requests finish (up to ShutdownTimeout), then the driver closes.
+func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) error {
+	app := newApp(c, logger, st)
+	go app.schema.keep(ctx)
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           app.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql",
+		"neo4j", c.Neo4jURI)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "timeout", c.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// driverLogger sends the driver's warnings and errors to slog.
+type driverLogger struct{ l *slog.Logger }
+
+func (d driverLogger) Error(name, id string, err error) {
+	d.l.Warn("neo4j driver", "component", name, "id", id, "err", err)
+}
+func (d driverLogger) Warnf(name, id string, msg string, args ...any) {
+	d.l.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
+}
+func (d driverLogger) Infof(name, id string, msg string, args ...any)  {}
+func (d driverLogger) Debugf(name, id string, msg string, args ...any) {}
