@@ -1369,14 +1369,35 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../schema.graphqls", Input: `"""
-Lysøen: the actors, issues, initiatives, agreements and events of
-human-security coalition building, as a graph. Every node has a stable ` + "`" + `id` + "`" + `
-(` + "`" + `country:CAN` + "`" + `, ` + "`" + `issue:landmines` + "`" + `, ` + "`" + `initiative:lysoen-partnership` + "`" + `); every
-relationship read from a source carries its evidence sentence.
-"""
-schema {
-  query: Query
+	{Name: "../schema.graphqls", Input: `# Lysøen: the actors, issues, initiatives, agreements and events of
+# human-security coalition building, as a graph. Every node has a stable ` + "`" + `id` + "`" + `
+# (` + "`" + `country:CAN` + "`" + `, ` + "`" + `issue:landmines` + "`" + `, ` + "`" + `initiative:lysoen-partnership` + "`" + `); every
+# relationship read from a source carries its evidence sentence.
+
+"Arbitrary JSON: an object, list, string, number, boolean or null."
+scalar JSON
+
+"The relationship types of the graph model (DESIGN.md)."
+enum RelationshipType {
+  MEMBER_OF
+  PARTICIPATED_IN
+  SIGNATORY_OF
+  ADDRESSES
+  PART_OF
+  FOLLOWS
+  HELD_IN
+  ESTABLISHED_BY
+  SEEKS_PARTNERSHIP_WITH
+}
+
+"What kind of actor: a country, or an organization of one of the organization kinds."
+enum ActorKind {
+  COUNTRY
+  NGO
+  INTERGOVERNMENTAL
+  HUMANITARIAN
+  UN_BODY
+  CIVIL_SOCIETY
 }
 
 """

@@ -53,6 +53,70 @@ type PageInfo struct {
 type Query struct {
 }
 
+// What kind of actor: a country, or an organization of one of the organization kinds.
+type ActorKind string
+
+const (
+	ActorKindCountry           ActorKind = "COUNTRY"
+	ActorKindNgo               ActorKind = "NGO"
+	ActorKindIntergovernmental ActorKind = "INTERGOVERNMENTAL"
+	ActorKindHumanitarian      ActorKind = "HUMANITARIAN"
+	ActorKindUnBody            ActorKind = "UN_BODY"
+	ActorKindCivilSociety      ActorKind = "CIVIL_SOCIETY"
+)
+
+var AllActorKind = []ActorKind{
+	ActorKindCountry,
+	ActorKindNgo,
+	ActorKindIntergovernmental,
+	ActorKindHumanitarian,
+	ActorKindUnBody,
+	ActorKindCivilSociety,
+}
+
+func (e ActorKind) IsValid() bool {
+	switch e {
+	case ActorKindCountry, ActorKindNgo, ActorKindIntergovernmental, ActorKindHumanitarian, ActorKindUnBody, ActorKindCivilSociety:
+		return true
+	}
+	return false
+}
+
+func (e ActorKind) String() string {
+	return string(e)
+}
+
+func (e *ActorKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActorKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActorKind", str)
+	}
+	return nil
+}
+
+func (e ActorKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActorKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActorKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How precisely a date is known.
 type DatePrecision string
 
@@ -106,6 +170,76 @@ func (e *DatePrecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e DatePrecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The relationship types of the graph model (DESIGN.md).
+type RelationshipType string
+
+const (
+	RelationshipTypeMemberOf             RelationshipType = "MEMBER_OF"
+	RelationshipTypeParticipatedIn       RelationshipType = "PARTICIPATED_IN"
+	RelationshipTypeSignatoryOf          RelationshipType = "SIGNATORY_OF"
+	RelationshipTypeAddresses            RelationshipType = "ADDRESSES"
+	RelationshipTypePartOf               RelationshipType = "PART_OF"
+	RelationshipTypeFollows              RelationshipType = "FOLLOWS"
+	RelationshipTypeHeldIn               RelationshipType = "HELD_IN"
+	RelationshipTypeEstablishedBy        RelationshipType = "ESTABLISHED_BY"
+	RelationshipTypeSeeksPartnershipWith RelationshipType = "SEEKS_PARTNERSHIP_WITH"
+)
+
+var AllRelationshipType = []RelationshipType{
+	RelationshipTypeMemberOf,
+	RelationshipTypeParticipatedIn,
+	RelationshipTypeSignatoryOf,
+	RelationshipTypeAddresses,
+	RelationshipTypePartOf,
+	RelationshipTypeFollows,
+	RelationshipTypeHeldIn,
+	RelationshipTypeEstablishedBy,
+	RelationshipTypeSeeksPartnershipWith,
+}
+
+func (e RelationshipType) IsValid() bool {
+	switch e {
+	case RelationshipTypeMemberOf, RelationshipTypeParticipatedIn, RelationshipTypeSignatoryOf, RelationshipTypeAddresses, RelationshipTypePartOf, RelationshipTypeFollows, RelationshipTypeHeldIn, RelationshipTypeEstablishedBy, RelationshipTypeSeeksPartnershipWith:
+		return true
+	}
+	return false
+}
+
+func (e RelationshipType) String() string {
+	return string(e)
+}
+
+func (e *RelationshipType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationshipType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationshipType", str)
+	}
+	return nil
+}
+
+func (e RelationshipType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationshipType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationshipType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
