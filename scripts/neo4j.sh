@@ -71,7 +71,7 @@ fetch() {
   say "fetching Neo4j Community $NEO4J_VERSION from Maven Central into $LIB (about 140 MB, once)"
   local tmp="$LIB.tmp.$$"
   rm -rf "$tmp"
-  mvn -q -B -f "$ROOT/scripts/neo4j-pom.xml" -Dneo4j.version="$NEO4J_VERSION" \
+  mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/neo4j-pom.xml" -Dneo4j.version="$NEO4J_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
     || { rm -rf "$tmp"; die "maven could not fetch Neo4j $NEO4J_VERSION"; }
   touch "$tmp/.complete"
@@ -91,7 +91,7 @@ fetch_shell() {
 <dependencies><dependency><groupId>org.neo4j</groupId><artifactId>cypher-shell</artifactId><version>$NEO4J_VERSION</version></dependency></dependencies>
 </project>
 EOF
-  mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
+  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
     || { rm -rf "$tmp"; die "maven could not fetch cypher-shell $NEO4J_VERSION"; }
   touch "$tmp/.complete"
   rm -rf "$SHELL_LIB"
