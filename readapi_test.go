@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
+	"github.com/lysoen/lysoen/web"
 )
 
 // bigGraph writes a synthetic graph: 1,200 countries, each a member of one
@@ -119,5 +125,115 @@ func TestRoundTripsBoundedOverThousandRows(t *testing.T) {
 				t.Errorf("cypherRoundTrips = %v, want %v", got, c.wantTrips)
 			}
 		})
+	}
+}
+
+// TestReadAPIOnSeed runs the checks that share one seeded database.
+func TestReadAPIOnSeed(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, nil)
+	t.Run("paging is stable", func(t *testing.T) { testPagingStable(t, s) })
+	t.Run("examples", func(t *testing.T) { testExamples(t, s) })
+}
+
+// testExamples: every GraphiQL example (web/examples) validates against
+// the schema and answers without errors on the seed graph.
+func testExamples(t *testing.T, s *server) {
+	var sources []*ast.Source
+	files, _ := filepath.Glob("graph/*.graphqls")
+	for _, f := range append([]string{"schema.graphqls"}, files...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
+	}
+	schema, err := gqlparser.LoadSchema(sources...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples, err := web.LoadExamples()
+	if err != nil || len(examples) < 12 {
+		t.Fatalf("%d examples, err %v; want at least 12", len(examples), err)
+	}
+	for _, ex := range examples {
+		if _, errs := gqlparser.LoadQuery(schema, ex.Query); errs != nil {
+			t.Errorf("example %q does not validate: %v", ex.Name, errs)
+			continue
+		}
+		r := s.query(t, ex.Query, nil)
+		if len(r.Errors) > 0 || len(r.Data) == 0 || string(r.Data) == "null" {
+			t.Errorf("example %q: errors %v, data %s", ex.Name, r.Errors, r.Data)
+		}
+	}
+}
+
+// testPagingStable: under every ordering, walking a list two at a time
+// forwards, or backwards, yields exactly the list read in one page: no
+// node skipped or repeated at page boundaries, ties broken by id.
+func testPagingStable(t *testing.T, s *server) {
+	type page struct {
+		Edges []struct {
+			Node struct{ ID string }
+		}
+		PageInfo struct {
+			HasNextPage, HasPreviousPage bool
+			StartCursor, EndCursor       *string
+		}
+	}
+	fetch := func(list, orderBy, args string) page {
+		q := fmt.Sprintf(`{ l: %s(%s orderBy: %s) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, list, args, orderBy)
+		r := s.query(t, q, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %v", q, r.Errors)
+		}
+		var d struct{ L page }
+		if err := json.Unmarshal(r.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.L
+	}
+	ids := func(p page) []string {
+		out := make([]string, len(p.Edges))
+		for i, e := range p.Edges {
+			out[i] = e.Node.ID
+		}
+		return out
+	}
+	for _, c := range []struct{ list, orderBy string }{
+		{"events", "[]"},
+		{"events", "[{field: START_DATE, direction: DESC}]"},
+		{"events", "[{field: KIND}, {field: START_DATE, direction: DESC}]"},
+		{"events", "[{field: LOCATION, direction: DESC}]"},
+		{"countries", "[{field: REGION}]"},
+		{"countries", "[{field: NAME, direction: DESC}]"},
+		{"issueAreas", "[{field: NAME}]"},
+		{"initiatives", "[{field: START_DATE, direction: DESC}, {field: KIND}]"},
+	} {
+		want := ids(fetch(c.list, c.orderBy, "first: 100,"))
+		var fwd []string
+		for after := ""; ; {
+			p := fetch(c.list, c.orderBy, "first: 2,"+after)
+			fwd = append(fwd, ids(p)...)
+			if !p.PageInfo.HasNextPage {
+				break
+			}
+			after = fmt.Sprintf(" after: %q,", *p.PageInfo.EndCursor)
+		}
+		var back []string
+		for before := ""; ; {
+			p := fetch(c.list, c.orderBy, "last: 2,"+before)
+			back = append(ids(p), back...)
+			if !p.PageInfo.HasPreviousPage {
+				break
+			}
+			before = fmt.Sprintf(" before: %q,", *p.PageInfo.StartCursor)
+		}
+		if fmt.Sprint(fwd) != fmt.Sprint(want) || fmt.Sprint(back) != fmt.Sprint(want) {
+			t.Errorf("%s orderBy %s:\n one page  %v\n forwards  %v\n backwards %v", c.list, c.orderBy, want, fwd, back)
+		}
+		if len(want) < 4 {
+			t.Errorf("%s: only %d nodes; the test needs several pages", c.list, len(want))
+		}
 	}
 }
