@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -134,6 +135,43 @@ func TestReadAPIOnSeed(t *testing.T) {
 	s := startServer(t, nil)
 	t.Run("paging is stable", func(t *testing.T) { testPagingStable(t, s) })
 	t.Run("examples", func(t *testing.T) { testExamples(t, s) })
+	t.Run("bad input", func(t *testing.T) { testReadBadInput(t, s) })
+}
+
+// testReadBadInput: bad filters, cursors and search arguments are
+// BAD_USER_INPUT naming the argument (the path into it for input objects),
+// whether written inline or passed as variables.
+func testReadBadInput(t *testing.T, s *server) {
+	nameCursor := store.Cursor{Keys: []string{"Chile"}, ID: "country:CHL", Order: "name"}.Encode()
+	cases := []struct {
+		query    string
+		vars     map[string]any
+		argument string
+	}{
+		{`{ events(where: {from: "1998-13-40"}) { totalCount } }`, nil, "where.from"},
+		{`query($d: Date) { events(where: {to: $d}) { totalCount } }`, map[string]any{"d": "1999-02-29"}, "where.to"},
+		{`query($w: EventWhere) { events(where: $w) { totalCount } }`, map[string]any{"w": map[string]any{"startDate": map[string]any{"eq": "99"}}}, "where.startDate.eq"},
+		{`{ initiatives(where: {AND: [{startDate: {from: "1999-00"}}]}) { totalCount } }`, nil, "where.AND.0.startDate.from"},
+		{`{ initiative(id: "initiative:lysoen-partnership") { members(where: {since: {to: "1998-02-30"}}) { role } } }`, nil, "where.since.to"},
+		{`{ countries(first: 2, after: "` + nameCursor + `", orderBy: [{field: ISO3}]) { totalCount } }`, nil, "after"},
+		{`{ countries(last: 2, before: "` + nameCursor + `", orderBy: [{field: NAME, direction: DESC}]) { totalCount } }`, nil, "before"},
+		{`{ events(last: -1) { totalCount } }`, nil, "last"},
+		{`{ events(first: 101) { totalCount } }`, nil, "first"},
+		{`{ initiative(id: "initiative:lysoen-partnership") { members(first: 1001) { role } } }`, nil, "first"},
+		{`{ search(text: "canada", first: 101) { score } }`, nil, "first"},
+		{`query($t: String!) { search(text: $t) { score } }`, map[string]any{"t": strings.Repeat("a", 201)}, "text"},
+	}
+	for _, c := range cases {
+		r := s.query(t, c.query, c.vars)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["argument"] != c.argument {
+			t.Errorf("%s %v: errors = %+v, want one BAD_USER_INPUT naming %s", c.query, c.vars, r.Errors, c.argument)
+		}
+	}
+	// Unknown ids: null for lookups, an empty connection for filtered lists.
+	r := s.query(t, `{ event(id: "event:nope") { id } events(where: {participant: "country:XXX"}) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, nil)
+	if len(r.Errors) > 0 || string(r.Data) != `{"event":null,"events":{"totalCount":0,"edges":[],"pageInfo":{"hasNextPage":false}}}` {
+		t.Errorf("unknown ids: %s %v", r.Data, r.Errors)
+	}
 }
 
 // testExamples: every GraphiQL example (web/examples) validates against
