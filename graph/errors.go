@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
@@ -19,6 +20,10 @@ const (
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeTimeout            = "TIMEOUT"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
+	// CodeUnauthenticated: credentials missing where required, or not valid.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: valid credentials without the role the operation needs.
+	CodeForbidden = "FORBIDDEN"
 )
 
 // InputError is bad input from the client, naming the argument at fault.
@@ -55,6 +60,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			gqlErr.Extensions["argument"] = in.Argument
+		case errors.Is(err, auth.ErrUnauthenticated):
+			gqlErr.Extensions["code"] = CodeUnauthenticated
+		case errors.Is(err, auth.ErrForbidden):
+			gqlErr.Extensions["code"] = CodeForbidden
 		case errors.Is(err, store.ErrBadCursor):
 			gqlErr.Extensions["code"] = CodeBadUserInput
 		case errors.Is(err, store.ErrNotFound):
