@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
@@ -64,6 +67,13 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Extensions["code"] = CodeUnauthenticated
 		case errors.Is(err, auth.ErrForbidden):
 			gqlErr.Extensions["code"] = CodeForbidden
+		case errors.Is(err, model.ErrInvalidDate):
+			// A Date argument or input field that does not parse: its path
+			// below the field is the argument, e.g. input.startDate.
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			if arg := argumentPath(gqlErr.Path); arg != "" {
+				gqlErr.Extensions["argument"] = arg
+			}
 		case errors.Is(err, store.ErrBadCursor):
 			gqlErr.Extensions["code"] = CodeBadUserInput
 		case errors.Is(err, store.ErrNotFound):
@@ -88,4 +98,17 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		return gqlErr
 	}
+}
+
+// argumentPath turns the path of an argument error ([upsertEvent input
+// startDate]) into the argument's name (input.startDate).
+func argumentPath(p ast.Path) string {
+	var parts []string
+	for i, el := range p {
+		if i == 0 {
+			continue // the field itself
+		}
+		parts = append(parts, fmt.Sprint(el))
+	}
+	return strings.Join(parts, ".")
 }
