@@ -369,7 +369,9 @@ func TestLinks(t *testing.T) {
 	// Linking again updates the one relationship (no duplicate).
 	_, resp := s.queryAs(t, adminKey, linkQuery, map[string]any{"in": map[string]any{"type": "MEMBER_OF", "from": "country:ISL",
 		"to": "initiative:hsn", "properties": map[string]any{"role": "MEMBER", "until": nil}, "evidence": ev}})
-	var again struct{ Link struct{ Properties map[string]any } }
+	var again struct {
+		Link struct{ Properties map[string]any }
+	}
 	mustOK(t, resp, &again)
 	if p := again.Link.Properties; p["role"] != "MEMBER" || p["since"] != "1999-05" || p["until"] != nil {
 		t.Errorf("relink: %v", p)
