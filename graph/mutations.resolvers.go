@@ -169,7 +169,6 @@ func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) 
 	return r.Store.Unlink(ctx, store.RelType(input.Type), input.From, input.To, fl, tl)
 }
 
-// Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }
