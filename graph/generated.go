@@ -1847,7 +1847,7 @@ type Participation {
 type Signature {
   signed: Date
   ratified: Date
-  "RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION or SIGNATURE."
+  "RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE (signed only) or CONSENT_TO_BE_BOUND (CCW protocols not open for signature; see docs/writing.md)."
   method: String
   actor: Actor!
   agreement: Agreement!

@@ -38,6 +38,14 @@ var (
 	isoErr   error
 )
 
+// logWrite records a committed write with who made it: the audit trail
+// beside the createdBy/updatedBy properties.
+func (r *Resolver) logWrite(ctx context.Context, op, id string, a store.Audit) {
+	if r.Logger != nil {
+		r.Logger.InfoContext(ctx, "write", "op", op, "id", id, "by", a.By)
+	}
+}
+
 // isoAlpha2 returns the ISO 3166-1 alpha-2 code of an alpha-3 code from
 // the embedded ISO list, and whether the code is in the list.
 func isoAlpha2(iso3 string) (string, bool, error) {
@@ -217,6 +225,7 @@ func upsert[T any](ctx context.Context, r *Resolver, l store.Label, id string, p
 	if err != nil {
 		return zero, writeError(err, "input.evidence")
 	}
+	r.logWrite(ctx, "upsert"+string(l), id, a)
 	t, ok := model.FromNode(n, model.NewGroup([]store.Node{n})).(T)
 	if !ok {
 		return zero, fmt.Errorf("upsert %s: stored node is a %s", id, n.Label)

@@ -114,7 +114,8 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 
 // DeleteNode is the resolver for the deleteNode field.
 func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bool) (*model.DeletedNode, error) {
-	if _, err := writer(ctx, auth.RoleAdmin); err != nil {
+	a, err := writer(ctx, auth.RoleAdmin)
+	if err != nil {
 		return nil, err
 	}
 	l, ok := store.LabelOfID(id)
@@ -125,6 +126,7 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bo
 	if err != nil {
 		return nil, writeError(err, "")
 	}
+	r.logWrite(ctx, "deleteNode", id, a)
 	return &model.DeletedNode{ID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
 }
 
@@ -154,19 +156,25 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if err != nil {
 		return nil, writeError(err, "input.evidence")
 	}
+	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a)
 	return toLink(l), nil
 }
 
 // Unlink is the resolver for the unlink field.
 func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) (bool, error) {
-	if _, err := writer(ctx, auth.RoleEditor); err != nil {
+	a, err := writer(ctx, auth.RoleEditor)
+	if err != nil {
 		return false, err
 	}
 	fl, tl, err := endpoints(input.Type, input.From, input.To)
 	if err != nil {
 		return false, err
 	}
-	return r.Store.Unlink(ctx, store.RelType(input.Type), input.From, input.To, fl, tl)
+	removed, err := r.Store.Unlink(ctx, store.RelType(input.Type), input.From, input.To, fl, tl)
+	if removed {
+		r.logWrite(ctx, "unlink "+string(input.Type), input.From+"->"+input.To, a)
+	}
+	return removed, err
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
