@@ -478,3 +478,33 @@ func TestConcurrentUpserts(t *testing.T) {
 		t.Errorf("organizations: %d -> %d, want exactly one more", before, after)
 	}
 }
+
+// TestCommands runs `lysoen new-key` and `lysoen import` through run(), as
+// `make run` does: the import prints plain progress lines when stderr is
+// not a terminal, and its summary on stdout.
+func TestCommands(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"new-key", "-name", "ana", "-role", "admin"}, func(string) string { return "" }, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "\nana:admin:") {
+		t.Errorf("new-key printed %q", out.String())
+	}
+
+	testdb.Seeded(t)
+	db := testdb.FromEnv(t)
+	env := map[string]string{"NEO4J_URI": db.URI, "NEO4J_USER": db.User, "NEO4J_PASSWORD": db.Password}
+	out.Reset()
+	errOut.Reset()
+	if err := run(context.Background(), []string{"import"}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+		t.Fatalf("import: %v\n%s", err, errOut.String())
+	}
+	for _, want := range []string{"rows read: 4510", "nodes: 274 created, 11 updated, 10 unchanged", "relationships: 4291 created", "rejected: 7"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errOut.String(), "import: batch 11/11 (signatures) committed: 4586/4586") || strings.Contains(errOut.String(), "\r") {
+		t.Errorf("progress (not a terminal) should be plain lines:\n%s", errOut.String())
+	}
+}
