@@ -343,12 +343,18 @@ func ownProps(m map[string]any) map[string]any {
 
 func toLink(l store.Linked) *model.Link {
 	s := func(k string) string { v, _ := l.Props[k].(string); return v }
+	opt := func(k string) *string {
+		if v, ok := l.Props[k].(string); ok {
+			return &v
+		}
+		return nil
+	}
 	return &model.Link{
 		Type:       model.RelationshipType(l.Type),
 		From:       model.FromNode(l.From, model.NewGroup([]store.Node{l.From})),
 		To:         model.FromNode(l.To, model.NewGroup([]store.Node{l.To})),
 		Properties: ownProps(l.Props),
 		Evidence:   &model.Evidence{SourceID: s("sourceId"), Quote: s("evidence")},
-		CreatedAt:  s("createdAt"), UpdatedAt: s("updatedAt"), CreatedBy: s("createdBy"), UpdatedBy: s("updatedBy"),
+		CreatedAt:  opt("createdAt"), UpdatedAt: s("updatedAt"), CreatedBy: opt("createdBy"), UpdatedBy: s("updatedBy"),
 	}
 }

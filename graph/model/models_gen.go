@@ -126,10 +126,12 @@ type Link struct {
 	// The relationship's own properties (role, since, signed, …).
 	Properties any       `json:"properties"`
 	Evidence   *Evidence `json:"evidence"`
-	CreatedAt  string    `json:"createdAt"`
-	UpdatedAt  string    `json:"updatedAt"`
-	CreatedBy  string    `json:"createdBy"`
-	UpdatedBy  string    `json:"updatedBy"`
+	// When the relationship was created (RFC 3339, UTC); null for relationships loaded by the seed.
+	CreatedAt *string `json:"createdAt,omitempty"`
+	UpdatedAt string  `json:"updatedAt"`
+	// Who created it (key:<name>, jwt:<sub>, import); null for relationships loaded by the seed.
+	CreatedBy *string `json:"createdBy,omitempty"`
+	UpdatedBy string  `json:"updatedBy"`
 }
 
 // A relationship to create or update (one per (from, type, to)). The model
