@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-
 	"strconv"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
@@ -24,6 +24,10 @@ const (
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeTimeout            = "TIMEOUT"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
+	// CodeUnauthenticated: credentials missing where required, or not valid.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: valid credentials without the role the operation needs.
+	CodeForbidden = "FORBIDDEN"
 )
 
 // InputError is bad input from the client, naming the argument at fault.
@@ -84,6 +88,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			gqlErr.Extensions["argument"] = in.Argument
+		case errors.Is(err, auth.ErrUnauthenticated):
+			gqlErr.Extensions["code"] = CodeUnauthenticated
+		case errors.Is(err, auth.ErrForbidden):
+			gqlErr.Extensions["code"] = CodeForbidden
 		case errors.Is(err, model.ErrBadDate):
 			// A Date scalar refused while gqlgen read the arguments: the
 			// error's path is the field's path followed by the argument's.

@@ -33,6 +33,18 @@ type AgreementEdge struct {
 	Node   *Agreement `json:"node"`
 }
 
+type AgreementInput struct {
+	// `agreement:<slug>`.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// DECLARATION, TREATY, CONVENTION or PROTOCOL.
+	Kind      *string        `json:"kind,omitempty"`
+	AdoptedOn *Date          `json:"adoptedOn,omitempty"`
+	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, adoptedOn.
+	Clear []string `json:"clear,omitempty"`
+}
+
 type AgreementSort struct {
 	Field     AgreementSortField `json:"field"`
 	Direction *SortDirection     `json:"direction,omitempty"`
@@ -58,6 +70,20 @@ type AgreementWhere struct {
 type CountryEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Country `json:"node"`
+}
+
+// A country, keyed by its ISO 3166-1 alpha-3 code; its id is `country:<ISO3>`.
+type CountryInput struct {
+	// ISO 3166-1 alpha-3 code of a country in the ISO list (seed/data/countries/iso3166.csv), e.g. CAN.
+	Iso3 string `json:"iso3"`
+	Name string `json:"name"`
+	// Must be the alpha-2 code the ISO list gives for iso3; filled in from the list when left out.
+	Iso2      *string        `json:"iso2,omitempty"`
+	Region    *string        `json:"region,omitempty"`
+	SubRegion *string        `json:"subRegion,omitempty"`
+	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: region, subRegion.
+	Clear []string `json:"clear,omitempty"`
 }
 
 // One sort key; a list of them sorts by the first, then the next… and finally by id.
@@ -105,9 +131,35 @@ type DateFilter struct {
 	Match *DateMatch `json:"match,omitempty"`
 }
 
+// What `deleteNode` removed.
+type DeletedNode struct {
+	ID string `json:"id"`
+	// Country, Organization, …
+	Label string `json:"label"`
+	// Relationships removed with it (only with detach: true).
+	RelationshipsDeleted int `json:"relationshipsDeleted"`
+}
+
 type EventEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Event `json:"node"`
+}
+
+type EventInput struct {
+	// `event:<slug>`.
+	ID   string  `json:"id"`
+	Name string  `json:"name"`
+	Kind *string `json:"kind,omitempty"`
+	// Its precision (YEAR, MONTH, DAY) is stored as datePrecision.
+	StartDate *Date `json:"startDate,omitempty"`
+	// Not before startDate.
+	EndDate  *Date   `json:"endDate,omitempty"`
+	Location *string `json:"location,omitempty"`
+	// HELD or SCHEDULED.
+	Status   *string        `json:"status,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, startDate, endDate, location, status.
+	Clear []string `json:"clear,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -150,6 +202,14 @@ type EventWhere struct {
 	Not    *EventWhere   `json:"NOT,omitempty"`
 }
 
+// The source and sentence a written fact rests on.
+type EvidenceInput struct {
+	// Id of an existing `Source` node (see `upsertSource`), e.g. `source:human-security-1999`.
+	SourceID string `json:"sourceId"`
+	// The passage of the source that states the fact, verbatim; not empty.
+	Quote string `json:"quote"`
+}
+
 // Conditions on an id: exactly `eq`, or one of `in`.
 type IDFilter struct {
 	Eq *string  `json:"eq,omitempty"`
@@ -159,6 +219,20 @@ type IDFilter struct {
 type InitiativeEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *Initiative `json:"node"`
+}
+
+type InitiativeInput struct {
+	// `initiative:<slug>`.
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Kind      *string `json:"kind,omitempty"`
+	Objective *string `json:"objective,omitempty"`
+	StartDate *Date   `json:"startDate,omitempty"`
+	// Not before startDate.
+	EndDate  *Date          `json:"endDate,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, objective, startDate, endDate.
+	Clear []string `json:"clear,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -195,6 +269,16 @@ type IssueAreaEdge struct {
 	Node   *IssueArea `json:"node"`
 }
 
+type IssueAreaInput struct {
+	// `issue:<slug>`, e.g. `issue:landmines`.
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Description *string        `json:"description,omitempty"`
+	Evidence    *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: description.
+	Clear []string `json:"clear,omitempty"`
+}
+
 type IssueAreaSort struct {
 	Field     IssueAreaSortField `json:"field"`
 	Direction *SortDirection     `json:"direction,omitempty"`
@@ -216,6 +300,40 @@ type IssueAreaWhere struct {
 	Not        *IssueAreaWhere   `json:"NOT,omitempty"`
 }
 
+// A relationship as written by `link`.
+type Link struct {
+	Type RelationshipType `json:"type"`
+	From Node             `json:"from"`
+	To   Node             `json:"to"`
+	// The relationship's own properties (role, since, signed, …).
+	Properties any       `json:"properties"`
+	Evidence   *Evidence `json:"evidence"`
+	// When the relationship was created (RFC 3339, UTC); null for relationships loaded by the seed.
+	CreatedAt *string `json:"createdAt,omitempty"`
+	UpdatedAt string  `json:"updatedAt"`
+	// Who created it (key:<name>, jwt:<sub>, import); null for relationships loaded by the seed.
+	CreatedBy *string `json:"createdBy,omitempty"`
+	UpdatedBy string  `json:"updatedBy"`
+}
+
+// A relationship to create or update (one per (from, type, to)). The model
+// decides which labels it may join (e.g. MEMBER_OF from a Country or
+// Organization to an Initiative or Organization); other shapes are refused.
+type LinkInput struct {
+	Type RelationshipType `json:"type"`
+	// Id of the start node, e.g. `country:CAN`.
+	From string `json:"from"`
+	// Id of the end node, e.g. `initiative:lysoen-partnership`.
+	To string `json:"to"`
+	// The relationship's own properties, by type: MEMBER_OF {role: FOUNDER|MEMBER|OBSERVER,
+	// since: Date, until: Date}; PARTICIPATED_IN {role: HOST|PARTICIPANT|CHAIR|PRESIDENT};
+	// SIGNATORY_OF {signed: Date, ratified: Date, method}; SEEKS_PARTNERSHIP_WITH
+	// {status: ENVISAGED|ACTIVE}; the others take none. Given properties replace stored ones.
+	Properties any `json:"properties,omitempty"`
+	// Required: every relationship rests on a source.
+	Evidence *EvidenceInput `json:"evidence"`
+}
+
 type MembershipSort struct {
 	Field     MembershipSortField `json:"field"`
 	Direction *SortDirection      `json:"direction,omitempty"`
@@ -234,9 +352,24 @@ type MembershipWhere struct {
 	Organization *OrganizationWhere `json:"organization,omitempty"`
 }
 
+type Mutation struct {
+}
+
 type OrganizationEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *Organization `json:"node"`
+}
+
+type OrganizationInput struct {
+	// `org:<slug>`, e.g. `org:icbl`.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
+	Kind     *string        `json:"kind,omitempty"`
+	Acronym  *string        `json:"acronym,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, acronym.
+	Clear []string `json:"clear,omitempty"`
 }
 
 type OrganizationSort struct {
@@ -314,6 +447,16 @@ type SignatureWhere struct {
 	Agreement *AgreementWhere `json:"agreement,omitempty"`
 }
 
+// A document facts are read from; evidence must cite one.
+type SourceInput struct {
+	// `source:<slug>`.
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Date  *Date   `json:"date,omitempty"`
+	URL   *string `json:"url,omitempty"`
+	File  *string `json:"file,omitempty"`
+}
+
 // Conditions on a string property. All given operators must hold.
 // `eq` and `in` compare exactly; `contains` and `startsWith` ignore case.
 type StringFilter struct {
@@ -321,6 +464,12 @@ type StringFilter struct {
 	In         []string `json:"in,omitempty"`
 	Contains   *string  `json:"contains,omitempty"`
 	StartsWith *string  `json:"startsWith,omitempty"`
+}
+
+type UnlinkInput struct {
+	Type RelationshipType `json:"type"`
+	From string           `json:"from"`
+	To   string           `json:"to"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.
