@@ -98,7 +98,7 @@ func (s *Store) NodesByIDs(ctx context.Context, label Label, ids []string) (map[
 		if !ValidLabel(label) && label != LabelActor {
 			return nil, fmt.Errorf("label %q is not in the model", label)
 		}
-		match = "MATCH (n:" + string(label) + " {id: id})"
+		match = "MATCH (n:" + string(label) + " {id: id}) USING INDEX n:" + string(label) + "(id)"
 	}
 	cypher := "UNWIND $ids AS id " + match + " RETURN labels(n) AS labels, properties(n) AS props"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]Node, error) {
