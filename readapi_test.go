@@ -156,6 +156,8 @@ func testReadBadInput(t *testing.T, s *server) {
 		{`{ countries(first: 2, after: "` + nameCursor + `", orderBy: [{field: ISO3}]) { totalCount } }`, nil, "after"},
 		{`{ countries(last: 2, before: "` + nameCursor + `", orderBy: [{field: NAME, direction: DESC}]) { totalCount } }`, nil, "before"},
 		{`{ events(last: -1) { totalCount } }`, nil, "last"},
+		{`{ countries(where: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {iso3: {eq: "CAN"}}}}}}}}}}) { totalCount } }`, nil, "where"},
+		{`{ country(iso3: "CAN") { participations(where: {event: {partOf: {members: {participatedIn: {partOf: {members: {participatedIn: {partOf: {id: {eq: "x"}}}}}}}}}}) { role } } }`, nil, "where"},
 		{`{ events(first: 101) { totalCount } }`, nil, "first"},
 		{`{ initiative(id: "initiative:lysoen-partnership") { members(first: 1001) { role } } }`, nil, "first"},
 		{`{ search(text: "canada", first: 101) { score } }`, nil, "first"},

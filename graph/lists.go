@@ -69,6 +69,9 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 	if err != nil {
 		return nil, model.Paged{}, err
 	}
+	if err := checkDepth(a.where); err != nil {
+		return nil, model.Paged{}, err
+	}
 	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
 	if errors.Is(err, store.ErrBadCursor) {
 		arg := "after"
