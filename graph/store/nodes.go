@@ -68,6 +68,15 @@ func DefaultOrder(l Label) []SortKey {
 	return []SortKey{{Prop: "name"}}
 }
 
+// OrderSignature names an ordering of a label's list as cursors record it
+// (the label's DefaultOrder when order is empty).
+func OrderSignature(l Label, order []SortKey) string {
+	if len(order) == 0 {
+		order = DefaultOrder(l)
+	}
+	return orderSignature(order)
+}
+
 // PageResult is one page of nodes, in list order, with each node's cursor.
 type PageResult struct {
 	Nodes       []Node
