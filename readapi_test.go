@@ -143,6 +143,7 @@ func TestReadAPIOnSeed(t *testing.T) {
 // whether written inline or passed as variables.
 func testReadBadInput(t *testing.T, s *server) {
 	nameCursor := store.Cursor{Keys: []string{"Chile"}, ID: "country:CHL", Order: "name"}.Encode()
+	isoCursor := store.Cursor{Keys: []string{"CHL"}, ID: "country:CHL", Order: "iso3"}.Encode()
 	cases := []struct {
 		query    string
 		vars     map[string]any
@@ -156,6 +157,10 @@ func testReadBadInput(t *testing.T, s *server) {
 		{`{ countries(first: 2, after: "` + nameCursor + `", orderBy: [{field: ISO3}]) { totalCount } }`, nil, "after"},
 		{`{ countries(last: 2, before: "` + nameCursor + `", orderBy: [{field: NAME, direction: DESC}]) { totalCount } }`, nil, "before"},
 		{`{ events(last: -1) { totalCount } }`, nil, "last"},
+		{`{ countries(first: 1, after: "` + nameCursor + `", before: "` + nameCursor + `", orderBy: [{field: ISO3}]) { totalCount } }`, nil, "after"},
+		{`{ countries(first: 1, after: "` + nameCursor + `", before: "` + isoCursor + `") { totalCount } }`, nil, "before"},
+		{`{ countries(where: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {iso3: {eq: "CAN"}}}}}}}}}}) { totalCount } }`, nil, "where"},
+		{`{ country(iso3: "CAN") { participations(where: {event: {partOf: {members: {participatedIn: {partOf: {members: {participatedIn: {partOf: {id: {eq: "x"}}}}}}}}}}) { role } } }`, nil, "where"},
 		{`{ events(first: 101) { totalCount } }`, nil, "first"},
 		{`{ initiative(id: "initiative:lysoen-partnership") { members(first: 1001) { role } } }`, nil, "first"},
 		{`{ search(text: "canada", first: 101) { score } }`, nil, "first"},
