@@ -50,6 +50,7 @@ type config struct {
 	ShutdownTimeout time.Duration
 	LogFormat       string
 	LogLevel        slog.Level
+	Hardening       hardening // limits, rate limit, CORS, persisted queries: config_hardening.go
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -83,11 +84,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
 	}
+	if err := hardeningFlags(fs, env, &c.Hardening); err != nil {
+		return c, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := finishHardening(&c.Hardening); err != nil {
+		return c, err
 	}
 	return c, nil
 }
