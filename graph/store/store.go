@@ -126,7 +126,8 @@ func classify(err error) error {
 		}
 	}
 	var n4j *neo4j.Neo4jError
-	if errors.As(err, &n4j) && n4j.Code == "Neo.ClientError.Transaction.TransactionTimedOut" {
+	// Neo4j 5 says TransactionTimedOutClientConfiguration for the timeout we set.
+	if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
 		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
 	return err
