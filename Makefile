@@ -42,6 +42,7 @@ test-go:
 	$(GO) test -p 1 $(GO_TEST_FLAGS) ./...
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory load-smoke
+	$(MAKE) --no-print-directory conformance
 
 # Fuzz targets: package and name. Their corpus is kept in <package>/testdata/fuzz.
 FUZZ_TARGETS := ./graph/model:FuzzParseDate ./graph/store:FuzzDecodeCursor ./graph/store:FuzzNodeByID \
@@ -63,6 +64,10 @@ load: build neo4j-start
 # load-smoke: a few seconds of the same against the test database (part of `make test`).
 load-smoke: build
 	NEO4J_URI="$${NEO4J_TEST_URI:?NEO4J_TEST_URI is not set}" $(GO) run ./loadtest -server ./bin/lysoen -seed -duration 5s -clients 4
+
+## conformance: graphql-http's GraphQL-over-HTTP audit against the built server (node + npm)
+conformance: build
+	conformance/run.sh ../bin/lysoen
 
 ## fuzz: longer fuzzing, FUZZ_TIME=1m by default
 fuzz:
