@@ -10,7 +10,7 @@ TEST_NEO4J := NEO4J_INSTANCE=test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4
 TEST_URI ?= bolt://127.0.0.1:7688
 GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
-.PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance \
+.PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed, serve on 127.0.0.1:8080
@@ -68,6 +68,10 @@ load-smoke: build
 ## conformance: graphql-http's GraphQL-over-HTTP audit against the built server (node + npm)
 conformance: build
 	conformance/run.sh ../bin/lysoen
+
+## race: the whole suite under the race detector (slower; needs NEO4J_TEST_URI)
+race:
+	$(GO) test -race -p 1 $(GO_TEST_FLAGS) ./...
 
 ## fuzz: longer fuzzing, FUZZ_TIME=1m by default
 fuzz:
