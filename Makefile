@@ -10,7 +10,7 @@ TEST_NEO4J := NEO4J_INSTANCE=test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4
 TEST_URI ?= bolt://127.0.0.1:7688
 GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
-.PHONY: run build seed test test-go lint check-generated generate \
+.PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
@@ -38,8 +38,45 @@ test: lint check-generated
 	fi
 
 # Packages share the one test database, so they run one at a time (-p 1).
+# Then a few seconds of each fuzz target and a short load test.
 test-go:
 	$(GO) test -p 1 $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory load-smoke
+	$(MAKE) --no-print-directory conformance
+
+# Fuzz targets: package and name. Their corpus is kept in <package>/testdata/fuzz.
+FUZZ_TARGETS := ./graph/model:FuzzParseDate ./graph/store:FuzzDecodeCursor ./graph/store:FuzzNodeByID \
+                ./graph:FuzzPageArgs ./graph:FuzzNormalizeISO3 .:FuzzOperationLimits
+FUZZ_TIME ?= 3s
+
+## fuzz-smoke: run each fuzz target for FUZZ_TIME (needs NEO4J_TEST_URI for FuzzNodeByID)
+fuzz-smoke:
+	@for t in $(FUZZ_TARGETS); do pkg="$${t%%:*}"; name="$${t##*:}"; \
+	  echo "fuzz $$name ($$pkg, $(FUZZ_TIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) "$$pkg"; done
+
+## load: the load test against the local dev Neo4j (seeded), LOAD_DURATION (2m) and LOAD_CLIENTS (32)
+LOAD_DURATION ?= 2m
+LOAD_CLIENTS ?= 32
+load: build neo4j-start
+	$(GO) run ./loadtest -server ./bin/lysoen -seed -duration $(LOAD_DURATION) -clients $(LOAD_CLIENTS) -json bin/load.json
+
+# load-smoke: a few seconds of the same against the test database (part of `make test`).
+load-smoke: build
+	NEO4J_URI="$${NEO4J_TEST_URI:?NEO4J_TEST_URI is not set}" $(GO) run ./loadtest -server ./bin/lysoen -seed -duration 5s -clients 4
+
+## conformance: graphql-http's GraphQL-over-HTTP audit against the built server (node + npm)
+conformance: build
+	conformance/run.sh ../bin/lysoen
+
+## race: the whole suite under the race detector (slower; needs NEO4J_TEST_URI)
+race:
+	$(GO) test -race -p 1 $(GO_TEST_FLAGS) ./...
+
+## fuzz: longer fuzzing, FUZZ_TIME=1m by default
+fuzz:
+	$(MAKE) --no-print-directory fuzz-smoke FUZZ_TIME=$${FUZZ_TIME:-1m}
 
 lint:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -14,7 +14,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,23 +31,28 @@ type app struct {
 	logger *slog.Logger
 	store  *store.Store
 	schema *schemaKeeper
+	guards *guards // hardening.go
 }
 
 func newApp(c config, logger *slog.Logger, st *store.Store) *app {
-	return &app{cfg: c, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger}}
+	return &app{cfg: c, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger},
+		guards: newGuards(c, st.SessionsOpen)}
 }
 
 // routes mounts every endpoint behind the request middleware.
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.authenticate(a.graphqlHandler()))
+	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.graphqlHandler())))
+	if !a.cfg.Hardening.MetricsDisabled {
+		mux.Handle("GET /metrics", a.guards.metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /examples.json", web.Examples())
 	mux.Handle("/", web.GraphiQL("/graphql"))
-	return a.middleware(mux)
+	return a.middleware(securityHeaders(mux))
 }
 
 // graphqlHandler is gqlgen's handler with explicit transports.
@@ -58,7 +62,7 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	a.useHardening(srv)
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)
@@ -149,6 +153,9 @@ func (a *app) middleware(next http.Handler) http.Handler {
 		var trips atomic.Int64
 		ctx = context.WithValue(ctx, keyRoundTrips, &trips)
 		ctx = loader.With(ctx, loader.New(a.store))
+		ctx, info := withRequestInfo(ctx)
+		a.guards.metrics.inFlight.Add(1)
+		defer a.guards.metrics.inFlight.Add(-1)
 		if a.cfg.RequestTimeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
@@ -160,9 +167,12 @@ func (a *app) middleware(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/assets/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			level = slog.LevelDebug
 		}
+		elapsed := time.Since(start)
+		a.guards.metrics.observe(r.URL.Path, rec.status, elapsed, info, trips.Load())
+		op, outcome, _ := info.snapshot()
 		a.logger.Log(ctx, level, "request", "request_id", rid, "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds(),
-			"cypher_round_trips", trips.Load())
+			"status", rec.status, "bytes", rec.bytes, "duration_ms", elapsed.Milliseconds(),
+			"cypher_round_trips", trips.Load(), "operation", op, "outcome", outcome)
 	})
 }
 

@@ -55,6 +55,7 @@ type config struct {
 	LogFormat       string
 	LogLevel        slog.Level
 	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
+	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -93,11 +94,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, err
 	}
 	c.Auth = auth.New(authCfg)
+	if err := hardeningFlags(fs, env, &c.Hardening); err != nil {
+		return c, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := finishHardening(&c.Hardening); err != nil {
+		return c, err
 	}
 	return c, nil
 }

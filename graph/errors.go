@@ -28,6 +28,17 @@ const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	// CodeForbidden: valid credentials without the role the operation needs.
 	CodeForbidden = "FORBIDDEN"
+
+	// Limits, checked before any Cypher runs (see limits.go in package main).
+	CodeDepthLimit           = "DEPTH_LIMIT_EXCEEDED"
+	CodeComplexityLimit      = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
+	CodeRateLimited          = "RATE_LIMITED"
+	CodeIntrospectionOff     = "INTROSPECTION_DISABLED"
+	CodeOperationNotAllowed  = "OPERATION_NOT_ALLOWED"
+	CodePersistedQueryBad    = "PERSISTED_QUERY_INVALID"
+	CodePersistedQueryAbsent = "PERSISTED_QUERY_NOT_FOUND"
+	CodeBadRequest           = "BAD_REQUEST"
 )
 
 // InputError is bad input from the client, naming the argument at fault.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -28,6 +29,7 @@ type Store struct {
 	database  string
 	txTimeout time.Duration
 	counter   RoundTripCounter
+	open      atomic.Int64 // sessions open now, for metrics
 }
 
 // RoundTripCounter is told about every Cypher statement sent, so a request
@@ -45,6 +47,10 @@ type Options struct {
 func New(driver neo4j.DriverWithContext, opts Options) *Store {
 	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery}
 }
+
+// SessionsOpen is how many sessions (each holding at most one pooled
+// connection) are open now; the driver does not expose its pool.
+func (s *Store) SessionsOpen() int64 { return s.open.Load() }
 
 // Driver exposes the driver for health checks.
 func (s *Store) Driver() neo4j.DriverWithContext { return s.driver }
@@ -67,6 +73,8 @@ func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
 // read runs work in a read transaction (routed to readers on a cluster); the
 // driver retries transient failures. ctx cancels the transaction.
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.open.Add(1)
+	defer s.open.Add(-1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
 	defer session.Close(ctx)
 	v, err := neo4j.ExecuteRead(ctx, session, work, s.txConfig()...)
@@ -75,6 +83,8 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 
 // write runs work in one write transaction: all of it commits or none does.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.open.Add(1)
+	defer s.open.Add(-1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
 	defer session.Close(ctx)
 	v, err := neo4j.ExecuteWrite(ctx, session, work, s.txConfig()...)
@@ -116,7 +126,8 @@ func classify(err error) error {
 		}
 	}
 	var n4j *neo4j.Neo4jError
-	if errors.As(err, &n4j) && n4j.Code == "Neo.ClientError.Transaction.TransactionTimedOut" {
+	// Neo4j 5 says TransactionTimedOutClientConfiguration for the timeout we set.
+	if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
 		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
 	return err

@@ -1,0 +1,281 @@
+package main
+
+// Request limits, all checked before any Cypher runs:
+//   - body size (bodyLimit, HTTP 413 PAYLOAD_TOO_LARGE),
+//   - query depth (depthLimit, DEPTH_LIMIT_EXCEEDED),
+//   - query cost (costLimit, COMPLEXITY_LIMIT_EXCEEDED), charging list
+//     fields by their page size,
+//   - introspection on or off (introspectionGate, INTROSPECTION_DISABLED).
+// The request timeout (config.RequestTimeout) is applied in the middleware
+// and becomes the Neo4j transaction timeout in the store.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/lysoen/lysoen/graph"
+)
+
+// limits is the configurable part of the request limits.
+type limits struct {
+	MaxDepth      int   // deepest field nesting, introspection fields not counted; 0: no limit
+	MaxComplexity int   // largest cost (see operationCost); 0: no limit
+	MaxBodyBytes  int64 // largest request body; 0: no limit
+	ListCost      int   // assumed size of a list field that has no first/last argument
+	Introspection bool  // __schema and __type allowed
+}
+
+func init() {
+	// Refused operations are protocol errors: HTTP 422 (or 400 with
+	// application/graphql-response+json), like validation failures.
+	for _, code := range []string{graph.CodeDepthLimit, graph.CodeComplexityLimit, graph.CodeIntrospectionOff,
+		graph.CodeOperationNotAllowed, graph.CodePersistedQueryBad, graph.CodePersistedQueryAbsent} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
+
+func limitError(code, format string, a ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, a...)
+	errcode.Set(err, code)
+	return err
+}
+
+// writeGraphQLError answers a request that never reached gqlgen.
+func writeGraphQLError(w http.ResponseWriter, status int, code, msg string, extra map[string]any) {
+	ext := map[string]any{"code": code}
+	for k, v := range extra {
+		ext[k] = v
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
+}
+
+// bodyLimit refuses request bodies larger than max with 413 before gqlgen
+// reads them. A body without Content-Length is read up to max+1 bytes.
+func bodyLimit(max int64, next http.Handler) http.Handler {
+	if max <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tooLarge := func() {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, graph.CodePayloadTooLarge,
+				fmt.Sprintf("request body larger than %d bytes", max), map[string]any{"limit": max})
+		}
+		if r.ContentLength > max {
+			tooLarge()
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			if err != nil {
+				writeGraphQLError(w, http.StatusBadRequest, graph.CodeBadRequest, "could not read the request body", nil)
+				return
+			}
+			if int64(len(b)) > max {
+				tooLarge()
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// depthLimit refuses operations nested deeper than Max.
+type depthLimit struct{ Max int }
+
+func (depthLimit) ExtensionName() string                          { return "DepthLimit" }
+func (depthLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (d depthLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if d.Max <= 0 || opCtx.Operation == nil {
+		return nil
+	}
+	if depth := selectionDepth(opCtx.Operation.SelectionSet, 0); depth > d.Max {
+		return limitError(graph.CodeDepthLimit, "operation is nested %d levels deep, more than the limit of %d", depth, d.Max)
+	}
+	return nil
+}
+
+// selectionDepth is the deepest field nesting below set; fragments add no
+// depth of their own and introspection subtrees are not counted (they are
+// governed by the introspection switch).
+func selectionDepth(set ast.SelectionSet, seen int) int {
+	if seen > 1000 { // fragments cannot cycle after validation; this is a backstop
+		return seen
+	}
+	max := 0
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				d = 1
+			} else {
+				d = 1 + selectionDepth(s.SelectionSet, seen+1)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, seen+1)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				d = selectionDepth(s.Definition.SelectionSet, seen+1)
+			}
+		}
+		if d > max {
+			max = d
+		}
+	}
+	return max
+}
+
+// costLimit refuses operations whose estimated cost exceeds Max.
+type costLimit struct {
+	Max      int
+	ListCost int
+}
+
+func (costLimit) ExtensionName() string                          { return "CostLimit" }
+func (costLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (c costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if opCtx.Operation == nil {
+		return nil
+	}
+	cost := operationCost(opCtx.Operation.SelectionSet, opCtx.Variables, c.ListCost, "", 0)
+	opCtx.Stats.SetExtension("CostLimit", cost)
+	if c.Max > 0 && cost > c.Max {
+		return limitError(graph.CodeComplexityLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, c.Max)
+	}
+	return nil
+}
+
+// operationCost estimates the work of a selection set: each field costs 1
+// plus its children times its multiplier. A field given first or last
+// multiplies by that value; a connection without them by the default page
+// size; any other list field (nested relationship lists, which return up
+// to graph.DefaultNestedSize items but usually a handful) by listCost; the
+// edges list of a Connection by 1, since the connection field was charged.
+// The sum saturates instead of overflowing.
+func operationCost(set ast.SelectionSet, vars map[string]any, listCost int, parentType string, seen int) int {
+	const ceiling = 1 << 40
+	if seen > 1000 {
+		return ceiling
+	}
+	total := 0
+	for _, sel := range set {
+		var c int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				c = 1
+				break
+			}
+			mult := fieldMultiplier(s, vars, listCost, parentType)
+			typeName := ""
+			if s.Definition != nil {
+				typeName = s.Definition.Type.Name()
+			}
+			c = 1 + mult*operationCost(s.SelectionSet, vars, listCost, typeName, seen+1)
+		case *ast.InlineFragment:
+			c = operationCost(s.SelectionSet, vars, listCost, parentType, seen+1)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				c = operationCost(s.Definition.SelectionSet, vars, listCost, parentType, seen+1)
+			}
+		}
+		total += c
+		if total > ceiling || c < 0 {
+			return ceiling
+		}
+	}
+	return total
+}
+
+func fieldMultiplier(f *ast.Field, vars map[string]any, listCost int, parentType string) int {
+	if f.Definition == nil {
+		return 1
+	}
+	var args map[string]any
+	for _, name := range []string{"first", "last"} {
+		if f.Definition.Arguments.ForName(name) == nil {
+			continue
+		}
+		if args == nil {
+			args = f.ArgumentMap(vars)
+		}
+		if n, ok := intArg(args[name]); ok {
+			return min(max(n, 1), 1<<20) // larger pages are refused by the resolvers anyway
+		}
+	}
+	if f.Definition.Arguments.ForName("first") != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection") {
+		// A connection without a page size: the resolver's default page.
+		return graph.DefaultPageSize
+	}
+	if f.Definition.Type.Elem != nil { // a list
+		if strings.HasSuffix(parentType, "Connection") {
+			return 1
+		}
+		return max(listCost, 1)
+	}
+	return 1
+}
+
+func intArg(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), true
+	case interface{ Int64() (int64, error) }: // json.Number
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
+}
+
+// introspectionGate refuses __schema and __type when introspection is
+// off, before execution (gqlgen alone would answer them with null data).
+type introspectionGate struct{}
+
+func (introspectionGate) ExtensionName() string                          { return "IntrospectionGate" }
+func (introspectionGate) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (introspectionGate) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if opCtx.Operation != nil && usesIntrospection(opCtx.Operation.SelectionSet, 0) {
+		return limitError(graph.CodeIntrospectionOff, "introspection is disabled on this server")
+	}
+	return nil
+}
+
+func usesIntrospection(set ast.SelectionSet, seen int) bool {
+	if seen > 1000 {
+		return false
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" || usesIntrospection(s.SelectionSet, seen+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if usesIntrospection(s.SelectionSet, seen+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && usesIntrospection(s.Definition.SelectionSet, seen+1) {
+				return true
+			}
+		}
+	}
+	return false
+}

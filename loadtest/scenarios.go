@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+)
+
+// scenario is one operation of the mix.
+type scenario struct {
+	Name   string // also the operation name, so /metrics shows it
+	Kind   string // read, analytics or write
+	Query  string
+	Vars   func(r *rand.Rand) map[string]any
+	Verify func(ctx context.Context, c *http.Client, target string) error // after the run, e.g. count the writes
+}
+
+func (s scenario) vars(r *rand.Rand) map[string]any {
+	if s.Vars == nil {
+		return nil
+	}
+	return s.Vars(r)
+}
+
+// Countries of the seed graph (the 1999 Lysøen text) used as lookup keys.
+var iso3s = []string{"NOR", "CAN", "AUT", "CHE", "IRL", "NLD", "SVN", "THA", "JOR", "CHL", "GRC", "ZAF", "MLI"}
+
+var scenarios = []scenario{
+	{Name: "CountryByISO3", Kind: "read",
+		Query: `query CountryByISO3($iso3: String!) { country(iso3: $iso3) { id name memberships { role initiative { name } organization { name } } } }`,
+		Vars:  func(r *rand.Rand) map[string]any { return map[string]any{"iso3": iso3s[r.IntN(len(iso3s))]} }},
+	{Name: "CountriesPage", Kind: "read",
+		Query: `query CountriesPage($n: Int) { countries(first: $n) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`,
+		Vars:  func(r *rand.Rand) map[string]any { return map[string]any{"n": 1 + r.IntN(50)} }},
+	{Name: "Initiative", Kind: "read",
+		Query: `query Initiative { initiative(id: "initiative:lysoen-partnership") { name objective members { role actor { id name } } events { name startDate } issueAreas { name } } }`},
+	{Name: "Events", Kind: "read",
+		Query: `query Events { events { edges { node { name kind startDate participants { role actor { name } } } } } }`},
+	{Name: "Sources", Kind: "read", Query: `query Sources { sources { id title } }`},
+	// Analytics: wide, nested reads across the graph (the analytics
+	// capability's own queries join this list when it lands).
+	{Name: "CoalitionMap", Kind: "analytics",
+		Query: `query CoalitionMap { countries(first: 100) { edges { node { name participations { role event { name partOf { name issueAreas { name } } } } } } } }`},
+	{Name: "IssueReach", Kind: "analytics",
+		Query: `query IssueReach { countries(first: 100) { edges { node { name issueAreas { name } signatures { agreement { name } } } } } }`},
+	{Name: "Organizations", Kind: "analytics",
+		Query: `query Organizations { organizations(first: 100) { totalCount edges { node { name members { role actor { name } } } } } }`},
+}
