@@ -272,7 +272,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 func TestAllowListMode(t *testing.T) {
 	testdb.Seeded(t)
 	s := startServer(t, map[string]string{"LYSOEN_ALLOWED_OPERATIONS": "web/examples"})
-	b, err := os.ReadFile("web/examples/02-initiative.graphql")
+	b, err := os.ReadFile("web/examples/01-lysoen-founders.graphql")
 	if err != nil {
 		t.Fatal(err)
 	}
