@@ -145,6 +145,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("neo4j driver for %s: %w", c.Neo4jURI, err)
 	}
 	defer driver.Close(context.Background())
+	// neo4j-go-driver v5.28 initialises its connector lazily, without a lock,
+	// on the first connection attempt (internal/connector/connector.go:55):
+	// concurrent first requests race there. One attempt here, before anything
+	// runs concurrently, does that initialisation; failure is fine (Neo4j
+	// may start later).
+	warmCtx, warmCancel := context.WithTimeout(ctx, 3*time.Second)
+	_ = driver.VerifyConnectivity(warmCtx)
+	warmCancel()
 	st := store.New(driver, store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip})
 
 	switch cmd {
@@ -193,6 +201,8 @@ func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) 
 	srv := &http.Server{
 		Handler:           app.routes(),
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second, // the whole request, body included (slow-body clients)
+		WriteTimeout:      writeTimeout(c.RequestTimeout),
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -217,6 +227,14 @@ func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) 
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// writeTimeout leaves a request its full timeout plus time to write the answer.
+func writeTimeout(request time.Duration) time.Duration {
+	if request <= 0 {
+		return 0
+	}
+	return request + 10*time.Second
 }
 
 // driverLogger sends the driver's warnings and errors to slog.
