@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 
+	"strconv"
+	"strings"
+
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
@@ -33,6 +38,30 @@ func badInput(arg, format string, a ...any) error {
 	return &InputError{Argument: arg, Message: fmt.Sprintf(format, a...)}
 }
 
+// argumentPath names the argument an error path points into, e.g.
+// "where.from" for the path events.where.from: the path with the field's
+// own path cut off, joined with dots.
+func argumentPath(ctx context.Context, path ast.Path) string {
+	var field ast.Path
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		field = fc.Path()
+	}
+	rest := path
+	if len(field) <= len(path) && field.String() == path[:len(field)].String() {
+		rest = path[len(field):]
+	}
+	parts := make([]string, 0, len(rest))
+	for _, e := range rest {
+		switch v := e.(type) {
+		case ast.PathName:
+			parts = append(parts, string(v))
+		case ast.PathIndex:
+			parts = append(parts, strconv.Itoa(int(v)))
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
 // RequestIDFunc returns the id of the current request, for error messages.
 type RequestIDFunc func(ctx context.Context) string
 
@@ -55,6 +84,13 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			gqlErr.Extensions["argument"] = in.Argument
+		case errors.Is(err, model.ErrBadDate):
+			// A Date scalar refused while gqlgen read the arguments: the
+			// error's path is the field's path followed by the argument's.
+			arg := argumentPath(ctx, gqlErr.Path)
+			gqlErr.Message = "argument " + arg + ": " + gqlErr.Message
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = arg
 		case errors.Is(err, store.ErrBadCursor):
 			gqlErr.Extensions["code"] = CodeBadUserInput
 		case errors.Is(err, store.ErrNotFound):

@@ -33,7 +33,7 @@ func nestedLimit(first *int) (int, error) {
 
 // follow loads the other ends of spec from a node, as models of type T.
 func follow[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group) ([]T, error) {
-	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g)
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, store.EdgeQuery{})
 	if err != nil {
 		return nil, err
 	}
@@ -46,15 +46,16 @@ func follow[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id str
 	return out, nil
 }
 
-// edgesOf loads spec's edges from a node, up to first, and builds one
-// relationship model per edge.
-func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group, first *int,
+// edgesOf loads spec's edges from a node, filtered and ordered by q, up to
+// first, and builds one relationship model per edge. Siblings share one
+// batched Cypher statement per distinct q.
+func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group, first *int, q store.EdgeQuery,
 	build func(e loader.Edge) *T) ([]*T, error) {
 	limit, err := nestedLimit(first)
 	if err != nil {
 		return nil, err
 	}
-	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g)
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, q)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +73,10 @@ func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 
 // The relationship fields every Actor has, shared by Country and Organization.
 
-func actorMemberships(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Membership, error) {
-	return edgesOf(ctx, r, store.ActorMemberships, self.NodeID(), g, first, func(e loader.Edge) *model.Membership {
+func actorMemberships(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
+	where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
+	q := membershipQuery(where, orderBy, sideSelf)
+	return edgesOf(ctx, r, store.ActorMemberships, self.NodeID(), g, first, q, func(e loader.Edge) *model.Membership {
 		m := membership(e.Rel)
 		m.Actor = self
 		switch o := e.Other.(type) {
@@ -88,8 +91,10 @@ func actorMemberships(ctx context.Context, r *Resolver, self model.Actor, g *mod
 	})
 }
 
-func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Participation, error) {
-	return edgesOf(ctx, r, store.ActorParticipations, self.NodeID(), g, first, func(e loader.Edge) *model.Participation {
+func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
+	where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
+	q := participationQuery(where, orderBy, sideSelf)
+	return edgesOf(ctx, r, store.ActorParticipations, self.NodeID(), g, first, q, func(e loader.Edge) *model.Participation {
 		ev, ok := e.Other.(*model.Event)
 		if !ok {
 			return nil
@@ -98,8 +103,10 @@ func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *
 	})
 }
 
-func actorSignatures(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int) ([]*model.Signature, error) {
-	return edgesOf(ctx, r, store.ActorSignatures, self.NodeID(), g, first, func(e loader.Edge) *model.Signature {
+func actorSignatures(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
+	where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
+	q := signatureQuery(where, orderBy, sideSelf)
+	return edgesOf(ctx, r, store.ActorSignatures, self.NodeID(), g, first, q, func(e loader.Edge) *model.Signature {
 		a, ok := e.Other.(*model.Agreement)
 		if !ok {
 			return nil

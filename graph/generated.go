@@ -49,7 +49,7 @@ type ComplexityRoot struct {
 		IssueAreas  func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Signatories func(childComplexity int, first *int) int
+		Signatories func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
 	}
 
 	AgreementConnection struct {
@@ -69,11 +69,11 @@ type ComplexityRoot struct {
 		Iso2           func(childComplexity int) int
 		Iso3           func(childComplexity int) int
 		IssueAreas     func(childComplexity int) int
-		Memberships    func(childComplexity int, first *int) int
+		Memberships    func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int) int
+		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
 		Region         func(childComplexity int) int
-		Signatures     func(childComplexity int, first *int) int
+		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
 	}
 
 	CountryConnection struct {
@@ -100,7 +100,7 @@ type ComplexityRoot struct {
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		PartOf        func(childComplexity int) int
-		Participants  func(childComplexity int, first *int) int
+		Participants  func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
 		StartDate     func(childComplexity int) int
 		Status        func(childComplexity int) int
 	}
@@ -129,7 +129,7 @@ type ComplexityRoot struct {
 		ID                   func(childComplexity int) int
 		IssueAreas           func(childComplexity int) int
 		Kind                 func(childComplexity int) int
-		Members              func(childComplexity int, first *int) int
+		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
 		Name                 func(childComplexity int) int
 		Objective            func(childComplexity int) int
 		SeeksPartnershipWith func(childComplexity int) int
@@ -182,11 +182,11 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		IssueAreas     func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, first *int) int
-		Memberships    func(childComplexity int, first *int) int
+		Members        func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		Memberships    func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int) int
-		Signatures     func(childComplexity int, first *int) int
+		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
 		SoughtBy       func(childComplexity int) int
 	}
 
@@ -224,19 +224,26 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Agreement     func(childComplexity int, id string) int
-		Agreements    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Countries     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Agreements    func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Countries     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
 		Country       func(childComplexity int, iso3 string) int
 		Event         func(childComplexity int, id string) int
-		Events        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Events        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
 		Initiative    func(childComplexity int, id string) int
-		Initiatives   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Initiatives   func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		IssueArea     func(childComplexity int, id string) int
-		IssueAreas    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		IssueAreas    func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Node          func(childComplexity int, id string) int
 		Organization  func(childComplexity int, id string) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) int
+		Search        func(childComplexity int, text string, first *int) int
 		Sources       func(childComplexity int) int
+	}
+
+	SearchHit struct {
+		Label func(childComplexity int) int
+		Node  func(childComplexity int) int
+		Score func(childComplexity int) int
 	}
 
 	Signature struct {
@@ -262,19 +269,19 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AgreementResolver interface {
-	Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Signature, error)
+	Signatories(ctx context.Context, obj *model.Agreement, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Agreement) ([]*model.IssueArea, error)
 	Establishes(ctx context.Context, obj *model.Agreement) ([]*model.Initiative, error)
 }
 type CountryResolver interface {
-	Memberships(ctx context.Context, obj *model.Country, first *int) ([]*model.Membership, error)
-	Participations(ctx context.Context, obj *model.Country, first *int) ([]*model.Participation, error)
-	Signatures(ctx context.Context, obj *model.Country, first *int) ([]*model.Signature, error)
+	Memberships(ctx context.Context, obj *model.Country, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
+	Participations(ctx context.Context, obj *model.Country, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
+	Signatures(ctx context.Context, obj *model.Country, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Country) ([]*model.IssueArea, error)
 	EventsHeld(ctx context.Context, obj *model.Country) ([]*model.Event, error)
 }
 type EventResolver interface {
-	Participants(ctx context.Context, obj *model.Event, first *int) ([]*model.Participation, error)
+	Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
 	PartOf(ctx context.Context, obj *model.Event) ([]*model.Initiative, error)
 	IssueAreas(ctx context.Context, obj *model.Event) ([]*model.IssueArea, error)
 	HeldIn(ctx context.Context, obj *model.Event) ([]*model.Country, error)
@@ -282,7 +289,7 @@ type EventResolver interface {
 	FollowedBy(ctx context.Context, obj *model.Event) ([]*model.Event, error)
 }
 type InitiativeResolver interface {
-	Members(ctx context.Context, obj *model.Initiative, first *int) ([]*model.Membership, error)
+	Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
 	Events(ctx context.Context, obj *model.Initiative) ([]*model.Event, error)
 	IssueAreas(ctx context.Context, obj *model.Initiative) ([]*model.IssueArea, error)
 	EstablishedBy(ctx context.Context, obj *model.Initiative) ([]*model.Agreement, error)
@@ -294,28 +301,29 @@ type IssueAreaResolver interface {
 	Agreements(ctx context.Context, obj *model.IssueArea) ([]*model.Agreement, error)
 }
 type OrganizationResolver interface {
-	Members(ctx context.Context, obj *model.Organization, first *int) ([]*model.Membership, error)
-	Memberships(ctx context.Context, obj *model.Organization, first *int) ([]*model.Membership, error)
-	Participations(ctx context.Context, obj *model.Organization, first *int) ([]*model.Participation, error)
-	Signatures(ctx context.Context, obj *model.Organization, first *int) ([]*model.Signature, error)
+	Members(ctx context.Context, obj *model.Organization, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
+	Memberships(ctx context.Context, obj *model.Organization, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
+	Participations(ctx context.Context, obj *model.Organization, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
+	Signatures(ctx context.Context, obj *model.Organization, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Organization) ([]*model.IssueArea, error)
 	SoughtBy(ctx context.Context, obj *model.Organization) ([]*model.PartnershipProspect, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Countries(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CountryConnection, error)
+	Countries(ctx context.Context, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.CountryConnection, error)
 	Country(ctx context.Context, iso3 string) (*model.Country, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) (*model.OrganizationConnection, error)
 	Organization(ctx context.Context, id string) (*model.Organization, error)
-	IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string) (*model.IssueAreaConnection, error)
+	IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.IssueAreaConnection, error)
 	IssueArea(ctx context.Context, id string) (*model.IssueArea, error)
-	Initiatives(ctx context.Context, first *int, after *string, last *int, before *string) (*model.InitiativeConnection, error)
+	Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) (*model.InitiativeConnection, error)
 	Initiative(ctx context.Context, id string) (*model.Initiative, error)
-	Events(ctx context.Context, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
+	Events(ctx context.Context, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.EventConnection, error)
 	Event(ctx context.Context, id string) (*model.Event, error)
-	Agreements(ctx context.Context, first *int, after *string, last *int, before *string) (*model.AgreementConnection, error)
+	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) (*model.AgreementConnection, error)
 	Agreement(ctx context.Context, id string) (*model.Agreement, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
+	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -388,7 +396,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
@@ -462,7 +470,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Memberships(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Country.Memberships(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -479,7 +487,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Participations(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Country.Participations(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Country.region":
 		if e.ComplexityRoot.Country.Region == nil {
 			break
@@ -496,7 +504,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Signatures(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Country.Signatures(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
@@ -612,7 +620,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Event.startDate":
 		if e.ComplexityRoot.Event.StartDate == nil {
 			break
@@ -723,7 +731,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Initiative.Members(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Initiative.Members(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Initiative.name":
 		if e.ComplexityRoot.Initiative.Name == nil {
 			break
@@ -927,7 +935,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Organization.memberships":
 		if e.ComplexityRoot.Organization.Memberships == nil {
 			break
@@ -938,7 +946,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -955,7 +963,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Participations(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Organization.Participations(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Organization.signatures":
 		if e.ComplexityRoot.Organization.Signatures == nil {
 			break
@@ -966,7 +974,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Signatures(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Organization.Signatures(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 	case "Organization.soughtBy":
 		if e.ComplexityRoot.Organization.SoughtBy == nil {
 			break
@@ -1102,7 +1110,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -1113,7 +1121,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.CountryWhere), args["orderBy"].([]*model.CountrySort)), true
 	case "Query.country":
 		if e.ComplexityRoot.Query.Country == nil {
 			break
@@ -1146,7 +1154,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Query.initiative":
 		if e.ComplexityRoot.Query.Initiative == nil {
 			break
@@ -1168,7 +1176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 
 	case "Query.issueArea":
 		if e.ComplexityRoot.Query.IssueArea == nil {
@@ -1191,7 +1199,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.IssueAreas(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.IssueAreas(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1224,13 +1232,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.OrganizationWhere), args["orderBy"].([]*model.OrganizationSort)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Sources(childComplexity), true
+
+	case "SearchHit.label":
+		if e.ComplexityRoot.SearchHit.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Label(childComplexity), true
+	case "SearchHit.node":
+		if e.ComplexityRoot.SearchHit.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Node(childComplexity), true
+	case "SearchHit.score":
+		if e.ComplexityRoot.SearchHit.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
 	case "Signature.actor":
 		if e.ComplexityRoot.Signature.Actor == nil {
@@ -1308,7 +1346,30 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActorWhere", ec.unmarshalInputActorWhere),
+			graphql.NewInputUnmarshaler("AgreementSort", ec.unmarshalInputAgreementSort),
+			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
+			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
+			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
+			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
+			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
+			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
+			graphql.NewInputUnmarshaler("InitiativeSort", ec.unmarshalInputInitiativeSort),
+			graphql.NewInputUnmarshaler("InitiativeWhere", ec.unmarshalInputInitiativeWhere),
+			graphql.NewInputUnmarshaler("IssueAreaSort", ec.unmarshalInputIssueAreaSort),
+			graphql.NewInputUnmarshaler("IssueAreaWhere", ec.unmarshalInputIssueAreaWhere),
+			graphql.NewInputUnmarshaler("MembershipSort", ec.unmarshalInputMembershipSort),
+			graphql.NewInputUnmarshaler("MembershipWhere", ec.unmarshalInputMembershipWhere),
+			graphql.NewInputUnmarshaler("OrganizationSort", ec.unmarshalInputOrganizationSort),
+			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
+			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
+			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
+			graphql.NewInputUnmarshaler("SignatureSort", ec.unmarshalInputSignatureSort),
+			graphql.NewInputUnmarshaler("SignatureWhere", ec.unmarshalInputSignatureWhere),
+			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
+		)
 	}
 	first := true
 
@@ -1433,11 +1494,11 @@ interface Actor implements Node {
   id: ID!
   name: String!
   "Initiatives and organizations this actor belongs to."
-  memberships(first: Int): [Membership!]!
+  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   "Events this actor took part in, in date order."
-  participations(first: Int): [Participation!]!
+  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
   "Agreements this actor signed or ratified."
-  signatures(first: Int): [Signature!]!
+  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   "Issue areas reached through the actor's initiatives, events and agreements (derived)."
   issueAreas: [IssueArea!]!
 }
@@ -1451,9 +1512,9 @@ type Country implements Node & Actor {
   iso2: String
   "UN M49 region, when reference data has been imported."
   region: String
-  memberships(first: Int): [Membership!]!
-  participations(first: Int): [Participation!]!
-  signatures(first: Int): [Signature!]!
+  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
+  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
+  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas: [IssueArea!]!
   "Events held in this country."
   eventsHeld: [Event!]!
@@ -1466,10 +1527,10 @@ type Organization implements Node & Actor {
   kind: String
   acronym: String
   "Actors that are members of this organization."
-  members(first: Int): [Membership!]!
-  memberships(first: Int): [Membership!]!
-  participations(first: Int): [Participation!]!
-  signatures(first: Int): [Signature!]!
+  members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
+  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
+  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
+  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas: [IssueArea!]!
   "Initiatives that seek a partnership with this organization."
   soughtBy: [PartnershipProspect!]!
@@ -1494,7 +1555,7 @@ type Initiative implements Node {
   objective: String
   startDate: Date
   endDate: Date
-  members(first: Int): [Membership!]!
+  members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   "Events that are part of this initiative, in date order."
   events: [Event!]!
   issueAreas: [IssueArea!]!
@@ -1518,7 +1579,7 @@ type Event implements Node {
   location: String
   "HELD, or SCHEDULED when the source speaks of it as future."
   status: String
-  participants(first: Int): [Participation!]!
+  participants(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
   "Initiatives this event is part of."
   partOf: [Initiative!]!
   issueAreas: [IssueArea!]!
@@ -1537,7 +1598,7 @@ type Agreement implements Node {
   "DECLARATION, TREATY, CONVENTION or PROTOCOL."
   kind: String
   adoptedOn: Date
-  signatories(first: Int): [Signature!]!
+  signatories(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas: [IssueArea!]!
   "Initiatives established by this agreement."
   establishes: [Initiative!]!
@@ -1660,28 +1721,396 @@ type AgreementConnection {
   totalCount: Int!
 }
 
+
 """
-Lists are Relay connections ordered by name (then id). Page forwards with
-` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` or backwards with ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; the default page is 20
-and the maximum 100.
+Lists are Relay connections. Page forwards with ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` or
+backwards with ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; the default page is 20 and the maximum 100.
+Without ` + "`" + `orderBy` + "`" + ` a list is ordered by name (events: by ` + "`" + `startDate` + "`" + `, then
+name); the id always breaks ties, and cursors carry the sort keys, so paging
+is stable under any ordering. A cursor only works with the ` + "`" + `orderBy` + "`" + ` it was
+made for. ` + "`" + `where` + "`" + ` narrows a list (see the ` + "`" + `…Where` + "`" + ` inputs); ` + "`" + `totalCount` + "`" + `
+counts what ` + "`" + `where` + "`" + ` matches and is computed only when selected.
 """
 type Query {
   "Anything by id."
   node(id: ID!): Node
-  countries(first: Int, after: String, last: Int, before: String): CountryConnection!
+  countries(first: Int, after: String, last: Int, before: String, where: CountryWhere, orderBy: [CountrySort!]): CountryConnection!
   "A country by ISO 3166-1 alpha-3 code (case-insensitive)."
   country(iso3: String!): Country
-  organizations(first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  organizations(first: Int, after: String, last: Int, before: String, where: OrganizationWhere, orderBy: [OrganizationSort!]): OrganizationConnection!
   organization(id: ID!): Organization
-  issueAreas(first: Int, after: String, last: Int, before: String): IssueAreaConnection!
+  issueAreas(first: Int, after: String, last: Int, before: String, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): IssueAreaConnection!
   issueArea(id: ID!): IssueArea
-  initiatives(first: Int, after: String, last: Int, before: String): InitiativeConnection!
+  initiatives(first: Int, after: String, last: Int, before: String, where: InitiativeWhere, orderBy: [InitiativeSort!]): InitiativeConnection!
   initiative(id: ID!): Initiative
-  events(first: Int, after: String, last: Int, before: String): EventConnection!
+  """
+  Events as a timeline: by ` + "`" + `startDate` + "`" + ` (a year or month sorts before the
+  days inside it), then name. ` + "`" + `where: {from, to, kind, participant}` + "`" + ` picks a
+  stretch of the timeline.
+  """
+  events(first: Int, after: String, last: Int, before: String, where: EventWhere, orderBy: [EventSort!]): EventConnection!
   event(id: ID!): Event
-  agreements(first: Int, after: String, last: Int, before: String): AgreementConnection!
+  agreements(first: Int, after: String, last: Int, before: String, where: AgreementWhere, orderBy: [AgreementSort!]): AgreementConnection!
   agreement(id: ID!): Agreement
   sources: [Source!]!
+  """
+  Full-text search over the names and acronyms of countries, organizations,
+  issue areas, initiatives, events and agreements, best match first. Every
+  word must match, as a whole word or as the start of one ("child sold"
+  finds "Child Soldiers"); case does not matter. The text is taken
+  literally: Lucene syntax (` + "`" + `*` + "`" + `, ` + "`" + `"` + "`" + `, ` + "`" + `AND` + "`" + `, ` + "`" + `~` + "`" + `, …) is escaped, never
+  interpreted. ` + "`" + `first` + "`" + ` defaults to 10, at most 100.
+  """
+  search(text: String!, first: Int = 10): [SearchHit!]!
+}
+
+"One full-text search result."
+type SearchHit {
+  node: Node!
+  "The node's label: Country, Organization, IssueArea, Initiative, Event or Agreement."
+  label: String!
+  "Lucene relevance score; higher is better. Comparable only within one search."
+  score: Float!
+}
+
+# ---------------------------------------------------------------- filters
+
+"""
+Conditions on a string property. All given operators must hold.
+` + "`" + `eq` + "`" + ` and ` + "`" + `in` + "`" + ` compare exactly; ` + "`" + `contains` + "`" + ` and ` + "`" + `startsWith` + "`" + ` ignore case.
+"""
+input StringFilter {
+  eq: String
+  in: [String!]
+  contains: String
+  startsWith: String
+}
+
+"Conditions on an id: exactly ` + "`" + `eq` + "`" + `, or one of ` + "`" + `in` + "`" + `."
+input IDFilter {
+  eq: ID
+  in: [ID!]
+}
+
+"How a date filter's range is matched against a stored date's range."
+enum DateMatch {
+  "The stored date's range and the filter's range share at least one day (the default)."
+  OVERLAPS
+  "The stored date's range lies wholly inside the filter's range."
+  WITHIN
+}
+
+"""
+Conditions on a date property. A stored date stands for the range of days
+it covers: ` + "`" + `"1999"` + "`" + ` is 1999-01-01…1999-12-31, ` + "`" + `"1998-12"` + "`" + ` is the whole of
+December 1998. The filter's range runs from the first day of ` + "`" + `from` + "`" + ` to the
+last day of ` + "`" + `to` + "`" + ` (either may be left open; ` + "`" + `from: "1999"` + "`" + ` starts on
+1999-01-01, ` + "`" + `to: "1999"` + "`" + ` ends on 1999-12-31). With ` + "`" + `match: OVERLAPS` + "`" + ` (the
+default) a stored date matches when the two ranges share a day, so
+` + "`" + `{from: "1999-02-10", to: "1999-02-10"}` + "`" + ` matches ` + "`" + `"1999-02"` + "`" + `; with
+` + "`" + `match: WITHIN` + "`" + ` only when the stored range lies inside the filter's, so it
+does not. ` + "`" + `eq` + "`" + ` compares the stored value exactly, precision included
+(` + "`" + `"1999-02"` + "`" + ` is not ` + "`" + `"1999-02-01"` + "`" + `). Nodes without the date never match.
+"""
+input DateFilter {
+  eq: Date
+  from: Date
+  to: Date
+  match: DateMatch = OVERLAPS
+}
+
+"""
+Filter for actors (countries and organizations). Relationship filters
+(` + "`" + `memberOfInitiative` + "`" + `, ` + "`" + `participatedIn` + "`" + `, …) hold when at least one related
+node matches the nested filter; ` + "`" + `{}` + "`" + ` asks only that one exists. ` + "`" + `AND` + "`" + ` (all),
+` + "`" + `OR` + "`" + ` (at least one) and ` + "`" + `NOT` + "`" + ` combine filters; all fields given at one level
+must hold. The other ` + "`" + `…Where` + "`" + ` inputs work the same way.
+"""
+input ActorWhere {
+  id: IDFilter
+  name: StringFilter
+  "Organization kind (countries have none)."
+  kind: StringFilter
+  memberOfInitiative: InitiativeWhere
+  memberOfOrganization: OrganizationWhere
+  participatedIn: EventWhere
+  signed: AgreementWhere
+  AND: [ActorWhere!]
+  OR: [ActorWhere!]
+  NOT: ActorWhere
+}
+
+"Filter for countries; relationship filters hold when at least one related node matches."
+input CountryWhere {
+  id: IDFilter
+  name: StringFilter
+  iso3: StringFilter
+  iso2: StringFilter
+  region: StringFilter
+  "Member of an initiative matching this filter."
+  memberOfInitiative: InitiativeWhere
+  "Member of an organization matching this filter."
+  memberOfOrganization: OrganizationWhere
+  "Took part in an event matching this filter (e.g. ` + "`" + `{kind: {eq: \"MEETING\"}}` + "`" + `)."
+  participatedIn: EventWhere
+  "Signed or ratified an agreement matching this filter."
+  signed: AgreementWhere
+  "Place where an event matching this filter was held."
+  hosted: EventWhere
+  AND: [CountryWhere!]
+  OR: [CountryWhere!]
+  NOT: CountryWhere
+}
+
+"Filter for organizations; relationship filters hold when at least one related node matches."
+input OrganizationWhere {
+  id: IDFilter
+  name: StringFilter
+  kind: StringFilter
+  acronym: StringFilter
+  "Has a member matching this filter."
+  members: ActorWhere
+  memberOfInitiative: InitiativeWhere
+  memberOfOrganization: OrganizationWhere
+  participatedIn: EventWhere
+  signed: AgreementWhere
+  AND: [OrganizationWhere!]
+  OR: [OrganizationWhere!]
+  NOT: OrganizationWhere
+}
+
+"Filter for issue areas; relationship filters hold when at least one related node matches."
+input IssueAreaWhere {
+  id: IDFilter
+  name: StringFilter
+  description: StringFilter
+  "Addressed by an initiative matching this filter."
+  initiatives: InitiativeWhere
+  "Addressed by an event matching this filter."
+  events: EventWhere
+  "Addressed by an agreement matching this filter."
+  agreements: AgreementWhere
+  AND: [IssueAreaWhere!]
+  OR: [IssueAreaWhere!]
+  NOT: IssueAreaWhere
+}
+
+"Filter for initiatives; relationship filters hold when at least one related node matches."
+input InitiativeWhere {
+  id: IDFilter
+  name: StringFilter
+  kind: StringFilter
+  objective: StringFilter
+  startDate: DateFilter
+  endDate: DateFilter
+  "Has a member (of any role) matching this filter."
+  members: ActorWhere
+  "Addresses an issue area matching this filter (e.g. ` + "`" + `{id: {eq: \"issue:landmines\"}}` + "`" + `)."
+  issueAreas: IssueAreaWhere
+  "Has an event matching this filter."
+  events: EventWhere
+  "Established by an agreement matching this filter."
+  establishedBy: AgreementWhere
+  "Seeks a partnership with an actor matching this filter."
+  seeksPartnershipWith: ActorWhere
+  AND: [InitiativeWhere!]
+  OR: [InitiativeWhere!]
+  NOT: InitiativeWhere
+}
+
+"""
+Filter for events. ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` pick a stretch of the timeline: an event
+matches when the days from its ` + "`" + `startDate` + "`" + ` to its ` + "`" + `endDate` + "`" + ` (or its
+` + "`" + `startDate` + "`" + ` alone), taken at their precision, overlap the days from the
+first day of ` + "`" + `from` + "`" + ` to the last day of ` + "`" + `to` + "`" + `. So ` + "`" + `{from: "1999-02-15"}` + "`" + `
+includes an event dated ` + "`" + `"1999-02"` + "`" + `. ` + "`" + `participant` + "`" + ` is a shortcut for
+` + "`" + `participants: {id: {eq: …}}` + "`" + `.
+"""
+input EventWhere {
+  id: IDFilter
+  name: StringFilter
+  kind: StringFilter
+  location: StringFilter
+  "HELD or SCHEDULED."
+  status: StringFilter
+  "DAY, MONTH or YEAR."
+  datePrecision: StringFilter
+  startDate: DateFilter
+  endDate: DateFilter
+  from: Date
+  to: Date
+  "Id of an actor that took part (any role)."
+  participant: ID
+  "Has a participant matching this filter."
+  participants: ActorWhere
+  "Part of an initiative matching this filter."
+  partOf: InitiativeWhere
+  "Addresses an issue area matching this filter."
+  issueAreas: IssueAreaWhere
+  "Held in a country matching this filter."
+  heldIn: CountryWhere
+  AND: [EventWhere!]
+  OR: [EventWhere!]
+  NOT: EventWhere
+}
+
+"Filter for agreements; relationship filters hold when at least one related node matches."
+input AgreementWhere {
+  id: IDFilter
+  name: StringFilter
+  kind: StringFilter
+  adoptedOn: DateFilter
+  "Signed or ratified by an actor matching this filter."
+  signatories: ActorWhere
+  "Addresses an issue area matching this filter."
+  issueAreas: IssueAreaWhere
+  "Establishes an initiative matching this filter."
+  establishes: InitiativeWhere
+  AND: [AgreementWhere!]
+  OR: [AgreementWhere!]
+  NOT: AgreementWhere
+}
+
+"Filter for a list of memberships: the relationship's own properties and its two ends."
+input MembershipWhere {
+  role: StringFilter
+  since: DateFilter
+  until: DateFilter
+  "The member."
+  actor: ActorWhere
+  "The initiative joined (memberships of organizations never match)."
+  initiative: InitiativeWhere
+  "The organization joined (memberships of initiatives never match)."
+  organization: OrganizationWhere
+}
+
+"Filter for a list of participations."
+input ParticipationWhere {
+  role: StringFilter
+  actor: ActorWhere
+  event: EventWhere
+}
+
+"Filter for a list of signatures."
+input SignatureWhere {
+  signed: DateFilter
+  ratified: DateFilter
+  method: StringFilter
+  actor: ActorWhere
+  agreement: AgreementWhere
+}
+
+# ---------------------------------------------------------------- ordering
+
+enum SortDirection {
+  ASC
+  DESC
+}
+
+enum CountrySortField {
+  NAME
+  ISO3
+  ISO2
+  REGION
+  ID
+}
+"One sort key; a list of them sorts by the first, then the next… and finally by id."
+input CountrySort {
+  field: CountrySortField!
+  direction: SortDirection = ASC
+}
+
+enum OrganizationSortField {
+  NAME
+  ACRONYM
+  KIND
+  ID
+}
+input OrganizationSort {
+  field: OrganizationSortField!
+  direction: SortDirection = ASC
+}
+
+enum IssueAreaSortField {
+  NAME
+  ID
+}
+input IssueAreaSort {
+  field: IssueAreaSortField!
+  direction: SortDirection = ASC
+}
+
+enum InitiativeSortField {
+  NAME
+  KIND
+  START_DATE
+  END_DATE
+  ID
+}
+"Dates sort as written: a year or month before the days inside it; missing values first (ASC)."
+input InitiativeSort {
+  field: InitiativeSortField!
+  direction: SortDirection = ASC
+}
+
+enum EventSortField {
+  START_DATE
+  END_DATE
+  NAME
+  KIND
+  LOCATION
+  STATUS
+  ID
+}
+"Dates sort as written: a year or month before the days inside it; missing values first (ASC)."
+input EventSort {
+  field: EventSortField!
+  direction: SortDirection = ASC
+}
+
+enum AgreementSortField {
+  NAME
+  KIND
+  ADOPTED_ON
+  ID
+}
+input AgreementSort {
+  field: AgreementSortField!
+  direction: SortDirection = ASC
+}
+
+"` + "`" + `NAME` + "`" + ` sorts by the name of the other end (the member, or what was joined)."
+enum MembershipSortField {
+  ROLE
+  SINCE
+  UNTIL
+  NAME
+}
+input MembershipSort {
+  field: MembershipSortField!
+  direction: SortDirection = ASC
+}
+
+"` + "`" + `DATE` + "`" + ` is the event's startDate; ` + "`" + `NAME` + "`" + ` the other end's name."
+enum ParticipationSortField {
+  ROLE
+  DATE
+  NAME
+}
+input ParticipationSort {
+  field: ParticipationSortField!
+  direction: SortDirection = ASC
+}
+
+"` + "`" + `NAME` + "`" + ` sorts by the name of the other end (the signatory, or the agreement)."
+enum SignatureSortField {
+  SIGNED
+  RATIFIED
+  NAME
+}
+input SignatureSort {
+  field: SignatureSortField!
+  direction: SortDirection = ASC
 }
 `, BuiltIn: false},
 }
@@ -2053,6 +2482,18 @@ func (ec *executionContext) childFields_PartnershipProspect(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipProspect", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchHit_node(ctx, field)
+	case "label":
+		return ec.fieldContext_SearchHit_label(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchHit_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
 func (ec *executionContext) childFields_Signature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "signed":
@@ -2214,6 +2655,22 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2228,6 +2685,22 @@ func (ec *executionContext) field_Country_memberships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2242,6 +2715,22 @@ func (ec *executionContext) field_Country_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2256,6 +2745,22 @@ func (ec *executionContext) field_Country_signatures_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2270,6 +2775,22 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2284,6 +2805,22 @@ func (ec *executionContext) field_Initiative_members_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2298,6 +2835,22 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2312,6 +2865,22 @@ func (ec *executionContext) field_Organization_memberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2326,6 +2895,22 @@ func (ec *executionContext) field_Organization_participations_args(ctx context.C
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2340,6 +2925,22 @@ func (ec *executionContext) field_Organization_signatures_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -2406,6 +3007,22 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+			return ec.unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -2444,6 +3061,22 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -2510,6 +3143,22 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -2562,6 +3211,22 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -2614,6 +3279,22 @@ func (ec *executionContext) field_Query_issueAreas_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -2680,6 +3361,44 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.OrganizationWhere, error) {
+			return ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.OrganizationSort, error) {
+			return ec.unmarshalOOrganizationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2859,7 +3578,7 @@ func (ec *executionContext) _Agreement_signatories(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Agreement().Signatories(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
@@ -3256,7 +3975,7 @@ func (ec *executionContext) _Country_memberships(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Memberships(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Country().Memberships(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -3300,7 +4019,7 @@ func (ec *executionContext) _Country_participations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Participations(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Country().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -3344,7 +4063,7 @@ func (ec *executionContext) _Country_signatures(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Signatures(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Country().Signatures(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
@@ -3778,7 +4497,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -4340,7 +5059,7 @@ func (ec *executionContext) _Initiative_members(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Initiative().Members(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Initiative().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -5282,7 +6001,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -5326,7 +6045,7 @@ func (ec *executionContext) _Organization_memberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Organization().Memberships(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
@@ -5370,7 +6089,7 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -5414,7 +6133,7 @@ func (ec *executionContext) _Organization_signatures(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Signatures(ctx, obj, fc.Args["first"].(*int))
+			return ec.Resolvers.Organization().Signatures(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
@@ -6038,7 +6757,7 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.CountryWhere), fc.Args["orderBy"].([]*model.CountrySort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
@@ -6126,7 +6845,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.OrganizationWhere), fc.Args["orderBy"].([]*model.OrganizationSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -6214,7 +6933,7 @@ func (ec *executionContext) _Query_issueAreas(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().IssueAreas(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().IssueAreas(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueAreaConnection) graphql.Marshaler {
@@ -6302,7 +7021,7 @@ func (ec *executionContext) _Query_initiatives(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
@@ -6390,7 +7109,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -6478,7 +7197,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].([]*model.AgreementSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
@@ -6588,6 +7307,50 @@ func (ec *executionContext) fieldContext_Query_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6662,6 +7425,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_label(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Signature_signed(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
@@ -8016,6 +8857,1712 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj any) (model.ActorWhere, error) {
+	var it model.ActorWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "memberOfInitiative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfInitiative"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfInitiative = data
+		case "memberOfOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfOrganization"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfOrganization = data
+		case "participatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participatedIn"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipatedIn = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorWhere unmarshals raw into the ActorWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorWhere(ctx context.Context, raw any) (model.ActorWhere, error) {
+	var out model.ActorWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgreementSort(ctx context.Context, obj any) (model.AgreementSort, error) {
+	var it model.AgreementSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAgreementSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgreementSort unmarshals raw into the AgreementSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgreementSort(ctx context.Context, raw any) (model.AgreementSort, error) {
+	var out model.AgreementSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, obj any) (model.AgreementWhere, error) {
+	var it model.AgreementWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "signatories", "issueAreas", "establishes", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "adoptedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedOn"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedOn = data
+		case "signatories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatories"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signatories = data
+		case "issueAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreas"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreas = data
+		case "establishes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishes"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Establishes = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAgreementWhere unmarshals raw into the AgreementWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAgreementWhere(ctx context.Context, raw any) (model.AgreementWhere, error) {
+	var out model.AgreementWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AgreementWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountrySort(ctx context.Context, obj any) (model.CountrySort, error) {
+	var it model.CountrySort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCountrySortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountrySort unmarshals raw into the CountrySort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountrySort(ctx context.Context, raw any) (model.CountrySort, error) {
+	var out model.CountrySort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountrySort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj any) (model.CountryWhere, error) {
+	var it model.CountryWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "iso3":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso3"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso3 = data
+		case "iso2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iso2"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iso2 = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "memberOfInitiative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfInitiative"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfInitiative = data
+		case "memberOfOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfOrganization"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfOrganization = data
+		case "participatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participatedIn"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipatedIn = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "hosted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hosted"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Hosted = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCountryWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCountryWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryWhere unmarshals raw into the CountryWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryWhere(ctx context.Context, raw any) (model.CountryWhere, error) {
+	var out model.CountryWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateFilter(ctx context.Context, obj any) (model.DateFilter, error) {
+	var it model.DateFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["match"]; !present {
+		asMap["match"] = "OVERLAPS"
+	}
+
+	fieldsInOrder := [...]string{"eq", "from", "to", "match"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "match":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("match"))
+			data, err := ec.unmarshalODateMatch2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateMatch(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Match = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateFilter unmarshals raw into the DateFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error) {
+	var out model.DateFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventSort(ctx context.Context, obj any) (model.EventSort, error) {
+	var it model.EventSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEventSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventSort unmarshals raw into the EventSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventSort(ctx context.Context, raw any) (model.EventSort, error) {
+	var out model.EventSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj any) (model.EventWhere, error) {
+	var it model.EventWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "location", "status", "datePrecision", "startDate", "endDate", "from", "to", "participant", "participants", "partOf", "issueAreas", "heldIn", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "datePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecision = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "participant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participant = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "issueAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreas"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreas = data
+		case "heldIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heldIn"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HeldIn = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOEventWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOEventWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventWhere unmarshals raw into the EventWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventWhere(ctx context.Context, raw any) (model.EventWhere, error) {
+	var out model.EventWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIDFilter(ctx context.Context, obj any) (model.IDFilter, error) {
+	var it model.IDFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIDFilter unmarshals raw into the IDFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIDFilter(ctx context.Context, raw any) (model.IDFilter, error) {
+	var out model.IDFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IDFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInitiativeSort(ctx context.Context, obj any) (model.InitiativeSort, error) {
+	var it model.InitiativeSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInitiativeSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInitiativeSort unmarshals raw into the InitiativeSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInitiativeSort(ctx context.Context, raw any) (model.InitiativeSort, error) {
+	var out model.InitiativeSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, obj any) (model.InitiativeWhere, error) {
+	var it model.InitiativeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "objective", "startDate", "endDate", "members", "issueAreas", "events", "establishedBy", "seeksPartnershipWith", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "objective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objective"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Objective = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "issueAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreas"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreas = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "establishedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishedBy"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishedBy = data
+		case "seeksPartnershipWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seeksPartnershipWith"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeeksPartnershipWith = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInitiativeWhere unmarshals raw into the InitiativeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInitiativeWhere(ctx context.Context, raw any) (model.InitiativeWhere, error) {
+	var out model.InitiativeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueAreaSort(ctx context.Context, obj any) (model.IssueAreaSort, error) {
+	var it model.IssueAreaSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNIssueAreaSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueAreaSort unmarshals raw into the IssueAreaSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueAreaSort(ctx context.Context, raw any) (model.IssueAreaSort, error) {
+	var out model.IssueAreaSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueAreaSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueAreaWhere(ctx context.Context, obj any) (model.IssueAreaWhere, error) {
+	var it model.IssueAreaWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "description", "initiatives", "events", "agreements", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "initiatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatives"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Initiatives = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "agreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreements"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agreements = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueAreaWhere unmarshals raw into the IssueAreaWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueAreaWhere(ctx context.Context, raw any) (model.IssueAreaWhere, error) {
+	var out model.IssueAreaWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueAreaWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipSort(ctx context.Context, obj any) (model.MembershipSort, error) {
+	var it model.MembershipSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMembershipSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipSort unmarshals raw into the MembershipSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipSort(ctx context.Context, raw any) (model.MembershipSort, error) {
+	var out model.MembershipSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipWhere(ctx context.Context, obj any) (model.MembershipWhere, error) {
+	var it model.MembershipWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "since", "until", "actor", "initiative", "organization"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "initiative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiative"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Initiative = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipWhere unmarshals raw into the MembershipWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipWhere(ctx context.Context, raw any) (model.MembershipWhere, error) {
+	var out model.MembershipWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationSort(ctx context.Context, obj any) (model.OrganizationSort, error) {
+	var it model.OrganizationSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOrganizationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationSort unmarshals raw into the OrganizationSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationSort(ctx context.Context, raw any) (model.OrganizationSort, error) {
+	var out model.OrganizationSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context, obj any) (model.OrganizationWhere, error) {
+	var it model.OrganizationWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "kind", "acronym", "members", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "memberOfInitiative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfInitiative"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfInitiative = data
+		case "memberOfOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfOrganization"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOfOrganization = data
+		case "participatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participatedIn"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipatedIn = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationWhere unmarshals raw into the OrganizationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationWhere(ctx context.Context, raw any) (model.OrganizationWhere, error) {
+	var out model.OrganizationWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationSort(ctx context.Context, obj any) (model.ParticipationSort, error) {
+	var it model.ParticipationSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNParticipationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationSort unmarshals raw into the ParticipationSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationSort(ctx context.Context, raw any) (model.ParticipationSort, error) {
+	var out model.ParticipationSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context, obj any) (model.ParticipationWhere, error) {
+	var it model.ParticipationWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "actor", "event"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationWhere unmarshals raw into the ParticipationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationWhere(ctx context.Context, raw any) (model.ParticipationWhere, error) {
+	var out model.ParticipationWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignatureSort(ctx context.Context, obj any) (model.SignatureSort, error) {
+	var it model.SignatureSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSignatureSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignatureSort unmarshals raw into the SignatureSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignatureSort(ctx context.Context, raw any) (model.SignatureSort, error) {
+	var out model.SignatureSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignatureWhere(ctx context.Context, obj any) (model.SignatureWhere, error) {
+	var it model.SignatureWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"signed", "ratified", "method", "actor", "agreement"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "ratified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratified"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ratified = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "agreement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreement"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agreement = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignatureWhere unmarshals raw into the SignatureWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignatureWhere(ctx context.Context, raw any) (model.SignatureWhere, error) {
+	var out model.SignatureWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringFilter(ctx context.Context, obj any) (model.StringFilter, error) {
+	var it model.StringFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "contains", "startsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = data
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringFilter unmarshals raw into the StringFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringFilter(ctx context.Context, raw any) (model.StringFilter, error) {
+	var out model.StringFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringFilter", raw, &out)
+	return out, err
+}
 
 // endregion **************************** input.gotpl *****************************
 
@@ -9460,6 +12007,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sources(ctx, field)
 				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -9473,6 +12026,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchHitImplementors = []string{"SearchHit"}
+
+func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "node":
+			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._SearchHit_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9972,6 +12568,11 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraph
 	return ec._Actor(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx context.Context, v any) (*model.ActorWhere, error) {
+	res, err := ec.unmarshalInputActorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAgreement2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10026,6 +12627,26 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return ec._AgreementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgreementSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSort(ctx context.Context, v any) (*model.AgreementSort, error) {
+	res, err := ec.unmarshalInputAgreementSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAgreementSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortField(ctx context.Context, v any) (model.AgreementSortField, error) {
+	var res model.AgreementSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgreementSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortField(ctx context.Context, sel ast.SelectionSet, v model.AgreementSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx context.Context, v any) (*model.AgreementWhere, error) {
+	res, err := ec.unmarshalInputAgreementWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -10098,6 +12719,26 @@ func (ec *executionContext) marshalNCountryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoe
 	return ec._CountryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCountrySort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySort(ctx context.Context, v any) (*model.CountrySort, error) {
+	res, err := ec.unmarshalInputCountrySort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCountrySortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, v any) (model.CountrySortField, error) {
+	var res model.CountrySortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountrySortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v model.CountrySortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (*model.CountryWhere, error) {
+	res, err := ec.unmarshalInputCountryWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10152,6 +12793,40 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._EventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSort(ctx context.Context, v any) (*model.EventSort, error) {
+	res, err := ec.unmarshalInputEventSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEventSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortField(ctx context.Context, v any) (model.EventSortField, error) {
+	var res model.EventSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v model.EventSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (*model.EventWhere, error) {
+	res, err := ec.unmarshalInputEventWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -10224,6 +12899,26 @@ func (ec *executionContext) marshalNInitiativeEdge2ᚖgithubᚗcomᚋlysoenᚋly
 	return ec._InitiativeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInitiativeSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSort(ctx context.Context, v any) (*model.InitiativeSort, error) {
+	res, err := ec.unmarshalInputInitiativeSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInitiativeSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortField(ctx context.Context, v any) (model.InitiativeSortField, error) {
+	var res model.InitiativeSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInitiativeSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortField(ctx context.Context, sel ast.SelectionSet, v model.InitiativeSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+	res, err := ec.unmarshalInputInitiativeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10294,6 +12989,26 @@ func (ec *executionContext) marshalNIssueAreaEdge2ᚖgithubᚗcomᚋlysoenᚋlys
 	return ec._IssueAreaEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNIssueAreaSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSort(ctx context.Context, v any) (*model.IssueAreaSort, error) {
+	res, err := ec.unmarshalInputIssueAreaSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNIssueAreaSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortField(ctx context.Context, v any) (model.IssueAreaSortField, error) {
+	var res model.IssueAreaSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssueAreaSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortField(ctx context.Context, sel ast.SelectionSet, v model.IssueAreaSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+	res, err := ec.unmarshalInputIssueAreaWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMembership2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10316,6 +13031,29 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋlysoenᚋlysoen
 		return graphql.Null
 	}
 	return ec._Membership(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSort(ctx context.Context, v any) (*model.MembershipSort, error) {
+	res, err := ec.unmarshalInputMembershipSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMembershipSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortField(ctx context.Context, v any) (model.MembershipSortField, error) {
+	var res model.MembershipSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortField(ctx context.Context, sel ast.SelectionSet, v model.MembershipSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -10358,6 +13096,26 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋlysoenᚋ
 	return ec._OrganizationEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOrganizationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSort(ctx context.Context, v any) (*model.OrganizationSort, error) {
+	res, err := ec.unmarshalInputOrganizationSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOrganizationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortField(ctx context.Context, v any) (model.OrganizationSortField, error) {
+	var res model.OrganizationSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganizationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortField(ctx context.Context, sel ast.SelectionSet, v model.OrganizationSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx context.Context, v any) (*model.OrganizationWhere, error) {
+	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -10390,6 +13148,21 @@ func (ec *executionContext) marshalNParticipation2ᚖgithubᚗcomᚋlysoenᚋlys
 	return ec._Participation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNParticipationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSort(ctx context.Context, v any) (*model.ParticipationSort, error) {
+	res, err := ec.unmarshalInputParticipationSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNParticipationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, v any) (model.ParticipationSortField, error) {
+	var res model.ParticipationSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortField(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSortField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPartnershipProspect2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPartnershipProspectᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PartnershipProspect) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10414,6 +13187,30 @@ func (ec *executionContext) marshalNPartnershipProspect2ᚖgithubᚗcomᚋlysoen
 	return ec._PartnershipProspect(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *model.SearchHit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchHit!")
+		return graphql.Null
+	}
+	return ec._SearchHit(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSignature2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10436,6 +13233,21 @@ func (ec *executionContext) marshalNSignature2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._Signature(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignatureSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSort(ctx context.Context, v any) (*model.SignatureSort, error) {
+	res, err := ec.unmarshalInputSignatureSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSignatureSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortField(ctx context.Context, v any) (model.SignatureSortField, error) {
+	var res model.SignatureSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignatureSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortField(ctx context.Context, sel ast.SelectionSet, v model.SignatureSortField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -10618,11 +13430,78 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhereᚄ(ctx context.Context, v any) ([]*model.ActorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActorWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx context.Context, v any) (*model.ActorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx context.Context, sel ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Agreement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AgreementSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAgreementWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhereᚄ(ctx context.Context, v any) ([]*model.AgreementWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AgreementWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx context.Context, v any) (*model.AgreementWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAgreementWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -10662,6 +13541,48 @@ func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋ
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortᚄ(ctx context.Context, v any) ([]*model.CountrySort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CountrySort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountrySort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountryWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhereᚄ(ctx context.Context, v any) ([]*model.CountryWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CountryWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (*model.CountryWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -10672,6 +13593,30 @@ func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋg
 }
 
 func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx context.Context, v any) (*model.DateFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODateMatch2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateMatch(ctx context.Context, v any) (*model.DateMatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DateMatch)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateMatch2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateMatch(ctx context.Context, sel ast.SelectionSet, v *model.DateMatch) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -10701,6 +13646,48 @@ func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgr
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx context.Context, v any) ([]*model.EventSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EventSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhereᚄ(ctx context.Context, v any) ([]*model.EventWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EventWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx context.Context, v any) (*model.EventWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -10708,11 +13695,114 @@ func (ec *executionContext) marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._Evidence(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx context.Context, v any) (*model.IDFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIDFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiative(ctx context.Context, sel ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Initiative(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InitiativeSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInitiativeSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInitiativeWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhereᚄ(ctx context.Context, v any) ([]*model.InitiativeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InitiativeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInitiativeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -10740,6 +13830,73 @@ func (ec *executionContext) marshalOIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._IssueArea(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.IssueAreaSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIssueAreaSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIssueAreaWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhereᚄ(ctx context.Context, v any) ([]*model.IssueAreaWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.IssueAreaWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIssueAreaWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MembershipSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx context.Context, v any) (*model.MembershipWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -10752,6 +13909,149 @@ func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋlysoenᚋlyso
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganizationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortᚄ(ctx context.Context, v any) ([]*model.OrganizationSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OrganizationSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhereᚄ(ctx context.Context, v any) ([]*model.OrganizationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.OrganizationWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx context.Context, v any) (*model.OrganizationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ParticipationSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SignatureSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSignatureSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx context.Context, v any) (*model.SignatureWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSignatureWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (*model.SortDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SortDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx context.Context, sel ast.SelectionSet, v *model.SortDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -10770,6 +14070,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx context.Context, v any) (*model.StringFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -54,15 +54,29 @@ func pageArgs(first *int, after *string, last *int, before *string) (store.Page,
 	return p, nil
 }
 
+// listArgs are a root list's arguments, converted for the store.
+type listArgs struct {
+	first, last   *int
+	after, before *string
+	where         store.Filter
+	order         []store.SortKey
+}
+
 // listNodes fetches one page of a label and builds its edges with mkEdge.
-func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label,
-	first *int, after *string, last *int, before *string,
+func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label, a listArgs,
 	mkEdge func(cursor string, node T) E) ([]E, model.Paged, error) {
-	page, err := pageArgs(first, after, last, before)
+	page, err := pageArgs(a.first, a.after, a.last, a.before)
 	if err != nil {
 		return nil, model.Paged{}, err
 	}
-	res, err := r.Store.ListNodes(ctx, label, page)
+	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
+	if errors.Is(err, store.ErrBadCursor) {
+		arg := "after"
+		if page.After == nil {
+			arg = "before"
+		}
+		return nil, model.Paged{}, badInput(arg, "this cursor was made for another orderBy")
+	}
 	if err != nil {
 		return nil, model.Paged{}, err
 	}
@@ -81,7 +95,7 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 		info.EndCursor = &c
 		edges = append(edges, mkEdge(c, t))
 	}
-	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label) }
+	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label, a.where) }
 	return edges, model.Paged{PageInfo: info, Count: count}, nil
 }
 
@@ -106,4 +120,44 @@ func normalizeISO3(s string) (string, error) {
 		return "", badInput("iso3", "%q is not an ISO 3166-1 alpha-3 code (three letters, e.g. CAN)", s)
 	}
 	return s, nil
+}
+
+// MaxSearchText bounds the length of a search text, in bytes.
+const MaxSearchText = 200
+
+// search runs a full-text search; the text is escaped by the store.
+func search(ctx context.Context, r *Resolver, text string, first *int) ([]*model.SearchHit, error) {
+	limit := 10
+	if first != nil {
+		limit = *first
+	}
+	if limit < 0 {
+		return nil, badInput("first", "must not be negative (got %d)", limit)
+	}
+	if limit > MaxPageSize {
+		return nil, badInput("first", "at most %d hits (got %d)", MaxPageSize, limit)
+	}
+	if len(text) > MaxSearchText {
+		return nil, badInput("text", "at most %d characters", MaxSearchText)
+	}
+	hits, err := r.Store.Search(ctx, text, limit)
+	if err != nil {
+		return nil, err
+	}
+	g := model.NewGroup(nodesOf(hits))
+	out := make([]*model.SearchHit, 0, len(hits))
+	for _, h := range hits {
+		if n := model.FromNode(h.Node, g); n != nil {
+			out = append(out, &model.SearchHit{Node: n, Label: string(h.Node.Label), Score: h.Score})
+		}
+	}
+	return out, nil
+}
+
+func nodesOf(hits []store.SearchHit) []store.Node {
+	out := make([]store.Node, len(hits))
+	for i, h := range hits {
+		out[i] = h.Node
+	}
+	return out
 }

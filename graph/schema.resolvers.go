@@ -15,8 +15,8 @@ import (
 )
 
 // Signatories is the resolver for the signatories field.
-func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, first *int) ([]*model.Signature, error) {
-	return edgesOf(ctx, r.Resolver, store.AgreementSignatories, obj.ID, obj.Group, first, func(e loader.Edge) *model.Signature {
+func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
+	return edgesOf(ctx, r.Resolver, store.AgreementSignatories, obj.ID, obj.Group, first, signatureQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Signature {
 		a, ok := e.Other.(model.Actor)
 		if !ok {
 			return nil
@@ -38,18 +38,18 @@ func (r *agreementResolver) Establishes(ctx context.Context, obj *model.Agreemen
 }
 
 // Memberships is the resolver for the memberships field.
-func (r *countryResolver) Memberships(ctx context.Context, obj *model.Country, first *int) ([]*model.Membership, error) {
-	return actorMemberships(ctx, r.Resolver, obj, obj.Group, first)
+func (r *countryResolver) Memberships(ctx context.Context, obj *model.Country, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
+	return actorMemberships(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // Participations is the resolver for the participations field.
-func (r *countryResolver) Participations(ctx context.Context, obj *model.Country, first *int) ([]*model.Participation, error) {
-	return actorParticipations(ctx, r.Resolver, obj, obj.Group, first)
+func (r *countryResolver) Participations(ctx context.Context, obj *model.Country, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
+	return actorParticipations(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // Signatures is the resolver for the signatures field.
-func (r *countryResolver) Signatures(ctx context.Context, obj *model.Country, first *int) ([]*model.Signature, error) {
-	return actorSignatures(ctx, r.Resolver, obj, obj.Group, first)
+func (r *countryResolver) Signatures(ctx context.Context, obj *model.Country, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
+	return actorSignatures(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // IssueAreas is the resolver for the issueAreas field.
@@ -63,8 +63,8 @@ func (r *countryResolver) EventsHeld(ctx context.Context, obj *model.Country) ([
 }
 
 // Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int) ([]*model.Participation, error) {
-	return edgesOf(ctx, r.Resolver, store.EventParticipants, obj.ID, obj.Group, first, func(e loader.Edge) *model.Participation {
+func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
+	return edgesOf(ctx, r.Resolver, store.EventParticipants, obj.ID, obj.Group, first, participationQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Participation {
 		a, ok := e.Other.(model.Actor)
 		if !ok {
 			return nil
@@ -99,8 +99,8 @@ func (r *eventResolver) FollowedBy(ctx context.Context, obj *model.Event) ([]*mo
 }
 
 // Members is the resolver for the members field.
-func (r *initiativeResolver) Members(ctx context.Context, obj *model.Initiative, first *int) ([]*model.Membership, error) {
-	return edgesOf(ctx, r.Resolver, store.InitiativeMembers, obj.ID, obj.Group, first, func(e loader.Edge) *model.Membership {
+func (r *initiativeResolver) Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
+	return edgesOf(ctx, r.Resolver, store.InitiativeMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Membership {
 		a, ok := e.Other.(model.Actor)
 		if !ok {
 			return nil
@@ -128,7 +128,7 @@ func (r *initiativeResolver) EstablishedBy(ctx context.Context, obj *model.Initi
 
 // SeeksPartnershipWith is the resolver for the seeksPartnershipWith field.
 func (r *initiativeResolver) SeeksPartnershipWith(ctx context.Context, obj *model.Initiative) ([]*model.PartnershipProspect, error) {
-	return edgesOf(ctx, r.Resolver, store.InitiativeProspects, obj.ID, obj.Group, nil, func(e loader.Edge) *model.PartnershipProspect {
+	return edgesOf(ctx, r.Resolver, store.InitiativeProspects, obj.ID, obj.Group, nil, store.EdgeQuery{}, func(e loader.Edge) *model.PartnershipProspect {
 		a, ok := e.Other.(model.Actor)
 		if !ok {
 			return nil
@@ -153,8 +153,8 @@ func (r *issueAreaResolver) Agreements(ctx context.Context, obj *model.IssueArea
 }
 
 // Members is the resolver for the members field.
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, first *int) ([]*model.Membership, error) {
-	return edgesOf(ctx, r.Resolver, store.OrganizationMembers, obj.ID, obj.Group, first, func(e loader.Edge) *model.Membership {
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
+	return edgesOf(ctx, r.Resolver, store.OrganizationMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Membership {
 		a, ok := e.Other.(model.Actor)
 		if !ok {
 			return nil
@@ -166,18 +166,18 @@ func (r *organizationResolver) Members(ctx context.Context, obj *model.Organizat
 }
 
 // Memberships is the resolver for the memberships field.
-func (r *organizationResolver) Memberships(ctx context.Context, obj *model.Organization, first *int) ([]*model.Membership, error) {
-	return actorMemberships(ctx, r.Resolver, obj, obj.Group, first)
+func (r *organizationResolver) Memberships(ctx context.Context, obj *model.Organization, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
+	return actorMemberships(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // Participations is the resolver for the participations field.
-func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, first *int) ([]*model.Participation, error) {
-	return actorParticipations(ctx, r.Resolver, obj, obj.Group, first)
+func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
+	return actorParticipations(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // Signatures is the resolver for the signatures field.
-func (r *organizationResolver) Signatures(ctx context.Context, obj *model.Organization, first *int) ([]*model.Signature, error) {
-	return actorSignatures(ctx, r.Resolver, obj, obj.Group, first)
+func (r *organizationResolver) Signatures(ctx context.Context, obj *model.Organization, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
+	return actorSignatures(ctx, r.Resolver, obj, obj.Group, first, where, orderBy)
 }
 
 // IssueAreas is the resolver for the issueAreas field.
@@ -187,7 +187,7 @@ func (r *organizationResolver) IssueAreas(ctx context.Context, obj *model.Organi
 
 // SoughtBy is the resolver for the soughtBy field.
 func (r *organizationResolver) SoughtBy(ctx context.Context, obj *model.Organization) ([]*model.PartnershipProspect, error) {
-	return edgesOf(ctx, r.Resolver, store.ActorProspectOf, obj.ID, obj.Group, nil, func(e loader.Edge) *model.PartnershipProspect {
+	return edgesOf(ctx, r.Resolver, store.ActorProspectOf, obj.ID, obj.Group, nil, store.EdgeQuery{}, func(e loader.Edge) *model.PartnershipProspect {
 		in, ok := e.Other.(*model.Initiative)
 		if !ok {
 			return nil
@@ -202,8 +202,8 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 // Countries is the resolver for the countries field.
-func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CountryConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelCountry, first, after, last, before,
+func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.CountryConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelCountry, listArgs{first, last, after, before, countryFilter(where), countryOrder(orderBy)},
 		func(c string, n *model.Country) *model.CountryEdge { return &model.CountryEdge{Cursor: c, Node: n} })
 	return &model.CountryConnection{Paged: paged, Edges: edges}, err
 }
@@ -226,8 +226,8 @@ func (r *queryResolver) Country(ctx context.Context, iso3 string) (*model.Countr
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelOrganization, first, after, last, before,
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) (*model.OrganizationConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelOrganization, listArgs{first, last, after, before, organizationFilter(where), organizationOrder(orderBy)},
 		func(c string, n *model.Organization) *model.OrganizationEdge {
 			return &model.OrganizationEdge{Cursor: c, Node: n}
 		})
@@ -240,8 +240,8 @@ func (r *queryResolver) Organization(ctx context.Context, id string) (*model.Org
 }
 
 // IssueAreas is the resolver for the issueAreas field.
-func (r *queryResolver) IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string) (*model.IssueAreaConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelIssueArea, first, after, last, before,
+func (r *queryResolver) IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.IssueAreaConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelIssueArea, listArgs{first, last, after, before, issueAreaFilter(where), issueAreaOrder(orderBy)},
 		func(c string, n *model.IssueArea) *model.IssueAreaEdge {
 			return &model.IssueAreaEdge{Cursor: c, Node: n}
 		})
@@ -254,8 +254,8 @@ func (r *queryResolver) IssueArea(ctx context.Context, id string) (*model.IssueA
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *queryResolver) Initiatives(ctx context.Context, first *int, after *string, last *int, before *string) (*model.InitiativeConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelInitiative, first, after, last, before,
+func (r *queryResolver) Initiatives(ctx context.Context, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) (*model.InitiativeConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelInitiative, listArgs{first, last, after, before, initiativeFilter(where), initiativeOrder(orderBy)},
 		func(c string, n *model.Initiative) *model.InitiativeEdge {
 			return &model.InitiativeEdge{Cursor: c, Node: n}
 		})
@@ -268,8 +268,8 @@ func (r *queryResolver) Initiative(ctx context.Context, id string) (*model.Initi
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelEvent, first, after, last, before,
+func (r *queryResolver) Events(ctx context.Context, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.EventConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelEvent, listArgs{first, last, after, before, eventFilter(where), eventOrder(orderBy)},
 		func(c string, n *model.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
 	return &model.EventConnection{Paged: paged, Edges: edges}, err
 }
@@ -280,8 +280,8 @@ func (r *queryResolver) Event(ctx context.Context, id string) (*model.Event, err
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string) (*model.AgreementConnection, error) {
-	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelAgreement, first, after, last, before,
+func (r *queryResolver) Agreements(ctx context.Context, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) (*model.AgreementConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelAgreement, listArgs{first, last, after, before, agreementFilter(where), agreementOrder(orderBy)},
 		func(c string, n *model.Agreement) *model.AgreementEdge {
 			return &model.AgreementEdge{Cursor: c, Node: n}
 		})
@@ -295,7 +295,7 @@ func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreem
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context) ([]*model.Source, error) {
-	res, err := r.Store.ListNodes(ctx, store.LabelSource, store.Page{First: MaxPageSize})
+	res, err := r.Store.ListNodes(ctx, store.LabelSource, store.ListQuery{Page: store.Page{First: MaxPageSize}})
 	if err != nil {
 		return nil, err
 	}
@@ -306,6 +306,11 @@ func (r *queryResolver) Sources(ctx context.Context) ([]*model.Source, error) {
 		}
 	}
 	return out, nil
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error) {
+	return search(ctx, r.Resolver, text, first)
 }
 
 func (r *Resolver) Agreement() AgreementResolver { return &agreementResolver{r} }

@@ -11,6 +11,7 @@ package loader
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 
 	"github.com/lysoen/lysoen/graph/model"
@@ -30,6 +31,7 @@ type Loaders struct {
 type edgeKey struct {
 	spec  store.EdgeSpec
 	group *model.Group
+	query string // the EdgeQuery, canonical JSON; "" for none
 }
 
 type edgeCall struct {
@@ -60,11 +62,21 @@ func For(ctx context.Context) *Loaders {
 // whole group on first use. A nil group means the node was loaded alone.
 // The returned group holds the other ends of the whole batch, so the next
 // level of the query batches across all parents too.
-func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group) ([]store.Edge, *model.Group, error) {
+//
+// q filters and orders the edges; siblings asking with the same q share one
+// batch, so round trips are one per (list, field, arguments).
+func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery) ([]store.Edge, *model.Group, error) {
 	if group == nil {
 		group = &model.Group{IDs: []string{id}}
 	}
-	k := edgeKey{spec, group}
+	k := edgeKey{spec: spec, group: group}
+	if !q.IsZero() {
+		b, err := json.Marshal(q)
+		if err != nil {
+			return nil, nil, err
+		}
+		k.query = string(b)
+	}
 	l.mu.Lock()
 	c, ok := l.edges[k]
 	if !ok {
@@ -73,7 +85,7 @@ func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, gro
 	}
 	l.mu.Unlock()
 	if !ok {
-		c.res, c.err = l.store.Edges(ctx, spec, group.IDs)
+		c.res, c.err = l.store.Edges(ctx, spec, group.IDs, q)
 		if c.err == nil {
 			var others []store.Node
 			for _, es := range c.res {
@@ -105,8 +117,8 @@ type Edge struct {
 }
 
 // Follow returns spec's edges from id with the other ends as models.
-func (l *Loaders) Follow(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group) ([]Edge, error) {
-	edges, children, err := l.Edges(ctx, spec, id, group)
+func (l *Loaders) Follow(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery) ([]Edge, error) {
+	edges, children, err := l.Edges(ctx, spec, id, group, q)
 	if err != nil {
 		return nil, err
 	}

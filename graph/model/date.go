@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -13,25 +14,37 @@ import (
 // chronological order and nothing is invented.
 type Date string
 
+// ErrBadDate is wrapped by every error about a malformed or impossible
+// date, so the API can answer BAD_USER_INPUT.
+var ErrBadDate = errors.New("not a valid date")
+
+// dateError is a date problem; errors.Is(err, ErrBadDate) holds for it.
+type dateError struct{ msg string }
+
+func (e *dateError) Error() string        { return e.msg }
+func (e *dateError) Is(target error) bool { return target == ErrBadDate }
+
+func badDate(format string, a ...any) error { return &dateError{fmt.Sprintf(format, a...)} }
+
 var dateShape = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 
 // ParseDate validates s and returns it as a Date.
 func ParseDate(s string) (Date, error) {
 	m := dateShape.FindStringSubmatch(s)
 	if m == nil {
-		return "", fmt.Errorf("%q is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", s)
+		return "", badDate("%q is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
 	year, _ := strconv.Atoi(m[1])
 	if m[2] != "" {
 		month, _ := strconv.Atoi(m[2])
 		if month < 1 || month > 12 {
-			return "", fmt.Errorf("%q is not a date: month %02d does not exist", s, month)
+			return "", badDate("%q is not a date: month %02d does not exist", s, month)
 		}
 		if m[3] != "" {
 			day, _ := strconv.Atoi(m[3])
 			t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 			if day < 1 || t.Day() != day {
-				return "", fmt.Errorf("%q is not a date: %s has no day %02d", s, time.Month(month), day)
+				return "", badDate("%q is not a date: %s has no day %02d", s, time.Month(month), day)
 			}
 		}
 	}
@@ -78,7 +91,7 @@ func (d Date) MarshalGQL(w io.Writer) {
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a Date must be a string such as \"1998-05-11\", \"1998-12\" or \"1999\"")
+		return badDate("a Date must be a string such as \"1998-05-11\", \"1998-12\" or \"1999\"")
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {

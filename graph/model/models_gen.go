@@ -9,9 +9,50 @@ import (
 	"strconv"
 )
 
+// Filter for actors (countries and organizations). Relationship filters
+// (`memberOfInitiative`, `participatedIn`, …) hold when at least one related
+// node matches the nested filter; `{}` asks only that one exists. `AND` (all),
+// `OR` (at least one) and `NOT` combine filters; all fields given at one level
+// must hold. The other `…Where` inputs work the same way.
+type ActorWhere struct {
+	ID   *IDFilter     `json:"id,omitempty"`
+	Name *StringFilter `json:"name,omitempty"`
+	// Organization kind (countries have none).
+	Kind                 *StringFilter      `json:"kind,omitempty"`
+	MemberOfInitiative   *InitiativeWhere   `json:"memberOfInitiative,omitempty"`
+	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
+	ParticipatedIn       *EventWhere        `json:"participatedIn,omitempty"`
+	Signed               *AgreementWhere    `json:"signed,omitempty"`
+	And                  []*ActorWhere      `json:"AND,omitempty"`
+	Or                   []*ActorWhere      `json:"OR,omitempty"`
+	Not                  *ActorWhere        `json:"NOT,omitempty"`
+}
+
 type AgreementEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *Agreement `json:"node"`
+}
+
+type AgreementSort struct {
+	Field     AgreementSortField `json:"field"`
+	Direction *SortDirection     `json:"direction,omitempty"`
+}
+
+// Filter for agreements; relationship filters hold when at least one related node matches.
+type AgreementWhere struct {
+	ID        *IDFilter     `json:"id,omitempty"`
+	Name      *StringFilter `json:"name,omitempty"`
+	Kind      *StringFilter `json:"kind,omitempty"`
+	AdoptedOn *DateFilter   `json:"adoptedOn,omitempty"`
+	// Signed or ratified by an actor matching this filter.
+	Signatories *ActorWhere `json:"signatories,omitempty"`
+	// Addresses an issue area matching this filter.
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// Establishes an initiative matching this filter.
+	Establishes *InitiativeWhere  `json:"establishes,omitempty"`
+	And         []*AgreementWhere `json:"AND,omitempty"`
+	Or          []*AgreementWhere `json:"OR,omitempty"`
+	Not         *AgreementWhere   `json:"NOT,omitempty"`
 }
 
 type CountryEdge struct {
@@ -19,9 +60,100 @@ type CountryEdge struct {
 	Node   *Country `json:"node"`
 }
 
+// One sort key; a list of them sorts by the first, then the next… and finally by id.
+type CountrySort struct {
+	Field     CountrySortField `json:"field"`
+	Direction *SortDirection   `json:"direction,omitempty"`
+}
+
+// Filter for countries; relationship filters hold when at least one related node matches.
+type CountryWhere struct {
+	ID     *IDFilter     `json:"id,omitempty"`
+	Name   *StringFilter `json:"name,omitempty"`
+	Iso3   *StringFilter `json:"iso3,omitempty"`
+	Iso2   *StringFilter `json:"iso2,omitempty"`
+	Region *StringFilter `json:"region,omitempty"`
+	// Member of an initiative matching this filter.
+	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
+	// Member of an organization matching this filter.
+	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
+	// Took part in an event matching this filter (e.g. `{kind: {eq: "MEETING"}}`).
+	ParticipatedIn *EventWhere `json:"participatedIn,omitempty"`
+	// Signed or ratified an agreement matching this filter.
+	Signed *AgreementWhere `json:"signed,omitempty"`
+	// Place where an event matching this filter was held.
+	Hosted *EventWhere     `json:"hosted,omitempty"`
+	And    []*CountryWhere `json:"AND,omitempty"`
+	Or     []*CountryWhere `json:"OR,omitempty"`
+	Not    *CountryWhere   `json:"NOT,omitempty"`
+}
+
+// Conditions on a date property. A stored date stands for the range of days
+// it covers: `"1999"` is 1999-01-01…1999-12-31, `"1998-12"` is the whole of
+// December 1998. The filter's range runs from the first day of `from` to the
+// last day of `to` (either may be left open; `from: "1999"` starts on
+// 1999-01-01, `to: "1999"` ends on 1999-12-31). With `match: OVERLAPS` (the
+// default) a stored date matches when the two ranges share a day, so
+// `{from: "1999-02-10", to: "1999-02-10"}` matches `"1999-02"`; with
+// `match: WITHIN` only when the stored range lies inside the filter's, so it
+// does not. `eq` compares the stored value exactly, precision included
+// (`"1999-02"` is not `"1999-02-01"`). Nodes without the date never match.
+type DateFilter struct {
+	Eq    *Date      `json:"eq,omitempty"`
+	From  *Date      `json:"from,omitempty"`
+	To    *Date      `json:"to,omitempty"`
+	Match *DateMatch `json:"match,omitempty"`
+}
+
 type EventEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Event `json:"node"`
+}
+
+// Dates sort as written: a year or month before the days inside it; missing values first (ASC).
+type EventSort struct {
+	Field     EventSortField `json:"field"`
+	Direction *SortDirection `json:"direction,omitempty"`
+}
+
+// Filter for events. `from`/`to` pick a stretch of the timeline: an event
+// matches when the days from its `startDate` to its `endDate` (or its
+// `startDate` alone), taken at their precision, overlap the days from the
+// first day of `from` to the last day of `to`. So `{from: "1999-02-15"}`
+// includes an event dated `"1999-02"`. `participant` is a shortcut for
+// `participants: {id: {eq: …}}`.
+type EventWhere struct {
+	ID       *IDFilter     `json:"id,omitempty"`
+	Name     *StringFilter `json:"name,omitempty"`
+	Kind     *StringFilter `json:"kind,omitempty"`
+	Location *StringFilter `json:"location,omitempty"`
+	// HELD or SCHEDULED.
+	Status *StringFilter `json:"status,omitempty"`
+	// DAY, MONTH or YEAR.
+	DatePrecision *StringFilter `json:"datePrecision,omitempty"`
+	StartDate     *DateFilter   `json:"startDate,omitempty"`
+	EndDate       *DateFilter   `json:"endDate,omitempty"`
+	From          *Date         `json:"from,omitempty"`
+	To            *Date         `json:"to,omitempty"`
+	// Id of an actor that took part (any role).
+	Participant *string `json:"participant,omitempty"`
+	// Has a participant matching this filter.
+	Participants *ActorWhere `json:"participants,omitempty"`
+	// Part of an initiative matching this filter.
+	PartOf *InitiativeWhere `json:"partOf,omitempty"`
+	// Addresses an issue area matching this filter.
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// Held in a country matching this filter.
+	HeldIn *CountryWhere `json:"heldIn,omitempty"`
+	And    []*EventWhere `json:"AND,omitempty"`
+	Or     []*EventWhere `json:"OR,omitempty"`
+	Not    *EventWhere   `json:"NOT,omitempty"`
+}
+
+// Conditions on an id: exactly `eq`, or one of `in`.
+type IDFilter struct {
+	Eq *string  `json:"eq,omitempty"`
+	In []string `json:"in,omitempty"`
 }
 
 type InitiativeEdge struct {
@@ -29,14 +161,104 @@ type InitiativeEdge struct {
 	Node   *Initiative `json:"node"`
 }
 
+// Dates sort as written: a year or month before the days inside it; missing values first (ASC).
+type InitiativeSort struct {
+	Field     InitiativeSortField `json:"field"`
+	Direction *SortDirection      `json:"direction,omitempty"`
+}
+
+// Filter for initiatives; relationship filters hold when at least one related node matches.
+type InitiativeWhere struct {
+	ID        *IDFilter     `json:"id,omitempty"`
+	Name      *StringFilter `json:"name,omitempty"`
+	Kind      *StringFilter `json:"kind,omitempty"`
+	Objective *StringFilter `json:"objective,omitempty"`
+	StartDate *DateFilter   `json:"startDate,omitempty"`
+	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	// Has a member (of any role) matching this filter.
+	Members *ActorWhere `json:"members,omitempty"`
+	// Addresses an issue area matching this filter (e.g. `{id: {eq: "issue:landmines"}}`).
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// Has an event matching this filter.
+	Events *EventWhere `json:"events,omitempty"`
+	// Established by an agreement matching this filter.
+	EstablishedBy *AgreementWhere `json:"establishedBy,omitempty"`
+	// Seeks a partnership with an actor matching this filter.
+	SeeksPartnershipWith *ActorWhere        `json:"seeksPartnershipWith,omitempty"`
+	And                  []*InitiativeWhere `json:"AND,omitempty"`
+	Or                   []*InitiativeWhere `json:"OR,omitempty"`
+	Not                  *InitiativeWhere   `json:"NOT,omitempty"`
+}
+
 type IssueAreaEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *IssueArea `json:"node"`
 }
 
+type IssueAreaSort struct {
+	Field     IssueAreaSortField `json:"field"`
+	Direction *SortDirection     `json:"direction,omitempty"`
+}
+
+// Filter for issue areas; relationship filters hold when at least one related node matches.
+type IssueAreaWhere struct {
+	ID          *IDFilter     `json:"id,omitempty"`
+	Name        *StringFilter `json:"name,omitempty"`
+	Description *StringFilter `json:"description,omitempty"`
+	// Addressed by an initiative matching this filter.
+	Initiatives *InitiativeWhere `json:"initiatives,omitempty"`
+	// Addressed by an event matching this filter.
+	Events *EventWhere `json:"events,omitempty"`
+	// Addressed by an agreement matching this filter.
+	Agreements *AgreementWhere   `json:"agreements,omitempty"`
+	And        []*IssueAreaWhere `json:"AND,omitempty"`
+	Or         []*IssueAreaWhere `json:"OR,omitempty"`
+	Not        *IssueAreaWhere   `json:"NOT,omitempty"`
+}
+
+type MembershipSort struct {
+	Field     MembershipSortField `json:"field"`
+	Direction *SortDirection      `json:"direction,omitempty"`
+}
+
+// Filter for a list of memberships: the relationship's own properties and its two ends.
+type MembershipWhere struct {
+	Role  *StringFilter `json:"role,omitempty"`
+	Since *DateFilter   `json:"since,omitempty"`
+	Until *DateFilter   `json:"until,omitempty"`
+	// The member.
+	Actor *ActorWhere `json:"actor,omitempty"`
+	// The initiative joined (memberships of organizations never match).
+	Initiative *InitiativeWhere `json:"initiative,omitempty"`
+	// The organization joined (memberships of initiatives never match).
+	Organization *OrganizationWhere `json:"organization,omitempty"`
+}
+
 type OrganizationEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *Organization `json:"node"`
+}
+
+type OrganizationSort struct {
+	Field     OrganizationSortField `json:"field"`
+	Direction *SortDirection        `json:"direction,omitempty"`
+}
+
+// Filter for organizations; relationship filters hold when at least one related node matches.
+type OrganizationWhere struct {
+	ID      *IDFilter     `json:"id,omitempty"`
+	Name    *StringFilter `json:"name,omitempty"`
+	Kind    *StringFilter `json:"kind,omitempty"`
+	Acronym *StringFilter `json:"acronym,omitempty"`
+	// Has a member matching this filter.
+	Members              *ActorWhere          `json:"members,omitempty"`
+	MemberOfInitiative   *InitiativeWhere     `json:"memberOfInitiative,omitempty"`
+	MemberOfOrganization *OrganizationWhere   `json:"memberOfOrganization,omitempty"`
+	ParticipatedIn       *EventWhere          `json:"participatedIn,omitempty"`
+	Signed               *AgreementWhere      `json:"signed,omitempty"`
+	And                  []*OrganizationWhere `json:"AND,omitempty"`
+	Or                   []*OrganizationWhere `json:"OR,omitempty"`
+	Not                  *OrganizationWhere   `json:"NOT,omitempty"`
 }
 
 // Relay page information.
@@ -47,10 +269,58 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
-// Lists are Relay connections ordered by name (then id). Page forwards with
-// `first`/`after` or backwards with `last`/`before`; the default page is 20
-// and the maximum 100.
+type ParticipationSort struct {
+	Field     ParticipationSortField `json:"field"`
+	Direction *SortDirection         `json:"direction,omitempty"`
+}
+
+// Filter for a list of participations.
+type ParticipationWhere struct {
+	Role  *StringFilter `json:"role,omitempty"`
+	Actor *ActorWhere   `json:"actor,omitempty"`
+	Event *EventWhere   `json:"event,omitempty"`
+}
+
+// Lists are Relay connections. Page forwards with `first`/`after` or
+// backwards with `last`/`before`; the default page is 20 and the maximum 100.
+// Without `orderBy` a list is ordered by name (events: by `startDate`, then
+// name); the id always breaks ties, and cursors carry the sort keys, so paging
+// is stable under any ordering. A cursor only works with the `orderBy` it was
+// made for. `where` narrows a list (see the `…Where` inputs); `totalCount`
+// counts what `where` matches and is computed only when selected.
 type Query struct {
+}
+
+// One full-text search result.
+type SearchHit struct {
+	Node Node `json:"node"`
+	// The node's label: Country, Organization, IssueArea, Initiative, Event or Agreement.
+	Label string `json:"label"`
+	// Lucene relevance score; higher is better. Comparable only within one search.
+	Score float64 `json:"score"`
+}
+
+type SignatureSort struct {
+	Field     SignatureSortField `json:"field"`
+	Direction *SortDirection     `json:"direction,omitempty"`
+}
+
+// Filter for a list of signatures.
+type SignatureWhere struct {
+	Signed    *DateFilter     `json:"signed,omitempty"`
+	Ratified  *DateFilter     `json:"ratified,omitempty"`
+	Method    *StringFilter   `json:"method,omitempty"`
+	Actor     *ActorWhere     `json:"actor,omitempty"`
+	Agreement *AgreementWhere `json:"agreement,omitempty"`
+}
+
+// Conditions on a string property. All given operators must hold.
+// `eq` and `in` compare exactly; `contains` and `startsWith` ignore case.
+type StringFilter struct {
+	Eq         *string  `json:"eq,omitempty"`
+	In         []string `json:"in,omitempty"`
+	Contains   *string  `json:"contains,omitempty"`
+	StartsWith *string  `json:"startsWith,omitempty"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.
@@ -117,6 +387,184 @@ func (e ActorKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type AgreementSortField string
+
+const (
+	AgreementSortFieldName      AgreementSortField = "NAME"
+	AgreementSortFieldKind      AgreementSortField = "KIND"
+	AgreementSortFieldAdoptedOn AgreementSortField = "ADOPTED_ON"
+	AgreementSortFieldID        AgreementSortField = "ID"
+)
+
+var AllAgreementSortField = []AgreementSortField{
+	AgreementSortFieldName,
+	AgreementSortFieldKind,
+	AgreementSortFieldAdoptedOn,
+	AgreementSortFieldID,
+}
+
+func (e AgreementSortField) IsValid() bool {
+	switch e {
+	case AgreementSortFieldName, AgreementSortFieldKind, AgreementSortFieldAdoptedOn, AgreementSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e AgreementSortField) String() string {
+	return string(e)
+}
+
+func (e *AgreementSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgreementSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgreementSortField", str)
+	}
+	return nil
+}
+
+func (e AgreementSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgreementSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgreementSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CountrySortField string
+
+const (
+	CountrySortFieldName   CountrySortField = "NAME"
+	CountrySortFieldIso3   CountrySortField = "ISO3"
+	CountrySortFieldIso2   CountrySortField = "ISO2"
+	CountrySortFieldRegion CountrySortField = "REGION"
+	CountrySortFieldID     CountrySortField = "ID"
+)
+
+var AllCountrySortField = []CountrySortField{
+	CountrySortFieldName,
+	CountrySortFieldIso3,
+	CountrySortFieldIso2,
+	CountrySortFieldRegion,
+	CountrySortFieldID,
+}
+
+func (e CountrySortField) IsValid() bool {
+	switch e {
+	case CountrySortFieldName, CountrySortFieldIso3, CountrySortFieldIso2, CountrySortFieldRegion, CountrySortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e CountrySortField) String() string {
+	return string(e)
+}
+
+func (e *CountrySortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountrySortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountrySortField", str)
+	}
+	return nil
+}
+
+func (e CountrySortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountrySortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountrySortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a date filter's range is matched against a stored date's range.
+type DateMatch string
+
+const (
+	// The stored date's range and the filter's range share at least one day (the default).
+	DateMatchOverlaps DateMatch = "OVERLAPS"
+	// The stored date's range lies wholly inside the filter's range.
+	DateMatchWithin DateMatch = "WITHIN"
+)
+
+var AllDateMatch = []DateMatch{
+	DateMatchOverlaps,
+	DateMatchWithin,
+}
+
+func (e DateMatch) IsValid() bool {
+	switch e {
+	case DateMatchOverlaps, DateMatchWithin:
+		return true
+	}
+	return false
+}
+
+func (e DateMatch) String() string {
+	return string(e)
+}
+
+func (e *DateMatch) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DateMatch(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DateMatch", str)
+	}
+	return nil
+}
+
+func (e DateMatch) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DateMatch) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DateMatch) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How precisely a date is known.
 type DatePrecision string
 
@@ -170,6 +618,364 @@ func (e *DatePrecision) UnmarshalJSON(b []byte) error {
 }
 
 func (e DatePrecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EventSortField string
+
+const (
+	EventSortFieldStartDate EventSortField = "START_DATE"
+	EventSortFieldEndDate   EventSortField = "END_DATE"
+	EventSortFieldName      EventSortField = "NAME"
+	EventSortFieldKind      EventSortField = "KIND"
+	EventSortFieldLocation  EventSortField = "LOCATION"
+	EventSortFieldStatus    EventSortField = "STATUS"
+	EventSortFieldID        EventSortField = "ID"
+)
+
+var AllEventSortField = []EventSortField{
+	EventSortFieldStartDate,
+	EventSortFieldEndDate,
+	EventSortFieldName,
+	EventSortFieldKind,
+	EventSortFieldLocation,
+	EventSortFieldStatus,
+	EventSortFieldID,
+}
+
+func (e EventSortField) IsValid() bool {
+	switch e {
+	case EventSortFieldStartDate, EventSortFieldEndDate, EventSortFieldName, EventSortFieldKind, EventSortFieldLocation, EventSortFieldStatus, EventSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e EventSortField) String() string {
+	return string(e)
+}
+
+func (e *EventSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventSortField", str)
+	}
+	return nil
+}
+
+func (e EventSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type InitiativeSortField string
+
+const (
+	InitiativeSortFieldName      InitiativeSortField = "NAME"
+	InitiativeSortFieldKind      InitiativeSortField = "KIND"
+	InitiativeSortFieldStartDate InitiativeSortField = "START_DATE"
+	InitiativeSortFieldEndDate   InitiativeSortField = "END_DATE"
+	InitiativeSortFieldID        InitiativeSortField = "ID"
+)
+
+var AllInitiativeSortField = []InitiativeSortField{
+	InitiativeSortFieldName,
+	InitiativeSortFieldKind,
+	InitiativeSortFieldStartDate,
+	InitiativeSortFieldEndDate,
+	InitiativeSortFieldID,
+}
+
+func (e InitiativeSortField) IsValid() bool {
+	switch e {
+	case InitiativeSortFieldName, InitiativeSortFieldKind, InitiativeSortFieldStartDate, InitiativeSortFieldEndDate, InitiativeSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e InitiativeSortField) String() string {
+	return string(e)
+}
+
+func (e *InitiativeSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InitiativeSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InitiativeSortField", str)
+	}
+	return nil
+}
+
+func (e InitiativeSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InitiativeSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InitiativeSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IssueAreaSortField string
+
+const (
+	IssueAreaSortFieldName IssueAreaSortField = "NAME"
+	IssueAreaSortFieldID   IssueAreaSortField = "ID"
+)
+
+var AllIssueAreaSortField = []IssueAreaSortField{
+	IssueAreaSortFieldName,
+	IssueAreaSortFieldID,
+}
+
+func (e IssueAreaSortField) IsValid() bool {
+	switch e {
+	case IssueAreaSortFieldName, IssueAreaSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e IssueAreaSortField) String() string {
+	return string(e)
+}
+
+func (e *IssueAreaSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IssueAreaSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IssueAreaSortField", str)
+	}
+	return nil
+}
+
+func (e IssueAreaSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IssueAreaSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IssueAreaSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// `NAME` sorts by the name of the other end (the member, or what was joined).
+type MembershipSortField string
+
+const (
+	MembershipSortFieldRole  MembershipSortField = "ROLE"
+	MembershipSortFieldSince MembershipSortField = "SINCE"
+	MembershipSortFieldUntil MembershipSortField = "UNTIL"
+	MembershipSortFieldName  MembershipSortField = "NAME"
+)
+
+var AllMembershipSortField = []MembershipSortField{
+	MembershipSortFieldRole,
+	MembershipSortFieldSince,
+	MembershipSortFieldUntil,
+	MembershipSortFieldName,
+}
+
+func (e MembershipSortField) IsValid() bool {
+	switch e {
+	case MembershipSortFieldRole, MembershipSortFieldSince, MembershipSortFieldUntil, MembershipSortFieldName:
+		return true
+	}
+	return false
+}
+
+func (e MembershipSortField) String() string {
+	return string(e)
+}
+
+func (e *MembershipSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipSortField", str)
+	}
+	return nil
+}
+
+func (e MembershipSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrganizationSortField string
+
+const (
+	OrganizationSortFieldName    OrganizationSortField = "NAME"
+	OrganizationSortFieldAcronym OrganizationSortField = "ACRONYM"
+	OrganizationSortFieldKind    OrganizationSortField = "KIND"
+	OrganizationSortFieldID      OrganizationSortField = "ID"
+)
+
+var AllOrganizationSortField = []OrganizationSortField{
+	OrganizationSortFieldName,
+	OrganizationSortFieldAcronym,
+	OrganizationSortFieldKind,
+	OrganizationSortFieldID,
+}
+
+func (e OrganizationSortField) IsValid() bool {
+	switch e {
+	case OrganizationSortFieldName, OrganizationSortFieldAcronym, OrganizationSortFieldKind, OrganizationSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationSortField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationSortField", str)
+	}
+	return nil
+}
+
+func (e OrganizationSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// `DATE` is the event's startDate; `NAME` the other end's name.
+type ParticipationSortField string
+
+const (
+	ParticipationSortFieldRole ParticipationSortField = "ROLE"
+	ParticipationSortFieldDate ParticipationSortField = "DATE"
+	ParticipationSortFieldName ParticipationSortField = "NAME"
+)
+
+var AllParticipationSortField = []ParticipationSortField{
+	ParticipationSortFieldRole,
+	ParticipationSortFieldDate,
+	ParticipationSortFieldName,
+}
+
+func (e ParticipationSortField) IsValid() bool {
+	switch e {
+	case ParticipationSortFieldRole, ParticipationSortFieldDate, ParticipationSortFieldName:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationSortField) String() string {
+	return string(e)
+}
+
+func (e *ParticipationSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationSortField", str)
+	}
+	return nil
+}
+
+func (e ParticipationSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -240,6 +1046,119 @@ func (e *RelationshipType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationshipType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// `NAME` sorts by the name of the other end (the signatory, or the agreement).
+type SignatureSortField string
+
+const (
+	SignatureSortFieldSigned   SignatureSortField = "SIGNED"
+	SignatureSortFieldRatified SignatureSortField = "RATIFIED"
+	SignatureSortFieldName     SignatureSortField = "NAME"
+)
+
+var AllSignatureSortField = []SignatureSortField{
+	SignatureSortFieldSigned,
+	SignatureSortFieldRatified,
+	SignatureSortFieldName,
+}
+
+func (e SignatureSortField) IsValid() bool {
+	switch e {
+	case SignatureSortFieldSigned, SignatureSortFieldRatified, SignatureSortFieldName:
+		return true
+	}
+	return false
+}
+
+func (e SignatureSortField) String() string {
+	return string(e)
+}
+
+func (e *SignatureSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignatureSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignatureSortField", str)
+	}
+	return nil
+}
+
+func (e SignatureSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignatureSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignatureSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SortDirection string
+
+const (
+	SortDirectionAsc  SortDirection = "ASC"
+	SortDirectionDesc SortDirection = "DESC"
+)
+
+var AllSortDirection = []SortDirection{
+	SortDirectionAsc,
+	SortDirectionDesc,
+}
+
+func (e SortDirection) IsValid() bool {
+	switch e {
+	case SortDirectionAsc, SortDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e SortDirection) String() string {
+	return string(e)
+}
+
+func (e *SortDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortDirection", str)
+	}
+	return nil
+}
+
+func (e SortDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -67,8 +68,27 @@ type Edge struct {
 	Other Node
 }
 
-func (e EdgeSpec) cypher() (string, error) {
+// EdgeQuery narrows and orders an edge list: Other filters the node at the
+// other end, Self the node we start from, Rel the relationship's own
+// properties. Order sorts each start node's edges (then by the other end's
+// id); empty keeps the natural order (dated things first, then by name).
+type EdgeQuery struct {
+	Other Filter    `json:"o,omitempty"`
+	Self  Filter    `json:"s,omitempty"`
+	Rel   []Cond    `json:"r,omitempty"`
+	Order []SortKey `json:"k,omitempty"`
+}
+
+// IsZero reports whether q neither filters nor orders.
+func (q EdgeQuery) IsZero() bool {
+	return q.Other.IsZero() && q.Self.IsZero() && len(q.Rel) == 0 && len(q.Order) == 0
+}
+
+func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any) (string, error) {
 	if e == ActorIssueAreas {
+		if !q.IsZero() {
+			return "", fmt.Errorf("derived issue areas take no filter")
+		}
 		return actorIssueAreasCypher, nil
 	}
 	if _, ok := RelTypes[e.Type]; !ok || (!ValidLabel(e.From) && e.From != LabelActor) {
@@ -85,21 +105,75 @@ func (e EdgeSpec) cypher() (string, error) {
 	if e.Dir == Incoming {
 		pattern = "<-[r:" + string(e.Type) + "]-"
 	}
-	// Ordering: dated things chronologically, then by name, so lists are stable.
-	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
-		"RETURN id, properties(r) AS rel, labels(m) AS labels, properties(m) AS props " +
-		"ORDER BY id, coalesce(m.startDate, m.adoptedOn, r.since, r.signed, ''), m.name, m.id", nil
+	b := newWhereBuilder(params)
+	var conds []string
+	otherLabel := e.Other
+	if otherLabel == "" {
+		otherLabel = LabelActor // only the generic props (id, name) without a label filter
+		if q.Other.Label != "" {
+			otherLabel = q.Other.Label
+		}
+	}
+	for _, part := range []struct {
+		f Filter
+		v string
+		l Label
+	}{{q.Self, "n", e.From}, {q.Other, "m", otherLabel}} {
+		c, err := b.node(part.f, part.v, part.l)
+		if err != nil {
+			return "", err
+		}
+		if c != "" {
+			conds = append(conds, c)
+		}
+	}
+	rc, err := b.relConds(q.Rel, "r", e.Type)
+	if err != nil {
+		return "", err
+	}
+	if rc != "" {
+		conds = append(conds, rc)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ") + " "
+	}
+	// Natural order: dated things chronologically, then by name, so lists are stable.
+	order := "ORDER BY id, coalesce(m.startDate, m.adoptedOn, r.since, r.signed, ''), m.name, m.id"
+	if len(q.Order) > 0 {
+		parts := []string{"id"}
+		for _, k := range q.Order {
+			v, l := "m", otherLabel
+			if k.OnRel {
+				if _, ok := relProp(e.Type, k.Prop); !ok {
+					return "", fmt.Errorf("%s cannot be ordered by %q", e.Type, k.Prop)
+				}
+				v = "r"
+			} else if _, ok := nodeProp(l, k.Prop); !ok {
+				return "", fmt.Errorf("%s cannot be ordered by %q", l, k.Prop)
+			}
+			expr := "coalesce(" + v + "." + k.Prop + ", '')"
+			if k.Desc {
+				expr += " DESC"
+			}
+			parts = append(parts, expr)
+		}
+		order = "ORDER BY " + strings.Join(append(parts, "m.id"), ", ")
+	}
+	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " + where +
+		"RETURN id, properties(r) AS rel, labels(m) AS labels, properties(m) AS props " + order, nil
 }
 
 // Edges follows one relationship field from many nodes in one round trip,
-// returning each start node's edges keyed by its id.
-func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string) (map[string][]Edge, error) {
-	cypher, err := spec.cypher()
+// returning each start node's edges, filtered and ordered by q, keyed by its id.
+func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQuery) (map[string][]Edge, error) {
+	params := map[string]any{"ids": ids}
+	cypher, err := spec.cypher(q, params)
 	if err != nil {
 		return nil, err
 	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]Edge, error) {
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": ids})
+		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}

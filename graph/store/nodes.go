@@ -6,29 +6,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// ErrBadCursor is returned for a cursor this server did not hand out.
+// ErrBadCursor is returned for a cursor this server did not hand out, or
+// one handed out for a different ordering of the list.
 var ErrBadCursor = errors.New("malformed cursor")
 
-// Cursor marks a position in a list ordered by (Key, ID).
+// Cursor marks a position in an ordered list: the values of the sort keys
+// at that position (Keys), the id that breaks ties, and the ordering it
+// belongs to (Order), so a cursor cannot be replayed against another order.
 type Cursor struct {
-	Key string `json:"k"`
-	ID  string `json:"i"`
+	Keys  []string `json:"k"`
+	ID    string   `json:"i"`
+	Order string   `json:"o"`
 }
 
 // Encode makes the opaque string handed to clients.
 func (c Cursor) Encode() string {
 	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(append([]byte("v1:"), b...))
+	return base64.RawURLEncoding.EncodeToString(append([]byte("v2:"), b...))
 }
 
 // DecodeCursor parses a string made by Cursor.Encode.
 func DecodeCursor(s string) (Cursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(raw) < 3 || string(raw[:3]) != "v1:" {
+	if err != nil || len(raw) < 3 || string(raw[:3]) != "v2:" {
 		return Cursor{}, ErrBadCursor
 	}
 	var c Cursor
@@ -44,6 +49,23 @@ type Page struct {
 	After  *Cursor
 	Last   int
 	Before *Cursor
+}
+
+// ListQuery selects, orders and pages the nodes of one label. An empty
+// Order means the label's natural order (DefaultOrder).
+type ListQuery struct {
+	Where Filter
+	Order []SortKey
+	Page  Page
+}
+
+// DefaultOrder is a label's natural order: events on the timeline
+// (startDate, then name), everything else by name. The id always breaks ties.
+func DefaultOrder(l Label) []SortKey {
+	if l == LabelEvent {
+		return []SortKey{{Prop: "startDate"}, {Prop: "name"}}
+	}
+	return []SortKey{{Prop: "name"}}
 }
 
 // PageResult is one page of nodes, in list order, with each node's cursor.
@@ -109,31 +131,61 @@ func (s *Store) CountryByISO3(ctx context.Context, iso3 string) (Node, error) {
 	})
 }
 
-// ListNodes returns one page of the nodes of a label ordered by (name, id).
-func (s *Store) ListNodes(ctx context.Context, label Label, page Page) (PageResult, error) {
+// ListNodes returns one page of the nodes of a label that match q.Where,
+// in q.Order (then id). Keyset pagination: the cursor holds the sort keys,
+// so pages stay stable under any ordering.
+func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageResult, error) {
 	if !ValidLabel(label) {
 		return PageResult{}, fmt.Errorf("label %q is not in the model", label)
 	}
+	order := q.Order
+	if len(order) == 0 {
+		order = DefaultOrder(label)
+	}
+	for _, k := range order {
+		if _, ok := nodeProp(label, k.Prop); !ok || k.OnRel {
+			return PageResult{}, fmt.Errorf("%s cannot be ordered by %q", label, k.Prop)
+		}
+	}
+	sig := orderSignature(order)
+	page := q.Page
 	backwards := page.Last > 0 && page.First == 0
 	limit := page.First
 	if backwards {
 		limit = page.Last
 	}
-	params := map[string]any{"limit": limit + 1, "afterKey": nil, "afterId": nil, "beforeKey": nil, "beforeId": nil}
-	if page.After != nil {
-		params["afterKey"], params["afterId"] = page.After.Key, page.After.ID
+	params := map[string]any{"limit": limit + 1}
+	b := newWhereBuilder(params)
+	where, err := b.node(q.Where, "n", label)
+	if err != nil {
+		return PageResult{}, err
 	}
-	if page.Before != nil {
-		params["beforeKey"], params["beforeId"] = page.Before.Key, page.Before.ID
+	exprs := make([]string, len(order))
+	for i, k := range order {
+		exprs[i] = "coalesce(n." + k.Prop + ", '')"
 	}
-	order := "ORDER BY n.name, n.id"
-	if backwards {
-		order = "ORDER BY n.name DESC, n.id DESC"
+	conds := []string{}
+	if where != "" {
+		conds = append(conds, where)
 	}
-	cypher := "MATCH (n:" + string(label) + ") " +
-		"WHERE ($afterId IS NULL OR n.name > $afterKey OR (n.name = $afterKey AND n.id > $afterId)) " +
-		"AND ($beforeId IS NULL OR n.name < $beforeKey OR (n.name = $beforeKey AND n.id < $beforeId)) " +
-		"RETURN labels(n) AS labels, properties(n) AS props " + order + " LIMIT $limit"
+	for _, c := range []struct {
+		cur   *Cursor
+		after bool
+	}{{page.After, true}, {page.Before, false}} {
+		if c.cur == nil {
+			continue
+		}
+		if c.cur.Order != sig || len(c.cur.Keys) != len(order) {
+			return PageResult{}, ErrBadCursor
+		}
+		conds = append(conds, keysetCond(b, exprs, order, "n.id", *c.cur, c.after))
+	}
+	cypher := "MATCH (n:" + string(label) + ")"
+	if len(conds) > 0 {
+		cypher += " WHERE " + strings.Join(conds, " AND ")
+	}
+	cypher += " RETURN labels(n) AS labels, properties(n) AS props, [" + strings.Join(exprs, ", ") + "] AS keys " +
+		orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (PageResult, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
@@ -146,9 +198,13 @@ func (s *Store) ListNodes(ctx context.Context, label Label, page Page) (PageResu
 		}
 		for _, r := range recs {
 			n := nodeFromRecord(r)
-			name, _ := n.Props["name"].(string)
+			raw, _, _ := neo4j.GetRecordValue[[]any](r, "keys")
+			keys := make([]string, len(raw))
+			for i, k := range raw {
+				keys[i], _ = k.(string)
+			}
 			res.Nodes = append(res.Nodes, n)
-			res.Cursors = append(res.Cursors, Cursor{Key: name, ID: n.ID()})
+			res.Cursors = append(res.Cursors, Cursor{Keys: keys, ID: n.ID(), Order: sig})
 		}
 		if backwards {
 			reverse(res.Nodes)
@@ -161,13 +217,62 @@ func (s *Store) ListNodes(ctx context.Context, label Label, page Page) (PageResu
 	})
 }
 
-// CountNodes counts the nodes of a label without fetching them.
-func (s *Store) CountNodes(ctx context.Context, label Label) (int, error) {
+// keysetCond is the condition "strictly after (or before) cursor c" in the
+// order given by exprs/order, with idExpr ascending as the tie-break:
+// (k1 > c1) OR (k1 = c1 AND k2 > c2) OR ... OR (all equal AND id > cid),
+// where > becomes < for descending keys and everything flips for before.
+func keysetCond(b *whereBuilder, exprs []string, order []SortKey, idExpr string, c Cursor, after bool) string {
+	cmp := func(desc bool) string {
+		if desc == after {
+			return " < "
+		}
+		return " > "
+	}
+	var alts []string
+	var eqs []string
+	for i, e := range exprs {
+		p := b.param(c.Keys[i])
+		alts = append(alts, joinAnd(append(append([]string{}, eqs...), e+cmp(order[i].Desc)+p)))
+		eqs = append(eqs, e+" = "+p)
+	}
+	alts = append(alts, joinAnd(append(eqs, idExpr+cmp(false)+b.param(c.ID))))
+	return "(" + strings.Join(alts, " OR ") + ")"
+}
+
+// orderBy is the ORDER BY clause for exprs/order then idExpr, reversed when
+// walking backwards.
+func orderBy(exprs []string, order []SortKey, idExpr string, backwards bool) string {
+	dir := func(desc bool) string {
+		if desc != backwards {
+			return " DESC"
+		}
+		return ""
+	}
+	parts := make([]string, 0, len(exprs)+1)
+	for i, e := range exprs {
+		parts = append(parts, e+dir(order[i].Desc))
+	}
+	parts = append(parts, idExpr+dir(false))
+	return "ORDER BY " + strings.Join(parts, ", ")
+}
+
+// CountNodes counts the nodes of a label that match where, without fetching them.
+func (s *Store) CountNodes(ctx context.Context, label Label, where Filter) (int, error) {
 	if !ValidLabel(label) {
 		return 0, fmt.Errorf("label %q is not in the model", label)
 	}
+	params := map[string]any{}
+	cond, err := newWhereBuilder(params).node(where, "n", label)
+	if err != nil {
+		return 0, err
+	}
+	cypher := "MATCH (n:" + string(label) + ")"
+	if cond != "" {
+		cypher += " WHERE " + cond
+	}
+	cypher += " RETURN count(n) AS c"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-		recs, err := s.run(ctx, tx, "MATCH (n:"+string(label)+") RETURN count(n) AS c", nil)
+		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return 0, err
 		}

@@ -1,0 +1,357 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Op is a comparison a filter condition makes.
+type Op string
+
+const (
+	// OpEq: the property equals the value (exactly, case-sensitive).
+	OpEq Op = "eq"
+	// OpIn: the property is one of the values ([]string).
+	OpIn Op = "in"
+	// OpContains: the property contains the value, ignoring case.
+	OpContains Op = "contains"
+	// OpStartsWith: the property starts with the value, ignoring case.
+	OpStartsWith Op = "startsWith"
+	// OpOverlaps: the date range the property stands for overlaps the
+	// filter's DateRange (Value).
+	OpOverlaps Op = "overlaps"
+	// OpWithin: the date range the property stands for lies wholly inside
+	// the filter's DateRange (Value).
+	OpWithin Op = "within"
+)
+
+// DateRange is an inclusive range of days, "YYYY-MM-DD"; an empty bound is open.
+type DateRange struct {
+	From string `json:"f,omitempty"`
+	To   string `json:"t,omitempty"`
+}
+
+// Cond is one condition on a property. For date operators the property
+// stands for the range of days its value covers ("1998-12" is the whole
+// month); EndProp, when set, is read for the end of that range (an event's
+// endDate), falling back to Prop when the node has no EndProp.
+type Cond struct {
+	Prop    string `json:"p"`
+	EndProp string `json:"e,omitempty"`
+	Op      Op     `json:"o"`
+	Value   any    `json:"v"`
+}
+
+// RelFilter holds when at least one relationship of Type, in direction Dir,
+// leads to a node of label Other that matches Where.
+type RelFilter struct {
+	Type  RelType   `json:"t"`
+	Dir   Direction `json:"d"`
+	Other Label     `json:"l"`
+	Where Filter    `json:"w"`
+}
+
+// Filter is a typed where clause over one node: all of Conds, Rels, And
+// hold, at least one of Or (when given), and Not does not. Property names
+// are checked against the label's allow-list; values travel as parameters.
+type Filter struct {
+	Label Label       `json:"lb,omitempty"` // the node must also carry this label
+	Conds []Cond      `json:"c,omitempty"`
+	Rels  []RelFilter `json:"r,omitempty"`
+	And   []Filter    `json:"a,omitempty"`
+	Or    []Filter    `json:"or,omitempty"`
+	Not   *Filter     `json:"n,omitempty"`
+}
+
+// IsZero reports whether the filter matches everything.
+func (f Filter) IsZero() bool {
+	return f.Label == "" && len(f.Conds) == 0 && len(f.Rels) == 0 && len(f.And) == 0 && len(f.Or) == 0 && f.Not == nil
+}
+
+// propKind says what a property holds, so only fitting operators apply.
+type propKind int
+
+const (
+	kindString propKind = iota
+	kindDate
+)
+
+var commonProps = map[string]propKind{"id": kindString, "name": kindString}
+
+// nodeProps is the allow-list of filterable and sortable properties per label.
+var nodeProps = map[Label]map[string]propKind{
+	LabelActor:        {"kind": kindString},
+	LabelCountry:      {"iso3": kindString, "iso2": kindString, "region": kindString},
+	LabelOrganization: {"kind": kindString, "acronym": kindString},
+	LabelIssueArea:    {"description": kindString},
+	LabelInitiative:   {"kind": kindString, "objective": kindString, "startDate": kindDate, "endDate": kindDate},
+	LabelEvent: {"kind": kindString, "location": kindString, "status": kindString, "datePrecision": kindString,
+		"startDate": kindDate, "endDate": kindDate},
+	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate},
+}
+
+// relProps is the allow-list of filterable and sortable relationship properties.
+var relProps = map[RelType]map[string]propKind{
+	RelMemberOf:             {"role": kindString, "since": kindDate, "until": kindDate},
+	RelParticipatedIn:       {"role": kindString},
+	RelSignatoryOf:          {"signed": kindDate, "ratified": kindDate, "method": kindString},
+	RelSeeksPartnershipWith: {"status": kindString},
+}
+
+func nodeProp(l Label, p string) (propKind, bool) {
+	if k, ok := commonProps[p]; ok {
+		return k, true
+	}
+	k, ok := nodeProps[l][p]
+	return k, ok
+}
+
+func relProp(t RelType, p string) (propKind, bool) {
+	k, ok := relProps[t][p]
+	return k, ok
+}
+
+// whereBuilder turns filters into Cypher text with numbered parameters.
+type whereBuilder struct {
+	params map[string]any
+	vars   int
+}
+
+func newWhereBuilder(params map[string]any) *whereBuilder {
+	return &whereBuilder{params: params}
+}
+
+func (b *whereBuilder) param(v any) string {
+	name := "w" + strconv.Itoa(len(b.params))
+	for {
+		if _, taken := b.params[name]; !taken {
+			break
+		}
+		name += "_"
+	}
+	b.params[name] = v
+	return "$" + name
+}
+
+// node builds the condition for filter f on variable v of label l; "" means true.
+func (b *whereBuilder) node(f Filter, v string, l Label) (string, error) {
+	var parts []string
+	if f.Label != "" {
+		if !ValidLabel(f.Label) && f.Label != LabelActor {
+			return "", fmt.Errorf("label %q is not in the model", f.Label)
+		}
+		parts = append(parts, v+":"+string(f.Label))
+		if f.Label != LabelActor {
+			l = f.Label
+		}
+	}
+	for _, c := range f.Conds {
+		kind, ok := nodeProp(l, c.Prop)
+		if !ok {
+			return "", fmt.Errorf("%s has no filterable property %q", l, c.Prop)
+		}
+		end := c.EndProp
+		if end != "" {
+			if k, ok := nodeProp(l, end); !ok || k != kindDate {
+				return "", fmt.Errorf("%s has no date property %q", l, end)
+			}
+		}
+		s, err := b.cond(v, c, kind)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	for _, r := range f.Rels {
+		s, err := b.rel(v, l, r)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	for _, a := range f.And {
+		s, err := b.node(a, v, l)
+		if err != nil {
+			return "", err
+		}
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(f.Or) > 0 {
+		var alts []string
+		for _, o := range f.Or {
+			s, err := b.node(o, v, l)
+			if err != nil {
+				return "", err
+			}
+			if s == "" {
+				s = "true"
+			}
+			alts = append(alts, s)
+		}
+		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
+	}
+	if f.Not != nil {
+		s, err := b.node(*f.Not, v, l)
+		if err != nil {
+			return "", err
+		}
+		if s == "" {
+			s = "true"
+		}
+		parts = append(parts, "NOT ("+s+")")
+	}
+	return joinAnd(parts), nil
+}
+
+// relConds builds conditions on the properties of relationship variable v of type t.
+func (b *whereBuilder) relConds(conds []Cond, v string, t RelType) (string, error) {
+	var parts []string
+	for _, c := range conds {
+		kind, ok := relProp(t, c.Prop)
+		if !ok || c.EndProp != "" {
+			return "", fmt.Errorf("%s has no filterable property %q", t, c.Prop)
+		}
+		s, err := b.cond(v, c, kind)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	return joinAnd(parts), nil
+}
+
+func (b *whereBuilder) rel(v string, from Label, r RelFilter) (string, error) {
+	spec, ok := RelTypes[r.Type]
+	if !ok {
+		return "", fmt.Errorf("unknown relationship type %q", r.Type)
+	}
+	if r.Other != LabelActor && !contains(spec.From, r.Other) && !contains(spec.To, r.Other) {
+		return "", fmt.Errorf("%s does not reach %s", r.Type, r.Other)
+	}
+	b.vars++
+	m := "r" + strconv.Itoa(b.vars)
+	pattern := "(" + v + ")-[:" + string(r.Type) + "]->(" + m + ":" + string(r.Other) + ")"
+	if r.Dir == Incoming {
+		pattern = "(" + v + ")<-[:" + string(r.Type) + "]-(" + m + ":" + string(r.Other) + ")"
+	}
+	inner, err := b.node(r.Where, m, r.Other)
+	if err != nil {
+		return "", err
+	}
+	if inner == "" {
+		return "EXISTS { MATCH " + pattern + " }", nil
+	}
+	return "EXISTS { MATCH " + pattern + " WHERE " + inner + " }", nil
+}
+
+// cond builds one property condition; prop names were checked by the caller.
+func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
+	p := v + "." + c.Prop
+	switch c.Op {
+	case OpEq:
+		return p + " = " + b.param(c.Value), nil
+	case OpIn:
+		return p + " IN " + b.param(c.Value), nil
+	case OpContains, OpStartsWith:
+		if kind != kindString {
+			return "", fmt.Errorf("%s on %q, which is not a string", c.Op, c.Prop)
+		}
+		op := " CONTAINS "
+		if c.Op == OpStartsWith {
+			op = " STARTS WITH "
+		}
+		return "toLower(" + p + ")" + op + "toLower(" + b.param(c.Value) + ")", nil
+	case OpOverlaps, OpWithin:
+		if kind != kindDate {
+			return "", fmt.Errorf("%s on %q, which is not a date", c.Op, c.Prop)
+		}
+		r, ok := c.Value.(DateRange)
+		if !ok {
+			return "", fmt.Errorf("%s needs a DateRange", c.Op)
+		}
+		end := p
+		if c.EndProp != "" {
+			end = "coalesce(" + v + "." + c.EndProp + ", " + p + ")"
+		}
+		first, last := dateFirst(p), dateLast(end)
+		var parts []string
+		if c.Op == OpOverlaps {
+			if r.To != "" {
+				parts = append(parts, first+" <= date("+b.param(r.To)+")")
+			}
+			if r.From != "" {
+				parts = append(parts, last+" >= date("+b.param(r.From)+")")
+			}
+		} else {
+			if r.From != "" {
+				parts = append(parts, first+" >= date("+b.param(r.From)+")")
+			}
+			if r.To != "" {
+				parts = append(parts, last+" <= date("+b.param(r.To)+")")
+			}
+		}
+		// A node without the date never matches a date filter.
+		parts = append([]string{p + " IS NOT NULL"}, parts...)
+		return joinAnd(parts), nil
+	}
+	return "", fmt.Errorf("unknown operator %q", c.Op)
+}
+
+// dateFirst and dateLast are the first and last day a stored date string
+// ("1999", "1998-12", "1998-05-11") stands for, as Cypher date values.
+func dateFirst(expr string) string { return "date(" + expr + ")" }
+
+func dateLast(expr string) string {
+	return "CASE size(" + expr + ") WHEN 4 THEN date(" + expr + ") + duration('P1Y') - duration('P1D') " +
+		"WHEN 7 THEN date(" + expr + ") + duration('P1M') - duration('P1D') ELSE date(" + expr + ") END"
+}
+
+func joinAnd(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, " AND ") + ")"
+}
+
+// SortKey orders a list by one property, of the node (or, for edge lists,
+// of the relationship when OnRel).
+type SortKey struct {
+	Prop  string `json:"p"`
+	Desc  bool   `json:"d,omitempty"`
+	OnRel bool   `json:"r,omitempty"`
+}
+
+func orderSignature(keys []SortKey) string {
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		s := k.Prop
+		if k.OnRel {
+			s = "r." + s
+		}
+		if k.Desc {
+			s += " desc"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ",")
+}
+
+// FilterProps lists the filterable properties of a label (for docs and tests).
+func FilterProps(l Label) []string {
+	var out []string
+	for p := range commonProps {
+		out = append(out, p)
+	}
+	for p := range nodeProps[l] {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// SearchHit is one node found by full-text search, with its Lucene score.
+type SearchHit struct {
+	Node  Node
+	Score float64
+}
+
+// MaxSearchTerms bounds the words of one search, so a long text cannot
+// build a huge Lucene query.
+const MaxSearchTerms = 16
+
+// luceneSpecial are the characters Lucene's classic query parser treats as
+// syntax; && and || are covered by escaping & and |.
+const luceneSpecial = `\+-!():^[]"{}~*?|&/`
+
+// EscapeLucene escapes every character of s that Lucene's query syntax
+// gives a meaning to, so s is matched as literal text.
+func EscapeLucene(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if strings.ContainsRune(luceneSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// SearchQuery turns user text into a Lucene query: every word must match,
+// either exactly or as a prefix ("child sold" finds "Child Soldiers"); exact
+// matches score higher. Words are lower-cased (so AND/OR/NOT are words, not
+// operators) and escaped. Words without a letter or digit are dropped, as
+// the index's analyzer would drop them. "" means nothing to search for.
+func SearchQuery(text string) string {
+	var clauses []string
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue
+		}
+		if len(clauses) == MaxSearchTerms {
+			break
+		}
+		e := EscapeLucene(w)
+		clauses = append(clauses, "("+e+" OR "+e+"*)")
+	}
+	return strings.Join(clauses, " AND ")
+}
+
+// Search queries the full-text index over names and acronyms and returns
+// up to limit hits, best first (ties by name, then id).
+func (s *Store) Search(ctx context.Context, text string, limit int) ([]SearchHit, error) {
+	q := SearchQuery(text)
+	if q == "" || limit <= 0 {
+		return []SearchHit{}, nil
+	}
+	cypher := "CALL db.index.fulltext.queryNodes($index, $query, {limit: $limit}) YIELD node, score " +
+		"RETURN labels(node) AS labels, properties(node) AS props, score ORDER BY score DESC, node.name, node.id LIMIT $limit"
+	params := map[string]any{"index": FullTextIndex, "query": q, "limit": limit}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]SearchHit, error) {
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]SearchHit, 0, len(recs))
+		for _, r := range recs {
+			score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+			n := nodeFromRecord(r)
+			if n.Label == "" {
+				continue
+			}
+			out = append(out, SearchHit{Node: n, Score: score})
+		}
+		return out, nil
+	})
+}

@@ -1,0 +1,412 @@
+package graph
+
+import (
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// This file turns the typed `where` and `orderBy` inputs of the schema into
+// store filters and sort keys. Property names are fixed here; the store
+// checks them again against its allow-lists and sends every value as a
+// parameter.
+
+func strConds(prop string, f *model.StringFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	var out []store.Cond
+	if f.Eq != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpEq, Value: *f.Eq})
+	}
+	if f.In != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpIn, Value: f.In})
+	}
+	if f.Contains != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpContains, Value: *f.Contains})
+	}
+	if f.StartsWith != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpStartsWith, Value: *f.StartsWith})
+	}
+	return out
+}
+
+func idConds(f *model.IDFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	return strConds("id", &model.StringFilter{Eq: f.Eq, In: f.In})
+}
+
+// dateRange is the inclusive range of days from the first day of from to
+// the last day of to; nil bounds are open.
+func dateRange(from, to *model.Date) store.DateRange {
+	var r store.DateRange
+	if from != nil {
+		first, _ := from.Range()
+		r.From = first.Format("2006-01-02")
+	}
+	if to != nil {
+		_, last := to.Range()
+		r.To = last.Format("2006-01-02")
+	}
+	return r
+}
+
+func dateConds(prop string, f *model.DateFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	var out []store.Cond
+	if f.Eq != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpEq, Value: string(*f.Eq)})
+	}
+	if f.From != nil || f.To != nil {
+		op := store.OpOverlaps
+		if f.Match != nil && *f.Match == model.DateMatchWithin {
+			op = store.OpWithin
+		}
+		out = append(out, store.Cond{Prop: prop, Op: op, Value: dateRange(f.From, f.To)})
+	}
+	return out
+}
+
+// rel is a relationship filter, or nil when the nested where was not given.
+func rel(t store.RelType, dir store.Direction, other store.Label, where *store.Filter) []store.RelFilter {
+	if where == nil {
+		return nil
+	}
+	return []store.RelFilter{{Type: t, Dir: dir, Other: other, Where: *where}}
+}
+
+// sub converts an optional nested where with conv.
+func sub[W any](w *W, conv func(*W) store.Filter) *store.Filter {
+	if w == nil {
+		return nil
+	}
+	f := conv(w)
+	return &f
+}
+
+func combine[W any](f *store.Filter, and, or []*W, not *W, conv func(*W) store.Filter) {
+	for _, a := range and {
+		f.And = append(f.And, conv(a))
+	}
+	for _, o := range or {
+		f.Or = append(f.Or, conv(o))
+	}
+	if not != nil {
+		n := conv(not)
+		f.Not = &n
+	}
+}
+
+// actorRels are the relationship filters every actor input has.
+func actorRels(memberOfInitiative *model.InitiativeWhere, memberOfOrganization *model.OrganizationWhere,
+	participatedIn *model.EventWhere, signed *model.AgreementWhere) []store.RelFilter {
+	var out []store.RelFilter
+	out = append(out, rel(store.RelMemberOf, store.Outgoing, store.LabelInitiative, sub(memberOfInitiative, initiativeFilter))...)
+	out = append(out, rel(store.RelMemberOf, store.Outgoing, store.LabelOrganization, sub(memberOfOrganization, organizationFilter))...)
+	out = append(out, rel(store.RelParticipatedIn, store.Outgoing, store.LabelEvent, sub(participatedIn, eventFilter))...)
+	out = append(out, rel(store.RelSignatoryOf, store.Outgoing, store.LabelAgreement, sub(signed, agreementFilter))...)
+	return out
+}
+
+func actorFilter(w *model.ActorWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	f.Conds = append(f.Conds, strConds("name", w.Name)...)
+	f.Conds = append(f.Conds, strConds("kind", w.Kind)...)
+	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
+	combine(&f, w.And, w.Or, w.Not, actorFilter)
+	return f
+}
+
+func countryFilter(w *model.CountryWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	for _, c := range []struct {
+		p string
+		f *model.StringFilter
+	}{{"name", w.Name}, {"iso3", w.Iso3}, {"iso2", w.Iso2}, {"region", w.Region}} {
+		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
+	f.Rels = append(f.Rels, rel(store.RelHeldIn, store.Incoming, store.LabelEvent, sub(w.Hosted, eventFilter))...)
+	combine(&f, w.And, w.Or, w.Not, countryFilter)
+	return f
+}
+
+func organizationFilter(w *model.OrganizationWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	for _, c := range []struct {
+		p string
+		f *model.StringFilter
+	}{{"name", w.Name}, {"kind", w.Kind}, {"acronym", w.Acronym}} {
+		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	f.Rels = rel(store.RelMemberOf, store.Incoming, store.LabelActor, sub(w.Members, actorFilter))
+	f.Rels = append(f.Rels, actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)...)
+	combine(&f, w.And, w.Or, w.Not, organizationFilter)
+	return f
+}
+
+func issueAreaFilter(w *model.IssueAreaWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	f.Conds = append(f.Conds, strConds("name", w.Name)...)
+	f.Conds = append(f.Conds, strConds("description", w.Description)...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Incoming, store.LabelInitiative, sub(w.Initiatives, initiativeFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Incoming, store.LabelEvent, sub(w.Events, eventFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Incoming, store.LabelAgreement, sub(w.Agreements, agreementFilter))...)
+	combine(&f, w.And, w.Or, w.Not, issueAreaFilter)
+	return f
+}
+
+func initiativeFilter(w *model.InitiativeWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	for _, c := range []struct {
+		p string
+		f *model.StringFilter
+	}{{"name", w.Name}, {"kind", w.Kind}, {"objective", w.Objective}} {
+		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
+	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
+	f.Rels = append(f.Rels, rel(store.RelMemberOf, store.Incoming, store.LabelActor, sub(w.Members, actorFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelPartOf, store.Incoming, store.LabelEvent, sub(w.Events, eventFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelEstablishedBy, store.Outgoing, store.LabelAgreement, sub(w.EstablishedBy, agreementFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelSeeksPartnershipWith, store.Outgoing, store.LabelActor, sub(w.SeeksPartnershipWith, actorFilter))...)
+	combine(&f, w.And, w.Or, w.Not, initiativeFilter)
+	return f
+}
+
+func eventFilter(w *model.EventWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	for _, c := range []struct {
+		p string
+		f *model.StringFilter
+	}{{"name", w.Name}, {"kind", w.Kind}, {"location", w.Location}, {"status", w.Status}, {"datePrecision", w.DatePrecision}} {
+		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
+	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
+	if w.From != nil || w.To != nil {
+		f.Conds = append(f.Conds, store.Cond{Prop: "startDate", EndProp: "endDate", Op: store.OpOverlaps, Value: dateRange(w.From, w.To)})
+	}
+	if w.Participant != nil {
+		f.Rels = append(f.Rels, store.RelFilter{Type: store.RelParticipatedIn, Dir: store.Incoming, Other: store.LabelActor,
+			Where: store.Filter{Conds: []store.Cond{{Prop: "id", Op: store.OpEq, Value: *w.Participant}}}})
+	}
+	f.Rels = append(f.Rels, rel(store.RelParticipatedIn, store.Incoming, store.LabelActor, sub(w.Participants, actorFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelPartOf, store.Outgoing, store.LabelInitiative, sub(w.PartOf, initiativeFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelHeldIn, store.Outgoing, store.LabelCountry, sub(w.HeldIn, countryFilter))...)
+	combine(&f, w.And, w.Or, w.Not, eventFilter)
+	return f
+}
+
+func agreementFilter(w *model.AgreementWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	f.Conds = append(f.Conds, strConds("name", w.Name)...)
+	f.Conds = append(f.Conds, strConds("kind", w.Kind)...)
+	f.Conds = append(f.Conds, dateConds("adoptedOn", w.AdoptedOn)...)
+	f.Rels = append(f.Rels, rel(store.RelSignatoryOf, store.Incoming, store.LabelActor, sub(w.Signatories, actorFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelEstablishedBy, store.Incoming, store.LabelInitiative, sub(w.Establishes, initiativeFilter))...)
+	combine(&f, w.And, w.Or, w.Not, agreementFilter)
+	return f
+}
+
+// ---------------------------------------------------------------- ordering
+
+// sortKeys converts orderBy entries with prop, which maps a field enum to
+// a property name.
+func sortKeys[S any](sorts []*S, get func(*S) (string, *model.SortDirection)) []store.SortKey {
+	out := make([]store.SortKey, 0, len(sorts))
+	for _, s := range sorts {
+		if s == nil {
+			continue
+		}
+		prop, dir := get(s)
+		out = append(out, store.SortKey{Prop: prop, Desc: dir != nil && *dir == model.SortDirectionDesc})
+	}
+	return out
+}
+
+func countryOrder(s []*model.CountrySort) []store.SortKey {
+	return sortKeys(s, func(s *model.CountrySort) (string, *model.SortDirection) {
+		return map[model.CountrySortField]string{model.CountrySortFieldName: "name", model.CountrySortFieldIso3: "iso3",
+			model.CountrySortFieldIso2: "iso2", model.CountrySortFieldRegion: "region", model.CountrySortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func organizationOrder(s []*model.OrganizationSort) []store.SortKey {
+	return sortKeys(s, func(s *model.OrganizationSort) (string, *model.SortDirection) {
+		return map[model.OrganizationSortField]string{model.OrganizationSortFieldName: "name", model.OrganizationSortFieldAcronym: "acronym",
+			model.OrganizationSortFieldKind: "kind", model.OrganizationSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func issueAreaOrder(s []*model.IssueAreaSort) []store.SortKey {
+	return sortKeys(s, func(s *model.IssueAreaSort) (string, *model.SortDirection) {
+		return map[model.IssueAreaSortField]string{model.IssueAreaSortFieldName: "name", model.IssueAreaSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func initiativeOrder(s []*model.InitiativeSort) []store.SortKey {
+	return sortKeys(s, func(s *model.InitiativeSort) (string, *model.SortDirection) {
+		return map[model.InitiativeSortField]string{model.InitiativeSortFieldName: "name", model.InitiativeSortFieldKind: "kind",
+			model.InitiativeSortFieldStartDate: "startDate", model.InitiativeSortFieldEndDate: "endDate", model.InitiativeSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func eventOrder(s []*model.EventSort) []store.SortKey {
+	return sortKeys(s, func(s *model.EventSort) (string, *model.SortDirection) {
+		return map[model.EventSortField]string{model.EventSortFieldStartDate: "startDate", model.EventSortFieldEndDate: "endDate",
+			model.EventSortFieldName: "name", model.EventSortFieldKind: "kind", model.EventSortFieldLocation: "location",
+			model.EventSortFieldStatus: "status", model.EventSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func agreementOrder(s []*model.AgreementSort) []store.SortKey {
+	return sortKeys(s, func(s *model.AgreementSort) (string, *model.SortDirection) {
+		return map[model.AgreementSortField]string{model.AgreementSortFieldName: "name", model.AgreementSortFieldKind: "kind",
+			model.AgreementSortFieldAdoptedOn: "adoptedOn", model.AgreementSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+// ---------------------------------------------------------------- nested lists
+
+// side says which end of a relationship list is the parent: the node the
+// list hangs from (self) or the nodes listed (other).
+type side int
+
+const (
+	sideSelf side = iota
+	sideOther
+)
+
+// addEnd adds a filter on one end of an edge list, with the label that end
+// must carry ("" when the end's label is already fixed).
+func addEnd(q *store.EdgeQuery, s side, label store.Label, f *store.Filter) {
+	if f == nil {
+		return
+	}
+	g := store.Filter{Label: label, And: []store.Filter{*f}}
+	if s == sideSelf {
+		q.Self.And = append(q.Self.And, g)
+	} else {
+		q.Other.And = append(q.Other.And, g)
+	}
+}
+
+func direction(d *model.SortDirection) bool { return d != nil && *d == model.SortDirectionDesc }
+
+// membershipQuery: actorSide says where the member is (the other end for
+// Initiative.members, the parent for Actor.memberships).
+func membershipQuery(w *model.MembershipWhere, order []*model.MembershipSort, actorSide side) store.EdgeQuery {
+	var q store.EdgeQuery
+	if w != nil {
+		q.Rel = append(q.Rel, strConds("role", w.Role)...)
+		q.Rel = append(q.Rel, dateConds("since", w.Since)...)
+		q.Rel = append(q.Rel, dateConds("until", w.Until)...)
+		joined := sideOther
+		if actorSide == sideOther {
+			joined = sideSelf
+		}
+		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
+		addEnd(&q, joined, store.LabelInitiative, sub(w.Initiative, initiativeFilter))
+		addEnd(&q, joined, store.LabelOrganization, sub(w.Organization, organizationFilter))
+	}
+	for _, s := range order {
+		switch s.Field {
+		case model.MembershipSortFieldRole:
+			q.Order = append(q.Order, store.SortKey{Prop: "role", OnRel: true, Desc: direction(s.Direction)})
+		case model.MembershipSortFieldSince:
+			q.Order = append(q.Order, store.SortKey{Prop: "since", OnRel: true, Desc: direction(s.Direction)})
+		case model.MembershipSortFieldUntil:
+			q.Order = append(q.Order, store.SortKey{Prop: "until", OnRel: true, Desc: direction(s.Direction)})
+		case model.MembershipSortFieldName:
+			q.Order = append(q.Order, store.SortKey{Prop: "name", Desc: direction(s.Direction)})
+		}
+	}
+	return q
+}
+
+func participationQuery(w *model.ParticipationWhere, order []*model.ParticipationSort, actorSide side) store.EdgeQuery {
+	var q store.EdgeQuery
+	eventSide := sideOther
+	if actorSide == sideOther {
+		eventSide = sideSelf
+	}
+	if w != nil {
+		q.Rel = append(q.Rel, strConds("role", w.Role)...)
+		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
+		addEnd(&q, eventSide, "", sub(w.Event, eventFilter))
+	}
+	for _, s := range order {
+		switch s.Field {
+		case model.ParticipationSortFieldRole:
+			q.Order = append(q.Order, store.SortKey{Prop: "role", OnRel: true, Desc: direction(s.Direction)})
+		case model.ParticipationSortFieldDate:
+			if eventSide == sideOther { // an event's own participants share its date
+				q.Order = append(q.Order, store.SortKey{Prop: "startDate", Desc: direction(s.Direction)})
+			}
+		case model.ParticipationSortFieldName:
+			q.Order = append(q.Order, store.SortKey{Prop: "name", Desc: direction(s.Direction)})
+		}
+	}
+	return q
+}
+
+func signatureQuery(w *model.SignatureWhere, order []*model.SignatureSort, actorSide side) store.EdgeQuery {
+	var q store.EdgeQuery
+	agreementSide := sideOther
+	if actorSide == sideOther {
+		agreementSide = sideSelf
+	}
+	if w != nil {
+		q.Rel = append(q.Rel, dateConds("signed", w.Signed)...)
+		q.Rel = append(q.Rel, dateConds("ratified", w.Ratified)...)
+		q.Rel = append(q.Rel, strConds("method", w.Method)...)
+		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
+		addEnd(&q, agreementSide, "", sub(w.Agreement, agreementFilter))
+	}
+	for _, s := range order {
+		switch s.Field {
+		case model.SignatureSortFieldSigned:
+			q.Order = append(q.Order, store.SortKey{Prop: "signed", OnRel: true, Desc: direction(s.Direction)})
+		case model.SignatureSortFieldRatified:
+			q.Order = append(q.Order, store.SortKey{Prop: "ratified", OnRel: true, Desc: direction(s.Direction)})
+		case model.SignatureSortFieldName:
+			q.Order = append(q.Order, store.SortKey{Prop: "name", Desc: direction(s.Direction)})
+		}
+	}
+	return q
+}
