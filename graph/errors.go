@@ -95,6 +95,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Extensions["code"] = CodeBadUserInput
 		case errors.Is(err, store.ErrNotFound):
 			gqlErr.Extensions["code"] = CodeNotFound
+			var missing *store.MissingError
+			if errors.As(err, &missing) {
+				gqlErr.Extensions["argument"] = missing.Argument
+			}
 		case errors.Is(err, store.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "request_id", rid, "err", err)
 			gqlErr.Message = "the database is unavailable; try again shortly"

@@ -15,6 +15,9 @@ import (
 type Resolver struct {
 	Store  *store.Store
 	Logger *slog.Logger
+
+	// brokers caches the betweenness scores behind Query.brokers (analytics.go).
+	brokers brokerCache
 }
 
 // loaders returns the request's loaders (installed by the HTTP middleware),

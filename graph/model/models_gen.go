@@ -9,6 +9,19 @@ import (
 	"strconv"
 )
 
+// An actor's place in the actor–event–initiative graph.
+type ActorScore struct {
+	Actor Actor `json:"actor"`
+	// Betweenness centrality (Brandes; exact up to 4,000 projected nodes, sampled above): the number of shortest paths between other pairs of nodes that pass through the actor.
+	Score float64 `json:"score"`
+	// Number of distinct neighbours in the projection (actors' events, initiatives and organizations).
+	Degree int `json:"degree"`
+	// When the scores were computed (RFC 3339); they are recomputed when the graph's counts change, and at least every 10 minutes.
+	ComputedAt string `json:"computedAt"`
+	// False when the score was estimated from a sample of source nodes.
+	Exact bool `json:"exact"`
+}
+
 // Filter for actors (countries and organizations). Relationship filters
 // (`memberOfInitiative`, `participatedIn`, …) hold when at least one related
 // node matches the nested filter; `{}` asks only that one exists. `AND` (all),
@@ -53,6 +66,27 @@ type AgreementWhere struct {
 	And         []*AgreementWhere `json:"AND,omitempty"`
 	Or          []*AgreementWhere `json:"OR,omitempty"`
 	Not         *AgreementWhere   `json:"NOT,omitempty"`
+}
+
+// An actor that met another at the same events.
+type CoParticipation struct {
+	Actor Actor `json:"actor"`
+	// Number of shared events.
+	Count int `json:"count"`
+	// The shared events, in date order (at most 20).
+	Events []*Event `json:"events"`
+}
+
+// What every member of a group of actors has in common.
+type CommonGround struct {
+	// Issue areas every member works on (through its initiatives, events and agreements).
+	IssueAreas []*IssueArea `json:"issueAreas"`
+	// Events every member took part in.
+	Events []*Event `json:"events"`
+	// Agreements every member signed.
+	Agreements []*Agreement `json:"agreements"`
+	// Initiatives every member belongs to.
+	Initiatives []*Initiative `json:"initiatives"`
 }
 
 type CountryEdge struct {
@@ -148,6 +182,32 @@ type EventWhere struct {
 	And    []*EventWhere `json:"AND,omitempty"`
 	Or     []*EventWhere `json:"OR,omitempty"`
 	Not    *EventWhere   `json:"NOT,omitempty"`
+}
+
+// A relationship of a Subgraph or Path, in its stored direction.
+type GraphEdge struct {
+	// Stable id: `<source>|<TYPE>|<target>` (there is at most one relationship of a type between two nodes).
+	ID   string           `json:"id"`
+	Type RelationshipType `json:"type"`
+	// Id of the start node.
+	Source string `json:"source"`
+	// Id of the end node.
+	Target string `json:"target"`
+	// The relationship's properties (role, since, status…), without its evidence.
+	Properties any       `json:"properties"`
+	Evidence   *Evidence `json:"evidence,omitempty"`
+}
+
+// A node of a Subgraph or Path, ready for a graph drawing library.
+type GraphNode struct {
+	// The node's stable id (`country:CAN`).
+	ID string `json:"id"`
+	// Its primary label: Country, Organization, IssueArea, Initiative, Event, Agreement or Source.
+	Label string `json:"label"`
+	// Its name (a Source's title).
+	Name string `json:"name"`
+	// All stored properties of the node.
+	Properties any `json:"properties"`
 }
 
 // Conditions on an id: exactly `eq`, or one of `in`.
@@ -281,6 +341,37 @@ type ParticipationWhere struct {
 	Event *EventWhere   `json:"event,omitempty"`
 }
 
+// An actor that is not yet a member of an initiative, and why it could be one.
+type PartnerCandidate struct {
+	Actor Actor `json:"actor"`
+	// 3 × shared events with members + 2 × agreements signed on the initiative's issues + 1 × shared issue areas + 5 if the initiative seeks a partnership with it.
+	Score float64 `json:"score"`
+	// Readable sentences, one per fact that earned a point.
+	Reasons []string `json:"reasons"`
+	// Issue areas of the initiative the actor also works on (through its initiatives, events and agreements).
+	SharedIssueAreas []*IssueArea `json:"sharedIssueAreas"`
+	// Events the actor attended together with at least one member.
+	SharedEvents []*Event `json:"sharedEvents"`
+	// Agreements the actor signed that address one of the initiative's issue areas.
+	Agreements []*Agreement `json:"agreements"`
+	// Status of the initiative's SEEKS_PARTNERSHIP_WITH towards the actor (ENVISAGED, ACTIVE), if any.
+	SoughtStatus *string `json:"soughtStatus,omitempty"`
+}
+
+// A shortest connection between two nodes.
+type Path struct {
+	// Number of relationships on (each) shortest path.
+	Length int `json:"length"`
+	// The nodes in order from `from` to `to` (with allShortest: every node on any shortest path, first path first).
+	Nodes []*GraphNode `json:"nodes"`
+	// The relationships in path order (with allShortest: of every shortest path, without repeats).
+	Edges []*GraphEdge `json:"edges"`
+	// Each shortest path as its node ids from `from` to `to` (one entry unless allShortest).
+	Routes [][]string `json:"routes"`
+	// True when allShortest found more shortest paths than the cap; routes holds the first ones.
+	Truncated bool `json:"truncated"`
+}
+
 // Lists are Relay connections. Page forwards with `first`/`after` or
 // backwards with `last`/`before`; the default page is 20 and the maximum 100.
 // Without `orderBy` a list is ordered by name (events: by `startDate`, then
@@ -321,6 +412,16 @@ type StringFilter struct {
 	In         []string `json:"in,omitempty"`
 	Contains   *string  `json:"contains,omitempty"`
 	StartsWith *string  `json:"startsWith,omitempty"`
+}
+
+// Nodes and relationships around a node. `nodes` and `edges` map directly onto
+// Cytoscape elements (`{data: {id, source, target}}`), vis.js DataSets
+// (`{id, label}`, `{id, from, to}`) and NVL (`{id}`, `{id, from, to}`).
+type Subgraph struct {
+	Nodes []*GraphNode `json:"nodes"`
+	Edges []*GraphEdge `json:"edges"`
+	// True when the size limit cut the answer short: more nodes lie within the depth.
+	Truncated bool `json:"truncated"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.

@@ -1,0 +1,277 @@
+package graph
+
+// Helpers behind the coalition analytics resolvers (analytics.resolvers.go):
+// argument checks, store -> model conversion, the readable reasons of
+// potential partners, the date rule of `coalition`, and the cache of broker
+// scores. No Cypher here: that lives in store/analytics.go.
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lysoen/lysoen/graph/centrality"
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// Defaults of the analytics arguments (caps are in the store).
+const (
+	DefaultNeighborhoodLimit = 100
+	DefaultPathHops          = 6
+)
+
+// intArg returns *v or def, checked against [lo, hi].
+func intArg(name string, v *int, def, lo, hi int) (int, error) {
+	n := def
+	if v != nil {
+		n = *v
+	}
+	if n < lo || n > hi {
+		return 0, badInput(name, "must be between %d and %d (got %d)", lo, hi, n)
+	}
+	return n, nil
+}
+
+func idArg(name, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return badInput(name, "must not be empty")
+	}
+	return nil
+}
+
+func relTypes(ts []model.RelationshipType) []store.RelType {
+	out := make([]store.RelType, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, store.RelType(t))
+	}
+	return out
+}
+
+func graphNode(n store.Node) *model.GraphNode {
+	name, _ := n.Props["name"].(string)
+	if name == "" {
+		name, _ = n.Props["title"].(string)
+	}
+	return &model.GraphNode{ID: n.ID(), Label: string(n.Label), Name: name, Properties: n.Props}
+}
+
+func graphEdge(e store.GraphEdge) *model.GraphEdge {
+	props := make(map[string]any, len(e.Props))
+	for k, v := range e.Props {
+		if k != "evidence" && k != "sourceId" {
+			props[k] = v
+		}
+	}
+	return &model.GraphEdge{ID: e.Key(), Type: model.RelationshipType(e.Type), Source: e.Source, Target: e.Target,
+		Properties: props, Evidence: model.Rel(e.Props).Evidence()}
+}
+
+func graphNodes(ns []store.Node) []*model.GraphNode {
+	out := make([]*model.GraphNode, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, graphNode(n))
+	}
+	return out
+}
+
+func graphEdges(es []store.GraphEdge) []*model.GraphEdge {
+	out := make([]*model.GraphEdge, 0, len(es))
+	for _, e := range es {
+		out = append(out, graphEdge(e))
+	}
+	return out
+}
+
+// typed converts stored nodes to models of type T sharing one group.
+func typed[T any](ns []store.Node) []T {
+	out := make([]T, 0, len(ns))
+	for _, m := range model.FromNodes(ns) {
+		if t, ok := m.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func actorOf(n store.Node) model.Actor {
+	a, _ := model.FromNode(n, model.NewGroup([]store.Node{n})).(model.Actor)
+	return a
+}
+
+func nodeName(n store.Node) string {
+	s, _ := n.Props["name"].(string)
+	return s
+}
+
+// partnerCandidate turns a scored candidate into its model, with one
+// readable sentence per fact that earned points.
+func partnerCandidate(c store.PartnerCandidate, g *model.Group) *model.PartnerCandidate {
+	actor, _ := model.FromNode(c.Actor, g).(model.Actor)
+	pc := &model.PartnerCandidate{Actor: actor, Score: c.Score, Reasons: []string{},
+		SharedIssueAreas: []*model.IssueArea{}, SharedEvents: []*model.Event{}, Agreements: []*model.Agreement{}}
+	name := nodeName(c.Actor)
+	var events, agreements, issues []store.Node
+	for _, f := range c.Facts {
+		switch f.Kind {
+		case "sought":
+			status := f.Status
+			pc.SoughtStatus = &status
+			pc.Reasons = append(pc.Reasons, fmt.Sprintf("The initiative seeks a partnership with %s (status %s).", name, strings.ToLower(status)))
+		case "event":
+			events = append(events, f.Node)
+			when := ""
+			if d, _ := f.Node.Props["startDate"].(string); d != "" {
+				when = " (" + d + ")"
+			}
+			pc.Reasons = append(pc.Reasons, fmt.Sprintf("%s took part in %s%s together with %s.", name, nodeName(f.Node), when, joinNames(f.With, "member", "members")))
+		case "agreement":
+			agreements = append(agreements, f.Node)
+			pc.Reasons = append(pc.Reasons, fmt.Sprintf("%s signed %s, which addresses %s.", name, nodeName(f.Node), joinNames(f.With, "", "")))
+		case "issue":
+			issues = append(issues, f.Node)
+			pc.Reasons = append(pc.Reasons, fmt.Sprintf("%s works on %s, an issue area of the initiative (through %s).", name, nodeName(f.Node), joinNames(f.With, "", "")))
+		}
+	}
+	pc.SharedEvents = typed[*model.Event](events)
+	pc.Agreements = typed[*model.Agreement](agreements)
+	pc.SharedIssueAreas = typed[*model.IssueArea](issues)
+	return pc
+}
+
+// joinNames writes "A", "A and B" or "A, B and C", after the singular or
+// plural noun when one is given.
+func joinNames(names []string, one, many string) string {
+	var s string
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		s = names[0]
+	default:
+		s = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	switch {
+	case len(names) == 1 && one != "":
+		return one + " " + s
+	case len(names) > 1 && many != "":
+		return many + " " + s
+	}
+	return s
+}
+
+// memberAt applies the date rule of `coalition`: a membership holds at asOf
+// when its since (or, without one, the group's startDate) is not after asOf
+// and its until (or the group's endDate) is not before it. A date known to
+// the year or month counts from the first day of its range ("1999" from
+// 1999-01-01) and until the last ("2000" to 2000-12-31); asOf is taken at
+// the first day of its own range. Unknown start: a member from the beginning.
+func memberAt(row store.MembershipRow, asOf model.Date) bool {
+	at, _ := asOf.Range()
+	since := dateProp(row.Props, "since")
+	if since == nil {
+		since = dateProp(row.Group.Props, "startDate")
+	}
+	if since != nil {
+		if first, _ := since.Range(); at.Before(first) {
+			return false
+		}
+	}
+	until := dateProp(row.Props, "until")
+	if until == nil {
+		until = dateProp(row.Group.Props, "endDate")
+	}
+	if until != nil {
+		if _, last := until.Range(); at.After(last) {
+			return false
+		}
+	}
+	return true
+}
+
+func dateProp(props map[string]any, k string) *model.Date {
+	s, _ := props[k].(string)
+	if s == "" {
+		return nil
+	}
+	d, err := model.ParseDate(s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+// Freshness of the broker scores: they are recomputed when the database's
+// node or relationship count has changed since they were computed, and in
+// any case when they are older than BrokersMaxAge.
+const (
+	BrokersMaxAge = 10 * time.Minute
+	// BrokersMaxExact is the largest projection scored exactly (all sources);
+	// larger ones are estimated from BrokersSamples sources.
+	BrokersMaxExact = 4000
+	BrokersSamples  = 64
+	brokersSeed     = 1999
+)
+
+type brokerScore struct {
+	id, kind string
+	score    float64
+	degree   int
+}
+
+type brokerEntry struct {
+	at          time.Time
+	nodes, rels int
+	exact       bool
+	scores      []brokerScore // actors only, best first
+}
+
+// brokerCache holds the last broker scores; the zero value is ready to use.
+// One computation runs at a time; other requests wait for it.
+type brokerCache struct {
+	mu    sync.Mutex
+	entry *brokerEntry
+	now   func() time.Time
+}
+
+func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, error) {
+	nodes, rels, err := st.Counts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now
+	if c.now != nil {
+		now = c.now
+	}
+	if e := c.entry; e != nil && e.nodes == nodes && e.rels == rels && now().Sub(e.at) < BrokersMaxAge {
+		return e, nil
+	}
+	p, err := st.LoadProjection(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("brokers projection: %w", err)
+	}
+	res := centrality.Betweenness(p.Adj, BrokersMaxExact, BrokersSamples, brokersSeed)
+	e := &brokerEntry{at: now(), nodes: nodes, rels: rels, exact: res.Exact}
+	for i, id := range p.ActorIDs {
+		if id != "" {
+			e.scores = append(e.scores, brokerScore{id: id, kind: p.ActorKinds[i], score: res.Scores[i], degree: len(p.Adj[i])})
+		}
+	}
+	sort.Slice(e.scores, func(i, j int) bool {
+		a, b := e.scores[i], e.scores[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.degree != b.degree {
+			return a.degree > b.degree
+		}
+		return a.id < b.id
+	})
+	c.entry = e
+	return e, nil
+}

@@ -1,0 +1,917 @@
+package store
+
+// Coalition analytics (issue 4): every Cypher statement behind the
+// neighborhood, connectionPath, potentialPartners, sharedIssueAreas,
+// commonGround, coalition, coParticipants, brokers and timeline fields.
+// Relationship types come only from RelTypes; every traversal is bounded by
+// a depth/hop cap interpolated as a checked integer, a LIMIT, and a
+// transaction timeout (AnalyticsTimeout unless the context says otherwise).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// Caps of the analytics traversals. The API layer reports arguments beyond
+// them as bad input; the store refuses them too, so no caller can start a
+// runaway query.
+const (
+	MaxNeighborhoodDepth = 3
+	MaxNeighborhoodLimit = 1000
+	MaxPathHops          = 10
+	MaxShortestPaths     = 25
+	MaxAnalyticsFirst    = 100
+	MaxCommonGroundIDs   = 50
+	MaxTimelineFirst     = 1000
+	MaxCoalitionRows     = 10000
+	// MaxCoParticipationEvents is how many shared events a CoParticipation lists.
+	MaxCoParticipationEvents = 20
+	// edgesPerNode bounds a Subgraph's edges: at most edgesPerNode × limit.
+	edgesPerNode = 5
+)
+
+// AnalyticsTimeout is the server-side transaction timeout of an analytics
+// query unless the context carries another (WithAnalyticsTimeout) or the
+// store's own timeout is shorter.
+const AnalyticsTimeout = 20 * time.Second
+
+// ProjectionTimeout bounds loading the brokers projection (a whole-graph read).
+const ProjectionTimeout = 2 * time.Minute
+
+type analyticsTimeoutKey struct{}
+
+// WithAnalyticsTimeout returns a context under which analytics queries use
+// timeout d as their transaction timeout (tests use a tiny one).
+func WithAnalyticsTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, analyticsTimeoutKey{}, d)
+}
+
+func (s *Store) analyticsTimeout(ctx context.Context, def time.Duration) time.Duration {
+	d := def
+	if v, ok := ctx.Value(analyticsTimeoutKey{}).(time.Duration); ok && v > 0 {
+		d = v
+	} else if s.txTimeout > 0 && s.txTimeout < d {
+		d = s.txTimeout
+	}
+	return d
+}
+
+// analyticsRead runs work in a read transaction with a server-side timeout;
+// the context gets a deadline a little later, so the driver's retries stop
+// too. A timed-out transaction is reported as context.DeadlineExceeded.
+func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	d := s.analyticsTimeout(ctx, def)
+	ctx, cancel := context.WithTimeout(ctx, d+time.Second)
+	defer cancel()
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	defer session.Close(ctx)
+	v, err := neo4j.ExecuteRead(ctx, session, work, neo4j.WithTxTimeout(d))
+	if err != nil && ctx.Err() != nil {
+		return v, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	if err != nil {
+		var n4j *neo4j.Neo4jError
+		if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
+			return v, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+		if errors.As(err, &n4j) && n4j.Code == "Neo.TransientError.Transaction.Terminated" {
+			return v, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+	}
+	return v, classify(err)
+}
+
+// lookupCypher finds the node whose id is the parameter param, whatever its
+// label, through the per-label id constraints (an unlabelled MATCH on id
+// would scan every node). It binds the node to alias.
+func lookupCypher(param, alias string) string {
+	parts := make([]string, 0, len(PrimaryLabels))
+	for _, l := range PrimaryLabels {
+		parts = append(parts, "MATCH (x:"+string(l)+" {id: $"+param+"}) RETURN x AS "+alias)
+	}
+	return "CALL () { " + strings.Join(parts, " UNION ") + " } "
+}
+
+// relTypesPattern returns ":A|B|C" for the given types (all model types when
+// empty), checking each against the allow-list.
+func relTypesPattern(types []RelType) (string, error) {
+	if len(types) == 0 {
+		for t := range RelTypes {
+			types = append(types, t)
+		}
+	}
+	seen := map[RelType]bool{}
+	names := make([]string, 0, len(types))
+	for _, t := range types {
+		if _, ok := RelTypes[t]; !ok {
+			return "", fmt.Errorf("relationship type %q is not in the model", t)
+		}
+		if !seen[t] {
+			seen[t] = true
+			names = append(names, string(t))
+		}
+	}
+	sort.Strings(names)
+	return ":" + strings.Join(names, "|"), nil
+}
+
+// found is a node found by id, with its element id for fast re-matching.
+type found struct {
+	Node
+	eid string
+}
+
+// existing reports which of ids exist with the given label ("" = any label).
+func (s *Store) existing(ctx context.Context, tx neo4j.ManagedTransaction, label Label, ids []string) (map[string]found, error) {
+	out := map[string]found{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		var cypher string
+		if label == "" {
+			cypher = lookupCypher("id", "n") + "RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props"
+		} else {
+			if !ValidLabel(label) && label != LabelActor {
+				return nil, fmt.Errorf("label %q is not in the model", label)
+			}
+			cypher = "MATCH (n:" + string(label) + " {id: $id}) RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props"
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			eid, _, _ := neo4j.GetRecordValue[string](recs[0], "eid")
+			out[id] = found{nodeFromRecord(recs[0]), eid}
+		}
+	}
+	return out, nil
+}
+
+// MissingError says which argument named an id that does not exist. It wraps ErrNotFound.
+type MissingError struct {
+	Argument string
+	ID       string
+	Label    Label
+}
+
+func (e *MissingError) Error() string {
+	what := "node"
+	if e.Label != "" {
+		what = string(e.Label)
+	}
+	return fmt.Sprintf("argument %s: no %s with id %q", e.Argument, what, e.ID)
+}
+
+func (e *MissingError) Unwrap() error { return ErrNotFound }
+
+// require checks that id exists with label, else returns a *MissingError naming arg.
+func (s *Store) require(ctx context.Context, tx neo4j.ManagedTransaction, arg string, label Label, id string) (found, error) {
+	f, err := s.existing(ctx, tx, label, []string{id})
+	if err != nil {
+		return found{}, err
+	}
+	n, ok := f[id]
+	if !ok {
+		return found{}, &MissingError{Argument: arg, ID: id, Label: label}
+	}
+	return n, nil
+}
+
+// GraphEdge is one relationship in its stored direction.
+type GraphEdge struct {
+	Type           RelType
+	Source, Target string
+	Props          map[string]any
+}
+
+// Key is the edge's stable id: source|TYPE|target.
+func (e GraphEdge) Key() string { return e.Source + "|" + string(e.Type) + "|" + e.Target }
+
+// Subgraph is a node's neighbourhood.
+type Subgraph struct {
+	Nodes     []Node
+	Edges     []GraphEdge
+	Truncated bool
+}
+
+// Neighborhood expands breadth-first from the node, one statement per
+// level inside one transaction, so it costs Depth+1 round trips. A level
+// reads at most edgesPerNode × Limit relationships; when the node or edge
+// budget is spent, the answer is marked truncated.
+func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []RelType, limit int) (Subgraph, error) {
+	if depth < 1 || depth > MaxNeighborhoodDepth {
+		return Subgraph{}, fmt.Errorf("depth %d outside 1..%d", depth, MaxNeighborhoodDepth)
+	}
+	if limit < 1 || limit > MaxNeighborhoodLimit {
+		return Subgraph{}, fmt.Errorf("limit %d outside 1..%d", limit, MaxNeighborhoodLimit)
+	}
+	pattern, err := relTypesPattern(types)
+	if err != nil {
+		return Subgraph{}, err
+	}
+	maxEdges := edgesPerNode * limit
+	level := "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
+		"MATCH (n)-[r" + pattern + "]-(m) " +
+		"RETURN n.id AS from, elementId(m) AS mid, labels(m) AS labels, properties(m) AS props, " +
+		"type(r) AS type, startNode(r) = n AS out, properties(r) AS rprops LIMIT $rows"
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
+		start, err := s.require(ctx, tx, "id", "", id)
+		if err != nil {
+			return Subgraph{}, err
+		}
+		var sg Subgraph
+		sg.Nodes = append(sg.Nodes, start.Node)
+		inSet := map[string]bool{start.ID(): true}
+		seenEdge := map[string]bool{}
+		frontier := []string{start.eid}
+		for d := 1; d <= depth && len(frontier) > 0; d++ {
+			rows := 2*(maxEdges-len(sg.Edges)) + 1
+			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "rows": rows})
+			if err != nil {
+				return Subgraph{}, err
+			}
+			if len(recs) == rows {
+				sg.Truncated = true
+				recs = recs[:rows-1]
+			}
+			var next []string
+			for _, r := range recs {
+				m := nodeFromRecord(r)
+				if m.Label == "" {
+					continue
+				}
+				if !inSet[m.ID()] {
+					if len(sg.Nodes) >= limit {
+						sg.Truncated = true
+						continue
+					}
+					inSet[m.ID()] = true
+					sg.Nodes = append(sg.Nodes, m)
+					mid, _, _ := neo4j.GetRecordValue[string](r, "mid")
+					next = append(next, mid)
+				}
+				from, _, _ := neo4j.GetRecordValue[string](r, "from")
+				e := edgeFromRecord(r, from, m.ID())
+				if seenEdge[e.Key()] {
+					continue
+				}
+				if len(sg.Edges) >= maxEdges {
+					sg.Truncated = true
+					continue
+				}
+				seenEdge[e.Key()] = true
+				sg.Edges = append(sg.Edges, e)
+			}
+			frontier = next
+		}
+		return sg, nil
+	})
+}
+
+func edgeFromRecord(r *neo4j.Record, self, other string) GraphEdge {
+	t, _, _ := neo4j.GetRecordValue[string](r, "type")
+	out, _, _ := neo4j.GetRecordValue[bool](r, "out")
+	props, _, _ := neo4j.GetRecordValue[map[string]any](r, "rprops")
+	e := GraphEdge{Type: RelType(t), Source: other, Target: self, Props: props}
+	if out {
+		e.Source, e.Target = self, other
+	}
+	return e
+}
+
+// PathResult is the shortest connection between two nodes.
+type PathResult struct {
+	Length    int
+	Routes    [][]string  // each shortest path as node ids, from -> to
+	Nodes     []Node      // every node on a route, first route first
+	Edges     []GraphEdge // every relationship on a route, in route order
+	Truncated bool
+}
+
+// ShortestPath finds the shortest path(s) from one node to another over the
+// given relationship types (either direction), at most maxHops long. It
+// returns nil when there is none. Among several shortest paths the one whose
+// node-id sequence sorts first is returned (all, up to MaxShortestPaths, with all).
+func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, types []RelType, all bool) (*PathResult, error) {
+	if maxHops < 1 || maxHops > MaxPathHops {
+		return nil, fmt.Errorf("maxHops %d outside 1..%d", maxHops, MaxPathHops)
+	}
+	pattern, err := relTypesPattern(types)
+	if err != nil {
+		return nil, err
+	}
+	cypher := "MATCH (a) WHERE elementId(a) = $a MATCH (b) WHERE elementId(b) = $b " +
+		fmt.Sprintf("MATCH p = allShortestPaths((a)-[%s*..%d]-(b)) ", pattern, maxHops) +
+		"RETURN [x IN nodes(p) | {labels: labels(x), props: properties(x)}] AS ns, " +
+		"[r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rs " +
+		"LIMIT $paths"
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (*PathResult, error) {
+		a, err := s.require(ctx, tx, "from", "", from)
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.require(ctx, tx, "to", "", to)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"a": a.eid, "b": b.eid, "paths": MaxShortestPaths + 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, nil
+		}
+		type route struct {
+			nodes []Node
+			edges []GraphEdge
+			key   string
+		}
+		routes := make([]route, 0, len(recs))
+		for _, r := range recs {
+			ns, _, _ := neo4j.GetRecordValue[[]any](r, "ns")
+			rs, _, _ := neo4j.GetRecordValue[[]any](r, "rs")
+			var rt route
+			ids := make([]string, 0, len(ns))
+			for _, x := range ns {
+				m, _ := x.(map[string]any)
+				labels, _ := m["labels"].([]any)
+				props, _ := m["props"].(map[string]any)
+				n := Node{Label: primaryLabel(labels), Props: props}
+				rt.nodes = append(rt.nodes, n)
+				ids = append(ids, n.ID())
+			}
+			for _, x := range rs {
+				m, _ := x.(map[string]any)
+				t, _ := m["type"].(string)
+				src, _ := m["source"].(string)
+				tgt, _ := m["target"].(string)
+				props, _ := m["props"].(map[string]any)
+				rt.edges = append(rt.edges, GraphEdge{Type: RelType(t), Source: src, Target: tgt, Props: props})
+			}
+			rt.key = strings.Join(ids, "\x00")
+			routes = append(routes, rt)
+		}
+		res := &PathResult{Length: len(routes[0].edges)}
+		if len(routes) > MaxShortestPaths {
+			res.Truncated = all
+			routes = routes[:MaxShortestPaths]
+		}
+		sort.Slice(routes, func(i, j int) bool { return routes[i].key < routes[j].key })
+		if !all {
+			routes = routes[:1]
+		}
+		seenN, seenE := map[string]bool{}, map[string]bool{}
+		for _, rt := range routes {
+			ids := make([]string, 0, len(rt.nodes))
+			for _, n := range rt.nodes {
+				ids = append(ids, n.ID())
+				if !seenN[n.ID()] {
+					seenN[n.ID()] = true
+					res.Nodes = append(res.Nodes, n)
+				}
+			}
+			for _, e := range rt.edges {
+				if !seenE[e.Key()] {
+					seenE[e.Key()] = true
+					res.Edges = append(res.Edges, e)
+				}
+			}
+			res.Routes = append(res.Routes, ids)
+		}
+		return res, nil
+	})
+}
+
+// Partner scoring weights (documented in docs/analytics.md).
+const (
+	WeightSharedEvent = 3
+	WeightAgreement   = 2
+	WeightIssueArea   = 1
+	WeightSought      = 5
+)
+
+// PartnerFact is one reason a candidate scored: an event shared with
+// members (With: the members' names), an agreement signed on the
+// initiative's issues (With: those issue areas' names), a shared issue area
+// (With: up to 3 of the actor's initiatives, events or agreements on it), or
+// the initiative's sought partnership (Status).
+type PartnerFact struct {
+	Kind   string // "event", "agreement", "issue", "sought"
+	Node   Node   // the event, agreement or issue area; empty for "sought"
+	With   []string
+	Status string
+}
+
+// PartnerCandidate is an actor that is not a member of the initiative.
+type PartnerCandidate struct {
+	Actor Node
+	Score float64
+	Facts []PartnerFact
+}
+
+// PotentialPartners ranks the actors that are not members of the
+// initiative by WeightSharedEvent × events shared with a member +
+// WeightAgreement × agreements signed that address one of the initiative's
+// issue areas + WeightIssueArea × shared issue areas + WeightSought when the
+// initiative seeks a partnership with the actor. kinds ("COUNTRY" or an
+// organization kind) filters the candidates. One statement (after the id check).
+func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, first int, kinds []string) ([]PartnerCandidate, error) {
+	if first < 0 || first > MaxAnalyticsFirst {
+		return nil, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
+	}
+	const cypher = `
+MATCH (i:Initiative {id: $id})
+OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor)
+WITH i, collect(DISTINCT mem) AS members
+CALL (i, members) {
+  MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members
+  RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via
+  UNION ALL
+  UNWIND members AS m
+  MATCH (m)-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(a:Actor) WHERE NOT a IN members
+  WITH a, e, collect(DISTINCT m.name) AS via
+  RETURN a, 'event' AS kind, '' AS status, e AS x, via
+  UNION ALL
+  MATCH (i)-[:ADDRESSES]->(ia:IssueArea)<-[:ADDRESSES]-(ag:Agreement)<-[:SIGNATORY_OF]-(a:Actor) WHERE NOT a IN members
+  WITH a, ag, collect(DISTINCT ia.name) AS via
+  RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via
+  UNION ALL
+  MATCH (i)-[:ADDRESSES]->(ia:IssueArea)<-[:ADDRESSES]-(y)<-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]-(a:Actor)
+  WHERE NOT a IN members AND y <> i
+  WITH a, ia, collect(DISTINCT y.name) AS via
+  RETURN a, 'issue' AS kind, '' AS status, ia AS x, via[..3] AS via
+}
+WITH a, kind, status, x, via
+WHERE $kinds IS NULL OR (a:Country AND 'COUNTRY' IN $kinds) OR (a:Organization AND a.kind IN $kinds)
+WITH a, collect({kind: kind, status: status, x: x, via: via}) AS facts
+WITH a, facts,
+  $wEvent * size([f IN facts WHERE f.kind = 'event']) +
+  $wAgreement * size([f IN facts WHERE f.kind = 'agreement']) +
+  $wIssue * size([f IN facts WHERE f.kind = 'issue']) +
+  $wSought * size([f IN facts WHERE f.kind = 'sought']) AS score
+ORDER BY score DESC, a.name, a.id
+LIMIT $first
+RETURN labels(a) AS labels, properties(a) AS props, score,
+  [f IN facts | {kind: f.kind, status: f.status, via: f.via,
+    labels: CASE WHEN f.x IS NULL THEN [] ELSE labels(f.x) END,
+    props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`
+	var kindsParam any
+	if len(kinds) > 0 {
+		kindsParam = kinds
+	}
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]PartnerCandidate, error) {
+		if _, err := s.require(ctx, tx, "initiativeId", LabelInitiative, initiativeID); err != nil {
+			return nil, err
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
+			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]PartnerCandidate, 0, len(recs))
+		for _, r := range recs {
+			c := PartnerCandidate{Actor: nodeFromRecord(r)}
+			score, _, _ := neo4j.GetRecordValue[int64](r, "score")
+			c.Score = float64(score)
+			facts, _, _ := neo4j.GetRecordValue[[]any](r, "facts")
+			for _, f := range facts {
+				m, _ := f.(map[string]any)
+				pf := PartnerFact{}
+				pf.Kind, _ = m["kind"].(string)
+				pf.Status, _ = m["status"].(string)
+				labels, _ := m["labels"].([]any)
+				props, _ := m["props"].(map[string]any)
+				if len(labels) > 0 {
+					pf.Node = Node{Label: primaryLabel(labels), Props: props}
+				}
+				via, _ := m["via"].([]any)
+				for _, v := range via {
+					if s, ok := v.(string); ok {
+						pf.With = append(pf.With, s)
+					}
+				}
+				sort.Strings(pf.With)
+				c.Facts = append(c.Facts, pf)
+			}
+			sortFacts(c.Facts)
+			out = append(out, c)
+		}
+		return out, nil
+	})
+}
+
+var factOrder = map[string]int{"sought": 0, "event": 1, "agreement": 2, "issue": 3}
+
+func sortFacts(fs []PartnerFact) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if factOrder[a.Kind] != factOrder[b.Kind] {
+			return factOrder[a.Kind] < factOrder[b.Kind]
+		}
+		an, _ := a.Node.Props["name"].(string)
+		bn, _ := b.Node.Props["name"].(string)
+		if an != bn {
+			return an < bn
+		}
+		return a.Node.ID() < b.Node.ID()
+	})
+}
+
+// issueAreasOf is a subquery giving the issue areas of node n: directly
+// addressed (initiative, event, agreement) or, for an actor, addressed by
+// its initiatives, events and agreements.
+const issueAreasOf = `CALL (n) {
+  MATCH (n)-[:ADDRESSES]->(ia:IssueArea) RETURN ia
+  UNION
+  MATCH (n:Actor)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(ia:IssueArea) RETURN ia
+}`
+
+// SharedIssueAreas returns the issue areas both nodes have, by name.
+func (s *Store) SharedIssueAreas(ctx context.Context, a, b string) ([]Node, error) {
+	cypher := "MATCH (n) WHERE elementId(n) = $eid " + issueAreasOf + " WITH DISTINCT ia RETURN ia.id AS id"
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]Node, error) {
+		na, err := s.require(ctx, tx, "a", "", a)
+		if err != nil {
+			return nil, err
+		}
+		nb, err := s.require(ctx, tx, "b", "", b)
+		if err != nil {
+			return nil, err
+		}
+		sets := [2]map[string]bool{}
+		for i, n := range []found{na, nb} {
+			recs, err := s.run(ctx, tx, cypher, map[string]any{"eid": n.eid})
+			if err != nil {
+				return nil, err
+			}
+			sets[i] = map[string]bool{}
+			for _, r := range recs {
+				v, _, _ := neo4j.GetRecordValue[string](r, "id")
+				sets[i][v] = true
+			}
+		}
+		var both []string
+		for id := range sets[0] {
+			if sets[1][id] {
+				both = append(both, id)
+			}
+		}
+		return s.nodesSorted(ctx, tx, LabelIssueArea, both)
+	})
+}
+
+// nodesSorted fetches nodes of a label by id, ordered by name then id.
+func (s *Store) nodesSorted(ctx context.Context, tx neo4j.ManagedTransaction, label Label, ids []string) ([]Node, error) {
+	if len(ids) == 0 {
+		return []Node{}, nil
+	}
+	recs, err := s.run(ctx, tx, "UNWIND $ids AS id MATCH (n:"+string(label)+" {id: id}) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.name, n.id", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Node, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, nodeFromRecord(r))
+	}
+	return out, nil
+}
+
+// CommonGround is what every actor of a group shares.
+type CommonGround struct {
+	IssueAreas, Events, Agreements, Initiatives []Node
+}
+
+// CommonGround finds the issue areas, events, agreements and initiatives
+// that every actor of ids shares. ids must be 1..MaxCommonGroundIDs actors.
+func (s *Store) CommonGround(ctx context.Context, ids []string) (CommonGround, error) {
+	uniq := dedupe(ids)
+	if len(uniq) == 0 || len(uniq) > MaxCommonGroundIDs {
+		return CommonGround{}, fmt.Errorf("%d ids outside 1..%d", len(uniq), MaxCommonGroundIDs)
+	}
+	const cypher = `
+UNWIND $ids AS aid MATCH (n:Actor {id: aid})
+CALL (n) {
+  MATCH (n)-[:PARTICIPATED_IN]->(x:Event) RETURN 'event' AS kind, x
+  UNION
+  MATCH (n)-[:SIGNATORY_OF]->(x:Agreement) RETURN 'agreement' AS kind, x
+  UNION
+  MATCH (n)-[:MEMBER_OF]->(x:Initiative) RETURN 'initiative' AS kind, x
+  UNION
+  MATCH (n)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(x:IssueArea) RETURN 'issue' AS kind, x
+}
+WITH kind, x, count(DISTINCT n) AS c WHERE c = size($ids)
+RETURN kind, labels(x) AS labels, properties(x) AS props ORDER BY kind, x.startDate, x.name, x.id`
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (CommonGround, error) {
+		got, err := s.existing(ctx, tx, LabelActor, uniq)
+		if err != nil {
+			return CommonGround{}, err
+		}
+		for _, id := range uniq {
+			if _, ok := got[id]; !ok {
+				return CommonGround{}, &MissingError{Argument: "ids", ID: id, Label: LabelActor}
+			}
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": uniq})
+		if err != nil {
+			return CommonGround{}, err
+		}
+		cg := CommonGround{IssueAreas: []Node{}, Events: []Node{}, Agreements: []Node{}, Initiatives: []Node{}}
+		for _, r := range recs {
+			kind, _, _ := neo4j.GetRecordValue[string](r, "kind")
+			n := nodeFromRecord(r)
+			switch kind {
+			case "event":
+				cg.Events = append(cg.Events, n)
+			case "agreement":
+				cg.Agreements = append(cg.Agreements, n)
+			case "initiative":
+				cg.Initiatives = append(cg.Initiatives, n)
+			case "issue":
+				cg.IssueAreas = append(cg.IssueAreas, n)
+			}
+		}
+		return cg, nil
+	})
+}
+
+func dedupe(ids []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// MembershipRow is one MEMBER_OF relationship into a group.
+type MembershipRow struct {
+	Actor Node
+	Props map[string]any
+	Group Node // the initiative or organization
+}
+
+// Members returns every MEMBER_OF into the initiative or organization id
+// (at most MaxCoalitionRows), ordered by actor name. The date filter of
+// `coalition` is applied by the caller, which knows date precision.
+func (s *Store) Members(ctx context.Context, id string) ([]MembershipRow, error) {
+	const cypher = `
+CALL () { MATCH (g:Initiative {id: $id}) RETURN g UNION MATCH (g:Organization {id: $id}) RETURN g }
+MATCH (a:Actor)-[r:MEMBER_OF]->(g)
+RETURN labels(a) AS labels, properties(a) AS props, properties(r) AS rprops, labels(g) AS glabels, properties(g) AS gprops
+ORDER BY a.name, a.id LIMIT $limit`
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]MembershipRow, error) {
+		got, err := s.existing(ctx, tx, "", []string{id})
+		if err != nil {
+			return nil, err
+		}
+		if n, ok := got[id]; !ok || (n.Label != LabelInitiative && n.Label != LabelOrganization) {
+			return nil, &MissingError{Argument: "initiativeId", ID: id, Label: LabelInitiative}
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": id, "limit": MaxCoalitionRows})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]MembershipRow, 0, len(recs))
+		for _, r := range recs {
+			rp, _, _ := neo4j.GetRecordValue[map[string]any](r, "rprops")
+			gl, _, _ := neo4j.GetRecordValue[[]any](r, "glabels")
+			gp, _, _ := neo4j.GetRecordValue[map[string]any](r, "gprops")
+			out = append(out, MembershipRow{Actor: nodeFromRecord(r), Props: rp, Group: Node{Label: primaryLabel(gl), Props: gp}})
+		}
+		return out, nil
+	})
+}
+
+// CoParticipation is an actor that took part in events with another.
+type CoParticipation struct {
+	Actor  Node
+	Count  int
+	Events []Node // at most MaxCoParticipationEvents, in date order
+}
+
+// CoParticipants returns the actors that took part in the same events as
+// actorID, most shared events first (then name), at most first.
+func (s *Store) CoParticipants(ctx context.Context, actorID string, first int) ([]CoParticipation, error) {
+	if first < 0 || first > MaxAnalyticsFirst {
+		return nil, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
+	}
+	const cypher = `
+MATCH (a:Actor {id: $id})-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(o:Actor)
+WHERE o <> a
+WITH o, collect(DISTINCT e) AS evs
+WITH o, evs, size(evs) AS c ORDER BY c DESC, o.name, o.id LIMIT $first
+CALL (evs) { UNWIND evs AS e WITH e ORDER BY e.startDate, e.name, e.id LIMIT $maxEvents
+  RETURN collect({labels: labels(e), props: properties(e)}) AS top }
+RETURN labels(o) AS labels, properties(o) AS props, c, top`
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]CoParticipation, error) {
+		if _, err := s.require(ctx, tx, "actorId", LabelActor, actorID); err != nil {
+			return nil, err
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": actorID, "first": first, "maxEvents": MaxCoParticipationEvents})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]CoParticipation, 0, len(recs))
+		for _, r := range recs {
+			c, _, _ := neo4j.GetRecordValue[int64](r, "c")
+			top, _, _ := neo4j.GetRecordValue[[]any](r, "top")
+			cp := CoParticipation{Actor: nodeFromRecord(r), Count: int(c)}
+			for _, x := range top {
+				m, _ := x.(map[string]any)
+				labels, _ := m["labels"].([]any)
+				props, _ := m["props"].(map[string]any)
+				cp.Events = append(cp.Events, Node{Label: primaryLabel(labels), Props: props})
+			}
+			out = append(out, cp)
+		}
+		return out, nil
+	})
+}
+
+// TimelineArgs filter the events of a timeline. From and To are the first
+// and last day ("YYYY-MM-DD") of the range, or "" for open ends.
+type TimelineArgs struct {
+	ActorID, InitiativeID, IssueAreaID string
+	From, To                           string
+	First                              int
+}
+
+// Timeline lists events in date order. An event counts when its span
+// [first day of startDate, last day of endDate or startDate] overlaps
+// [From, To]; a date known to the month or year spans its whole range.
+func (s *Store) Timeline(ctx context.Context, a TimelineArgs) ([]Node, error) {
+	if a.First < 0 || a.First > MaxTimelineFirst {
+		return nil, fmt.Errorf("first %d outside 0..%d", a.First, MaxTimelineFirst)
+	}
+	type anchor struct {
+		arg, id, match, exists string
+		label                  Label
+	}
+	anchors := []anchor{
+		{"actorId", a.ActorID, "MATCH (:Actor {id: $actorId})-[:PARTICIPATED_IN]->(e:Event) ", "EXISTS { (e)<-[:PARTICIPATED_IN]-(:Actor {id: $actorId}) }", LabelActor},
+		{"initiativeId", a.InitiativeID, "MATCH (:Initiative {id: $initiativeId})<-[:PART_OF]-(e:Event) ", "EXISTS { (e)-[:PART_OF]->(:Initiative {id: $initiativeId}) }", LabelInitiative},
+		{"issueAreaId", a.IssueAreaID, "MATCH (:IssueArea {id: $issueAreaId})<-[:ADDRESSES]-(e:Event) ", "EXISTS { (e)-[:ADDRESSES]->(:IssueArea {id: $issueAreaId}) }", LabelIssueArea},
+	}
+	match := ""
+	var where []string
+	params := map[string]any{"first": a.First, "from": nullable(a.From), "to": nullable(a.To),
+		"actorId": nullable(a.ActorID), "initiativeId": nullable(a.InitiativeID), "issueAreaId": nullable(a.IssueAreaID)}
+	for _, an := range anchors {
+		if an.id == "" {
+			continue
+		}
+		if match == "" {
+			match = an.match
+		} else {
+			where = append(where, an.exists)
+		}
+	}
+	if match == "" {
+		match = "MATCH (e:Event) "
+	}
+	if len(where) > 0 {
+		match += "WHERE " + strings.Join(where, " AND ") + " "
+	}
+	cypher := match + `
+WITH DISTINCT e
+WITH e, CASE size(e.startDate) WHEN 4 THEN e.startDate + '-01-01' WHEN 7 THEN e.startDate + '-01' ELSE e.startDate END AS first,
+  coalesce(e.endDate, e.startDate) AS endRaw
+WITH e, first, CASE size(endRaw) WHEN 4 THEN endRaw + '-12-31' WHEN 7 THEN endRaw + '-31' ELSE endRaw END AS last
+WHERE ($from IS NULL OR last >= $from) AND ($to IS NULL OR first <= $to)
+RETURN labels(e) AS labels, properties(e) AS props ORDER BY first, e.name, e.id LIMIT $first`
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]Node, error) {
+		for _, an := range anchors {
+			if an.id == "" {
+				continue
+			}
+			if _, err := s.require(ctx, tx, an.arg, an.label, an.id); err != nil {
+				return nil, err
+			}
+		}
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]Node, 0, len(recs))
+		for _, r := range recs {
+			out = append(out, nodeFromRecord(r))
+		}
+		return out, nil
+	})
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ProjectionTypes are the relationships of the actor–event–initiative
+// graph that brokers are ranked on (all join Actors, Events and Initiatives).
+var ProjectionTypes = []RelType{RelMemberOf, RelParticipatedIn, RelPartOf, RelFollows, RelSeeksPartnershipWith}
+
+// Projection is the actor–event–initiative graph as adjacency lists over
+// dense indexes. Actors maps an index to the actor's id ("" for events and
+// initiatives).
+type Projection struct {
+	Adj        [][]int32
+	ActorIDs   []string
+	ActorKinds []string // COUNTRY or the organization's kind
+	Nodes      int
+	Rels       int
+}
+
+// LoadProjection reads the projection in one read transaction (two
+// statements: the actors, then the relationships grouped by start node).
+// It reads every relationship of ProjectionTypes: its cost grows with the
+// graph (about a second per million relationships here).
+func (s *Store) LoadProjection(ctx context.Context) (*Projection, error) {
+	pattern, err := relTypesPattern(ProjectionTypes)
+	if err != nil {
+		return nil, err
+	}
+	return analyticsRead(ctx, s, ProjectionTimeout, func(tx neo4j.ManagedTransaction) (*Projection, error) {
+		p := &Projection{}
+		index := map[string]int32{}
+		add := func(eid string) int32 {
+			if i, ok := index[eid]; ok {
+				return i
+			}
+			i := int32(len(p.Adj))
+			index[eid] = i
+			p.Adj = append(p.Adj, nil)
+			p.ActorIDs = append(p.ActorIDs, "")
+			p.ActorKinds = append(p.ActorKinds, "")
+			return i
+		}
+		recs, err := s.run(ctx, tx, "MATCH (a:Actor) RETURN elementId(a) AS eid, a.id AS id, CASE WHEN a:Country THEN 'COUNTRY' ELSE coalesce(a.kind, '') END AS kind", nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			eid, _, _ := neo4j.GetRecordValue[string](r, "eid")
+			id, _, _ := neo4j.GetRecordValue[string](r, "id")
+			kind, _, _ := neo4j.GetRecordValue[string](r, "kind")
+			i := add(eid)
+			p.ActorIDs[i], p.ActorKinds[i] = id, kind
+		}
+		res, err := tx.Run(ctx, "MATCH (x)-[r"+pattern+"]->(y) WITH elementId(x) AS x, collect(elementId(y)) AS ys RETURN x, ys", nil)
+		if s.counter != nil {
+			s.counter(ctx)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			r := res.Record()
+			x, _, _ := neo4j.GetRecordValue[string](r, "x")
+			ys, _, _ := neo4j.GetRecordValue[[]any](r, "ys")
+			xi := add(x)
+			for _, y := range ys {
+				ye, _ := y.(string)
+				yi := add(ye)
+				if yi == xi {
+					continue
+				}
+				p.Adj[xi] = append(p.Adj[xi], yi)
+				p.Adj[yi] = append(p.Adj[yi], xi)
+				p.Rels++
+			}
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		p.Nodes = len(p.Adj)
+		// Parallel relationships (two types between the same pair) count once.
+		for i, a := range p.Adj {
+			p.Adj[i] = uniqInt32(a)
+		}
+		return p, nil
+	})
+}
+
+func uniqInt32(a []int32) []int32 {
+	if len(a) < 2 {
+		return a
+	}
+	sort.Slice(a, func(i, j int) bool { return a[i] < a[j] })
+	out := a[:1]
+	for _, v := range a[1:] {
+		if v != out[len(out)-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
