@@ -35,7 +35,7 @@ try {
   await page.click('#search-results li[data-id="country:NOR"]');
   const settle = async () => {
     await page.waitForFunction(() => window.lysoenExplorer && !document.body.classList.contains('busy'));
-    await page.evaluate(() => window.lysoenExplorer.layoutDone);
+    await page.evaluate(() => window.lysoenExplorer.layoutDone.then(() => true));
   };
   await settle();
   await page.evaluate(() => {
