@@ -192,7 +192,7 @@ test('explorer: a view of a few thousand elements is drawn and stays usable', { 
     const labels = ['Country', 'Organization', 'Event', 'Initiative', 'IssueArea', 'Agreement'];
     const types = ['PARTICIPATED_IN', 'MEMBER_OF', 'ADDRESSES', 'SIGNATORY_OF'];
     let seed = 1;
-    const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const rand = (n) => { seed = (seed * 48271) % 2147483647; return seed % n; }; // Park–Miller: exact in doubles
     const nodes = [];
     for (let i = 0; i < 1000; i++) nodes.push({ id: `synthetic:${i}`, label: labels[i % labels.length], name: `Node ${i}`, properties: {} });
     const edges = [];
