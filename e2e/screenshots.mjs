@@ -52,6 +52,7 @@ try {
     x.cy.$(':selected').unselect();
     e.select();
     x.showEdge(e);
+    x.cy.stop(true, true); // the path's own zoom animation
     x.cy.fit(undefined, 30);
   });
   await page.waitForSelector('#details .evidence cite');
