@@ -114,6 +114,23 @@ test('explorer: bad searches get readable messages', { timeout: 120_000 }, async
     (await page.locator('#messages .msg.warn >> text=Nothing matches').count()) > 0;
   assert.ok(shown, 'a result list or a "nothing matches" message');
 
+  // The API's caps: a limit above 1000 is refused, naming the argument; a
+  // small limit cuts the neighbourhood, and the page says so.
+  await page.fill('#limit', '5000');
+  await search('Norway');
+  await page.click('#search-results li[data-id="country:NOR"]');
+  await page.waitForSelector('#messages .msg.error');
+  assert.match(await page.textContent('#messages .msg.error'), /Bad input \(limit\)/);
+  assert.equal(await page.evaluate(() => window.lysoenExplorer.cy.nodes().length), 0);
+  assert.ok(await page.isVisible('#empty'), 'the empty-canvas text stays');
+  await page.fill('#limit', '3');
+  await search('Norway');
+  await page.click('#search-results li[data-id="country:NOR"]');
+  await page.waitForSelector('#messages .msg.warn >> text=larger than the node limit (3)');
+  await settle();
+  assert.equal(await page.evaluate(() => window.lysoenExplorer.cy.nodes().length), 3);
+  await page.click('#clear');
+
   // An API error (an unknown id) is shown as a message, not a blank page.
   await page.evaluate(() => window.lysoenExplorer.expand('country:NOPE'));
   await page.waitForSelector('#messages .msg.error');
