@@ -188,6 +188,15 @@ test('explorer: Norway, expand, path from Thailand to the ICRC, evidence', { tim
   assert.ok(quotes.some((q) => quote.includes(q)), `evidence "${quote}" is a sentence of the seed`);
   await page.waitForSelector('#details .evidence cite');
 
+  // Size actors by broker score (the brokers field): no error, sizes change.
+  const sizes = () => page.evaluate(() => window.lysoenExplorer.cy.nodes('[label = "Country"]').map((n) => n.data('size')));
+  const byDegree = await sizes();
+  await page.selectOption('#size-by', 'brokers');
+  await settle();
+  assert.equal(await page.locator('#messages .msg.error').count(), 0, await page.textContent('#messages'));
+  assert.equal(await page.inputValue('#size-by'), 'brokers');
+  assert.notDeepEqual(await sizes(), byDegree, 'broker scores size the actors');
+
   // Exports: JSON in the API's shape, and a PNG.
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const exported = JSON.parse(await readFile(await json.path(), 'utf8'));
