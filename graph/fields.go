@@ -55,6 +55,9 @@ func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDepth(q.Self, q.Other); err != nil {
+		return nil, err
+	}
 	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, q)
 	if err != nil {
 		return nil, err

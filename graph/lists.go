@@ -69,14 +69,17 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 	if err != nil {
 		return nil, model.Paged{}, err
 	}
-	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
-	if errors.Is(err, store.ErrBadCursor) {
-		arg := "after"
-		if page.After == nil {
-			arg = "before"
-		}
-		return nil, model.Paged{}, badInput(arg, "this cursor was made for another orderBy")
+	if err := checkDepth(a.where); err != nil {
+		return nil, model.Paged{}, err
 	}
+	sig := store.OrderSignature(label, a.order)
+	if page.After != nil && page.After.Order != sig {
+		return nil, model.Paged{}, badInput("after", "this cursor was made for another orderBy")
+	}
+	if page.Before != nil && page.Before.Order != sig {
+		return nil, model.Paged{}, badInput("before", "this cursor was made for another orderBy")
+	}
+	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
 	if err != nil {
 		return nil, model.Paged{}, err
 	}

@@ -243,6 +243,35 @@ func agreementFilter(w *model.AgreementWhere) store.Filter {
 	return f
 }
 
+// MaxFilterDepth bounds how deeply filters nest (AND/OR/NOT and
+// relationship filters each add a level), so one request cannot build an
+// arbitrarily large Cypher statement.
+const MaxFilterDepth = 8
+
+func filterDepth(f store.Filter) int {
+	d := 0
+	for _, r := range f.Rels {
+		d = max(d, filterDepth(r.Where))
+	}
+	for _, a := range append(append([]store.Filter{}, f.And...), f.Or...) {
+		d = max(d, filterDepth(a))
+	}
+	if f.Not != nil {
+		d = max(d, filterDepth(*f.Not))
+	}
+	return d + 1
+}
+
+// checkDepth refuses filters nested deeper than MaxFilterDepth.
+func checkDepth(fs ...store.Filter) error {
+	for _, f := range fs {
+		if d := filterDepth(f); d > MaxFilterDepth {
+			return badInput("where", "filters nest %d levels deep; at most %d", d, MaxFilterDepth)
+		}
+	}
+	return nil
+}
+
 // ---------------------------------------------------------------- ordering
 
 // sortKeys converts orderBy entries with prop, which maps a field enum to

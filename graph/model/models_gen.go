@@ -25,8 +25,9 @@ type ActorScore struct {
 // Filter for actors (countries and organizations). Relationship filters
 // (`memberOfInitiative`, `participatedIn`, …) hold when at least one related
 // node matches the nested filter; `{}` asks only that one exists. `AND` (all),
-// `OR` (at least one) and `NOT` combine filters; all fields given at one level
-// must hold. The other `…Where` inputs work the same way.
+// `OR` (at least one; an empty list is ignored) and `NOT` combine filters; all
+// fields given at one level must hold. Filters nest at most 8 levels deep.
+// The other `…Where` inputs work the same way.
 type ActorWhere struct {
 	ID   *IDFilter     `json:"id,omitempty"`
 	Name *StringFilter `json:"name,omitempty"`

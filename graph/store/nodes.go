@@ -68,6 +68,15 @@ func DefaultOrder(l Label) []SortKey {
 	return []SortKey{{Prop: "name"}}
 }
 
+// OrderSignature names an ordering of a label's list as cursors record it
+// (the label's DefaultOrder when order is empty).
+func OrderSignature(l Label, order []SortKey) string {
+	if len(order) == 0 {
+		order = DefaultOrder(l)
+	}
+	return orderSignature(order)
+}
+
 // PageResult is one page of nodes, in list order, with each node's cursor.
 type PageResult struct {
 	Nodes       []Node
@@ -98,7 +107,7 @@ func (s *Store) NodesByIDs(ctx context.Context, label Label, ids []string) (map[
 		if !ValidLabel(label) && label != LabelActor {
 			return nil, fmt.Errorf("label %q is not in the model", label)
 		}
-		match = "MATCH (n:" + string(label) + " {id: id})"
+		match = "MATCH (n:" + string(label) + " {id: id}) USING INDEX n:" + string(label) + "(id)"
 	}
 	cypher := "UNWIND $ids AS id " + match + " RETURN labels(n) AS labels, properties(n) AS props"
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]Node, error) {

@@ -63,7 +63,10 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]SearchHit
 	if q == "" || limit <= 0 {
 		return []SearchHit{}, nil
 	}
-	cypher := "CALL db.index.fulltext.queryNodes($index, $query, {limit: $limit}) YIELD node, score " +
+	// No limit inside the index call: Lucene would cut among equal scores
+	// arbitrarily; ordering all hits here makes ties (every prefix-only
+	// match scores the same) deterministic, by name then id.
+	cypher := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score " +
 		"RETURN labels(node) AS labels, properties(node) AS props, score ORDER BY score DESC, node.name, node.id LIMIT $limit"
 	params := map[string]any{"index": FullTextIndex, "query": q, "limit": limit}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]SearchHit, error) {
