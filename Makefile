@@ -11,6 +11,7 @@ TEST_URI ?= bolt://127.0.0.1:7688
 GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
 .PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
+        e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
@@ -93,6 +94,40 @@ check-generated:
 	$(GO) run github.com/99designs/gqlgen generate; \
 	if ! diff -q "$$tmp/generated.go" graph/generated.go >/dev/null || ! diff -q "$$tmp/models_gen.go" graph/model/models_gen.go >/dev/null; then \
 	  echo "generated code is stale: run 'make generate' and commit"; cp "$$tmp/generated.go" graph/; cp "$$tmp/models_gen.go" graph/model/; exit 1; fi
+
+## e2e: browser tests (Chromium + playwright-core) of GraphiQL and the explorer against the real server.
+## Uses the Neo4j at NEO4J_URI if set, else starts (and afterwards stops) the test Neo4j.
+e2e: e2e-deps
+	@$(MAKE) --no-print-directory with-test-neo4j WHAT=e2e-run
+
+## screenshots: regenerate docs/screenshots/{graphiql,explorer}.png with the same harness
+screenshots: e2e-deps
+	@$(MAKE) --no-print-directory with-test-neo4j WHAT=screenshots-run
+
+e2e-deps:
+	scripts/install-chromium.sh
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+
+e2e-run:
+	cd e2e && npm test
+
+screenshots-run:
+	cd e2e && npm run screenshots
+
+with-test-neo4j:
+	@if [[ -n "$${NEO4J_URI:-}" ]]; then \
+	  echo "using NEO4J_URI=$$NEO4J_URI"; $(MAKE) --no-print-directory $(WHAT); \
+	else \
+	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh reset; \
+	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh start; \
+	  rc=0; NEO4J_URI=$(TEST_URI) $(MAKE) --no-print-directory $(WHAT) || rc=$$?; \
+	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh stop; \
+	  exit $$rc; \
+	fi
+
+## web: rebuild the embedded browser bundles (GraphiQL, explorer) into web/dist/ (commit the result)
+web:
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 neo4j-fetch:
 	scripts/neo4j.sh fetch

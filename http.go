@@ -51,6 +51,7 @@ func (a *app) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /examples.json", web.Examples())
+	mux.Handle("/explore", web.Explorer("/graphql"))
 	mux.Handle("/", web.GraphiQL("/graphql"))
 	return a.middleware(securityHeaders(mux))
 }

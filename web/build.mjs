@@ -27,6 +27,7 @@ const common = {
 // serves every file in dist/ under /assets/<version>/.
 const pages = {
   graphiql: './src/graphiql.jsx',
+  explorer: './src/explorer.js',
 };
 
 // Web workers (Monaco's editor core, its JSON language service, and
