@@ -26,7 +26,8 @@ build:
 seed: build
 	./bin/lysoen seed
 
-## test: lint, check generated code, start the test Neo4j, run every test against it, stop it
+## test: lint, check generated code, start the test Neo4j, run every test against it, stop it;
+## then the browser tests (e2e) on a fresh test Neo4j
 test: lint check-generated
 	@if [[ -n "$${NEO4J_TEST_URI:-}" ]]; then \
 	  echo "using NEO4J_TEST_URI=$$NEO4J_TEST_URI"; $(MAKE) --no-print-directory test-go; \
@@ -35,7 +36,8 @@ test: lint check-generated
 	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh start; \
 	  rc=0; NEO4J_TEST_URI=$(TEST_URI) $(MAKE) --no-print-directory test-go || rc=$$?; \
 	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh stop; \
-	  exit $$rc; \
+	  if [[ $$rc != 0 ]]; then exit $$rc; fi; \
+	  env -u NEO4J_URI $(MAKE) --no-print-directory e2e; \
 	fi
 
 # Packages share the one test database, so they run one at a time (-p 1).
