@@ -59,7 +59,9 @@ func (s *Store) analyticsTimeout(ctx context.Context, def time.Duration) time.Du
 	d := def
 	if v, ok := ctx.Value(analyticsTimeoutKey{}).(time.Duration); ok && v > 0 {
 		d = v
-	} else if s.txTimeout > 0 && s.txTimeout < d {
+	} else if s.txTimeout > 0 && s.txTimeout < d && def != ProjectionTimeout {
+		// The projection load runs in the background, not under a request's
+		// timeout, so only the request-facing reads are capped by it.
 		d = s.txTimeout
 	}
 	return d
