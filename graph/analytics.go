@@ -230,11 +230,16 @@ type brokerEntry struct {
 }
 
 // brokerCache holds the last broker scores; the zero value is ready to use.
-// One computation runs at a time; other requests wait for it.
+// Scores are computed in the background, detached from the request that
+// asked (a large projection can take longer than a request may): a request
+// with no scores yet waits for the computation until its own deadline; a
+// request that finds stale scores gets them at once (computedAt says how
+// old) while fresh ones are computed. One computation runs at a time.
 type brokerCache struct {
-	mu    sync.Mutex
-	entry *brokerEntry
-	now   func() time.Time
+	mu      sync.Mutex
+	entry   *brokerEntry
+	running chan struct{} // closed when the running computation ends
+	lastErr error
 }
 
 func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, error) {
@@ -243,20 +248,52 @@ func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, e
 		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := time.Now
-	if c.now != nil {
-		now = c.now
-	}
-	if e := c.entry; e != nil && e.nodes == nodes && e.rels == rels && now().Sub(e.at) < BrokersMaxAge {
+	e := c.entry
+	if e != nil && e.nodes == nodes && e.rels == rels && time.Since(e.at) < BrokersMaxAge {
+		c.mu.Unlock()
 		return e, nil
 	}
+	if c.running == nil {
+		done := make(chan struct{})
+		c.running = done
+		go func() {
+			fresh, err := computeBrokers(context.WithoutCancel(ctx), st, nodes, rels)
+			c.mu.Lock()
+			if err == nil {
+				c.entry = fresh
+			}
+			c.lastErr = err
+			c.running = nil
+			c.mu.Unlock()
+			close(done)
+		}()
+	}
+	running := c.running
+	c.mu.Unlock()
+	if e != nil {
+		return e, nil // stale-while-recomputing
+	}
+	select {
+	case <-running:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entry == nil {
+		return nil, c.lastErr
+	}
+	return c.entry, nil
+}
+
+// computeBrokers loads the projection and scores it.
+func computeBrokers(ctx context.Context, st *store.Store, nodes, rels int) (*brokerEntry, error) {
 	p, err := st.LoadProjection(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("brokers projection: %w", err)
 	}
 	res := centrality.Betweenness(p.Adj, BrokersMaxExact, BrokersSamples, brokersSeed)
-	e := &brokerEntry{at: now(), nodes: nodes, rels: rels, exact: res.Exact}
+	e := &brokerEntry{at: time.Now(), nodes: nodes, rels: rels, exact: res.Exact}
 	for i, id := range p.ActorIDs {
 		if id != "" {
 			e.scores = append(e.scores, brokerScore{id: id, kind: p.ActorKinds[i], score: res.Scores[i], degree: len(p.Adj[i])})
@@ -272,6 +309,5 @@ func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, e
 		}
 		return a.id < b.id
 	})
-	c.entry = e
 	return e, nil
 }

@@ -44,6 +44,9 @@ const AnalyticsTimeout = 20 * time.Second
 // ProjectionTimeout bounds loading the brokers projection (a whole-graph read).
 const ProjectionTimeout = 2 * time.Minute
 
+// analyticsSlack is how long after the transaction timeout the client stops waiting.
+const analyticsSlack = 5 * time.Second
+
 type analyticsTimeoutKey struct{}
 
 // WithAnalyticsTimeout returns a context under which analytics queries use
@@ -56,18 +59,21 @@ func (s *Store) analyticsTimeout(ctx context.Context, def time.Duration) time.Du
 	d := def
 	if v, ok := ctx.Value(analyticsTimeoutKey{}).(time.Duration); ok && v > 0 {
 		d = v
-	} else if s.txTimeout > 0 && s.txTimeout < d {
+	} else if s.txTimeout > 0 && s.txTimeout < d && def != ProjectionTimeout {
+		// The projection load runs in the background, not under a request's
+		// timeout, so only the request-facing reads are capped by it.
 		d = s.txTimeout
 	}
 	return d
 }
 
 // analyticsRead runs work in a read transaction with a server-side timeout;
-// the context gets a deadline a little later, so the driver's retries stop
-// too. A timed-out transaction is reported as context.DeadlineExceeded.
+// the context gets a deadline analyticsSlack later (the server checks
+// timeouts every 2 s), so the driver's retries and waits stop too. A
+// timed-out transaction is reported as context.DeadlineExceeded.
 func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	d := s.analyticsTimeout(ctx, def)
-	ctx, cancel := context.WithTimeout(ctx, d+time.Second)
+	ctx, cancel := context.WithTimeout(ctx, d+analyticsSlack)
 	defer cancel()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
 	defer session.Close(ctx)
@@ -390,6 +396,14 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 	})
 }
 
+// PartnerEventsPerMember bounds potentialPartners on hub members: shared
+// events are sought among each member's most recent events only.
+const PartnerEventsPerMember = 200
+
+// PartnerAgreementsPerIssue bounds the agreements potentialPartners reads
+// per issue area of the initiative (the most recently adopted).
+const PartnerAgreementsPerIssue = 50
+
 // Partner scoring weights (documented in docs/analytics.md).
 const (
 	WeightSharedEvent = 3
@@ -431,32 +445,43 @@ func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, firs
 MATCH (i:Initiative {id: $id})
 OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor)
 WITH i, collect(DISTINCT mem) AS members
-CALL (i, members) {
+OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
+WITH i, members, collect(DISTINCT ia) AS issues
+CALL (i, members, issues) {
   MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members
   RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via
   UNION ALL
   UNWIND members AS m
-  MATCH (m)-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(a:Actor) WHERE NOT a IN members
+  CALL (m) { MATCH (m)-[:PARTICIPATED_IN]->(e:Event) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember }
+  MATCH (e)<-[:PARTICIPATED_IN]-(a:Actor) WHERE NOT a IN members
   WITH a, e, collect(DISTINCT m.name) AS via
   RETURN a, 'event' AS kind, '' AS status, e AS x, via
   UNION ALL
-  MATCH (i)-[:ADDRESSES]->(ia:IssueArea)<-[:ADDRESSES]-(ag:Agreement)<-[:SIGNATORY_OF]-(a:Actor) WHERE NOT a IN members
+  UNWIND issues AS ia
+  CALL (ia) { MATCH (ia)<-[:ADDRESSES]-(ag:Agreement) RETURN ag ORDER BY ag.adoptedOn DESC, ag.id LIMIT $perIssue }
+  MATCH (ag)<-[:SIGNATORY_OF]-(a:Actor) WHERE NOT a IN members
   WITH a, ag, collect(DISTINCT ia.name) AS via
   RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via
-  UNION ALL
-  MATCH (i)-[:ADDRESSES]->(ia:IssueArea)<-[:ADDRESSES]-(y)<-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]-(a:Actor)
-  WHERE NOT a IN members AND y <> i
-  WITH a, ia, collect(DISTINCT y.name) AS via
-  RETURN a, 'issue' AS kind, '' AS status, ia AS x, via[..3] AS via
 }
-WITH a, kind, status, x, via
+WITH i, issues, a, kind, status, x, via
 WHERE $kinds IS NULL OR (a:Country AND 'COUNTRY' IN $kinds) OR (a:Organization AND a.kind IN $kinds)
-WITH a, collect({kind: kind, status: status, x: x, via: via}) AS facts
-WITH a, facts,
+WITH i, issues, a, collect({kind: kind, status: status, x: x, via: via}) AS facts
+WITH i, issues, a, facts,
   $wEvent * size([f IN facts WHERE f.kind = 'event']) +
   $wAgreement * size([f IN facts WHERE f.kind = 'agreement']) +
-  $wIssue * size([f IN facts WHERE f.kind = 'issue']) +
-  $wSought * size([f IN facts WHERE f.kind = 'sought']) AS score
+  $wSought * size([f IN facts WHERE f.kind = 'sought']) AS base
+ORDER BY base DESC, a.name, a.id
+LIMIT $pool
+CALL (i, issues, a) {
+  UNWIND issues AS ia
+  CALL (a, ia, i) {
+    MATCH (a)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[:ADDRESSES]->(ia) WHERE y <> i
+    RETURN y.name AS yname LIMIT 3
+  }
+  WITH ia, collect(yname) AS via
+  RETURN collect({kind: 'issue', status: '', x: ia, via: via}) AS issueFacts
+}
+WITH a, facts + issueFacts AS facts, base + $wIssue * size(issueFacts) AS score
 ORDER BY score DESC, a.name, a.id
 LIMIT $first
 RETURN labels(a) AS labels, properties(a) AS props, score,
@@ -472,6 +497,7 @@ RETURN labels(a) AS labels, properties(a) AS props, score,
 			return nil, err
 		}
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
+			"perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue, "pool": 3*first + 10,
 			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
 		if err != nil {
 			return nil, err
