@@ -168,6 +168,11 @@ func (s *Store) Counts(ctx context.Context) (nodes, rels int, err error) {
 // DeleteAll removes every node and relationship, in batches so a large
 // graph does not need one huge transaction. Tests and `reset` use it.
 func (s *Store) DeleteAll(ctx context.Context) error {
+	// Relationships first, in their own small batches: detaching a hub node
+	// with all its relationships at once can exceed the transaction memory limit.
+	if err := s.DeleteRelationships(ctx); err != nil {
+		return err
+	}
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
 	defer session.Close(ctx)
 	// CALL { } IN TRANSACTIONS must run in an implicit (auto-commit) transaction.
