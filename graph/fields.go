@@ -127,3 +127,21 @@ func membership(rel model.RelProps) *model.Membership {
 func signature(rel model.RelProps) *model.Signature {
 	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: rel.Str("method"), Evidence: rel.Evidence()}
 }
+
+// nodesAlong follows spec to the nodes at its other end, filtered by where
+// and ordered by order inside the batched Cypher, up to first.
+func nodesAlong[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group,
+	first *int, where *store.Filter, order []store.SortKey) ([]*T, error) {
+	var q store.EdgeQuery
+	if where != nil {
+		if err := checkDepth(*where); err != nil {
+			return nil, err
+		}
+		addEnd(&q, sideOther, "", where)
+	}
+	q.Order = order
+	return edgesOf(ctx, r, spec, id, g, first, q, func(e loader.Edge) *T {
+		t, _ := any(e.Other).(*T)
+		return t
+	})
+}

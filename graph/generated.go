@@ -53,10 +53,10 @@ type ComplexityRoot struct {
 
 	Agreement struct {
 		AdoptedOn   func(childComplexity int) int
-		Establishes func(childComplexity int) int
+		Establishes func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
-		IssueAreas  func(childComplexity int) int
+		IssueAreas  func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Signatories func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
@@ -87,7 +87,7 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
-		EventsHeld     func(childComplexity int) int
+		EventsHeld     func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
 		ID             func(childComplexity int) int
 		Iso2           func(childComplexity int) int
 		Iso3           func(childComplexity int) int
@@ -120,15 +120,15 @@ type ComplexityRoot struct {
 		DatePrecision func(childComplexity int) int
 		EndDate       func(childComplexity int) int
 		Evidence      func(childComplexity int) int
-		FollowedBy    func(childComplexity int) int
-		Follows       func(childComplexity int) int
-		HeldIn        func(childComplexity int) int
+		FollowedBy    func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		Follows       func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		HeldIn        func(childComplexity int, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) int
 		ID            func(childComplexity int) int
-		IssueAreas    func(childComplexity int) int
+		IssueAreas    func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Kind          func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Name          func(childComplexity int) int
-		PartOf        func(childComplexity int) int
+		PartOf        func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		Participants  func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
 		StartDate     func(childComplexity int) int
 		Status        func(childComplexity int) int
@@ -168,11 +168,11 @@ type ComplexityRoot struct {
 
 	Initiative struct {
 		EndDate              func(childComplexity int) int
-		EstablishedBy        func(childComplexity int) int
-		Events               func(childComplexity int) int
+		EstablishedBy        func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Events               func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
 		Evidence             func(childComplexity int) int
 		ID                   func(childComplexity int) int
-		IssueAreas           func(childComplexity int) int
+		IssueAreas           func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Kind                 func(childComplexity int) int
 		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
 		Name                 func(childComplexity int) int
@@ -193,11 +193,11 @@ type ComplexityRoot struct {
 	}
 
 	IssueArea struct {
-		Agreements  func(childComplexity int) int
+		Agreements  func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
 		Description func(childComplexity int) int
-		Events      func(childComplexity int) int
+		Events      func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
 		ID          func(childComplexity int) int
-		Initiatives func(childComplexity int) int
+		Initiatives func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		Name        func(childComplexity int) int
 	}
 
@@ -373,35 +373,35 @@ type ComplexityRoot struct {
 
 type AgreementResolver interface {
 	Signatories(ctx context.Context, obj *model.Agreement, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
-	IssueAreas(ctx context.Context, obj *model.Agreement) ([]*model.IssueArea, error)
-	Establishes(ctx context.Context, obj *model.Agreement) ([]*model.Initiative, error)
+	IssueAreas(ctx context.Context, obj *model.Agreement, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
+	Establishes(ctx context.Context, obj *model.Agreement, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
 }
 type CountryResolver interface {
 	Memberships(ctx context.Context, obj *model.Country, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
 	Participations(ctx context.Context, obj *model.Country, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
 	Signatures(ctx context.Context, obj *model.Country, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Country) ([]*model.IssueArea, error)
-	EventsHeld(ctx context.Context, obj *model.Country) ([]*model.Event, error)
+	EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 }
 type EventResolver interface {
 	Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
-	PartOf(ctx context.Context, obj *model.Event) ([]*model.Initiative, error)
-	IssueAreas(ctx context.Context, obj *model.Event) ([]*model.IssueArea, error)
-	HeldIn(ctx context.Context, obj *model.Event) ([]*model.Country, error)
-	Follows(ctx context.Context, obj *model.Event) ([]*model.Event, error)
-	FollowedBy(ctx context.Context, obj *model.Event) ([]*model.Event, error)
+	PartOf(ctx context.Context, obj *model.Event, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
+	IssueAreas(ctx context.Context, obj *model.Event, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
+	HeldIn(ctx context.Context, obj *model.Event, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) ([]*model.Country, error)
+	Follows(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
+	FollowedBy(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 }
 type InitiativeResolver interface {
 	Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
-	Events(ctx context.Context, obj *model.Initiative) ([]*model.Event, error)
-	IssueAreas(ctx context.Context, obj *model.Initiative) ([]*model.IssueArea, error)
-	EstablishedBy(ctx context.Context, obj *model.Initiative) ([]*model.Agreement, error)
+	Events(ctx context.Context, obj *model.Initiative, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
+	IssueAreas(ctx context.Context, obj *model.Initiative, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
+	EstablishedBy(ctx context.Context, obj *model.Initiative, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
 	SeeksPartnershipWith(ctx context.Context, obj *model.Initiative) ([]*model.PartnershipProspect, error)
 }
 type IssueAreaResolver interface {
-	Initiatives(ctx context.Context, obj *model.IssueArea) ([]*model.Initiative, error)
-	Events(ctx context.Context, obj *model.IssueArea) ([]*model.Event, error)
-	Agreements(ctx context.Context, obj *model.IssueArea) ([]*model.Agreement, error)
+	Initiatives(ctx context.Context, obj *model.IssueArea, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
+	Events(ctx context.Context, obj *model.IssueArea, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
+	Agreements(ctx context.Context, obj *model.IssueArea, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
 }
 type MutationResolver interface {
 	UpsertCountry(ctx context.Context, input model.CountryInput) (*model.Country, error)
@@ -510,7 +510,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.Establishes(childComplexity), true
+		args, err := ec.field_Agreement_establishes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.Establishes(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "Agreement.evidence":
 		if e.ComplexityRoot.Agreement.Evidence == nil {
 			break
@@ -528,7 +533,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agreement.IssueAreas(childComplexity), true
+		args, err := ec.field_Agreement_issueAreas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Agreement.kind":
 		if e.ComplexityRoot.Agreement.Kind == nil {
 			break
@@ -634,7 +644,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Country.EventsHeld(childComplexity), true
+		args, err := ec.field_Country_eventsHeld_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.EventsHeld(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -779,19 +794,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.FollowedBy(childComplexity), true
+		args, err := ec.field_Event_followedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.FollowedBy(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Event.follows":
 		if e.ComplexityRoot.Event.Follows == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Event.Follows(childComplexity), true
+		args, err := ec.field_Event_follows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Follows(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Event.heldIn":
 		if e.ComplexityRoot.Event.HeldIn == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Event.HeldIn(childComplexity), true
+		args, err := ec.field_Event_heldIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["where"].(*model.CountryWhere), args["orderBy"].([]*model.CountrySort)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -803,7 +833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.IssueAreas(childComplexity), true
+		args, err := ec.field_Event_issueAreas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Event.kind":
 		if e.ComplexityRoot.Event.Kind == nil {
 			break
@@ -827,7 +862,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Event.PartOf(childComplexity), true
+		args, err := ec.field_Event_partOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.PartOf(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "Event.participants":
 		if e.ComplexityRoot.Event.Participants == nil {
 			break
@@ -970,13 +1010,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Initiative.EstablishedBy(childComplexity), true
+		args, err := ec.field_Initiative_establishedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.EstablishedBy(childComplexity, args["first"].(*int), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
 	case "Initiative.events":
 		if e.ComplexityRoot.Initiative.Events == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Initiative.Events(childComplexity), true
+		args, err := ec.field_Initiative_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.Events(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Initiative.evidence":
 		if e.ComplexityRoot.Initiative.Evidence == nil {
 			break
@@ -994,7 +1044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Initiative.IssueAreas(childComplexity), true
+		args, err := ec.field_Initiative_issueAreas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Initiative.kind":
 		if e.ComplexityRoot.Initiative.Kind == nil {
 			break
@@ -1074,7 +1129,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.IssueArea.Agreements(childComplexity), true
+		args, err := ec.field_IssueArea_agreements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.Agreements(childComplexity, args["first"].(*int), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
 	case "IssueArea.description":
 		if e.ComplexityRoot.IssueArea.Description == nil {
 			break
@@ -1086,7 +1146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.IssueArea.Events(childComplexity), true
+		args, err := ec.field_IssueArea_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.Events(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "IssueArea.id":
 		if e.ComplexityRoot.IssueArea.ID == nil {
 			break
@@ -1098,7 +1163,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.IssueArea.Initiatives(childComplexity), true
+		args, err := ec.field_IssueArea_initiatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.Initiatives(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "IssueArea.name":
 		if e.ComplexityRoot.IssueArea.Name == nil {
 			break
@@ -2191,7 +2261,7 @@ type Country implements Node & Actor {
   signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas: [IssueArea!]!
   "Events held in this country."
-  eventsHeld: [Event!]!
+  eventsHeld(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
 }
 
 type Organization implements Node & Actor {
@@ -2215,9 +2285,9 @@ type IssueArea implements Node {
   id: ID!
   name: String!
   description: String
-  initiatives: [Initiative!]!
-  events: [Event!]!
-  agreements: [Agreement!]!
+  initiatives(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
+  events(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  agreements(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
 }
 
 "A partnership, coalition or agenda pursued by actors."
@@ -2231,10 +2301,10 @@ type Initiative implements Node {
   endDate: Date
   members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   "Events that are part of this initiative, in date order."
-  events: [Event!]!
-  issueAreas: [IssueArea!]!
+  events(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
   "Agreements that established the initiative."
-  establishedBy: [Agreement!]!
+  establishedBy(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
   "Actors the initiative seeks (or envisages) a partnership with."
   seeksPartnershipWith: [PartnershipProspect!]!
   evidence: Evidence
@@ -2255,13 +2325,13 @@ type Event implements Node {
   status: String
   participants(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
   "Initiatives this event is part of."
-  partOf: [Initiative!]!
-  issueAreas: [IssueArea!]!
-  heldIn: [Country!]!
+  partOf(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
+  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
+  heldIn(first: Int, where: CountryWhere, orderBy: [CountrySort!]): [Country!]!
   "Events this one follows."
-  follows: [Event!]!
+  follows(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
   "Events that follow this one."
-  followedBy: [Event!]!
+  followedBy(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
   evidence: Evidence
 }
 
@@ -2273,9 +2343,9 @@ type Agreement implements Node {
   kind: String
   adoptedOn: Date
   signatories(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
-  issueAreas: [IssueArea!]!
+  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
   "Initiatives established by this agreement."
-  establishes: [Initiative!]!
+  establishes(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
   evidence: Evidence
 }
 
@@ -3479,6 +3549,66 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Agreement_establishes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3501,6 +3631,36 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
 			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_eventsHeld_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3599,6 +3759,156 @@ func (ec *executionContext) field_Country_signatures_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_followedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_follows_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_partOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_participants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3629,6 +3939,96 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_establishedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+			return ec.unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Initiative_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Initiative_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3651,6 +4051,96 @@ func (ec *executionContext) field_Initiative_members_args(ctx context.Context, r
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
 			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IssueArea_agreements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+			return ec.unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IssueArea_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IssueArea_initiatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4998,7 +5488,8 @@ func (ec *executionContext) _Agreement_issueAreas(ctx context.Context, field gra
 			return ec.fieldContext_Agreement_issueAreas(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().IssueAreas(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().IssueAreas(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueArea) graphql.Marshaler {
@@ -5008,7 +5499,7 @@ func (ec *executionContext) _Agreement_issueAreas(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_issueAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_issueAreas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5017,6 +5508,17 @@ func (ec *executionContext) fieldContext_Agreement_issueAreas(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IssueArea(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_issueAreas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5030,7 +5532,8 @@ func (ec *executionContext) _Agreement_establishes(ctx context.Context, field gr
 			return ec.fieldContext_Agreement_establishes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agreement().Establishes(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().Establishes(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Initiative) graphql.Marshaler {
@@ -5040,7 +5543,7 @@ func (ec *executionContext) _Agreement_establishes(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agreement_establishes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Agreement_establishes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Agreement",
 		Field:      field,
@@ -5049,6 +5552,17 @@ func (ec *executionContext) fieldContext_Agreement_establishes(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_establishes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5730,7 +6244,8 @@ func (ec *executionContext) _Country_eventsHeld(ctx context.Context, field graph
 			return ec.fieldContext_Country_eventsHeld(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().EventsHeld(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().EventsHeld(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -5740,7 +6255,7 @@ func (ec *executionContext) _Country_eventsHeld(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Country_eventsHeld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Country_eventsHeld(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
@@ -5749,6 +6264,17 @@ func (ec *executionContext) fieldContext_Country_eventsHeld(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_eventsHeld_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6201,7 +6727,8 @@ func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Event_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().PartOf(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().PartOf(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Initiative) graphql.Marshaler {
@@ -6211,7 +6738,7 @@ func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_partOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -6220,6 +6747,17 @@ func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_partOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6233,7 +6771,8 @@ func (ec *executionContext) _Event_issueAreas(ctx context.Context, field graphql
 			return ec.fieldContext_Event_issueAreas(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().IssueAreas(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().IssueAreas(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueArea) graphql.Marshaler {
@@ -6243,7 +6782,7 @@ func (ec *executionContext) _Event_issueAreas(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_issueAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_issueAreas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -6252,6 +6791,17 @@ func (ec *executionContext) fieldContext_Event_issueAreas(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IssueArea(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_issueAreas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6265,7 +6815,8 @@ func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Event_heldIn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().HeldIn(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().HeldIn(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.CountryWhere), fc.Args["orderBy"].([]*model.CountrySort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
@@ -6275,7 +6826,7 @@ func (ec *executionContext) _Event_heldIn(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_heldIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_heldIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -6284,6 +6835,17 @@ func (ec *executionContext) fieldContext_Event_heldIn(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_heldIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6297,7 +6859,8 @@ func (ec *executionContext) _Event_follows(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_follows(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Follows(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().Follows(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -6307,7 +6870,7 @@ func (ec *executionContext) _Event_follows(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_follows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_follows(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -6316,6 +6879,17 @@ func (ec *executionContext) fieldContext_Event_follows(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_follows_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6329,7 +6903,8 @@ func (ec *executionContext) _Event_followedBy(ctx context.Context, field graphql
 			return ec.fieldContext_Event_followedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().FollowedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().FollowedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -6339,7 +6914,7 @@ func (ec *executionContext) _Event_followedBy(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_followedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_followedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
@@ -6348,6 +6923,17 @@ func (ec *executionContext) fieldContext_Event_followedBy(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_followedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7002,7 +7588,8 @@ func (ec *executionContext) _Initiative_events(ctx context.Context, field graphq
 			return ec.fieldContext_Initiative_events(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Events(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -7012,7 +7599,7 @@ func (ec *executionContext) _Initiative_events(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Initiative_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Initiative_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
@@ -7021,6 +7608,17 @@ func (ec *executionContext) fieldContext_Initiative_events(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7034,7 +7632,8 @@ func (ec *executionContext) _Initiative_issueAreas(ctx context.Context, field gr
 			return ec.fieldContext_Initiative_issueAreas(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().IssueAreas(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().IssueAreas(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueArea) graphql.Marshaler {
@@ -7044,7 +7643,7 @@ func (ec *executionContext) _Initiative_issueAreas(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Initiative_issueAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Initiative_issueAreas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
@@ -7053,6 +7652,17 @@ func (ec *executionContext) fieldContext_Initiative_issueAreas(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IssueArea(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_issueAreas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7066,7 +7676,8 @@ func (ec *executionContext) _Initiative_establishedBy(ctx context.Context, field
 			return ec.fieldContext_Initiative_establishedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().EstablishedBy(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().EstablishedBy(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].([]*model.AgreementSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
@@ -7076,7 +7687,7 @@ func (ec *executionContext) _Initiative_establishedBy(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Initiative_establishedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Initiative_establishedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
@@ -7085,6 +7696,17 @@ func (ec *executionContext) fieldContext_Initiative_establishedBy(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_establishedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7373,7 +7995,8 @@ func (ec *executionContext) _IssueArea_initiatives(ctx context.Context, field gr
 			return ec.fieldContext_IssueArea_initiatives(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IssueArea().Initiatives(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().Initiatives(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Initiative) graphql.Marshaler {
@@ -7383,7 +8006,7 @@ func (ec *executionContext) _IssueArea_initiatives(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueArea_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_IssueArea_initiatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "IssueArea",
 		Field:      field,
@@ -7392,6 +8015,17 @@ func (ec *executionContext) fieldContext_IssueArea_initiatives(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7405,7 +8039,8 @@ func (ec *executionContext) _IssueArea_events(ctx context.Context, field graphql
 			return ec.fieldContext_IssueArea_events(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IssueArea().Events(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().Events(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -7415,7 +8050,7 @@ func (ec *executionContext) _IssueArea_events(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueArea_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_IssueArea_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "IssueArea",
 		Field:      field,
@@ -7424,6 +8059,17 @@ func (ec *executionContext) fieldContext_IssueArea_events(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7437,7 +8083,8 @@ func (ec *executionContext) _IssueArea_agreements(ctx context.Context, field gra
 			return ec.fieldContext_IssueArea_agreements(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.IssueArea().Agreements(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().Agreements(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].([]*model.AgreementSort))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
@@ -7447,7 +8094,7 @@ func (ec *executionContext) _IssueArea_agreements(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueArea_agreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_IssueArea_agreements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "IssueArea",
 		Field:      field,
@@ -7456,6 +8103,17 @@ func (ec *executionContext) fieldContext_IssueArea_agreements(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Agreement(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_agreements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

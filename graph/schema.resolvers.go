@@ -28,13 +28,13 @@ func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreemen
 }
 
 // IssueAreas is the resolver for the issueAreas field.
-func (r *agreementResolver) IssueAreas(ctx context.Context, obj *model.Agreement) ([]*model.IssueArea, error) {
-	return follow[*model.IssueArea](ctx, r.Resolver, store.AgreementIssueAreas, obj.ID, obj.Group)
+func (r *agreementResolver) IssueAreas(ctx context.Context, obj *model.Agreement, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error) {
+	return nodesAlong[model.IssueArea](ctx, r.Resolver, store.AgreementIssueAreas, obj.ID, obj.Group, first, sub(where, issueAreaFilter), issueAreaOrder(orderBy))
 }
 
 // Establishes is the resolver for the establishes field.
-func (r *agreementResolver) Establishes(ctx context.Context, obj *model.Agreement) ([]*model.Initiative, error) {
-	return follow[*model.Initiative](ctx, r.Resolver, store.AgreementInitiatives, obj.ID, obj.Group)
+func (r *agreementResolver) Establishes(ctx context.Context, obj *model.Agreement, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error) {
+	return nodesAlong[model.Initiative](ctx, r.Resolver, store.AgreementInitiatives, obj.ID, obj.Group, first, sub(where, initiativeFilter), initiativeOrder(orderBy))
 }
 
 // Memberships is the resolver for the memberships field.
@@ -58,8 +58,8 @@ func (r *countryResolver) IssueAreas(ctx context.Context, obj *model.Country) ([
 }
 
 // EventsHeld is the resolver for the eventsHeld field.
-func (r *countryResolver) EventsHeld(ctx context.Context, obj *model.Country) ([]*model.Event, error) {
-	return follow[*model.Event](ctx, r.Resolver, store.CountryEventsHeld, obj.ID, obj.Group)
+func (r *countryResolver) EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
+	return nodesAlong[model.Event](ctx, r.Resolver, store.CountryEventsHeld, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
 // Participants is the resolver for the participants field.
@@ -74,28 +74,28 @@ func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, firs
 }
 
 // PartOf is the resolver for the partOf field.
-func (r *eventResolver) PartOf(ctx context.Context, obj *model.Event) ([]*model.Initiative, error) {
-	return follow[*model.Initiative](ctx, r.Resolver, store.EventInitiatives, obj.ID, obj.Group)
+func (r *eventResolver) PartOf(ctx context.Context, obj *model.Event, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error) {
+	return nodesAlong[model.Initiative](ctx, r.Resolver, store.EventInitiatives, obj.ID, obj.Group, first, sub(where, initiativeFilter), initiativeOrder(orderBy))
 }
 
 // IssueAreas is the resolver for the issueAreas field.
-func (r *eventResolver) IssueAreas(ctx context.Context, obj *model.Event) ([]*model.IssueArea, error) {
-	return follow[*model.IssueArea](ctx, r.Resolver, store.EventIssueAreas, obj.ID, obj.Group)
+func (r *eventResolver) IssueAreas(ctx context.Context, obj *model.Event, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error) {
+	return nodesAlong[model.IssueArea](ctx, r.Resolver, store.EventIssueAreas, obj.ID, obj.Group, first, sub(where, issueAreaFilter), issueAreaOrder(orderBy))
 }
 
 // HeldIn is the resolver for the heldIn field.
-func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event) ([]*model.Country, error) {
-	return follow[*model.Country](ctx, r.Resolver, store.EventHeldIn, obj.ID, obj.Group)
+func (r *eventResolver) HeldIn(ctx context.Context, obj *model.Event, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) ([]*model.Country, error) {
+	return nodesAlong[model.Country](ctx, r.Resolver, store.EventHeldIn, obj.ID, obj.Group, first, sub(where, countryFilter), countryOrder(orderBy))
 }
 
 // Follows is the resolver for the follows field.
-func (r *eventResolver) Follows(ctx context.Context, obj *model.Event) ([]*model.Event, error) {
-	return follow[*model.Event](ctx, r.Resolver, store.EventFollows, obj.ID, obj.Group)
+func (r *eventResolver) Follows(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
+	return nodesAlong[model.Event](ctx, r.Resolver, store.EventFollows, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
 // FollowedBy is the resolver for the followedBy field.
-func (r *eventResolver) FollowedBy(ctx context.Context, obj *model.Event) ([]*model.Event, error) {
-	return follow[*model.Event](ctx, r.Resolver, store.EventFollowedBy, obj.ID, obj.Group)
+func (r *eventResolver) FollowedBy(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
+	return nodesAlong[model.Event](ctx, r.Resolver, store.EventFollowedBy, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
 // Members is the resolver for the members field.
@@ -112,18 +112,18 @@ func (r *initiativeResolver) Members(ctx context.Context, obj *model.Initiative,
 }
 
 // Events is the resolver for the events field.
-func (r *initiativeResolver) Events(ctx context.Context, obj *model.Initiative) ([]*model.Event, error) {
-	return follow[*model.Event](ctx, r.Resolver, store.InitiativeEvents, obj.ID, obj.Group)
+func (r *initiativeResolver) Events(ctx context.Context, obj *model.Initiative, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
+	return nodesAlong[model.Event](ctx, r.Resolver, store.InitiativeEvents, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
 // IssueAreas is the resolver for the issueAreas field.
-func (r *initiativeResolver) IssueAreas(ctx context.Context, obj *model.Initiative) ([]*model.IssueArea, error) {
-	return follow[*model.IssueArea](ctx, r.Resolver, store.InitiativeIssueAreas, obj.ID, obj.Group)
+func (r *initiativeResolver) IssueAreas(ctx context.Context, obj *model.Initiative, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error) {
+	return nodesAlong[model.IssueArea](ctx, r.Resolver, store.InitiativeIssueAreas, obj.ID, obj.Group, first, sub(where, issueAreaFilter), issueAreaOrder(orderBy))
 }
 
 // EstablishedBy is the resolver for the establishedBy field.
-func (r *initiativeResolver) EstablishedBy(ctx context.Context, obj *model.Initiative) ([]*model.Agreement, error) {
-	return follow[*model.Agreement](ctx, r.Resolver, store.InitiativeAgreements, obj.ID, obj.Group)
+func (r *initiativeResolver) EstablishedBy(ctx context.Context, obj *model.Initiative, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error) {
+	return nodesAlong[model.Agreement](ctx, r.Resolver, store.InitiativeAgreements, obj.ID, obj.Group, first, sub(where, agreementFilter), agreementOrder(orderBy))
 }
 
 // SeeksPartnershipWith is the resolver for the seeksPartnershipWith field.
@@ -138,18 +138,18 @@ func (r *initiativeResolver) SeeksPartnershipWith(ctx context.Context, obj *mode
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *issueAreaResolver) Initiatives(ctx context.Context, obj *model.IssueArea) ([]*model.Initiative, error) {
-	return follow[*model.Initiative](ctx, r.Resolver, store.IssueAreaInitiatives, obj.ID, obj.Group)
+func (r *issueAreaResolver) Initiatives(ctx context.Context, obj *model.IssueArea, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error) {
+	return nodesAlong[model.Initiative](ctx, r.Resolver, store.IssueAreaInitiatives, obj.ID, obj.Group, first, sub(where, initiativeFilter), initiativeOrder(orderBy))
 }
 
 // Events is the resolver for the events field.
-func (r *issueAreaResolver) Events(ctx context.Context, obj *model.IssueArea) ([]*model.Event, error) {
-	return follow[*model.Event](ctx, r.Resolver, store.IssueAreaEvents, obj.ID, obj.Group)
+func (r *issueAreaResolver) Events(ctx context.Context, obj *model.IssueArea, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
+	return nodesAlong[model.Event](ctx, r.Resolver, store.IssueAreaEvents, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
 // Agreements is the resolver for the agreements field.
-func (r *issueAreaResolver) Agreements(ctx context.Context, obj *model.IssueArea) ([]*model.Agreement, error) {
-	return follow[*model.Agreement](ctx, r.Resolver, store.IssueAreaAgreements, obj.ID, obj.Group)
+func (r *issueAreaResolver) Agreements(ctx context.Context, obj *model.IssueArea, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error) {
+	return nodesAlong[model.Agreement](ctx, r.Resolver, store.IssueAreaAgreements, obj.ID, obj.Group, first, sub(where, agreementFilter), agreementOrder(orderBy))
 }
 
 // Members is the resolver for the members field.
