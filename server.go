@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -50,6 +51,7 @@ type config struct {
 	ShutdownTimeout time.Duration
 	LogFormat       string
 	LogLevel        slog.Level
+	CypherEnabled   bool // the analysts' read-only `cypher` field (docs/cypher-api.md)
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -83,6 +85,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
 	}
+	cypherOn, err := strconv.ParseBool(env("LYSOEN_CYPHER_ENABLED", "false"))
+	if err != nil {
+		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
+	}
+	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

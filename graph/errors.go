@@ -19,7 +19,16 @@ const (
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeTimeout            = "TIMEOUT"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
+	CodeForbidden          = "FORBIDDEN"
 )
+
+// ForbiddenError is a request the caller's roles (or the server's
+// configuration) do not allow.
+type ForbiddenError struct {
+	Message string
+}
+
+func (e *ForbiddenError) Error() string { return e.Message }
 
 // InputError is bad input from the client, naming the argument at fault.
 type InputError struct {
@@ -50,7 +59,24 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		rid := requestID(ctx)
 		var in *InputError
+		var forbidden *ForbiddenError
+		var refused *store.CypherRefusedError
+		var cypherIn *store.CypherInputError
 		switch {
+		case errors.As(err, &forbidden):
+			gqlErr.Message = forbidden.Error()
+			gqlErr.Extensions["code"] = CodeForbidden
+		case errors.As(err, &refused):
+			gqlErr.Message = "argument query: " + refused.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "query"
+		case errors.As(err, &cypherIn):
+			gqlErr.Message = "argument query: " + cypherIn.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "query"
+			if cypherIn.Code != "" {
+				gqlErr.Extensions["neo4jCode"] = cypherIn.Code
+			}
 		case errors.As(err, &in):
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput

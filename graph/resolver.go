@@ -13,8 +13,9 @@ import (
 
 // Resolver is the dependency root of the API.
 type Resolver struct {
-	Store  *store.Store
-	Logger *slog.Logger
+	Store       *store.Store
+	Logger      *slog.Logger
+	CypherField CypherConfig // the analysts' read-only Cypher field (researchers.go)
 }
 
 // loaders returns the request's loaders (installed by the HTTP middleware),
