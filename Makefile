@@ -13,9 +13,10 @@ GO_TEST_FLAGS ?= -count=1 -timeout 15m
 .PHONY: run build seed test test-go lint check-generated generate \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example clean
 
-## run: fetch and start Neo4j, apply the schema, load the seed, serve on 127.0.0.1:8080
+## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
 run: build neo4j-start
 	./bin/lysoen seed
+	./bin/lysoen import
 	exec ./bin/lysoen serve
 
 build:

@@ -3,6 +3,9 @@
 //
 //	lysoen [serve] [-addr 127.0.0.1:8080]   serve GraphiQL at /, the API at /graphql
 //	lysoen seed                             apply the schema and load the seed graph (idempotent)
+//	lysoen import                           load the reference data in seed/data (idempotent; see docs/writing.md)
+//	lysoen new-key -name N -role R          print a new API key and its configuration line
+//	lysoen hash-key -name N -role R < key   print the configuration line of an existing key
 //
 // Configuration comes from the environment (NEO4J_URI, NEO4J_USER,
 // NEO4J_PASSWORD, NEO4J_DATABASE, PORT), and flags override it.
@@ -27,6 +30,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
+	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/seed"
 )
@@ -51,7 +55,8 @@ type config struct {
 	ShutdownTimeout time.Duration
 	LogFormat       string
 	LogLevel        slog.Level
-	CypherEnabled   bool // the analysts' read-only `cypher` field (docs/cypher-api.md)
+	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
+	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -85,6 +90,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
 	}
+	authCfg, err := auth.FromEnv(getenv, os.ReadFile)
+	if err != nil {
+		return c, err
+	}
+	c.Auth = auth.New(authCfg)
 	cypherOn, err := strconv.ParseBool(env("LYSOEN_CYPHER_ENABLED", "false"))
 	if err != nil {
 		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
@@ -113,6 +123,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "new-key" || cmd == "hash-key" { // no database needed
+		return auth.KeyCommand(cmd, args, os.Stdin, stdout, stderr)
+	}
 	c, err := parseConfig(cmd, args, getenv, stderr)
 	if err != nil {
 		return err
@@ -139,8 +152,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, c, logger, st)
 	case "seed":
 		return loadSeed(ctx, logger, st)
+	case "import":
+		return importRefData(ctx, logger, st, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (serve, seed)", cmd)
+		return fmt.Errorf("unknown command %q (serve, seed, import, new-key, hash-key)", cmd)
 	}
 }
 

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
@@ -19,16 +23,11 @@ const (
 	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
 	CodeTimeout            = "TIMEOUT"
 	CodeInternal           = "INTERNAL_SERVER_ERROR"
-	CodeForbidden          = "FORBIDDEN"
+	// CodeUnauthenticated: credentials missing where required, or not valid.
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	// CodeForbidden: valid credentials without the role the operation needs.
+	CodeForbidden = "FORBIDDEN"
 )
-
-// ForbiddenError is a request the caller's roles (or the server's
-// configuration) do not allow.
-type ForbiddenError struct {
-	Message string
-}
-
-func (e *ForbiddenError) Error() string { return e.Message }
 
 // InputError is bad input from the client, naming the argument at fault.
 type InputError struct {
@@ -59,13 +58,9 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		rid := requestID(ctx)
 		var in *InputError
-		var forbidden *ForbiddenError
 		var refused *store.CypherRefusedError
 		var cypherIn *store.CypherInputError
 		switch {
-		case errors.As(err, &forbidden):
-			gqlErr.Message = forbidden.Error()
-			gqlErr.Extensions["code"] = CodeForbidden
 		case errors.As(err, &refused):
 			gqlErr.Message = "argument query: " + refused.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
@@ -81,6 +76,17 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			gqlErr.Extensions["argument"] = in.Argument
+		case errors.Is(err, auth.ErrUnauthenticated):
+			gqlErr.Extensions["code"] = CodeUnauthenticated
+		case errors.Is(err, auth.ErrForbidden):
+			gqlErr.Extensions["code"] = CodeForbidden
+		case errors.Is(err, model.ErrInvalidDate):
+			// A Date argument or input field that does not parse: its path
+			// below the field is the argument, e.g. input.startDate.
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			if arg := argumentPath(gqlErr.Path); arg != "" {
+				gqlErr.Extensions["argument"] = arg
+			}
 		case errors.Is(err, store.ErrBadCursor):
 			gqlErr.Extensions["code"] = CodeBadUserInput
 		case errors.Is(err, store.ErrNotFound):
@@ -105,4 +111,17 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		return gqlErr
 	}
+}
+
+// argumentPath turns the path of an argument error ([upsertEvent input
+// startDate]) into the argument's name (input.startDate).
+func argumentPath(p ast.Path) string {
+	var parts []string
+	for i, el := range p {
+		if i == 0 {
+			continue // the field itself
+		}
+		parts = append(parts, fmt.Sprint(el))
+	}
+	return strings.Join(parts, ".")
 }

@@ -2,47 +2,22 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 
+	"github.com/lysoen/lysoen/auth"
+
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
-// RoleAnalyst is the role that may run read-only Cypher through the API.
-const RoleAnalyst = "analyst"
-
-// rolesKey is the context key under which the caller's roles travel.
-type rolesKey struct{}
-
-// WithRoles returns a context carrying the caller's roles. The
-// authentication middleware calls it once per request, after it has
-// verified the API key or token:
-//
-//	ctx = graph.WithRoles(r.Context(), principal.Roles...)
-//	next.ServeHTTP(w, r.WithContext(ctx))
-//
-// A request without it has no role at all.
-func WithRoles(ctx context.Context, roles ...string) context.Context {
-	return context.WithValue(ctx, rolesKey{}, append([]string(nil), roles...))
-}
-
-// RolesFrom returns the roles WithRoles put into ctx (nil if none).
-func RolesFrom(ctx context.Context) []string {
-	r, _ := ctx.Value(rolesKey{}).([]string)
-	return r
-}
-
-// HasRole reports whether the caller has role.
-func HasRole(ctx context.Context, role string) bool {
-	for _, r := range RolesFrom(ctx) {
-		if r == role {
-			return true
-		}
-	}
-	return false
+func init() {
+	// The Authorizer refuses an operation selecting `cypher` before any
+	// resolver runs unless the caller has the analyst role (or a higher one).
+	RequireRole("Query.cypher", auth.RoleAnalyst)
 }
 
 // CypherConfig switches the `cypher` field on and bounds it.
@@ -66,12 +41,11 @@ func (c CypherConfig) options() store.CypherOptions {
 // cypherAllowed says whether this caller may see and use the cypher field.
 func (r *Resolver) cypherAllowed(ctx context.Context) error {
 	if !r.CypherField.Enabled {
-		return &ForbiddenError{Message: "the cypher field is disabled on this server (set LYSOEN_CYPHER_ENABLED=true to enable it)"}
+		return fmt.Errorf("%w: the cypher field is disabled on this server (set LYSOEN_CYPHER_ENABLED=true to enable it)", auth.ErrForbidden)
 	}
-	if !HasRole(ctx, RoleAnalyst) {
-		return &ForbiddenError{Message: "the cypher field needs the analyst role"}
-	}
-	return nil
+	// The Authorizer has checked already; this second check keeps the
+	// resolver safe wherever it is mounted.
+	return auth.From(ctx).Require(auth.RoleAnalyst)
 }
 
 // HideCypher is a field middleware (srv.AroundFields) that removes the

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
+	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
@@ -34,6 +35,7 @@ func newAPI(s *store.Store, cfg graph.CypherConfig) api {
 	srv.Use(extension.Introspection{})
 	srv.AroundFields(r.HideCypher)
 	srv.SetErrorPresenter(graph.ErrorPresenter(slog.Default(), func(context.Context) string { return "" }))
+	srv.Use(graph.Authorizer{})
 	return api{srv}
 }
 
@@ -47,16 +49,22 @@ type response struct {
 	Errors []gqlErr       `json:"errors"`
 }
 
-// post sends a query as a caller with the given roles (as the auth
-// middleware will put them in the request context).
-func (a api) post(t *testing.T, roles []string, query string, vars map[string]any) response {
+// as is a caller with role, as the authentication middleware puts it in
+// the request context; "" is an anonymous caller.
+func as(role auth.Role) auth.Principal {
+	if role == "" {
+		return auth.Anonymous
+	}
+	return auth.Principal{Name: "key:test-" + string(role), Role: role, Method: "api-key"}
+}
+
+// post sends a query as caller p.
+func (a api) post(t *testing.T, p auth.Principal, query string, vars map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if roles != nil {
-		req = req.WithContext(graph.WithRoles(req.Context(), roles...))
-	}
+	req = req.WithContext(auth.With(req.Context(), p))
 	w := httptest.NewRecorder()
 	a.h.ServeHTTP(w, req)
 	var out response
@@ -69,7 +77,7 @@ func (a api) post(t *testing.T, roles []string, query string, vars map[string]an
 func TestGraphModel(t *testing.T) {
 	s := testdb.Seeded(t)
 	a := newAPI(s, graph.CypherConfig{})
-	resp := a.post(t, nil, `{ graphModel {
+	resp := a.post(t, as(auth.RoleReader), `{ graphModel {
 		labels { name count properties propertyTypes { name types mandatory } }
 		relationshipTypes { name count properties allowedFrom allowedTo } } }`, nil)
 	if len(resp.Errors) > 0 {
@@ -147,26 +155,30 @@ func visible(t *testing.T, resp response) (field, typ bool) {
 func TestCypherFieldNeedsConfigAndRole(t *testing.T) {
 	s := testdb.Seeded(t)
 	q := `{ cypher(query: "MATCH (n) RETURN count(n) AS n") { rows } }`
+	// Roles are ordered (reader < analyst < editor < admin): editors and
+	// admins have the analyst's rights.
 	for _, c := range []struct {
 		name    string
 		enabled bool
-		roles   []string
+		role    auth.Role
 		allowed bool
+		code    string
 	}{
-		{"disabled, no role", false, nil, false},
-		{"disabled, analyst", false, []string{"analyst"}, false},
-		{"enabled, no role", true, nil, false},
-		{"enabled, reader and editor", true, []string{"reader", "editor"}, false},
-		{"enabled, admin", true, []string{"admin"}, false},
-		{"enabled, analyst", true, []string{"reader", "analyst"}, true},
+		{"disabled, anonymous", false, "", false, "UNAUTHENTICATED"},
+		{"disabled, analyst", false, auth.RoleAnalyst, false, "FORBIDDEN"},
+		{"enabled, anonymous", true, "", false, "UNAUTHENTICATED"},
+		{"enabled, reader", true, auth.RoleReader, false, "FORBIDDEN"},
+		{"enabled, analyst", true, auth.RoleAnalyst, true, ""},
+		{"enabled, editor", true, auth.RoleEditor, true, ""},
+		{"enabled, admin", true, auth.RoleAdmin, true, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := newAPI(s, graph.CypherConfig{Enabled: c.enabled})
-			field, typ := visible(t, a.post(t, c.roles, introspectQuery, nil))
+			field, typ := visible(t, a.post(t, as(c.role), introspectQuery, nil))
 			if field != c.allowed || typ != c.allowed {
 				t.Errorf("introspection shows cypher field %v, CypherResult %v; want %v", field, typ, c.allowed)
 			}
-			resp := a.post(t, c.roles, q, nil)
+			resp := a.post(t, as(c.role), q, nil)
 			if c.allowed {
 				if len(resp.Errors) > 0 {
 					t.Fatal(resp.Errors)
@@ -177,8 +189,8 @@ func TestCypherFieldNeedsConfigAndRole(t *testing.T) {
 				}
 				return
 			}
-			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
-				t.Errorf("errors %+v, want one FORBIDDEN", resp.Errors)
+			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != c.code || resp.Data["cypher"] != nil {
+				t.Errorf("errors %+v, data %v; want one %s and no data", resp.Errors, resp.Data, c.code)
 			}
 		})
 	}
@@ -187,7 +199,7 @@ func TestCypherFieldNeedsConfigAndRole(t *testing.T) {
 func TestCypherFieldAnswersAndRefuses(t *testing.T) {
 	s := testdb.Seeded(t)
 	a := newAPI(s, graph.CypherConfig{Enabled: true, MaxRows: 5, Timeout: 500 * time.Millisecond})
-	analyst := []string{"analyst"}
+	analyst := as(auth.RoleAnalyst)
 
 	resp := a.post(t, analyst, `query($q: String!, $p: JSON) { cypher(query: $q, params: $p) { columns rows rowCount truncated maxRows queryType } }`,
 		map[string]any{"q": "MATCH (c:Country)-[p:PARTICIPATED_IN]->(:Event {id: $event}) RETURN c.name AS name, p.role AS role ORDER BY name",

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -19,19 +18,19 @@ var dateShape = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 func ParseDate(s string) (Date, error) {
 	m := dateShape.FindStringSubmatch(s)
 	if m == nil {
-		return "", fmt.Errorf("%q is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", s)
+		return "", dateErrorf("%q is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
 	year, _ := strconv.Atoi(m[1])
 	if m[2] != "" {
 		month, _ := strconv.Atoi(m[2])
 		if month < 1 || month > 12 {
-			return "", fmt.Errorf("%q is not a date: month %02d does not exist", s, month)
+			return "", dateErrorf("%q is not a date: month %02d does not exist", s, month)
 		}
 		if m[3] != "" {
 			day, _ := strconv.Atoi(m[3])
 			t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 			if day < 1 || t.Day() != day {
-				return "", fmt.Errorf("%q is not a date: %s has no day %02d", s, time.Month(month), day)
+				return "", dateErrorf("%q is not a date: %s has no day %02d", s, time.Month(month), day)
 			}
 		}
 	}
@@ -78,7 +77,7 @@ func (d Date) MarshalGQL(w io.Writer) {
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a Date must be a string such as \"1998-05-11\", \"1998-12\" or \"1999\"")
+		return dateErrorf("a Date must be a string such as \"1998-05-11\", \"1998-12\" or \"1999\"")
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {

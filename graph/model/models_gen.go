@@ -14,9 +14,35 @@ type AgreementEdge struct {
 	Node   *Agreement `json:"node"`
 }
 
+type AgreementInput struct {
+	// `agreement:<slug>`.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// DECLARATION, TREATY, CONVENTION or PROTOCOL.
+	Kind      *string        `json:"kind,omitempty"`
+	AdoptedOn *Date          `json:"adoptedOn,omitempty"`
+	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, adoptedOn.
+	Clear []string `json:"clear,omitempty"`
+}
+
 type CountryEdge struct {
 	Cursor string   `json:"cursor"`
 	Node   *Country `json:"node"`
+}
+
+// A country, keyed by its ISO 3166-1 alpha-3 code; its id is `country:<ISO3>`.
+type CountryInput struct {
+	// ISO 3166-1 alpha-3 code of a country in the ISO list (seed/data/countries/iso3166.csv), e.g. CAN.
+	Iso3 string `json:"iso3"`
+	Name string `json:"name"`
+	// Must be the alpha-2 code the ISO list gives for iso3; filled in from the list when left out.
+	Iso2      *string        `json:"iso2,omitempty"`
+	Region    *string        `json:"region,omitempty"`
+	SubRegion *string        `json:"subRegion,omitempty"`
+	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: region, subRegion.
+	Clear []string `json:"clear,omitempty"`
 }
 
 // The answer of a read-only Cypher query. Each row is a list aligned with
@@ -36,9 +62,43 @@ type CypherResult struct {
 	QueryType string `json:"queryType"`
 }
 
+// What `deleteNode` removed.
+type DeletedNode struct {
+	ID string `json:"id"`
+	// Country, Organization, …
+	Label string `json:"label"`
+	// Relationships removed with it (only with detach: true).
+	RelationshipsDeleted int `json:"relationshipsDeleted"`
+}
+
 type EventEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *Event `json:"node"`
+}
+
+type EventInput struct {
+	// `event:<slug>`.
+	ID   string  `json:"id"`
+	Name string  `json:"name"`
+	Kind *string `json:"kind,omitempty"`
+	// Its precision (YEAR, MONTH, DAY) is stored as datePrecision.
+	StartDate *Date `json:"startDate,omitempty"`
+	// Not before startDate.
+	EndDate  *Date   `json:"endDate,omitempty"`
+	Location *string `json:"location,omitempty"`
+	// HELD or SCHEDULED.
+	Status   *string        `json:"status,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, startDate, endDate, location, status.
+	Clear []string `json:"clear,omitempty"`
+}
+
+// The source and sentence a written fact rests on.
+type EvidenceInput struct {
+	// Id of an existing `Source` node (see `upsertSource`), e.g. `source:human-security-1999`.
+	SourceID string `json:"sourceId"`
+	// The passage of the source that states the fact, verbatim; not empty.
+	Quote string `json:"quote"`
 }
 
 // A node label.
@@ -86,14 +146,87 @@ type InitiativeEdge struct {
 	Node   *Initiative `json:"node"`
 }
 
+type InitiativeInput struct {
+	// `initiative:<slug>`.
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Kind      *string `json:"kind,omitempty"`
+	Objective *string `json:"objective,omitempty"`
+	StartDate *Date   `json:"startDate,omitempty"`
+	// Not before startDate.
+	EndDate  *Date          `json:"endDate,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, objective, startDate, endDate.
+	Clear []string `json:"clear,omitempty"`
+}
+
 type IssueAreaEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *IssueArea `json:"node"`
 }
 
+type IssueAreaInput struct {
+	// `issue:<slug>`, e.g. `issue:landmines`.
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Description *string        `json:"description,omitempty"`
+	Evidence    *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: description.
+	Clear []string `json:"clear,omitempty"`
+}
+
+// A relationship as written by `link`.
+type Link struct {
+	Type RelationshipType `json:"type"`
+	From Node             `json:"from"`
+	To   Node             `json:"to"`
+	// The relationship's own properties (role, since, signed, …).
+	Properties any       `json:"properties"`
+	Evidence   *Evidence `json:"evidence"`
+	// When the relationship was created (RFC 3339, UTC); null for relationships loaded by the seed.
+	CreatedAt *string `json:"createdAt,omitempty"`
+	UpdatedAt string  `json:"updatedAt"`
+	// Who created it (key:<name>, jwt:<sub>, import); null for relationships loaded by the seed.
+	CreatedBy *string `json:"createdBy,omitempty"`
+	UpdatedBy string  `json:"updatedBy"`
+}
+
+// A relationship to create or update (one per (from, type, to)). The model
+// decides which labels it may join (e.g. MEMBER_OF from a Country or
+// Organization to an Initiative or Organization); other shapes are refused.
+type LinkInput struct {
+	Type RelationshipType `json:"type"`
+	// Id of the start node, e.g. `country:CAN`.
+	From string `json:"from"`
+	// Id of the end node, e.g. `initiative:lysoen-partnership`.
+	To string `json:"to"`
+	// The relationship's own properties, by type: MEMBER_OF {role: FOUNDER|MEMBER|OBSERVER,
+	// since: Date, until: Date}; PARTICIPATED_IN {role: HOST|PARTICIPANT|CHAIR|PRESIDENT};
+	// SIGNATORY_OF {signed: Date, ratified: Date, method}; SEEKS_PARTNERSHIP_WITH
+	// {status: ENVISAGED|ACTIVE}; the others take none. Given properties replace stored ones.
+	Properties any `json:"properties,omitempty"`
+	// Required: every relationship rests on a source.
+	Evidence *EvidenceInput `json:"evidence"`
+}
+
+type Mutation struct {
+}
+
 type OrganizationEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *Organization `json:"node"`
+}
+
+type OrganizationInput struct {
+	// `org:<slug>`, e.g. `org:icbl`.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
+	Kind     *string        `json:"kind,omitempty"`
+	Acronym  *string        `json:"acronym,omitempty"`
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+	// Optional properties to remove: kind, acronym.
+	Clear []string `json:"clear,omitempty"`
 }
 
 // Relay page information.
@@ -108,6 +241,22 @@ type PageInfo struct {
 // `first`/`after` or backwards with `last`/`before`; the default page is 20
 // and the maximum 100.
 type Query struct {
+}
+
+// A document facts are read from; evidence must cite one.
+type SourceInput struct {
+	// `source:<slug>`.
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Date  *Date   `json:"date,omitempty"`
+	URL   *string `json:"url,omitempty"`
+	File  *string `json:"file,omitempty"`
+}
+
+type UnlinkInput struct {
+	Type RelationshipType `json:"type"`
+	From string           `json:"from"`
+	To   string           `json:"to"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.

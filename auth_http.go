@@ -1,0 +1,42 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/graph"
+)
+
+// authenticate wraps the GraphQL endpoint: it reads the Authorization
+// header and puts the caller's auth.Principal in the request context. Bad
+// credentials — and no credentials when LYSOEN_READS=token — are refused
+// here with 401 and a GraphQL error UNAUTHENTICATED, before any Cypher
+// runs. Which role each operation needs is decided later, still before
+// any resolver, by graph.Authorizer.
+func (a *app) authenticate(next http.Handler) http.Handler {
+	authn := a.cfg.Auth
+	if authn == nil {
+		authn = auth.New(auth.Config{})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions { // CORS preflight carries no credentials
+			next.ServeHTTP(w, r)
+			return
+		}
+		p, err := authn.Authenticate(r.Header.Get("Authorization"))
+		if err != nil {
+			rid := requestIDFrom(r.Context())
+			w.Header().Set("WWW-Authenticate", `Bearer realm="lysoen"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]any{
+				"data": nil,
+				"errors": []map[string]any{{
+					"message":    err.Error(),
+					"extensions": map[string]any{"code": graph.CodeUnauthenticated, "requestId": rid},
+				}},
+				"extensions": map[string]any{"cypherRoundTrips": 0, "requestId": rid},
+			})
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.With(r.Context(), p)))
+	})
+}

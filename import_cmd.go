@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/seed/data"
+	"github.com/lysoen/lysoen/seed/refimport"
+)
+
+// importRefData applies the schema and loads the reference data (ISO
+// countries, UN treaty participation) in batches, printing progress to
+// stderr (a bar on a terminal) and the summary to stdout.
+func importRefData(ctx context.Context, logger *slog.Logger, st *store.Store, stdout, stderr io.Writer) error {
+	if err := st.EnsureSchema(ctx); err != nil {
+		return fmt.Errorf("apply schema: %w", err)
+	}
+	sum, err := refimport.Run(ctx, st, data.FS, refimport.Options{Progress: stderr, TTY: isTerminal(stderr)})
+	sum.Write(stdout)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	s := sum.Stats
+	logger.Info("reference data imported", "duration_ms", sum.Duration.Milliseconds(), "batches", sum.Batches,
+		"nodes_created", s.NodesCreated, "nodes_updated", s.NodesUpdated, "relationships_created", s.RelsCreated,
+		"relationships_updated", s.RelsUpdated, "properties_set", s.PropertiesSet, "rejected", len(sum.Rejected))
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
