@@ -25,6 +25,7 @@ type docProp struct {
 
 // modelDoc is what graph-model.md states.
 type modelDoc struct {
+	Common      map[string]docProp            // properties any node or relationship may have
 	Labels      map[string]map[string]docProp // label -> property -> type
 	CarriedBy   map[string][]string           // secondary label -> labels that carry it
 	RelTypes    map[string]map[string]docProp
@@ -80,7 +81,7 @@ func parseModelDoc(t *testing.T, path string) modelDoc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := modelDoc{Labels: map[string]map[string]docProp{}, CarriedBy: map[string][]string{},
+	d := modelDoc{Common: map[string]docProp{}, Labels: map[string]map[string]docProp{}, CarriedBy: map[string][]string{},
 		RelTypes: map[string]map[string]docProp{}, Endpoints: map[string][2][]string{},
 		Constraints: map[string]string{}, Indexes: map[string]string{}}
 	section, name := "", ""
@@ -132,14 +133,17 @@ func parseModelDoc(t *testing.T, path string) modelDoc {
 			continue
 		}
 		switch section {
-		case "Labels", "Relationship types":
+		case "Labels", "Relationship types", "Common properties":
 			prop, typ := unquote(c[0]), c[1]
 			if _, ok := docTypes[typ]; !ok {
 				t.Errorf("graph-model.md:%d: %s.%s has type %q; use one of STRING, INTEGER, FLOAT, BOOLEAN, LIST<STRING>, DATE, DATETIME…", n, name, prop, typ)
 			}
 			props := d.Labels[name]
-			if section == "Relationship types" {
+			switch section {
+			case "Relationship types":
 				props = d.RelTypes[name]
+			case "Common properties":
+				props = d.Common
 			}
 			if props == nil {
 				t.Errorf("graph-model.md:%d: property row outside a label or type section", n)
@@ -193,11 +197,15 @@ func sortedAny(vs []any) []string {
 	return out
 }
 
-// checkProps compares documented and live properties of one label or type.
-func checkProps(t *testing.T, what string, documented map[string]docProp, live []store.PropertyInfo) {
+// checkProps compares documented (own or common) and live properties of
+// one label or type.
+func checkProps(t *testing.T, what string, documented, common map[string]docProp, live []store.PropertyInfo) {
 	t.Helper()
 	for _, p := range live {
 		d, ok := documented[p.Name]
+		if !ok {
+			d, ok = common[p.Name]
+		}
 		if !ok {
 			t.Errorf("graph-model.md misses property %s.%s (%v in the database)", what, p.Name, p.Types)
 			continue
@@ -247,7 +255,7 @@ func TestGraphModelDocument(t *testing.T) {
 				}
 			}
 		}
-		checkProps(t, l.Name, documented, l.Properties)
+		checkProps(t, l.Name, documented, doc.Common, l.Properties)
 	}
 	if got := doc.CarriedBy[string(store.LabelActor)]; strings.Join(got, ",") != "Country,Organization" {
 		t.Errorf("graph-model.md: Actor is carried by %v, the model says Country, Organization", got)
@@ -277,7 +285,7 @@ func TestGraphModelDocument(t *testing.T) {
 			t.Errorf("graph-model.md misses relationship type %s (%d in the database)", rt.Name, rt.Count)
 			continue
 		}
-		checkProps(t, rt.Name, documented, rt.Properties)
+		checkProps(t, rt.Name, documented, doc.Common, rt.Properties)
 	}
 
 	// Constraints and indexes: the documented set is exactly the live set.
