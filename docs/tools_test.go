@@ -30,12 +30,12 @@ func TestCypherShell(t *testing.T) {
 
 	cmd = exec.Command("../scripts/neo4j.sh", "cypher-shell", "--format", "plain")
 	cmd.Env = env
-	cmd.Stdin = strings.NewReader("MATCH (c:Country) RETURN count(c) AS countries;\n")
+	cmd.Stdin = strings.NewReader("MATCH (i:IssueArea) RETURN count(i) AS issueAreas;\n")
 	out, err = cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("cypher-shell on stdin: %v\n%s", err, out)
 	}
-	if !strings.HasSuffix(string(out), "countries\n11\n") {
-		t.Errorf("cypher-shell on stdin printed\n%s\nwant countries 11", out)
+	if !strings.HasSuffix(string(out), "issueAreas\n12\n") {
+		t.Errorf("cypher-shell on stdin printed\n%s\nwant issueAreas 12", out)
 	}
 }
