@@ -41,20 +41,21 @@ type GraphModel struct {
 
 // ReadGraphModel reads labels, relationship types, their counts and their
 // properties from the live database in one read transaction (four
-// statements). Counts are counted; property keys come from
-// db.schema.nodeTypeProperties / relTypeProperties, which scan the data.
+// statements). Counts come from one pass over the nodes and one over the
+// relationships; property keys from db.schema.nodeTypeProperties and
+// db.schema.relTypeProperties, which also scan the data (about 0.1 s for
+// the seed plus the reference data, ~4,400 relationships).
 func (s *Store) ReadGraphModel(ctx context.Context) (GraphModel, error) {
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (GraphModel, error) {
 		var m GraphModel
-		labels, err := s.run(ctx, tx, `CALL db.labels() YIELD label
-			CALL (label) { MATCH (n) WHERE label IN labels(n) RETURN count(n) AS count }
-			RETURN label, count ORDER BY label`, nil)
+		// One pass over nodes and one over relationships (not one per label):
+		// a label or type with no node or relationship is not in use.
+		labels, err := s.run(ctx, tx, `MATCH (n) UNWIND labels(n) AS label
+			RETURN label, count(*) AS count ORDER BY label`, nil)
 		if err != nil {
 			return m, err
 		}
-		types, err := s.run(ctx, tx, `CALL db.relationshipTypes() YIELD relationshipType AS type
-			CALL (type) { MATCH ()-[r]->() WHERE type(r) = type RETURN count(r) AS count }
-			RETURN type, count ORDER BY type`, nil)
+		types, err := s.run(ctx, tx, `MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type`, nil)
 		if err != nil {
 			return m, err
 		}
