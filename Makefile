@@ -12,7 +12,7 @@ GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
 .PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
         e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web \
-        neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell clean
+        neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
 run: build neo4j-start
@@ -146,8 +146,18 @@ neo4j-reset:
 	scripts/neo4j.sh reset
 neo4j-logs:
 	scripts/neo4j.sh logs
+## cypher-shell: cypher-shell on the local database; `make cypher-shell < docs/cookbook/01-luncheon-attendees.cypher`,
+## or pass arguments: `make cypher-shell ARGS='--format plain "MATCH (n) RETURN count(n)"'`
 cypher-shell:
-	scripts/neo4j.sh cypher-shell
+	scripts/neo4j.sh cypher-shell $(ARGS)
+
+## python-example: the official Python driver answers three cookbook questions (NEO4J_URI, default the local database)
+PYTHON_VENV := examples/python/.venv
+python-example:
+	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install python3 python3-venv)"; exit 1; }
+	@[[ -x $(PYTHON_VENV)/bin/python ]] || python3 -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
+	NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:7687} $(PYTHON_VENV)/bin/python examples/python/cookbook.py
 
 clean:
 	rm -rf bin

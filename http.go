@@ -58,12 +58,14 @@ func (a *app) routes() http.Handler {
 
 // graphqlHandler is gqlgen's handler with explicit transports.
 func (a *app) graphqlHandler() http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: a.store, Logger: a.logger}}))
+	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled}}
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
+	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)

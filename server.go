@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -56,6 +57,7 @@ type config struct {
 	LogLevel        slog.Level
 	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
 	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
+	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -97,6 +99,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := hardeningFlags(fs, env, &c.Hardening); err != nil {
 		return c, err
 	}
+	cypherOn, err := strconv.ParseBool(env("LYSOEN_CYPHER_ENABLED", "false"))
+	if err != nil {
+		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
+	}
+	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -94,7 +94,20 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		rid := requestID(ctx)
 		var in *InputError
+		var refused *store.CypherRefusedError
+		var cypherIn *store.CypherInputError
 		switch {
+		case errors.As(err, &refused):
+			gqlErr.Message = "argument query: " + refused.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "query"
+		case errors.As(err, &cypherIn):
+			gqlErr.Message = "argument query: " + cypherIn.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "query"
+			if cypherIn.Code != "" {
+				gqlErr.Extensions["neo4jCode"] = cypherIn.Code
+			}
 		case errors.As(err, &in):
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput

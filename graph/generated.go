@@ -110,6 +110,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CypherResult struct {
+		Columns   func(childComplexity int) int
+		MaxRows   func(childComplexity int) int
+		QueryType func(childComplexity int) int
+		RowCount  func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	DeletedNode struct {
 		ID                   func(childComplexity int) int
 		Label                func(childComplexity int) int
@@ -159,11 +168,38 @@ type ComplexityRoot struct {
 		Type       func(childComplexity int) int
 	}
 
+	GraphLabel struct {
+		Count         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Properties    func(childComplexity int) int
+		PropertyTypes func(childComplexity int) int
+	}
+
+	GraphModel struct {
+		Labels            func(childComplexity int) int
+		RelationshipTypes func(childComplexity int) int
+	}
+
 	GraphNode struct {
 		ID         func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Properties func(childComplexity int) int
+	}
+
+	GraphProperty struct {
+		Mandatory func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Types     func(childComplexity int) int
+	}
+
+	GraphRelationshipType struct {
+		AllowedFrom   func(childComplexity int) int
+		AllowedTo     func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Properties    func(childComplexity int) int
+		PropertyTypes func(childComplexity int) int
 	}
 
 	Initiative struct {
@@ -320,8 +356,10 @@ type ComplexityRoot struct {
 		ConnectionPath    func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) int
 		Countries         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
 		Country           func(childComplexity int, iso3 string) int
+		Cypher            func(childComplexity int, query string, params any) int
 		Event             func(childComplexity int, id string) int
 		Events            func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		GraphModel        func(childComplexity int) int
 		Initiative        func(childComplexity int, id string) int
 		Initiatives       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		IssueArea         func(childComplexity int, id string) int
@@ -448,6 +486,8 @@ type QueryResolver interface {
 	CoParticipants(ctx context.Context, actorID string, first *int) ([]*model.CoParticipation, error)
 	Brokers(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorScore, error)
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
+	GraphModel(ctx context.Context) (*model.GraphModel, error)
+	Cypher(ctx context.Context, query string, params any) (*model.CypherResult, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -752,6 +792,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "CypherResult.columns":
+		if e.ComplexityRoot.CypherResult.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Columns(childComplexity), true
+	case "CypherResult.maxRows":
+		if e.ComplexityRoot.CypherResult.MaxRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.MaxRows(childComplexity), true
+	case "CypherResult.queryType":
+		if e.ComplexityRoot.CypherResult.QueryType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.QueryType(childComplexity), true
+	case "CypherResult.rowCount":
+		if e.ComplexityRoot.CypherResult.RowCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.RowCount(childComplexity), true
+	case "CypherResult.rows":
+		if e.ComplexityRoot.CypherResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Rows(childComplexity), true
+	case "CypherResult.truncated":
+		if e.ComplexityRoot.CypherResult.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Truncated(childComplexity), true
+
 	case "DeletedNode.id":
 		if e.ComplexityRoot.DeletedNode.ID == nil {
 			break
@@ -974,6 +1051,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphEdge.Type(childComplexity), true
 
+	case "GraphLabel.count":
+		if e.ComplexityRoot.GraphLabel.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphLabel.Count(childComplexity), true
+	case "GraphLabel.name":
+		if e.ComplexityRoot.GraphLabel.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphLabel.Name(childComplexity), true
+	case "GraphLabel.properties":
+		if e.ComplexityRoot.GraphLabel.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphLabel.Properties(childComplexity), true
+	case "GraphLabel.propertyTypes":
+		if e.ComplexityRoot.GraphLabel.PropertyTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphLabel.PropertyTypes(childComplexity), true
+
+	case "GraphModel.labels":
+		if e.ComplexityRoot.GraphModel.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphModel.Labels(childComplexity), true
+	case "GraphModel.relationshipTypes":
+		if e.ComplexityRoot.GraphModel.RelationshipTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphModel.RelationshipTypes(childComplexity), true
+
 	case "GraphNode.id":
 		if e.ComplexityRoot.GraphNode.ID == nil {
 			break
@@ -998,6 +1113,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphNode.Properties(childComplexity), true
+
+	case "GraphProperty.mandatory":
+		if e.ComplexityRoot.GraphProperty.Mandatory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphProperty.Mandatory(childComplexity), true
+	case "GraphProperty.name":
+		if e.ComplexityRoot.GraphProperty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphProperty.Name(childComplexity), true
+	case "GraphProperty.types":
+		if e.ComplexityRoot.GraphProperty.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphProperty.Types(childComplexity), true
+
+	case "GraphRelationshipType.allowedFrom":
+		if e.ComplexityRoot.GraphRelationshipType.AllowedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.AllowedFrom(childComplexity), true
+	case "GraphRelationshipType.allowedTo":
+		if e.ComplexityRoot.GraphRelationshipType.AllowedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.AllowedTo(childComplexity), true
+	case "GraphRelationshipType.count":
+		if e.ComplexityRoot.GraphRelationshipType.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.Count(childComplexity), true
+	case "GraphRelationshipType.name":
+		if e.ComplexityRoot.GraphRelationshipType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.Name(childComplexity), true
+	case "GraphRelationshipType.properties":
+		if e.ComplexityRoot.GraphRelationshipType.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.Properties(childComplexity), true
+	case "GraphRelationshipType.propertyTypes":
+		if e.ComplexityRoot.GraphRelationshipType.PropertyTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphRelationshipType.PropertyTypes(childComplexity), true
 
 	case "Initiative.endDate":
 		if e.ComplexityRoot.Initiative.EndDate == nil {
@@ -1778,6 +1949,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Country(childComplexity, args["iso3"].(string)), true
+	case "Query.cypher":
+		if e.ComplexityRoot.Query.Cypher == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cypher_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cypher(childComplexity, args["query"].(string), args["params"].(any)), true
 	case "Query.event":
 		if e.ComplexityRoot.Query.Event == nil {
 			break
@@ -1800,6 +1982,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Query.graphModel":
+		if e.ComplexityRoot.Query.GraphModel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.GraphModel(childComplexity), true
 	case "Query.initiative":
 		if e.ComplexityRoot.Query.Initiative == nil {
 			break
@@ -2162,7 +2350,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "mutations.graphqls"
+//go:embed "analytics.graphqls" "mutations.graphqls" "researchers.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2860,6 +3048,7 @@ input SignatureSort {
 `, BuiltIn: false},
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
+	{Name: "researchers.graphqls", Input: sourceData("researchers.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3001,6 +3190,24 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CypherResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "columns":
+		return ec.fieldContext_CypherResult_columns(ctx, field)
+	case "rows":
+		return ec.fieldContext_CypherResult_rows(ctx, field)
+	case "rowCount":
+		return ec.fieldContext_CypherResult_rowCount(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CypherResult_truncated(ctx, field)
+	case "maxRows":
+		return ec.fieldContext_CypherResult_maxRows(ctx, field)
+	case "queryType":
+		return ec.fieldContext_CypherResult_queryType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CypherResult", field.Name)
+}
+
 func (ec *executionContext) childFields_DeletedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3099,6 +3306,30 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_GraphLabel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_GraphLabel_name(ctx, field)
+	case "count":
+		return ec.fieldContext_GraphLabel_count(ctx, field)
+	case "properties":
+		return ec.fieldContext_GraphLabel_properties(ctx, field)
+	case "propertyTypes":
+		return ec.fieldContext_GraphLabel_propertyTypes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphLabel", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphModel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "labels":
+		return ec.fieldContext_GraphModel_labels(ctx, field)
+	case "relationshipTypes":
+		return ec.fieldContext_GraphModel_relationshipTypes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphModel", field.Name)
+}
+
 func (ec *executionContext) childFields_GraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3111,6 +3342,36 @@ func (ec *executionContext) childFields_GraphNode(ctx context.Context, field gra
 		return ec.fieldContext_GraphNode_properties(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphNode", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphProperty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_GraphProperty_name(ctx, field)
+	case "types":
+		return ec.fieldContext_GraphProperty_types(ctx, field)
+	case "mandatory":
+		return ec.fieldContext_GraphProperty_mandatory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphProperty", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphRelationshipType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_GraphRelationshipType_name(ctx, field)
+	case "count":
+		return ec.fieldContext_GraphRelationshipType_count(ctx, field)
+	case "properties":
+		return ec.fieldContext_GraphRelationshipType_properties(ctx, field)
+	case "propertyTypes":
+		return ec.fieldContext_GraphRelationshipType_propertyTypes(ctx, field)
+	case "allowedFrom":
+		return ec.fieldContext_GraphRelationshipType_allowedFrom(ctx, field)
+	case "allowedTo":
+		return ec.fieldContext_GraphRelationshipType_allowedTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphRelationshipType", field.Name)
 }
 
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4690,6 +4951,28 @@ func (ec *executionContext) field_Query_country_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["iso3"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cypher_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "params",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["params"] = arg1
 	return args, nil
 }
 
@@ -6421,6 +6704,144 @@ func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _CypherResult_columns(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _CypherResult_rows(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]any) graphql.Marshaler {
+			return ec.marshalNJSON2ᚕᚕinterfaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _CypherResult_rowCount(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_rowCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_rowCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CypherResult_truncated(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CypherResult_maxRows(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_maxRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_maxRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CypherResult_queryType(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_queryType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueryType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _DeletedNode_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletedNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7305,6 +7726,171 @@ func (ec *executionContext) fieldContext_GraphEdge_evidence(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _GraphLabel_name(ctx context.Context, field graphql.CollectedField, obj *model.GraphLabel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphLabel_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphLabel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphLabel", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphLabel_count(ctx context.Context, field graphql.CollectedField, obj *model.GraphLabel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphLabel_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphLabel_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphLabel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphLabel_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphLabel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphLabel_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphLabel_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphLabel", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphLabel_propertyTypes(ctx context.Context, field graphql.CollectedField, obj *model.GraphLabel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphLabel_propertyTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PropertyTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphProperty) graphql.Marshaler {
+			return ec.marshalNGraphProperty2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphLabel_propertyTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphLabel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphProperty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphModel_labels(ctx context.Context, field graphql.CollectedField, obj *model.GraphModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphModel_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphLabel) graphql.Marshaler {
+			return ec.marshalNGraphLabel2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphLabelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphModel_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphLabel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphModel_relationshipTypes(ctx context.Context, field graphql.CollectedField, obj *model.GraphModel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphModel_relationshipTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphRelationshipType) graphql.Marshaler {
+			return ec.marshalNGraphRelationshipType2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphRelationshipTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphModel_relationshipTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphRelationshipType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7395,6 +7981,222 @@ func (ec *executionContext) _GraphNode_properties(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_GraphNode_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _GraphProperty_name(ctx context.Context, field graphql.CollectedField, obj *model.GraphProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphProperty_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphProperty_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphProperty_types(ctx context.Context, field graphql.CollectedField, obj *model.GraphProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphProperty_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphProperty_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphProperty_mandatory(ctx context.Context, field graphql.CollectedField, obj *model.GraphProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphProperty_mandatory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mandatory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphProperty_mandatory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphProperty", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GraphRelationshipType_name(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphRelationshipType", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphRelationshipType_count(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphRelationshipType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphRelationshipType_properties(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphRelationshipType", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphRelationshipType_propertyTypes(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_propertyTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PropertyTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GraphProperty) graphql.Marshaler {
+			return ec.marshalNGraphProperty2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_propertyTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphRelationshipType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphProperty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphRelationshipType_allowedFrom(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_allowedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_allowedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphRelationshipType", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphRelationshipType_allowedTo(ctx context.Context, field graphql.CollectedField, obj *model.GraphRelationshipType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphRelationshipType_allowedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AllowedTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphRelationshipType_allowedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphRelationshipType", field, false, false, "String")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
@@ -11303,6 +12105,88 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_graphModel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_graphModel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().GraphModel(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphModel) graphql.Marshaler {
+			return ec.marshalNGraphModel2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphModel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_graphModel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphModel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cypher(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cypher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cypher(ctx, fc.Args["query"].(string),
+				func() any {
+					if fc.Args["params"] == nil {
+						return nil
+					}
+					return fc.Args["params"].(any)
+				}())
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CypherResult) graphql.Marshaler {
+			return ec.marshalNCypherResult2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCypherResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cypher(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CypherResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cypher_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15915,6 +16799,64 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var cypherResultImplementors = []string{"CypherResult"}
+
+func (ec *executionContext) _CypherResult(ctx context.Context, sel ast.SelectionSet, obj *model.CypherResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cypherResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CypherResult")
+		case "columns":
+			out.Values[i] = ec._CypherResult_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._CypherResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowCount":
+			out.Values[i] = ec._CypherResult_rowCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._CypherResult_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxRows":
+			out.Values[i] = ec._CypherResult_maxRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queryType":
+			out.Values[i] = ec._CypherResult_queryType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletedNodeImplementors = []string{"DeletedNode"}
 
 func (ec *executionContext) _DeletedNode(ctx context.Context, sel ast.SelectionSet, obj *model.DeletedNode) graphql.Marshaler {
@@ -16245,6 +17187,92 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var graphLabelImplementors = []string{"GraphLabel"}
+
+func (ec *executionContext) _GraphLabel(ctx context.Context, sel ast.SelectionSet, obj *model.GraphLabel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphLabelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphLabel")
+		case "name":
+			out.Values[i] = ec._GraphLabel_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._GraphLabel_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._GraphLabel_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "propertyTypes":
+			out.Values[i] = ec._GraphLabel_propertyTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphModelImplementors = []string{"GraphModel"}
+
+func (ec *executionContext) _GraphModel(ctx context.Context, sel ast.SelectionSet, obj *model.GraphModel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphModelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphModel")
+		case "labels":
+			out.Values[i] = ec._GraphModel_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipTypes":
+			out.Values[i] = ec._GraphModel_relationshipTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphNodeImplementors = []string{"GraphNode"}
 
 func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet, obj *model.GraphNode) graphql.Marshaler {
@@ -16273,6 +17301,107 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 			}
 		case "properties":
 			out.Values[i] = ec._GraphNode_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphPropertyImplementors = []string{"GraphProperty"}
+
+func (ec *executionContext) _GraphProperty(ctx context.Context, sel ast.SelectionSet, obj *model.GraphProperty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphPropertyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphProperty")
+		case "name":
+			out.Values[i] = ec._GraphProperty_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._GraphProperty_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mandatory":
+			out.Values[i] = ec._GraphProperty_mandatory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphRelationshipTypeImplementors = []string{"GraphRelationshipType"}
+
+func (ec *executionContext) _GraphRelationshipType(ctx context.Context, sel ast.SelectionSet, obj *model.GraphRelationshipType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphRelationshipTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphRelationshipType")
+		case "name":
+			out.Values[i] = ec._GraphRelationshipType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._GraphRelationshipType_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._GraphRelationshipType_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "propertyTypes":
+			out.Values[i] = ec._GraphRelationshipType_propertyTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowedFrom":
+			out.Values[i] = ec._GraphRelationshipType_allowedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allowedTo":
+			out.Values[i] = ec._GraphRelationshipType_allowedTo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17442,6 +18571,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
 				})
+		case "graphModel":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_graphModel(ctx, field)
+				})
+		case "cypher":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cypher(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -18287,6 +19428,14 @@ func (ec *executionContext) unmarshalNCountryWhere2ᚖgithubᚗcomᚋlysoenᚋly
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCypherResult2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCypherResult(ctx context.Context, sel ast.SelectionSet, v *model.CypherResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CypherResult!")
+		return graphql.Null
+	}
+	return ec._CypherResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDeletedNode2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDeletedNode(ctx context.Context, sel ast.SelectionSet, v *model.DeletedNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeletedNode!")
@@ -18427,6 +19576,38 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._GraphEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGraphLabel2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphLabelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphLabel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphLabel2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphLabel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphLabel2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphLabel(ctx context.Context, sel ast.SelectionSet, v *model.GraphLabel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphLabel!")
+		return graphql.Null
+	}
+	return ec._GraphLabel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphModel2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphModel(ctx context.Context, sel ast.SelectionSet, v *model.GraphModel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphModel!")
+		return graphql.Null
+	}
+	return ec._GraphModel(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18449,6 +19630,54 @@ func (ec *executionContext) marshalNGraphNode2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._GraphNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphProperty2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphProperty) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphProperty2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphProperty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphProperty2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphProperty(ctx context.Context, sel ast.SelectionSet, v *model.GraphProperty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphProperty!")
+		return graphql.Null
+	}
+	return ec._GraphProperty(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGraphRelationshipType2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphRelationshipTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphRelationshipType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphRelationshipType2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphRelationshipType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphRelationshipType2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐGraphRelationshipType(ctx context.Context, sel ast.SelectionSet, v *model.GraphRelationshipType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphRelationshipType!")
+		return graphql.Null
+	}
+	return ec._GraphRelationshipType(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -18715,6 +19944,58 @@ func (ec *executionContext) marshalNJSON2interface(ctx context.Context, sel ast.
 		graphql.AddInvalidNullFromMarshaler(ctx, "JSON!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2ᚕinterface(ctx context.Context, v any) ([]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOJSON2interface(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNJSON2ᚕinterface(ctx context.Context, sel ast.SelectionSet, v []any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOJSON2interface(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNJSON2ᚕᚕinterfaceᚄ(ctx context.Context, v any) ([][]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJSON2ᚕinterface(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNJSON2ᚕᚕinterfaceᚄ(ctx context.Context, sel ast.SelectionSet, v [][]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNJSON2ᚕinterface(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLink(ctx context.Context, sel ast.SelectionSet, v *model.Link) graphql.Marshaler {

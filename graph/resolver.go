@@ -13,8 +13,9 @@ import (
 
 // Resolver is the dependency root of the API.
 type Resolver struct {
-	Store  *store.Store
-	Logger *slog.Logger
+	Store       *store.Store
+	Logger      *slog.Logger
+	CypherField CypherConfig // the analysts' read-only Cypher field (researchers.go)
 
 	// brokers caches the betweenness scores behind Query.brokers (analytics.go).
 	brokers brokerCache

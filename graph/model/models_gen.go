@@ -149,6 +149,23 @@ type CountryWhere struct {
 	Not    *CountryWhere   `json:"NOT,omitempty"`
 }
 
+// The answer of a read-only Cypher query. Each row is a list aligned with
+// `columns`. Nodes are `{elementId, id, labels, properties}`, relationships
+// `{elementId, type, startElementId, endElementId, startId, endId, properties}`,
+// paths `{nodes, relationships}`; temporal values are ISO 8601 strings.
+type CypherResult struct {
+	Columns []string `json:"columns"`
+	Rows    [][]any  `json:"rows"`
+	// Number of rows returned (at most maxRows).
+	RowCount int `json:"rowCount"`
+	// True when the query had more rows than maxRows; the rest were discarded.
+	Truncated bool `json:"truncated"`
+	// The row cap in force.
+	MaxRows int `json:"maxRows"`
+	// The planner's query type: always r (read-only) for an answered query.
+	QueryType string `json:"queryType"`
+}
+
 // Conditions on a date property. A stored date stands for the range of days
 // it covers: `"1999"` is 1999-01-01…1999-12-31, `"1998-12"` is the whole of
 // December 1998. The filter's range runs from the first day of `from` to the
@@ -259,6 +276,23 @@ type GraphEdge struct {
 	Evidence   *Evidence `json:"evidence,omitempty"`
 }
 
+// A node label.
+type GraphLabel struct {
+	Name string `json:"name"`
+	// Number of nodes with this label.
+	Count int `json:"count"`
+	// Property keys found on nodes with this label, sorted.
+	Properties []string `json:"properties"`
+	// The same keys with their value types and whether every node has them.
+	PropertyTypes []*GraphProperty `json:"propertyTypes"`
+}
+
+// The graph's schema as the data has it.
+type GraphModel struct {
+	Labels            []*GraphLabel            `json:"labels"`
+	RelationshipTypes []*GraphRelationshipType `json:"relationshipTypes"`
+}
+
 // A node of a Subgraph or Path, ready for a graph drawing library.
 type GraphNode struct {
 	// The node's stable id (`country:CAN`).
@@ -269,6 +303,29 @@ type GraphNode struct {
 	Name string `json:"name"`
 	// All stored properties of the node.
 	Properties any `json:"properties"`
+}
+
+// A property key as stored.
+type GraphProperty struct {
+	Name string `json:"name"`
+	// Neo4j value types seen, e.g. String, StringArray, Long, Double, Boolean.
+	Types []string `json:"types"`
+	// True when every node (relationship) of the label (type) has it.
+	Mandatory bool `json:"mandatory"`
+}
+
+// A relationship type.
+type GraphRelationshipType struct {
+	Name string `json:"name"`
+	// Number of relationships of this type.
+	Count int `json:"count"`
+	// Property keys found on relationships of this type, sorted.
+	Properties    []string         `json:"properties"`
+	PropertyTypes []*GraphProperty `json:"propertyTypes"`
+	// Labels the model allows at the start (empty for a type outside the model).
+	AllowedFrom []string `json:"allowedFrom"`
+	// Labels the model allows at the end.
+	AllowedTo []string `json:"allowedTo"`
 }
 
 // Conditions on an id: exactly `eq`, or one of `in`.

@@ -1,0 +1,6 @@
+// 16 According to the 1999 text, which issue areas are addressed most often?
+MATCH (i:IssueArea)
+OPTIONAL MATCH (x)-[a:ADDRESSES]->(i)
+WHERE a.sourceId = 'source:human-security-1999'
+RETURN i.name AS issueArea, count(x) AS addressedBy
+ORDER BY addressedBy DESC, issueArea
