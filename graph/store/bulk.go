@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -17,56 +16,11 @@ import (
 // Relationships need their endpoints to exist; a missing one fails the
 // whole batch with ErrNotFound.
 func (s *Store) CreateGraph(ctx context.Context, g GraphWrite) (WriteStats, error) {
-	nodeGroups := map[Label][]map[string]any{}
-	for _, n := range g.Nodes {
-		if !ValidLabel(n.Label) {
-			return WriteStats{}, fmt.Errorf("node %s: label %q is not in the model", n.ID, n.Label)
-		}
-		if n.ID == "" {
-			return WriteStats{}, fmt.Errorf("a %s node has no id", n.Label)
-		}
-		props := make(map[string]any, len(n.Props)+1)
-		for k, v := range n.Props {
-			props[k] = v
-		}
-		props["id"] = n.ID
-		nodeGroups[n.Label] = append(nodeGroups[n.Label], props)
+	if err := checkWrite(g); err != nil {
+		return WriteStats{}, err
 	}
-	type relKey struct {
-		t        RelType
-		from, to Label
-	}
-	relGroups := map[relKey][]map[string]any{}
-	for _, r := range g.Rels {
-		if err := CheckEndpoints(r.Type, r.FromLabel, r.ToLabel); err != nil {
-			return WriteStats{}, fmt.Errorf("relationship %s->%s: %w", r.From, r.To, err)
-		}
-		props := r.Props
-		if props == nil {
-			props = map[string]any{}
-		}
-		k := relKey{r.Type, r.FromLabel, r.ToLabel}
-		relGroups[k] = append(relGroups[k], map[string]any{"from": r.From, "to": r.To, "props": props})
-	}
-	labels := make([]Label, 0, len(nodeGroups))
-	for l := range nodeGroups {
-		labels = append(labels, l)
-	}
-	sort.Slice(labels, func(i, j int) bool { return labels[i] < labels[j] })
-	keys := make([]relKey, 0, len(relGroups))
-	for k := range relGroups {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.t != b.t {
-			return a.t < b.t
-		}
-		if a.from != b.from {
-			return a.from < b.from
-		}
-		return a.to < b.to
-	})
+	labels, nodeGroups := groupByLabel(g.Nodes, nodeLabel)
+	keys, relGroups := groupByShape(g.Rels, relShapeOf)
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (WriteStats, error) {
 		var st WriteStats
 		for _, l := range labels {
@@ -74,7 +28,7 @@ func (s *Store) CreateGraph(ctx context.Context, g GraphWrite) (WriteStats, erro
 			if l.IsActor() {
 				labelSet += ":" + string(LabelActor)
 			}
-			sum, err := s.runSummary(ctx, tx, "UNWIND $rows AS props CREATE (n:"+labelSet+") SET n = props", map[string]any{"rows": nodeGroups[l]})
+			sum, err := s.runSummary(ctx, tx, "UNWIND $rows AS props CREATE (n:"+labelSet+") SET n = props", map[string]any{"rows": nodeRows(nodeGroups[l])})
 			if err != nil {
 				return st, fmt.Errorf("create %s nodes: %w", l, err)
 			}
@@ -82,7 +36,7 @@ func (s *Store) CreateGraph(ctx context.Context, g GraphWrite) (WriteStats, erro
 			st.PropertiesSet += sum.PropertiesSet()
 		}
 		for _, k := range keys {
-			rows := relGroups[k]
+			rows := relRows(relGroups[k])
 			cypher := "UNWIND $rows AS row MATCH (a:" + string(k.from) + " {id: row.from}) MATCH (b:" + string(k.to) + " {id: row.to}) " +
 				"CREATE (a)-[r:" + string(k.t) + "]->(b) SET r = row.props"
 			sum, err := s.runSummary(ctx, tx, cypher, map[string]any{"rows": rows})

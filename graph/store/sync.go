@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -57,37 +56,18 @@ func (s *SyncStats) Add(o SyncStats) {
 // changes gets updatedAt/updatedBy; one already as wanted is not touched,
 // so running the same batch twice sets no property the second time.
 func (s *Store) Sync(ctx context.Context, b SyncBatch, a Audit) (SyncStats, error) {
-	nodeGroups := map[Label][]SyncNode{}
 	for _, n := range b.Nodes {
 		if !ValidLabel(n.Label) || n.ID == "" {
 			return SyncStats{}, fmt.Errorf("sync node %q: label %q is not in the model or the id is empty", n.ID, n.Label)
 		}
-		nodeGroups[n.Label] = append(nodeGroups[n.Label], n)
 	}
-	type relKey struct {
-		t        RelType
-		from, to Label
-	}
-	relGroups := map[relKey][]SyncRel{}
 	for _, r := range b.Rels {
 		if err := CheckEndpoints(r.Type, r.FromLabel, r.ToLabel); err != nil {
 			return SyncStats{}, fmt.Errorf("sync relationship %s->%s: %w", r.From, r.To, err)
 		}
-		k := relKey{r.Type, r.FromLabel, r.ToLabel}
-		relGroups[k] = append(relGroups[k], r)
 	}
-	labels := make([]Label, 0, len(nodeGroups))
-	for l := range nodeGroups {
-		labels = append(labels, l)
-	}
-	sort.Slice(labels, func(i, j int) bool { return labels[i] < labels[j] })
-	keys := make([]relKey, 0, len(relGroups))
-	for k := range relGroups {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j])
-	})
+	labels, nodeGroups := groupByLabel(b.Nodes, func(n SyncNode) Label { return n.Label })
+	keys, relGroups := groupByShape(b.Rels, func(r SyncRel) relShape { return relShape{r.Type, r.FromLabel, r.ToLabel} })
 	at := a.at()
 
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (SyncStats, error) {

@@ -41,58 +41,11 @@ type WriteStats struct {
 // (from, type, to); properties given replace those stored, others stay.
 // Writing the same batch twice leaves the graph as after the first time.
 func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error) {
-	nodeGroups := map[Label][]map[string]any{}
-	for _, n := range g.Nodes {
-		if !ValidLabel(n.Label) {
-			return WriteStats{}, fmt.Errorf("node %s: label %q is not in the model", n.ID, n.Label)
-		}
-		if n.ID == "" {
-			return WriteStats{}, fmt.Errorf("a %s node has no id", n.Label)
-		}
-		props := map[string]any{}
-		for k, v := range n.Props {
-			props[k] = v
-		}
-		props["id"] = n.ID
-		nodeGroups[n.Label] = append(nodeGroups[n.Label], map[string]any{"id": n.ID, "props": props})
+	if err := checkWrite(g); err != nil {
+		return WriteStats{}, err
 	}
-	type relKey struct {
-		t        RelType
-		from, to Label
-	}
-	relGroups := map[relKey][]map[string]any{}
-	for _, r := range g.Rels {
-		if err := CheckEndpoints(r.Type, r.FromLabel, r.ToLabel); err != nil {
-			return WriteStats{}, fmt.Errorf("relationship %s->%s: %w", r.From, r.To, err)
-		}
-		props := r.Props
-		if props == nil {
-			props = map[string]any{}
-		}
-		k := relKey{r.Type, r.FromLabel, r.ToLabel}
-		relGroups[k] = append(relGroups[k], map[string]any{"from": r.From, "to": r.To, "props": props})
-	}
-	// Deterministic statement order makes runs comparable and deadlocks less likely.
-	labels := make([]Label, 0, len(nodeGroups))
-	for l := range nodeGroups {
-		labels = append(labels, l)
-	}
-	sort.Slice(labels, func(i, j int) bool { return labels[i] < labels[j] })
-	keys := make([]relKey, 0, len(relGroups))
-	for k := range relGroups {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.t != b.t {
-			return a.t < b.t
-		}
-		if a.from != b.from {
-			return a.from < b.from
-		}
-		return a.to < b.to
-	})
-
+	labels, nodeGroups := groupByLabel(g.Nodes, nodeLabel)
+	keys, relGroups := groupByShape(g.Rels, relShapeOf)
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (WriteStats, error) {
 		var st WriteStats
 		for _, l := range labels {
@@ -100,8 +53,8 @@ func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error
 			if l.IsActor() {
 				extra = " SET n:Actor"
 			}
-			cypher := "UNWIND $rows AS row MERGE (n:" + string(l) + " {id: row.id}) SET n += row.props" + extra
-			sum, err := s.runSummary(ctx, tx, cypher, map[string]any{"rows": nodeGroups[l]})
+			cypher := "UNWIND $rows AS props MERGE (n:" + string(l) + " {id: props.id}) SET n += props" + extra
+			sum, err := s.runSummary(ctx, tx, cypher, map[string]any{"rows": nodeRows(nodeGroups[l])})
 			if err != nil {
 				return st, fmt.Errorf("write %s nodes: %w", l, err)
 			}
@@ -109,7 +62,7 @@ func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error
 			st.PropertiesSet += sum.PropertiesSet()
 		}
 		for _, k := range keys {
-			rows := relGroups[k]
+			rows := relRows(relGroups[k])
 			cypher := "UNWIND $rows AS row " +
 				"OPTIONAL MATCH (a:" + string(k.from) + " {id: row.from}) " +
 				"OPTIONAL MATCH (b:" + string(k.to) + " {id: row.to}) " +
@@ -183,3 +136,97 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	_, err = res.Consume(ctx)
 	return classify(err)
 }
+
+// relShape is a relationship type with its endpoint labels: the writers
+// send one UNWIND statement per shape, with the labels in the Cypher text.
+type relShape struct {
+	t        RelType
+	from, to Label
+}
+
+func (k relShape) less(o relShape) bool {
+	if k.t != o.t {
+		return k.t < o.t
+	}
+	if k.from != o.from {
+		return k.from < o.from
+	}
+	return k.to < o.to
+}
+
+// groupByLabel groups items by label, labels in a deterministic order
+// (comparable runs, fewer deadlocks between concurrent writers).
+func groupByLabel[T any](items []T, label func(T) Label) ([]Label, map[Label][]T) {
+	groups := map[Label][]T{}
+	for _, it := range items {
+		groups[label(it)] = append(groups[label(it)], it)
+	}
+	keys := make([]Label, 0, len(groups))
+	for l := range groups {
+		keys = append(keys, l)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys, groups
+}
+
+// groupByShape groups relationships by shape, in a deterministic order.
+func groupByShape[T any](items []T, shape func(T) relShape) ([]relShape, map[relShape][]T) {
+	groups := map[relShape][]T{}
+	for _, it := range items {
+		groups[shape(it)] = append(groups[shape(it)], it)
+	}
+	keys := make([]relShape, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	return keys, groups
+}
+
+// checkWrite validates a batch against the model before any Cypher runs.
+func checkWrite(g GraphWrite) error {
+	for _, n := range g.Nodes {
+		if !ValidLabel(n.Label) {
+			return fmt.Errorf("node %s: label %q is not in the model", n.ID, n.Label)
+		}
+		if n.ID == "" {
+			return fmt.Errorf("a %s node has no id", n.Label)
+		}
+	}
+	for _, r := range g.Rels {
+		if err := CheckEndpoints(r.Type, r.FromLabel, r.ToLabel); err != nil {
+			return fmt.Errorf("relationship %s->%s: %w", r.From, r.To, err)
+		}
+	}
+	return nil
+}
+
+// nodeRows turns nodes into UNWIND rows: their properties with the id.
+func nodeRows(nodes []NodeWrite) []map[string]any {
+	rows := make([]map[string]any, len(nodes))
+	for i, n := range nodes {
+		props := make(map[string]any, len(n.Props)+1)
+		for k, v := range n.Props {
+			props[k] = v
+		}
+		props["id"] = n.ID
+		rows[i] = props
+	}
+	return rows
+}
+
+// relRows turns relationships into UNWIND rows.
+func relRows(rels []RelWrite) []map[string]any {
+	rows := make([]map[string]any, len(rels))
+	for i, r := range rels {
+		props := r.Props
+		if props == nil {
+			props = map[string]any{}
+		}
+		rows[i] = map[string]any{"from": r.From, "to": r.To, "props": props}
+	}
+	return rows
+}
+
+func nodeLabel(n NodeWrite) Label    { return n.Label }
+func relShapeOf(r RelWrite) relShape { return relShape{r.Type, r.FromLabel, r.ToLabel} }
