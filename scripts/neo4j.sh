@@ -65,13 +65,19 @@ remote_in_use() {
   return 1
 }
 
+# mvn -q still prints colour resets on some versions: strip them from the log.
+maven() {
+  mvn -q -B -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+  return "${PIPESTATUS[0]}"
+}
+
 fetch() {
   if [[ -f "$LIB/.complete" ]]; then return; fi
   command -v mvn >/dev/null || die "mvn not found; install maven (apt-get install -y maven)"
   say "fetching Neo4j Community $NEO4J_VERSION from Maven Central into $LIB (about 140 MB, once)"
   local tmp="$LIB.tmp.$$"
   rm -rf "$tmp"
-  mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/neo4j-pom.xml" -Dneo4j.version="$NEO4J_VERSION" \
+  maven -f "$ROOT/scripts/neo4j-pom.xml" -Dneo4j.version="$NEO4J_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
     || { rm -rf "$tmp"; die "maven could not fetch Neo4j $NEO4J_VERSION"; }
   touch "$tmp/.complete"
@@ -91,7 +97,7 @@ fetch_shell() {
 <dependencies><dependency><groupId>org.neo4j</groupId><artifactId>cypher-shell</artifactId><version>$NEO4J_VERSION</version></dependency></dependencies>
 </project>
 EOF
-  mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
+  maven -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
     || { rm -rf "$tmp"; die "maven could not fetch cypher-shell $NEO4J_VERSION"; }
   touch "$tmp/.complete"
   rm -rf "$SHELL_LIB"
