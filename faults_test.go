@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,8 +24,18 @@ import (
 )
 
 // The fault tests stop and start a Neo4j of their own (instance "faults",
-// small heap, its own ports), never the shared test database.
-const faultsBolt = "7690"
+// small heap), never the shared test database. Its ports are picked free
+// when the tests start, so two checkouts testing at once do not collide.
+var faultsBolt, faultsHTTP = freePort(), freePort()
+
+func freePort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
 
 func faultsNeo4j(t *testing.T, action string) {
 	t.Helper()
@@ -36,7 +47,7 @@ func faultsNeo4j(t *testing.T, action string) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "NEO4J_INSTANCE=faults", "NEO4J_BOLT_PORT="+faultsBolt, "NEO4J_HTTP_PORT=7477",
+	cmd.Env = append(cmd.Env, "NEO4J_INSTANCE=faults", "NEO4J_BOLT_PORT="+faultsBolt, "NEO4J_HTTP_PORT="+faultsHTTP,
 		"NEO4J_HEAP=256m", "NEO4J_PAGECACHE=64m", "NEO4J_PASSWORD="+db.Password)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package scripts tests scripts/neo4j.sh on a Neo4j instance of its own
-// (instance "scripttest", ports 7689/7476), separate from the developer's
+// (instance "scripttest", on free ports), separate from the developer's
 // and from the test suite's database.
 package scripts
 
@@ -16,8 +16,21 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-var scriptEnv = []string{"NEO4J_INSTANCE=scripttest", "NEO4J_BOLT_PORT=7689", "NEO4J_HTTP_PORT=7476",
+// The instance's ports are picked free when the tests start, so two
+// checkouts testing at once do not collide.
+var boltPort, httpPort = freePort(), freePort()
+
+var scriptEnv = []string{"NEO4J_INSTANCE=scripttest", "NEO4J_BOLT_PORT=" + boltPort, "NEO4J_HTTP_PORT=" + httpPort,
 	"NEO4J_HEAP=256m", "NEO4J_PAGECACHE=64m", "NEO4J_PASSWORD=script-test-pw"}
+
+func freePort() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+}
 
 func script(t *testing.T, args ...string) (string, int) {
 	t.Helper()
@@ -41,7 +54,7 @@ func script(t *testing.T, args ...string) (string, int) {
 
 func cypher(t *testing.T, q string) []*neo4j.Record {
 	t.Helper()
-	d, err := neo4j.NewDriverWithContext("bolt://127.0.0.1:7689", neo4j.BasicAuth("neo4j", "script-test-pw", ""))
+	d, err := neo4j.NewDriverWithContext("bolt://127.0.0.1:"+boltPort, neo4j.BasicAuth("neo4j", "script-test-pw", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +87,7 @@ func TestStartStatusRestartKeepsData(t *testing.T) {
 	}
 
 	// Authentication is on: a wrong password is refused.
-	d, _ := neo4j.NewDriverWithContext("bolt://127.0.0.1:7689", neo4j.BasicAuth("neo4j", "wrong-password", ""))
+	d, _ := neo4j.NewDriverWithContext("bolt://127.0.0.1:"+boltPort, neo4j.BasicAuth("neo4j", "wrong-password", ""))
 	if err := d.VerifyConnectivity(context.Background()); err == nil {
 		t.Error("a wrong password was accepted: authentication must stay on")
 	}
@@ -126,7 +139,7 @@ func TestFailedStartShowsLog(t *testing.T) {
 	}
 	defer ln.Close()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	cmd.Env = append(env, "NEO4J_INSTANCE=scripttest", "NEO4J_BOLT_PORT="+port, "NEO4J_HTTP_PORT=7476", "NEO4J_HEAP=256m",
+	cmd.Env = append(env, "NEO4J_INSTANCE=scripttest", "NEO4J_BOLT_PORT="+port, "NEO4J_HTTP_PORT="+httpPort, "NEO4J_HEAP=256m",
 		"NEO4J_PAGECACHE=64m", "NEO4J_PASSWORD=script-test-pw", "NEO4J_START_TIMEOUT=90")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
