@@ -81,17 +81,18 @@ BENCH_LOAD ?= 1
 BENCH_DURATION ?= 10s
 BENCH_ROUNDS ?= 2
 BENCH_CONNECTIONS ?= 8
+BENCH_PORTS ?= 4710
 bench: bench-build
 	@: "$${NEO4J_URI:?set NEO4J_URI to a Neo4j whose data may be replaced by the synth graph}"
 	if [[ "$(BENCH_LOAD)" == 1 ]]; then $(GO) run ./synth/cmd/synth -scale $(BENCH_SCALE) -reset; fi
-	$(GO) run ./bench/run -duration $(BENCH_DURATION) -rounds $(BENCH_ROUNDS) -connections $(BENCH_CONNECTIONS) \
+	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration $(BENCH_DURATION) -rounds $(BENCH_ROUNDS) -connections $(BENCH_CONNECTIONS) \
 	  -json bin/bench-$(BENCH_SCALE).json -label "scale $(BENCH_SCALE)" | tee bin/bench-$(BENCH_SCALE).md
 
 ## bench-smoke: the same harness for seconds on the tiny scale (replaces the data at NEO4J_URI)
 bench-smoke: bench-build
 	@: "$${NEO4J_URI:?set NEO4J_URI to a Neo4j whose data may be replaced by the synth graph}"
 	$(GO) run ./synth/cmd/synth -scale tiny -reset
-	$(GO) run ./bench/run -duration 1s -warmup 0 -rounds 1 -connections 2 -label "scale tiny (smoke)"
+	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration 1s -warmup 0 -rounds 1 -connections 2 -label "scale tiny (smoke)"
 
 bench-build: build bench-deps
 	$(GO) build -o bin/bench-floor ./bench/floor

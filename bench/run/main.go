@@ -48,6 +48,7 @@ type options struct {
 	jsonOut     string
 	logDir      string
 	label       string
+	portBase    int
 }
 
 func main() {
@@ -66,6 +67,7 @@ func main() {
 	flag.StringVar(&o.jsonOut, "json", "", "also write every run as JSON to this file")
 	flag.StringVar(&o.logDir, "logs", "bin", "directory for the servers' logs")
 	flag.StringVar(&o.label, "label", "", "label printed above the table (scale, conditions)")
+	flag.IntVar(&o.portBase, "ports", 4710, "the servers listen on 127.0.0.1: this port (Lysøen), +1 (@neo4j/graphql), +2 (floor)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -131,22 +133,23 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if uri == "" {
 		return errors.New("NEO4J_URI is not set (the Neo4j holding the synth graph)")
 	}
+	addr := func(i int) string { return fmt.Sprintf("127.0.0.1:%d", o.portBase+i) }
 	starts := map[string]func() *target{
 		"lysoen": func() *target {
 			c := exec.CommandContext(ctx, o.lysoen, "serve")
-			c.Env = append(env, "LYSOEN_ADDR=127.0.0.1:4710", "LYSOEN_RATE_LIMIT=0", "LYSOEN_MAX_COMPLEXITY=0",
+			c.Env = append(env, "LYSOEN_ADDR="+addr(0), "LYSOEN_RATE_LIMIT=0", "LYSOEN_MAX_COMPLEXITY=0",
 				"LYSOEN_LOG_LEVEL=warn", "LYSOEN_API_KEYS=bench:editor:"+auth.HashKey(key))
-			return &target{name: "lysoen", url: "http://127.0.0.1:4710", cmd: c, key: key}
+			return &target{name: "lysoen", url: "http://" + addr(0), cmd: c, key: key}
 		},
 		"neo4j-graphql": func() *target {
 			c := exec.CommandContext(ctx, o.node, "server.js")
 			c.Dir = o.ngqlDir
-			c.Env = append(env, "PORT=4711")
-			return &target{name: "neo4j-graphql", url: "http://127.0.0.1:4711", cmd: c}
+			c.Env = append(env, fmt.Sprintf("PORT=%d", o.portBase+1))
+			return &target{name: "neo4j-graphql", url: "http://" + addr(1), cmd: c}
 		},
 		"floor": func() *target {
-			c := exec.CommandContext(ctx, o.floor, "-addr", "127.0.0.1:4712")
-			return &target{name: "floor", url: "http://127.0.0.1:4712", cmd: c}
+			c := exec.CommandContext(ctx, o.floor, "-addr", addr(2))
+			return &target{name: "floor", url: "http://" + addr(2), cmd: c}
 		},
 	}
 	var order []*target
