@@ -11,7 +11,7 @@ TEST_URI ?= bolt://127.0.0.1:7688
 GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
 .PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
-        e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web \
+        e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web bench bench-smoke bench-deps bench-build \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
@@ -72,6 +72,34 @@ load-smoke: build
 ## conformance: graphql-http's GraphQL-over-HTTP audit against the built server (node + npm)
 conformance: build
 	conformance/run.sh ../bin/lysoen
+
+## bench: the comparison benchmark (BENCHMARKS.md) against the Neo4j at NEO4J_URI: loads the synth graph
+## at BENCH_SCALE (S; BENCH_LOAD=0 keeps the loaded one), then Lysøen, @neo4j/graphql and the raw-Cypher
+## floor in turn, BENCH_ROUNDS x BENCH_DURATION per target and shape at BENCH_CONNECTIONS
+BENCH_SCALE ?= S
+BENCH_LOAD ?= 1
+BENCH_DURATION ?= 10s
+BENCH_ROUNDS ?= 2
+BENCH_CONNECTIONS ?= 8
+BENCH_PORTS ?= 4710
+bench: bench-build
+	@: "$${NEO4J_URI:?set NEO4J_URI to a Neo4j whose data may be replaced by the synth graph}"
+	if [[ "$(BENCH_LOAD)" == 1 ]]; then $(GO) run ./synth/cmd/synth -scale $(BENCH_SCALE) -reset; fi
+	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration $(BENCH_DURATION) -rounds $(BENCH_ROUNDS) -connections $(BENCH_CONNECTIONS) \
+	  -json bin/bench-$(BENCH_SCALE).json -label "scale $(BENCH_SCALE)" | tee bin/bench-$(BENCH_SCALE).md
+
+## bench-smoke: the same harness for seconds on the tiny scale (replaces the data at NEO4J_URI)
+bench-smoke: bench-build
+	@: "$${NEO4J_URI:?set NEO4J_URI to a Neo4j whose data may be replaced by the synth graph}"
+	$(GO) run ./synth/cmd/synth -scale tiny -reset
+	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration 1s -warmup 0 -rounds 1 -connections 2 -label "scale tiny (smoke)"
+
+bench-build: build bench-deps
+	$(GO) build -o bin/bench-floor ./bench/floor
+
+bench-deps:
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	cd bench/neo4j-graphql && npm ci --no-audit --no-fund --loglevel=error
 
 ## race: the whole suite under the race detector (slower; needs NEO4J_TEST_URI)
 race:

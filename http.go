@@ -53,6 +53,7 @@ func (a *app) routes() http.Handler {
 	mux.Handle("GET /examples.json", web.Examples())
 	mux.Handle("/explore", web.Explorer("/graphql"))
 	mux.Handle("/", web.GraphiQL("/graphql"))
+	mountPprof(mux) // pprof.go: only with LYSOEN_PPROF=1
 	return a.middleware(securityHeaders(mux))
 }
 

@@ -59,7 +59,7 @@ var (
 
 // actorIssueAreasCypher answers ActorIssueAreas.
 const actorIssueAreasCypher = "UNWIND $ids AS id MATCH (n:Actor {id: id})-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(m:IssueArea) USING INDEX n:Actor(id) " +
-	"WITH DISTINCT id, m RETURN id, {} AS rel, labels(m) AS labels, properties(m) AS props ORDER BY id, m.name, m.id"
+	"WITH DISTINCT id, m ORDER BY id, m.name, m.id RETURN id, collect([{}, labels(m), properties(m)]) AS edges"
 
 // Edge is one relationship seen from the node we started at: its
 // properties and the node at the other end.
@@ -164,7 +164,7 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any) (string, error) {
 	// are stale (a graph that just grew), which otherwise scans per id.
 	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
 		"USING INDEX n:" + string(e.From) + "(id) " + where +
-		"RETURN id, properties(r) AS rel, labels(m) AS labels, properties(m) AS props " + order, nil
+		"WITH id, r, m " + order + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
 }
 
 // Edges follows one relationship field from many nodes in one round trip,
@@ -180,11 +180,25 @@ func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQu
 		if err != nil {
 			return nil, err
 		}
+		// One record per start node, its edges collected in order: far
+		// fewer Bolt messages than a record per edge (the driver spends a
+		// goroutine and a context on each message it reads; BENCHMARKS.md).
 		out := make(map[string][]Edge, len(ids))
 		for _, r := range recs {
 			id, _, _ := neo4j.GetRecordValue[string](r, "id")
-			rel, _, _ := neo4j.GetRecordValue[map[string]any](r, "rel")
-			out[id] = append(out[id], Edge{Props: rel, Other: nodeFromRecord(r)})
+			raw, _, _ := neo4j.GetRecordValue[[]any](r, "edges")
+			edges := make([]Edge, 0, len(raw))
+			for _, x := range raw {
+				t, _ := x.([]any)
+				if len(t) != 3 {
+					continue
+				}
+				rel, _ := t[0].(map[string]any)
+				labels, _ := t[1].([]any)
+				props, _ := t[2].(map[string]any)
+				edges = append(edges, Edge{Props: rel, Other: Node{Label: primaryLabel(labels), Props: props}})
+			}
+			out[id] = edges
 		}
 		return out, nil
 	})

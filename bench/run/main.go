@@ -1,0 +1,430 @@
+// Command run is Lysøen's comparison benchmark (issue 8): it starts three
+// servers over the same Neo4j — Lysøen, the @neo4j/graphql v7 server in
+// bench/neo4j-graphql and the raw-Cypher floor in bench/floor — checks that
+// each answers every shape without errors, then drives them with one load
+// generator (autocannon, pinned in bench/package.json) at the same
+// concurrency, in turn (A B C A B C …), and prints a Markdown table.
+//
+//	make bench          # S scale (loads it first), 10 s per run, 2 rounds
+//	make bench-smoke    # tiny scale, 1 s per run, 1 round
+//
+// The graph must be a synth graph (go run ./synth/cmd/synth -scale S -reset).
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lysoen/lysoen/auth"
+)
+
+type options struct {
+	duration    time.Duration
+	warmup      time.Duration
+	connections int
+	rounds      int
+	shapes      string
+	targets     string
+	lysoen      string
+	floor       string
+	node        string
+	autocannon  string
+	ngqlDir     string
+	jsonOut     string
+	logDir      string
+	label       string
+	portBase    int
+}
+
+func main() {
+	var o options
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of one measured run")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured run before the first round of each (shape, target)")
+	flag.IntVar(&o.connections, "connections", 8, "concurrent connections of the load generator")
+	flag.IntVar(&o.rounds, "rounds", 2, "times each target is measured per shape (A B C A B C …)")
+	flag.StringVar(&o.shapes, "shapes", "", "comma-separated shapes to run (default all)")
+	flag.StringVar(&o.targets, "targets", "lysoen,neo4j-graphql,floor", "targets, in the order they take turns")
+	flag.StringVar(&o.lysoen, "lysoen", "bin/lysoen", "Lysøen binary")
+	flag.StringVar(&o.floor, "floor", "bin/bench-floor", "floor binary (go build ./bench/floor)")
+	flag.StringVar(&o.node, "node", "node", "Node.js")
+	flag.StringVar(&o.autocannon, "autocannon", "bench/node_modules/autocannon/autocannon.js", "autocannon entry point")
+	flag.StringVar(&o.ngqlDir, "neo4j-graphql", "bench/neo4j-graphql", "directory of the @neo4j/graphql server")
+	flag.StringVar(&o.jsonOut, "json", "", "also write every run as JSON to this file")
+	flag.StringVar(&o.logDir, "logs", "bin", "directory for the servers' logs")
+	flag.StringVar(&o.label, "label", "", "label printed above the table (scale, conditions)")
+	flag.IntVar(&o.portBase, "ports", 4710, "the servers listen on 127.0.0.1: this port (Lysøen), +1 (@neo4j/graphql), +2 (floor)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// target is one server under test.
+type target struct {
+	name string
+	url  string // base URL
+	cmd  *exec.Cmd
+	key  string // Lysøen's API key (mutations)
+}
+
+func (t *target) endpoint(s shape) (string, []byte) {
+	switch t.name {
+	case "floor":
+		b, _ := json.Marshal(s.Floor)
+		return t.url + "/" + s.Name, b
+	case "lysoen":
+		b, _ := json.Marshal(s.Lysoen)
+		return t.url + "/graphql", b
+	default:
+		b, _ := json.Marshal(s.NeoGraphQL)
+		return t.url + "/graphql", b
+	}
+}
+
+func (t *target) headers() map[string]string {
+	h := map[string]string{"Content-Type": "application/json"}
+	if t.key != "" {
+		h["Authorization"] = "Bearer " + t.key
+	}
+	return h
+}
+
+// result is one measured run.
+type result struct {
+	Shape, Target    string
+	Round            int
+	RPS              float64
+	P50, P99         float64 // ms
+	Requests, Errors int     // errors: connection errors, timeouts and non-2xx answers
+	RoundTrips       any     // Cypher statements per request
+	RSSMB            float64 // peak RSS of the server during the run
+	Bytes            int     // size of one answer
+}
+
+func run(ctx context.Context, o options, out io.Writer) error {
+	all := map[string]*target{}
+	key, err := auth.NewKey()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.logDir, 0o755); err != nil {
+		return err
+	}
+	env := os.Environ()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		return errors.New("NEO4J_URI is not set (the Neo4j holding the synth graph)")
+	}
+	addr := func(i int) string { return fmt.Sprintf("127.0.0.1:%d", o.portBase+i) }
+	starts := map[string]func() *target{
+		"lysoen": func() *target {
+			c := exec.CommandContext(ctx, o.lysoen, "serve")
+			c.Env = append(env, "LYSOEN_ADDR="+addr(0), "LYSOEN_RATE_LIMIT=0", "LYSOEN_MAX_COMPLEXITY=0",
+				"LYSOEN_LOG_LEVEL=warn", "LYSOEN_API_KEYS=bench:editor:"+auth.HashKey(key))
+			return &target{name: "lysoen", url: "http://" + addr(0), cmd: c, key: key}
+		},
+		"neo4j-graphql": func() *target {
+			c := exec.CommandContext(ctx, o.node, "server.js")
+			c.Dir = o.ngqlDir
+			c.Env = append(env, fmt.Sprintf("PORT=%d", o.portBase+1))
+			return &target{name: "neo4j-graphql", url: "http://" + addr(1), cmd: c}
+		},
+		"floor": func() *target {
+			c := exec.CommandContext(ctx, o.floor, "-addr", addr(2))
+			return &target{name: "floor", url: "http://" + addr(2), cmd: c}
+		},
+	}
+	var order []*target
+	for _, n := range strings.Split(o.targets, ",") {
+		start, ok := starts[n]
+		if !ok {
+			return fmt.Errorf("unknown target %q", n)
+		}
+		t := start()
+		logf, err := os.Create(filepath.Join(o.logDir, "bench-"+n+".log"))
+		if err != nil {
+			return err
+		}
+		defer logf.Close()
+		t.cmd.Stdout, t.cmd.Stderr = logf, logf
+		if err := t.cmd.Start(); err != nil {
+			return fmt.Errorf("start %s: %w", n, err)
+		}
+		defer func() { _ = t.cmd.Process.Signal(os.Interrupt); _ = t.cmd.Wait() }()
+		all[n] = t
+		order = append(order, t)
+	}
+	var list []shape
+	for _, s := range shapes() {
+		if o.shapes == "" || strings.Contains(","+o.shapes+",", ","+s.Name+",") {
+			list = append(list, s)
+		}
+	}
+	// Wait for every server, and give Lysøen's mutation its evidence source.
+	for _, t := range order {
+		if err := waitReady(ctx, t, list[0]); err != nil {
+			return err
+		}
+	}
+	if l := all["lysoen"]; l != nil {
+		src := request{Query: `mutation { upsertSource(input: {id: "` + sourceID + `", title: "Benchmark writes"}) { id } }`}
+		b, _ := json.Marshal(src)
+		if _, _, err := post(ctx, l.url+"/graphql", b, l.headers()); err != nil {
+			return fmt.Errorf("lysoen: upsertSource: %w", err)
+		}
+	}
+
+	var results []result
+	for _, s := range list {
+		for _, t := range order {
+			if _, _, err := check(ctx, t, s); err != nil {
+				return err
+			}
+			if o.warmup > 0 {
+				if _, err := load(ctx, o, t, s, o.warmup); err != nil {
+					return err
+				}
+			}
+		}
+		for r := 1; r <= o.rounds; r++ {
+			for _, t := range order {
+				res, err := load(ctx, o, t, s, o.duration)
+				if err != nil {
+					return err
+				}
+				// After the load: the answer is still right (no GraphQL errors).
+				rt, n, err := check(ctx, t, s)
+				if err != nil {
+					return fmt.Errorf("after load: %w", err)
+				}
+				res.Round, res.RoundTrips, res.Bytes = r, rt, n
+				fmt.Fprintf(os.Stderr, "%-13s %-14s round %d: %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  RSS %.0f MB  round trips %v\n",
+					s.Name, t.name, r, res.RPS, res.P50, res.P99, res.Errors, res.RSSMB, rt)
+				results = append(results, res)
+			}
+		}
+	}
+	if o.jsonOut != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		if err := os.WriteFile(o.jsonOut, b, 0o644); err != nil {
+			return err
+		}
+	}
+	printTable(out, o, list, order, results)
+	return nil
+}
+
+func waitReady(ctx context.Context, t *target, s shape) error {
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		_, _, err := check(ctx, t, s)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not become ready: %w", t.name, err)
+		}
+		if t.cmd.ProcessState != nil {
+			return fmt.Errorf("%s exited", t.name)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func post(ctx context.Context, url string, body []byte, headers map[string]string) (map[string]any, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, 0, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, len(b), fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, b)
+	}
+	if resp.StatusCode != http.StatusOK || m["errors"] != nil {
+		return m, len(b), fmt.Errorf("HTTP %d: %.400s", resp.StatusCode, b)
+	}
+	return m, len(b), nil
+}
+
+// check sends the shape once and fails on any error; it returns the Cypher
+// round trips the answer reports (Lysøen's extensions.cypherRoundTrips, the
+// floor's own count) and the answer's size.
+func check(ctx context.Context, t *target, s shape) (any, int, error) {
+	url, body := t.endpoint(s)
+	m, n, err := post(ctx, url, body, t.headers())
+	if err != nil {
+		return nil, n, fmt.Errorf("%s %s: %w", t.name, s.Name, err)
+	}
+	if ext, ok := m["extensions"].(map[string]any); ok && ext["cypherRoundTrips"] != nil {
+		return ext["cypherRoundTrips"], n, nil
+	}
+	// @neo4j/graphql translates each operation into one Cypher statement
+	// (its documented design); it reports nothing itself.
+	return "1*", n, nil
+}
+
+// load runs the load generator against one target for d, sampling the
+// server's RSS meanwhile.
+func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (result, error) {
+	url, body := t.endpoint(s)
+	args := []string{o.autocannon, "-j", "-c", strconv.Itoa(o.connections), "-d", strconv.Itoa(int(d.Seconds())),
+		"-m", "POST", "-b", string(body)}
+	for k, v := range t.headers() {
+		args = append(args, "-H", k+"="+v)
+	}
+	args = append(args, url)
+	var stdout, stderr bytes.Buffer
+	c := exec.CommandContext(ctx, o.node, args...)
+	c.Stdout, c.Stderr = &stdout, &stderr
+	sctx, stop := context.WithCancel(ctx)
+	var peak float64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if mb := rssMB(t.cmd.Process.Pid); mb > peak {
+				peak = mb
+			}
+			select {
+			case <-sctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	err := c.Run()
+	stop()
+	wg.Wait()
+	if err != nil {
+		return result{}, fmt.Errorf("autocannon against %s: %w: %s", t.name, err, stderr.String())
+	}
+	var ac struct {
+		Requests struct {
+			Average float64 `json:"average"`
+			Total   int     `json:"total"`
+		} `json:"requests"`
+		Latency struct {
+			P50 float64 `json:"p50"`
+			P99 float64 `json:"p99"`
+		} `json:"latency"`
+		Errors   int `json:"errors"`
+		Timeouts int `json:"timeouts"`
+		Non2xx   int `json:"non2xx"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &ac); err != nil {
+		return result{}, fmt.Errorf("autocannon output: %w: %.300s", err, stdout.String())
+	}
+	return result{Shape: s.Name, Target: t.name, RPS: ac.Requests.Average, P50: ac.Latency.P50, P99: ac.Latency.P99,
+		Requests: ac.Requests.Total, Errors: ac.Errors + ac.Timeouts + ac.Non2xx, RSSMB: peak}, nil
+}
+
+// rssMB reads VmRSS of a process from /proc (0 when unavailable).
+func rssMB(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// printTable writes one row per (shape, target): mean throughput and p50
+// over the rounds, the worst p99, all errors, the peak RSS.
+func printTable(w io.Writer, o options, list []shape, order []*target, results []result) {
+	if o.label != "" {
+		fmt.Fprintf(w, "%s\n\n", o.label)
+	}
+	fmt.Fprintf(w, "%d connections, %d round(s) of %s per target and shape, targets in turn (%s)\n\n",
+		o.connections, o.rounds, o.duration, o.targets)
+	fmt.Fprintln(w, "| shape | target | req/s | p50 ms | p99 ms | errors | Cypher round trips/request | peak RSS MB | answer bytes | req/s vs neo4j-graphql | p50 vs floor |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	type agg struct {
+		rps, p50, p99, rss float64
+		errs, n, bytes     int
+		rt                 any
+	}
+	sum := map[[2]string]*agg{}
+	for _, r := range results {
+		k := [2]string{r.Shape, r.Target}
+		a := sum[k]
+		if a == nil {
+			a = &agg{}
+			sum[k] = a
+		}
+		a.rps += r.RPS
+		a.p50 += r.P50
+		a.p99 = max(a.p99, r.P99)
+		a.rss = max(a.rss, r.RSSMB)
+		a.errs += r.Errors
+		a.n++
+		a.rt, a.bytes = r.RoundTrips, r.Bytes
+	}
+	for _, s := range list {
+		for _, t := range order {
+			a := sum[[2]string{s.Name, t.name}]
+			if a == nil || a.n == 0 {
+				continue
+			}
+			rps, p50 := a.rps/float64(a.n), a.p50/float64(a.n)
+			vsN, vsF := "", ""
+			if b := sum[[2]string{s.Name, "neo4j-graphql"}]; b != nil && b.rps > 0 && t.name != "neo4j-graphql" {
+				vsN = fmt.Sprintf("%.2f×", rps/(b.rps/float64(b.n)))
+			}
+			if f := sum[[2]string{s.Name, "floor"}]; f != nil && f.p50 > 0 && t.name != "floor" {
+				vsF = fmt.Sprintf("%+.0f%%", 100*(p50/(f.p50/float64(f.n))-1))
+			}
+			fmt.Fprintf(w, "| %s | %s | %.0f | %.1f | %.1f | %d | %v | %.0f | %d | %s | %s |\n",
+				s.Name, t.name, rps, p50, a.p99, a.errs, a.rt, a.rss, a.bytes, vsN, vsF)
+		}
+	}
+	fmt.Fprintln(w, "\n`1*`: @neo4j/graphql reports nothing; it translates each operation into one Cypher statement by design.")
+	names := make([]string, 0, len(list))
+	for _, s := range list {
+		names = append(names, s.Name+": "+s.What)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "\nShapes:")
+	for _, n := range names {
+		fmt.Fprintln(w, "- "+n)
+	}
+}
