@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"github.com/99designs/gqlgen/graphql"
 	"strings"
 
 	"github.com/lysoen/lysoen/graph/model"
@@ -79,6 +80,11 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 	if page.Before != nil && page.Before.Order != sig {
 		return nil, model.Paged{}, badInput("before", "this cursor was made for another orderBy")
 	}
+	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label, a.where) }
+	if onlyCounted(ctx) {
+		// `{ countries { totalCount } }` needs the count, not the page.
+		return []E{}, model.Paged{PageInfo: &model.PageInfo{}, Count: count}, nil
+	}
 	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
 	if err != nil {
 		return nil, model.Paged{}, err
@@ -98,8 +104,21 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 		info.EndCursor = &c
 		edges = append(edges, mkEdge(c, t))
 	}
-	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label, a.where) }
 	return edges, model.Paged{PageInfo: info, Count: count}, nil
+}
+
+// onlyCounted reports whether a connection's selection asks for nothing
+// but totalCount (and __typename), so its page need not be read.
+func onlyCounted(ctx context.Context) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return false
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name != "totalCount" && f.Name != "__typename" {
+			return false
+		}
+	}
+	return true
 }
 
 // lookup fetches one node by id as a model of type T, or nil when unknown.

@@ -1,16 +1,10 @@
 package web
 
 import (
-	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
-	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 )
 
 //go:embed explorer.html
@@ -43,23 +37,7 @@ const explorerPolicy = "default-src 'none'; " +
 // "/graphql"); the page sends its queries (search, neighborhood,
 // connectionPath, brokers) there and nowhere else.
 func Explorer(endpoint string) http.Handler {
-	if endpoint == "" {
-		endpoint = "/graphql"
-	}
-	if u, err := url.Parse(endpoint); err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(endpoint, "//") {
-		panic(fmt.Sprintf("web.Explorer: endpoint %q must be a path on the same origin", endpoint))
-	}
-	var buf bytes.Buffer
-	err := explorerTemplate.Execute(&buf, struct{ Endpoint, Assets string }{
-		Endpoint: endpoint,
-		Assets:   "assets/" + version,
-	})
-	if err != nil {
-		panic(err)
-	}
-	page := buf.Bytes()
-	sum := sha256.Sum256(page)
-	pageETag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	page, pageETag := renderPage("Explorer", explorerTemplate, endpoint)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w.Header())
@@ -73,9 +51,6 @@ func Explorer(endpoint string) http.Handler {
 			serveAsset(w, r, rest)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("ETag", pageETag)
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
+		servePage(w, r, page, pageETag)
 	})
 }

@@ -153,23 +153,7 @@ var indexTemplate = template.Must(template.New("index.html").Parse(indexHTML))
 // which the page's Content-Security-Policy would block anyway.
 // The page also fetches its example queries from /examples.json (Examples).
 func GraphiQL(endpoint string) http.Handler {
-	if endpoint == "" {
-		endpoint = "/graphql"
-	}
-	if u, err := url.Parse(endpoint); err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(endpoint, "//") {
-		panic(fmt.Sprintf("web.GraphiQL: endpoint %q must be a path on the same origin", endpoint))
-	}
-	var buf bytes.Buffer
-	err := indexTemplate.Execute(&buf, struct{ Endpoint, Assets string }{
-		Endpoint: endpoint,
-		Assets:   "assets/" + version,
-	})
-	if err != nil {
-		panic(err)
-	}
-	page := buf.Bytes()
-	sum := sha256.Sum256(page)
-	pageETag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	page, pageETag := renderPage("GraphiQL", indexTemplate, endpoint)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w.Header())
@@ -181,16 +165,40 @@ func GraphiQL(endpoint string) http.Handler {
 		p := r.URL.Path
 		switch {
 		case p == "/" || p == "" || p == "/index.html":
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Cache-Control", "no-cache")
-			w.Header().Set("ETag", pageETag)
-			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
+			servePage(w, r, page, pageETag)
 		case strings.HasPrefix(p, "/assets/"):
 			serveAsset(w, r, strings.TrimPrefix(p, "/assets/"))
 		default:
 			http.NotFound(w, r)
 		}
 	})
+}
+
+// renderPage checks that endpoint is a path on the same origin ("" means
+// "/graphql"), renders a page template with it and the versioned asset
+// path, and returns the page with its ETag. It panics on a bad endpoint:
+// that is a wiring mistake, caught at start-up.
+func renderPage(name string, tmpl *template.Template, endpoint string) ([]byte, string) {
+	if endpoint == "" {
+		endpoint = "/graphql"
+	}
+	if u, err := url.Parse(endpoint); err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(endpoint, "//") {
+		panic(fmt.Sprintf("web.%s: endpoint %q must be a path on the same origin", name, endpoint))
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, struct{ Endpoint, Assets string }{Endpoint: endpoint, Assets: "assets/" + version}); err != nil {
+		panic(err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return buf.Bytes(), `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
+// servePage sends a rendered page; it is revalidated by ETag on every load.
+func servePage(w http.ResponseWriter, r *http.Request, page []byte, etag string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
 }
 
 func serveAsset(w http.ResponseWriter, r *http.Request, rest string) {

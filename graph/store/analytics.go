@@ -603,11 +603,7 @@ func (s *Store) nodesSorted(ctx context.Context, tx neo4j.ManagedTransaction, la
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Node, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, nodeFromRecord(r))
-	}
-	return out, nil
+	return nodesFromRecords(recs), nil
 }
 
 // CommonGround is what every actor of a group shares.
@@ -829,11 +825,7 @@ RETURN labels(e) AS labels, properties(e) AS props ORDER BY first, e.name, e.id 
 		if err != nil {
 			return nil, err
 		}
-		out := make([]Node, 0, len(recs))
-		for _, r := range recs {
-			out = append(out, nodeFromRecord(r))
-		}
-		return out, nil
+		return nodesFromRecords(recs), nil
 	})
 }
 

@@ -290,6 +290,15 @@ func (s *Store) CountNodes(ctx context.Context, label Label, where Filter) (int,
 	})
 }
 
+// nodesFromRecords reads records with "labels" and "props" columns.
+func nodesFromRecords(recs []*neo4j.Record) []Node {
+	out := make([]Node, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, nodeFromRecord(r))
+	}
+	return out
+}
+
 func nodeFromRecord(r *neo4j.Record) Node {
 	labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
 	props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
