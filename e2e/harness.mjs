@@ -25,19 +25,39 @@ function freePort() {
   });
 }
 
+// buildOnce builds bin/lysoen (once per test process) and returns its path.
+let built = null;
+function buildOnce() {
+  if (!built) {
+    built = path.join(repo, 'bin', 'lysoen');
+    execFileSync('go', ['build', '-o', built, '.'], { cwd: repo, stdio: 'inherit' });
+  }
+  return built;
+}
+
+// loadSynthetic loads the synthetic graph of e2e/synthload (scale "e2e",
+// seed 1: hub country "Synthland XAA", id country:XAA) next to whatever the
+// database holds, and returns the line it prints (counts and time).
+export function loadSynthetic() {
+  return execFileSync('go', ['run', './e2e/synthload'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] })
+    .toString().trim();
+}
+
 // startServer builds bin/lysoen, loads the seed into the Neo4j at NEO4J_URI
-// and serves on a free port of 127.0.0.1. Returns { url, stop, logs }.
-export async function startServer() {
+// (unless seed is false) and serves on a free port of 127.0.0.1 with the
+// environment plus env. Returns { url, stop, logs }.
+export async function startServer({ env = {}, seed = true } = {}) {
   if (!process.env.NEO4J_URI) {
     throw new Error('NEO4J_URI must name the test Neo4j (e.g. bolt://127.0.0.1:7688); `make e2e` sets it');
   }
-  const bin = path.join(repo, 'bin', 'lysoen');
-  execFileSync('go', ['build', '-o', bin, '.'], { cwd: repo, stdio: 'inherit' });
-  execFileSync(bin, ['seed'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const bin = buildOnce();
+  if (seed) execFileSync(bin, ['seed'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const logs = [];
-  const proc = spawn(bin, ['serve', '-addr', addr], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['serve', '-addr', addr], {
+    cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.stdout.on('data', (b) => logs.push(b.toString()));
   proc.stderr.on('data', (b) => logs.push(b.toString()));
   const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -116,4 +136,15 @@ export function watch(page, serverURL) {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
   });
   return problems;
+}
+
+// newKey creates an API key with `lysoen new-key` and returns the key and
+// its configuration line for LYSOEN_API_KEYS.
+export function newKey(name, role) {
+  const out = execFileSync(buildOnce(), ['new-key', '-name', name, '-role', role], { cwd: repo }).toString();
+  const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
+  const key = lines.find((l) => /^lsn_/.test(l));
+  const line = lines.find((l) => l.startsWith(`${name}:${role}:`));
+  if (!key || !line) throw new Error(`unexpected output of lysoen new-key:\n${out}`);
+  return { key, line };
 }

@@ -392,12 +392,18 @@ class Explorer {
   }
 
   async run(what, fn) {
+    messages.clear('error'); // an error stays until the next action
     this.busy++;
     document.body.classList.add('busy');
     try {
       return await fn();
     } catch (e) {
       messages.show('error', `${what}: ${e.message}`, { key: 'error' });
+      if (e.code === 'UNAUTHENTICATED' || e.code === 'HTTP_401') {
+        // Open the Authorization box the message points to.
+        const box = $('token').closest('details');
+        if (box) box.open = true;
+      }
       return undefined;
     } finally {
       if (--this.busy === 0) document.body.classList.remove('busy');
@@ -479,8 +485,11 @@ class Explorer {
     const added = this.merge(sub.nodes, sub.edges, id);
     const name = (sub.nodes.find((n) => n.id === id) || {}).name || id;
     this.cy.getElementById(id).addClass('expanded');
-    if (sub.truncated) {
-      messages.show('warn', `The neighbourhood of ${name} is larger than the node limit (${limit}): showing ${sub.nodes.length} nodes. Raise the limit (the API allows at most 1000) or lower the depth.`, { key: 'cap' });
+    if (sub.truncated && sub.nodes.length >= limit) {
+      messages.show('warn', `The neighbourhood of ${name} is larger than the node limit (${limit}): showing ${sub.nodes.length} nodes and ${sub.edges.length} relationships. ${limit < 1000 ? 'Raise the limit (the API allows at most 1000) or lower the depth.' : 'That is the API’s cap: lower the depth or untick relationship types to see the rest.'}`, { key: 'cap' });
+    } else if (sub.truncated) {
+      // The API also caps the relationships it reads per node of the limit.
+      messages.show('warn', `The neighbourhood of ${name} has more relationships than the API returns at once: showing ${sub.nodes.length} nodes and ${sub.edges.length} relationships. Lower the depth or untick relationship types to see the rest.`, { key: 'cap' });
     } else if (added === 0) {
       messages.show('info', `Nothing new around ${name}.`, { key: 'cap' });
     } else {
