@@ -129,7 +129,8 @@ check-generated:
 	  echo "generated code is stale: run 'make generate' and commit"; cp "$$tmp/generated.go" graph/; cp "$$tmp/models_gen.go" graph/model/; exit 1; fi
 
 ## e2e: browser tests (Chromium + playwright-core) of GraphiQL and the explorer against the real server.
-## Uses the Neo4j at NEO4J_URI if set, else starts (and afterwards stops) the test Neo4j.
+## Uses the Neo4j at NEO4J_URI if set, else starts (and afterwards stops) the test Neo4j;
+## loads the seed and a small synthetic graph (e2e/synthload) into it.
 e2e: e2e-deps
 	@$(MAKE) --no-print-directory with-test-neo4j WHAT=e2e-run
 

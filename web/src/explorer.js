@@ -607,12 +607,24 @@ class Explorer {
     if (by === 'brokers') {
       value = (n) => this.brokerScores.get(n.id()) || 0;
     } else {
-      value = (n) => n.connectedEdges(':visible').length;
+      // Edges shown: applyFilters marks every hidden edge (its own type
+      // or a hidden endpoint) .filtered, which is much cheaper to test
+      // than ':visible' on a big graph.
+      value = (n) => n.connectedEdges().filter((e) => !e.hasClass('filtered')).length;
     }
+    const values = new Map();
     let max = 0;
-    actors.forEach((n) => { max = Math.max(max, value(n)); });
+    actors.forEach((n) => {
+      const v = value(n);
+      values.set(n.id(), v);
+      max = Math.max(max, v);
+    });
     this.cy.batch(() => {
-      actors.forEach((n) => n.data('size', 22 + (max > 0 ? 38 * Math.sqrt(value(n) / max) : 0)));
+      actors.forEach((n) => {
+        const size = 22 + (max > 0 ? 38 * Math.sqrt(values.get(n.id()) / max) : 0);
+        // Only changed sizes: each data change restyles the node.
+        if (Math.abs(n.data('size') - size) > 0.01) n.data('size', size);
+      });
     });
   }
 
