@@ -51,7 +51,13 @@ export async function startServer({ env = {}, seed = true } = {}) {
     throw new Error('NEO4J_URI must name the test Neo4j (e.g. bolt://127.0.0.1:7688); `make e2e` sets it');
   }
   const bin = buildOnce();
-  if (seed) execFileSync(bin, ['seed'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  // (A cold Neo4j on a busy machine can take longer than the default
+  // request timeout, which is also the transaction timeout, for the seed.)
+  if (seed) {
+    execFileSync(bin, ['seed'], {
+      cwd: repo, env: { ...process.env, LYSOEN_REQUEST_TIMEOUT: '2m' }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const logs = [];
