@@ -342,7 +342,7 @@ test('reads closed: readable auth messages, then a token works in the explorer a
     await p.click('#search-button');
     await p.waitForSelector('#messages .msg.error');
     assert.match(await p.textContent('#messages .msg.error'),
-      /^Search: Not signed in: .+\. Set a token under “Authorization” on the left\./);
+      /^Search: Not signed in: reads need a token on this server.*\. Set a token under “Authorization” on the left\./);
     assert.ok(await p.isVisible('#empty'), 'the empty-canvas text stays');
     assert.ok(await p.isVisible('#token'), 'the Authorization box is opened');
     // A wrong token: the same kind of message.

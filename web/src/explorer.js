@@ -170,7 +170,7 @@ function describeError(err) {
     case 'NOT_FOUND':
       return `Not found: ${msg}`;
     case 'UNAUTHENTICATED':
-      return `Not signed in: ${msg}. Set a token under “Authorization” on the left.`;
+      return `Not signed in: ${msg.replace(/^unauthenticated:\s*/i, '')}. Set a token under “Authorization” on the left.`;
     case 'FORBIDDEN':
       return `Not allowed: ${msg}`;
     case 'TIMEOUT':
