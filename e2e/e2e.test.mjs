@@ -321,13 +321,14 @@ test('explorer: a synthetic hub\'s capped neighbourhood of a few thousand elemen
     `after expanding ${org}: ${counts.nodes} + ${counts.edges}. ${summary}. Load average ${load()}`);
 });
 
-// isAuthNoise says whether a recorded problem is the expected refusal of a
-// request without a valid token (HTTP 401 on /graphql, which Chromium also
+// refusedWith(status) says whether a recorded problem is an expected
+// refusal of a GraphQL request with that HTTP status (which Chromium also
 // logs as a console error).
-function isAuthNoise(p) {
-  return /^HTTP 401: POST .*\/graphql$/.test(p) ||
-    /^console error: Failed to load resource: the server responded with a status of 401/.test(p);
+function refusedWith(status) {
+  return (p) => new RegExp(`^HTTP ${status}: POST .*/graphql$`).test(p) ||
+    new RegExp(`^console error: Failed to load resource: the server responded with a status of ${status}`).test(p);
 }
+const isAuthNoise = refusedWith(401);
 
 test('reads closed: readable auth messages, then a token works in the explorer and in GraphiQL', { timeout: 180_000 }, async () => {
   const { key, line } = newKey('e2e', 'reader');
@@ -392,5 +393,30 @@ test('reads closed: readable auth messages, then a token works in the explorer a
     await p.close();
     await closed.stop();
     assert.deepEqual(found.filter((x) => !isAuthNoise(x)), [], 'the page had console errors, failed requests or requests to other hosts');
+  }
+});
+
+test('rate limited: the explorer says how long to wait', { timeout: 120_000 }, async () => {
+  // One request, then one more per 100 s.
+  const limited = await startServer({ seed: false, env: { LYSOEN_RATE_LIMIT: '0.01', LYSOEN_RATE_BURST: '1' } });
+  const p = await browser.context.newPage();
+  const seen = watch(p, limited.url);
+  try {
+    await p.goto(`${limited.url}/explore`, { waitUntil: 'networkidle' });
+    await p.waitForSelector('#cy canvas');
+    await p.fill('#search-text', 'Norway');
+    await p.click('#search-button');
+    await p.waitForSelector('#search-results li[data-id="country:NOR"]');
+    await p.click('#search-results li[data-id="country:NOR"]');
+    await p.waitForSelector('#messages .msg.error');
+    assert.match(await p.textContent('#messages .msg.error'),
+      /^Neighbourhood: Too many requests from this browser: wait \d+ s and try again\./);
+    assert.ok(await p.isVisible('#empty'), 'the empty-canvas text stays');
+    assert.ok(seen.some(refusedWith(429)), 'the server refused the request');
+  } finally {
+    const found = [...seen];
+    await p.close();
+    await limited.stop();
+    assert.deepEqual(found.filter((x) => !refusedWith(429)(x)), [], 'the page had console errors, failed requests or requests to other hosts');
   }
 });

@@ -178,8 +178,10 @@ function describeError(err) {
     case 'SERVICE_UNAVAILABLE':
       return `The database is unavailable: ${msg}. Try again shortly.`;
     case 'RATE_LIMITED':
-    case 'TOO_MANY_REQUESTS':
-      return `Too many requests: ${msg}. Wait a moment and try again.`;
+    case 'TOO_MANY_REQUESTS': {
+      const secs = err.extensions.retryAfterSeconds;
+      return `Too many requests from this browser: wait ${Number.isFinite(secs) ? `${secs} s` : 'a moment'} and try again.`;
+    }
     case 'GRAPHQL_VALIDATION_FAILED':
       return `This server does not offer what the explorer needs: ${msg}`;
     default:
