@@ -77,7 +77,7 @@ func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransa
 	defer s.open.Add(-1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
 	defer session.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, session, work, s.txConfig()...)
+	v, err := neo4j.ExecuteRead(ctx, session, retryable(work), s.txConfig()...)
 	return v, classify(err)
 }
 
@@ -87,8 +87,25 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	defer s.open.Add(-1)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
 	defer session.Close(ctx)
-	v, err := neo4j.ExecuteWrite(ctx, session, work, s.txConfig()...)
+	v, err := neo4j.ExecuteWrite(ctx, session, retryable(work), s.txConfig()...)
 	return v, classify(err)
+}
+
+// retryable hands the driver a connection failure inside work unwrapped:
+// the driver retries only a bare *neo4j.ConnectivityError (a type
+// assertion, not errors.As), and the work functions wrap their errors with
+// context. Such a failure happened before the commit, so the transaction
+// was rolled back and running it again is safe; a failure during the
+// commit itself the driver never retries (CommitFailedDeadError).
+func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx neo4j.ManagedTransaction) (T, error) {
+	return func(tx neo4j.ManagedTransaction) (T, error) {
+		v, err := work(tx)
+		var conn *neo4j.ConnectivityError
+		if err != nil && errors.As(err, &conn) {
+			return v, conn
+		}
+		return v, err
+	}
 }
 
 // run sends one statement inside tx and collects its records, counting the round trip.
@@ -110,14 +127,17 @@ func classify(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	if neo4j.IsConnectivityError(err) {
+	// errors.As, not neo4j.IsConnectivityError (a type assertion): a work
+	// function may have wrapped it, e.g. when the connection died mid-write.
+	var conn *neo4j.ConnectivityError
+	if errors.As(err, &conn) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	// After its retries the driver reports the attempts' errors together.
 	var limit *neo4j.TransactionExecutionLimit
 	if errors.As(err, &limit) {
 		for _, e := range limit.Errors {
-			if neo4j.IsConnectivityError(e) {
+			if errors.As(e, &conn) || databaseUnavailable(e) {
 				return fmt.Errorf("%w: %w", ErrUnavailable, err)
 			}
 		}
@@ -125,10 +145,21 @@ func classify(err error) error {
 			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}
 	}
+	if databaseUnavailable(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	var n4j *neo4j.Neo4jError
 	// Neo4j 5 says TransactionTimedOutClientConfiguration for the timeout we set.
 	if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
 		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
 	return err
+}
+
+// databaseUnavailable: the server answers but the database is not online
+// yet (starting, recovering after a crash) or is shutting down.
+func databaseUnavailable(err error) bool {
+	var n4j *neo4j.Neo4jError
+	return errors.As(err, &n4j) && (n4j.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
+		n4j.Code == "Neo.TransientError.Database.DatabaseUnavailable")
 }
