@@ -38,7 +38,7 @@ const outageWriteOp = `mutation OutageWrite($org: OrganizationInput!, $link: Lin
 // writeOutcome is what the client was told about one operation.
 type writeOutcome struct {
 	id              string
-	orgAck, linkAck bool   // the field answered without an error
+	orgAck, linkAck bool     // the field answered without an error
 	codes           []string // extensions.code of the errors
 	status          int
 	transport       error
