@@ -42,7 +42,7 @@ func newApp(c config, logger *slog.Logger, st *store.Store) *app {
 // routes mounts every endpoint behind the request middleware.
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.graphqlHandler())))
+	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.withBookmarks(a.graphqlHandler()))))
 	if !a.cfg.Hardening.MetricsDisabled {
 		mux.Handle("GET /metrics", a.guards.metrics)
 	}
@@ -81,6 +81,13 @@ func (a *app) graphqlHandler() http.Handler {
 			}
 			resp.Extensions["cypherRoundTrips"] = roundTrips(ctx)
 			resp.Extensions["requestId"] = requestIDFrom(ctx)
+			// After a committed write: the bookmarks to send back in
+			// X-Lysoen-Bookmarks to read it on any replica (bookmarks_http.go).
+			if c := store.CausalFrom(ctx); c != nil && c.Wrote() {
+				if b, err := c.Bookmarks(ctx); err == nil && len(b) > 0 {
+					resp.Extensions["bookmarks"] = b
+				}
+			}
 		}
 		return resp
 	})

@@ -75,20 +75,23 @@ func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	session := s.session(ctx, neo4j.AccessModeRead)
 	defer session.Close(ctx)
 	v, err := neo4j.ExecuteRead(ctx, session, retryable(work), s.txConfig()...)
-	return v, classify(err)
+	return v, classify(bookmarkError(ctx, err))
 }
 
 // write runs work in one write transaction: all of it commits or none does.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
+	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	v, err := neo4j.ExecuteWrite(ctx, session, retryable(work), s.txConfig()...)
-	return v, classify(err)
+	if c := CausalFrom(ctx); c != nil && err == nil {
+		c.wrote.Store(true)
+	}
+	return v, classify(bookmarkError(ctx, err))
 }
 
 // retryable hands the driver a connection failure inside work unwrapped:
@@ -161,5 +164,7 @@ func classify(err error) error {
 func databaseUnavailable(err error) bool {
 	var n4j *neo4j.Neo4jError
 	return errors.As(err, &n4j) && (n4j.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
-		n4j.Code == "Neo.TransientError.Database.DatabaseUnavailable")
+		n4j.Code == "Neo.TransientError.Database.DatabaseUnavailable" ||
+		// a reader that has not caught up with the client's bookmarks in time
+		n4j.Code == "Neo.TransientError.Transaction.BookmarkTimeout")
 }
