@@ -114,8 +114,12 @@ func TestBookmarksAcrossReplicas(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	env := authEnv(nil)
-	a, b := startBinary(t, bin, env), startBinary(t, bin, env)
+	// A connects with bolt://, B with neo4j:// (the routing driver, as
+	// against a cluster: reads in read transactions, writes to the leader;
+	// a single Neo4j 5 server answers the routing table with itself).
+	db := testdb.FromEnv(t)
+	a := startBinary(t, bin, authEnv(nil))
+	b := startBinary(t, bin, authEnv(map[string]string{"NEO4J_URI": strings.Replace(db.URI, "bolt://", "neo4j://", 1)}))
 	const read = `query($id: ID!) { organization(id: $id) { name acronym } }`
 	header := func(bm []string) map[string]string {
 		j, _ := json.Marshal(bm)

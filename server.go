@@ -199,7 +199,13 @@ func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
 // in-flight requests finish (up to ShutdownTimeout), then the driver closes.
 func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) error {
 	app := newApp(c, logger, st)
-	go app.schema.keep(ctx)
+	// The caller closes the driver when serve returns, so the schema keeper
+	// must be done with it by then (the race detector caught a keeper still
+	// borrowing a connection while the driver closed).
+	keepCtx, stopKeeper := context.WithCancel(ctx)
+	keeperDone := make(chan struct{})
+	go func() { defer close(keeperDone); app.schema.keep(keepCtx) }()
+	defer func() { stopKeeper(); <-keeperDone }()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
