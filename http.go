@@ -64,6 +64,9 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	if a.cfg.tracer != nil { // outermost, so the operation's span covers everything below
+		srv.Use(gqlTracer{tracer: a.cfg.tracer.Tracer(tracerName)})
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
 	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it

@@ -29,6 +29,7 @@ type Store struct {
 	database  string
 	txTimeout time.Duration
 	counter   RoundTripCounter
+	trace     TraceFunc
 	open      atomic.Int64 // sessions open now, for metrics
 }
 
@@ -36,16 +37,22 @@ type Store struct {
 // can report (and tests can bound) its round trips. It may be nil.
 type RoundTripCounter func(ctx context.Context)
 
+// TraceFunc is told when a Cypher statement starts (its parameterized
+// text, never the values) and returns the context to send it with and a
+// function to call when it ends. It may be nil (tracing off).
+type TraceFunc func(ctx context.Context, cypher string) (context.Context, func(error))
+
 // Options configure a Store.
 type Options struct {
 	Database  string        // "" means the server's default database
 	TxTimeout time.Duration // server-side transaction timeout; 0 means the server's default
 	OnQuery   RoundTripCounter
+	Trace     TraceFunc // a span per statement (tracing.go in package main)
 }
 
 // New wraps a driver. The caller owns the driver and closes it.
 func New(driver neo4j.DriverWithContext, opts Options) *Store {
-	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery}
+	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery, trace: opts.Trace}
 }
 
 // SessionsOpen is how many sessions (each holding at most one pooled
@@ -112,9 +119,14 @@ func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx
 }
 
 // run sends one statement inside tx and collects its records, counting the round trip.
-func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (recs []*neo4j.Record, err error) {
 	if s.counter != nil {
 		s.counter(ctx)
+	}
+	if s.trace != nil {
+		var end func(error)
+		ctx, end = s.trace(ctx, cypher)
+		defer func() { end(err) }()
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
