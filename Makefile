@@ -40,10 +40,12 @@ test: lint check-generated
 	  env -u NEO4J_URI $(MAKE) --no-print-directory e2e; \
 	fi
 
-# Packages share the one test database, so they run one at a time (-p 1).
-# Then a few seconds of each fuzz target and a short load test.
+# Packages share the one test database, so they run one at a time (-p 1),
+# under the race detector (it costs little here: most time is spent waiting
+# for Neo4j; docs/operations.md). Then a few seconds of each fuzz target and
+# a short load test.
 test-go:
-	$(GO) test -p 1 $(GO_TEST_FLAGS) ./...
+	$(GO) test -race -p 1 $(GO_TEST_FLAGS) ./...
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory load-smoke
 	$(MAKE) --no-print-directory conformance
@@ -104,7 +106,7 @@ bench-deps:
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	cd bench/neo4j-graphql && npm ci --no-audit --no-fund --loglevel=error
 
-## race: the whole suite under the race detector (slower; needs NEO4J_TEST_URI)
+## race: the Go suite under the race detector alone, as `make test` runs it (needs NEO4J_TEST_URI)
 race:
 	$(GO) test -race -p 1 $(GO_TEST_FLAGS) ./...
 

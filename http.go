@@ -42,7 +42,7 @@ func newApp(c config, logger *slog.Logger, st *store.Store) *app {
 // routes mounts every endpoint behind the request middleware.
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.graphqlHandler())))
+	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.withBookmarks(a.graphqlHandler()))))
 	if !a.cfg.Hardening.MetricsDisabled {
 		mux.Handle("GET /metrics", a.guards.metrics)
 	}
@@ -64,6 +64,9 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	if a.cfg.tracer != nil { // outermost, so the operation's span covers everything below
+		srv.Use(gqlTracer{tracer: a.cfg.tracer.Tracer(tracerName)})
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
 	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it
@@ -81,6 +84,13 @@ func (a *app) graphqlHandler() http.Handler {
 			}
 			resp.Extensions["cypherRoundTrips"] = roundTrips(ctx)
 			resp.Extensions["requestId"] = requestIDFrom(ctx)
+			// After a committed write: the bookmarks to send back in
+			// X-Lysoen-Bookmarks to read it on any replica (bookmarks_http.go).
+			if c := store.CausalFrom(ctx); c != nil && c.Wrote() {
+				if b, err := c.Bookmarks(ctx); err == nil && len(b) > 0 {
+					resp.Extensions["bookmarks"] = b
+				}
+			}
 		}
 		return resp
 	})

@@ -38,7 +38,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 		h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
 		if preflight {
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, X-Request-Id")
+			h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, X-Request-Id, X-Lysoen-Bookmarks")
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return

@@ -29,6 +29,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
@@ -58,6 +59,8 @@ type config struct {
 	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
 	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
 	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
+	OTel            string              // tracing: "" (off), stdout or otlp (tracing.go)
+	tracer          trace.TracerProvider
 }
 
 // parseConfig reads the environment, then lets flags override it.
@@ -104,6 +107,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
 	}
 	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
+	fs.StringVar(&c.OTel, "otel", env("LYSOEN_OTEL", ""), "OpenTelemetry tracing: off, stdout or otlp (OTEL_EXPORTER_OTLP_ENDPOINT) (env LYSOEN_OTEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -160,7 +164,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCtx, warmCancel := context.WithTimeout(ctx, 3*time.Second)
 	_ = driver.VerifyConnectivity(warmCtx)
 	warmCancel()
-	st := store.New(driver, store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip})
+	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip}
+	if cmd == "serve" {
+		tp, err := newTracerProvider(ctx, c.OTel, stderr)
+		if err != nil {
+			return err
+		}
+		if tp != nil {
+			defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
+			c.tracer = tp
+			opts.Trace = cypherTracer(tp, c.Neo4jDatabase)
+		}
+	}
+	st := store.New(driver, opts)
 
 	switch cmd {
 	case "serve":
@@ -199,7 +215,13 @@ func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
 // in-flight requests finish (up to ShutdownTimeout), then the driver closes.
 func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) error {
 	app := newApp(c, logger, st)
-	go app.schema.keep(ctx)
+	// The caller closes the driver when serve returns, so the schema keeper
+	// must be done with it by then (the race detector caught a keeper still
+	// borrowing a connection while the driver closed).
+	keepCtx, stopKeeper := context.WithCancel(ctx)
+	keeperDone := make(chan struct{})
+	go func() { defer close(keeperDone); app.schema.keep(keepCtx) }()
+	defer func() { stopKeeper(); <-keeperDone }()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -17,6 +17,10 @@ import (
 	"github.com/lysoen/lysoen/graph/store"
 )
 
+// BookmarksHeader carries a client's bookmarks back (a JSON array of
+// strings, as in extensions.bookmarks); docs/operations.md.
+const BookmarksHeader = "X-Lysoen-Bookmarks"
+
 // Error codes returned in extensions.code.
 const (
 	CodeBadUserInput       = "BAD_USER_INPUT"
@@ -131,6 +135,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			if errors.As(err, &missing) {
 				gqlErr.Extensions["argument"] = missing.Argument
 			}
+		case errors.Is(err, store.ErrBadBookmark):
+			gqlErr.Message = "header " + BookmarksHeader + ": Neo4j did not accept these bookmarks; send back the extensions.bookmarks of a response from this deployment"
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = BookmarksHeader
 		case errors.Is(err, store.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "request_id", rid, "err", err)
 			gqlErr.Message = "the database is unavailable; try again shortly"

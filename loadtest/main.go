@@ -11,13 +11,15 @@
 // server exit.
 //
 // Scenarios are in scenarios.go; each has a kind (read, analytics, write).
-// A write mix is added by appending write scenarios with a Verify hook that
-// counts afterwards (see scenario.Verify).
+// The write mix (writes.go, -mix read=60,analytics=20,write=20) counts its
+// acknowledged writes afterwards: none may be lost or duplicated.
 package main
 
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,6 +36,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lysoen/lysoen/auth"
 )
 
 type result struct {
@@ -60,6 +64,7 @@ func run() error {
 	maxRequests := flag.Int("requests", 200_000, "stop after this many requests")
 	mix := flag.String("mix", "read=70,analytics=30", "weights by scenario kind (read, analytics, write)")
 	jsonOut := flag.String("json", "", "also write the summary as JSON to this file")
+	flag.StringVar(&writeToken, "token", os.Getenv("LOADTEST_TOKEN"), "Bearer token (editor) for the write mix (env LOADTEST_TOKEN); with -server one is made up")
 	flag.Parse()
 	if *duration > 10*time.Minute {
 		return errors.New("-duration is capped at 10m")
@@ -76,7 +81,15 @@ func run() error {
 	var srv *exec.Cmd
 	var srvDone chan error
 	if *serverBin != "" {
-		srv, srvDone, *target, err = startServer(*serverBin, *seed)
+		var env []string
+		if weights["write"] > 0 && writeToken == "" {
+			// A throwaway editor key for this run, configured by its hash.
+			var b [24]byte
+			_, _ = crand.Read(b[:])
+			writeToken = "lsn_" + base64.RawURLEncoding.EncodeToString(b[:])
+			env = append(env, auth.EnvAPIKeys+"=loadtest:editor:"+auth.HashKey(writeToken))
+		}
+		srv, srvDone, *target, err = startServer(*serverBin, *seed, env)
 		if err != nil {
 			return err
 		}
@@ -88,6 +101,14 @@ func run() error {
 	}
 	if err := loopbackOnly(*target); err != nil {
 		return err
+	}
+
+	for _, sc := range scenarios {
+		if sc.Setup != nil && weights[sc.Kind] > 0 {
+			if err := sc.Setup(context.Background(), &http.Client{Timeout: 30 * time.Second}, *target); err != nil {
+				return fmt.Errorf("setup %s: %w", sc.Name, err)
+			}
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *duration)
@@ -221,9 +242,21 @@ func loopbackOnly(target string) error {
 }
 
 func do(ctx context.Context, c *http.Client, target string, sc scenario, rng *rand.Rand) result {
-	body, _ := json.Marshal(map[string]any{"query": sc.Query, "variables": sc.vars(rng), "operationName": sc.Name})
+	vars := sc.vars(rng)
+	r := send(ctx, c, target, sc, vars)
+	if sc.Record != nil {
+		sc.Record(vars, r)
+	}
+	return r
+}
+
+func send(ctx context.Context, c *http.Client, target string, sc scenario, vars map[string]any) result {
+	body, _ := json.Marshal(map[string]any{"query": sc.Query, "variables": vars, "operationName": sc.Name})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if sc.Kind == "write" && writeToken != "" {
+		req.Header.Set("Authorization", "Bearer "+writeToken)
+	}
 	start := time.Now()
 	resp, err := c.Do(req)
 	if err != nil {
@@ -256,7 +289,7 @@ func do(ctx context.Context, c *http.Client, target string, sc scenario, rng *ra
 }
 
 // startServer runs bin on a free loopback port with the rate limit off.
-func startServer(bin string, seed bool) (*exec.Cmd, chan error, string, error) {
+func startServer(bin string, seed bool, env []string) (*exec.Cmd, chan error, string, error) {
 	if seed {
 		cmd := exec.Command(bin, "seed")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -271,7 +304,7 @@ func startServer(bin string, seed bool) (*exec.Cmd, chan error, string, error) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(bin, "serve", "-addr", addr)
-	cmd.Env = append(os.Environ(), "LYSOEN_RATE_LIMIT=0", "LYSOEN_LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "LYSOEN_RATE_LIMIT=0", "LYSOEN_LOG_LEVEL=warn"), env...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, nil, "", err

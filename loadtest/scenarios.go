@@ -13,6 +13,10 @@ type scenario struct {
 	Query  string
 	Vars   func(r *rand.Rand) map[string]any
 	Verify func(ctx context.Context, c *http.Client, target string) error // after the run, e.g. count the writes
+	Setup  func(ctx context.Context, c *http.Client, target string) error // before the run, e.g. fixtures
+	// Record is told the outcome of every request of the scenario, with the
+	// variables it was sent with (writes remember what was acknowledged).
+	Record func(vars map[string]any, r result)
 }
 
 func (s scenario) vars(r *rand.Rand) map[string]any {
@@ -45,4 +49,8 @@ var scenarios = []scenario{
 		Query: `query IssueReach { countries(first: 100) { edges { node { name issueAreas { name } signatures { agreement { name } } } } } }`},
 	{Name: "Organizations", Kind: "analytics",
 		Query: `query Organizations { organizations(first: 100) { totalCount edges { node { name members { role actor { name } } } } } }`},
+	// Writes: an organization plus its MEMBER_OF link, each with a new id,
+	// counted afterwards (writes.go). Needs an editor token (-token, or
+	// made up with -server).
+	writeScenario,
 }

@@ -113,8 +113,11 @@ func (s *Store) readCypher(ctx context.Context, query string, params map[string]
 	}
 	params = normalizeParams(params).(map[string]any)
 
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database,
-		FetchSize: opts.MaxRows + 1})
+	cfg := neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database, FetchSize: opts.MaxRows + 1}
+	if c := CausalFrom(ctx); c != nil {
+		cfg.BookmarkManager = c.mgr
+	}
+	session := s.driver.NewSession(ctx, cfg)
 	defer session.Close(ctx)
 	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(opts.Timeout),
 		neo4j.WithTxMetadata(map[string]any{"app": "lysoen", "kind": "researcher-cypher"}))
@@ -251,6 +254,9 @@ func queryTypeCode(t neo4j.StatementType) string {
 // cypherError sorts a driver error into refused, bad input, timeout or
 // unavailable; anything else stays internal.
 func cypherError(ctx context.Context, err error) error {
+	if errors.Is(bookmarkError(ctx, err), ErrBadBookmark) {
+		return bookmarkError(ctx, err)
+	}
 	if ctx.Err() != nil {
 		// The request's deadline or cancellation, however the driver words it.
 		return fmt.Errorf("%w: %w", ctx.Err(), err)

@@ -29,6 +29,7 @@ type Store struct {
 	database  string
 	txTimeout time.Duration
 	counter   RoundTripCounter
+	trace     TraceFunc
 	open      atomic.Int64 // sessions open now, for metrics
 }
 
@@ -36,16 +37,22 @@ type Store struct {
 // can report (and tests can bound) its round trips. It may be nil.
 type RoundTripCounter func(ctx context.Context)
 
+// TraceFunc is told when a Cypher statement starts (its parameterized
+// text, never the values) and returns the context to send it with and a
+// function to call when it ends. It may be nil (tracing off).
+type TraceFunc func(ctx context.Context, cypher string) (context.Context, func(error))
+
 // Options configure a Store.
 type Options struct {
 	Database  string        // "" means the server's default database
 	TxTimeout time.Duration // server-side transaction timeout; 0 means the server's default
 	OnQuery   RoundTripCounter
+	Trace     TraceFunc // a span per statement (tracing.go in package main)
 }
 
 // New wraps a driver. The caller owns the driver and closes it.
 func New(driver neo4j.DriverWithContext, opts Options) *Store {
-	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery}
+	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery, trace: opts.Trace}
 }
 
 // SessionsOpen is how many sessions (each holding at most one pooled
@@ -75,26 +82,51 @@ func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
 func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	session := s.session(ctx, neo4j.AccessModeRead)
 	defer session.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, session, work, s.txConfig()...)
-	return v, classify(err)
+	v, err := neo4j.ExecuteRead(ctx, session, retryable(work), s.txConfig()...)
+	return v, classify(bookmarkError(ctx, err))
 }
 
 // write runs work in one write transaction: all of it commits or none does.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
+	session := s.session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
-	v, err := neo4j.ExecuteWrite(ctx, session, work, s.txConfig()...)
-	return v, classify(err)
+	v, err := neo4j.ExecuteWrite(ctx, session, retryable(work), s.txConfig()...)
+	if c := CausalFrom(ctx); c != nil && err == nil {
+		c.wrote.Store(true)
+	}
+	return v, classify(bookmarkError(ctx, err))
+}
+
+// retryable hands the driver a connection failure inside work unwrapped:
+// the driver retries only a bare *neo4j.ConnectivityError (a type
+// assertion, not errors.As), and the work functions wrap their errors with
+// context. Such a failure happened before the commit, so the transaction
+// was rolled back and running it again is safe; a failure during the
+// commit itself the driver never retries (CommitFailedDeadError).
+func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx neo4j.ManagedTransaction) (T, error) {
+	return func(tx neo4j.ManagedTransaction) (T, error) {
+		v, err := work(tx)
+		var conn *neo4j.ConnectivityError
+		if err != nil && errors.As(err, &conn) {
+			return v, conn
+		}
+		return v, err
+	}
 }
 
 // run sends one statement inside tx and collects its records, counting the round trip.
-func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (recs []*neo4j.Record, err error) {
 	if s.counter != nil {
 		s.counter(ctx)
+	}
+	if s.trace != nil {
+		var end func(error)
+		ctx, end = s.trace(ctx, cypher)
+		defer func() { end(err) }()
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
@@ -110,14 +142,17 @@ func classify(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	if neo4j.IsConnectivityError(err) {
+	// errors.As, not neo4j.IsConnectivityError (a type assertion): a work
+	// function may have wrapped it, e.g. when the connection died mid-write.
+	var conn *neo4j.ConnectivityError
+	if errors.As(err, &conn) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	// After its retries the driver reports the attempts' errors together.
 	var limit *neo4j.TransactionExecutionLimit
 	if errors.As(err, &limit) {
 		for _, e := range limit.Errors {
-			if neo4j.IsConnectivityError(e) {
+			if errors.As(e, &conn) || databaseUnavailable(e) {
 				return fmt.Errorf("%w: %w", ErrUnavailable, err)
 			}
 		}
@@ -125,10 +160,23 @@ func classify(err error) error {
 			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}
 	}
+	if databaseUnavailable(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	var n4j *neo4j.Neo4jError
 	// Neo4j 5 says TransactionTimedOutClientConfiguration for the timeout we set.
 	if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
 		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
 	return err
+}
+
+// databaseUnavailable: the server answers but the database is not online
+// yet (starting, recovering after a crash) or is shutting down.
+func databaseUnavailable(err error) bool {
+	var n4j *neo4j.Neo4jError
+	return errors.As(err, &n4j) && (n4j.Code == "Neo.TransientError.General.DatabaseUnavailable" ||
+		n4j.Code == "Neo.TransientError.Database.DatabaseUnavailable" ||
+		// a reader that has not caught up with the client's bookmarks in time
+		n4j.Code == "Neo.TransientError.Transaction.BookmarkTimeout")
 }

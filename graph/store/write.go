@@ -88,9 +88,14 @@ func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error
 }
 
 // runSummary sends one statement and returns its counters.
-func (s *Store) runSummary(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (neo4j.Counters, error) {
+func (s *Store) runSummary(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (_ neo4j.Counters, err error) {
 	if s.counter != nil {
 		s.counter(ctx)
+	}
+	if s.trace != nil {
+		var end func(error)
+		ctx, end = s.trace(ctx, cypher)
+		defer func() { end(err) }()
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// Bookmarks (read-your-own-writes across replicas, docs/operations.md):
+// a response whose request committed a write carries extensions.bookmarks,
+// a JSON array of opaque strings; the client sends that array back, as
+// JSON, in the X-Lysoen-Bookmarks header of its next requests, on any
+// replica, and every Neo4j transaction of those requests starts from it.
+const (
+	maxBookmarks      = 32
+	maxBookmarkLen    = 1024
+	maxBookmarkHeader = 16 << 10
+)
+
+// withBookmarks reads X-Lysoen-Bookmarks and starts the request's causal
+// chain from it. A header that is not a JSON array of non-empty strings is
+// refused with 400 and BAD_USER_INPUT naming the header, before any Cypher
+// runs (ignoring it would silently break read-your-own-writes).
+func (a *app) withBookmarks(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bookmarks, err := parseBookmarks(r.Header.Values(graph.BookmarksHeader))
+		if err != nil {
+			rid := requestIDFrom(r.Context())
+			writeJSON(w, http.StatusBadRequest, map[string]any{
+				"data": nil,
+				"errors": []map[string]any{{
+					"message": fmt.Sprintf("header %s: %v", graph.BookmarksHeader, err),
+					"extensions": map[string]any{"code": graph.CodeBadUserInput, "argument": graph.BookmarksHeader,
+						"requestId": rid},
+				}},
+				"extensions": map[string]any{"cypherRoundTrips": 0, "requestId": rid},
+			})
+			return
+		}
+		ctx, _ := store.WithCausal(r.Context(), bookmarks)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// parseBookmarks accepts no header, or one header holding a JSON array of
+// non-empty strings (an empty array is the same as no header).
+func parseBookmarks(values []string) ([]string, error) {
+	switch {
+	case len(values) == 0:
+		return nil, nil
+	case len(values) > 1:
+		return nil, fmt.Errorf("send it once, as one JSON array")
+	case len(values[0]) > maxBookmarkHeader:
+		return nil, fmt.Errorf("longer than %d bytes", maxBookmarkHeader)
+	}
+	var bookmarks []string
+	if err := json.Unmarshal([]byte(values[0]), &bookmarks); err != nil {
+		return nil, fmt.Errorf(`must be a JSON array of strings, as in extensions.bookmarks (e.g. ["FB:..."])`)
+	}
+	if len(bookmarks) > maxBookmarks {
+		return nil, fmt.Errorf("at most %d bookmarks", maxBookmarks)
+	}
+	for _, b := range bookmarks {
+		if b == "" || len(b) > maxBookmarkLen {
+			return nil, fmt.Errorf("each bookmark must be a non-empty string of at most %d bytes", maxBookmarkLen)
+		}
+	}
+	return bookmarks, nil
+}
