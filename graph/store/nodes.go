@@ -170,8 +170,9 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 		return PageResult{}, err
 	}
 	exprs := make([]string, len(order))
+	present := presentProps(label, q.Where)
 	for i, k := range order {
-		exprs[i] = "coalesce(n." + k.Prop + ", '')"
+		exprs[i] = sortExpr("n", k.Prop, present)
 	}
 	conds := []string{}
 	if where != "" {
@@ -224,6 +225,40 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 		}
 		return res, nil
 	})
+}
+
+// presentProps are the properties every node of label that matches where
+// is known to have: id and name, which every model node has (DESIGN.md; the
+// write API requires a name; a Source has a title instead), and every
+// property the filter tests at its top level, since a condition on a
+// missing property is never true.
+func presentProps(label Label, where Filter) map[string]bool {
+	out := map[string]bool{"id": true}
+	if label != LabelSource {
+		out["name"] = true
+	}
+	var walk func(f Filter)
+	walk = func(f Filter) {
+		for _, c := range f.Conds {
+			out[c.Prop] = true
+		}
+		for _, a := range f.And {
+			walk(a)
+		}
+	}
+	walk(where)
+	return out
+}
+
+// sortExpr is what a list sorts by: the property itself when every node
+// has it, so a range index can give the order and the query can stop at
+// the page's end (BENCHMARKS.md); otherwise coalesce with the empty string, which sorts
+// the nodes without it first, as the order is defined.
+func sortExpr(v, prop string, present map[string]bool) string {
+	if present[prop] {
+		return v + "." + prop
+	}
+	return "coalesce(" + v + "." + prop + ", '')"
 }
 
 // keysetCond is the condition "strictly after (or before) cursor c" in the
