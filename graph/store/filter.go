@@ -283,9 +283,14 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 		// comparisons, which a range index on the property can seek
 		// (BENCHMARKS.md). For a stored date s standing for [first, last]:
 		//   first <= to   <=>  s <= to
-		//   last  >= from <=>  s >= left(from, size(s))
+		//   last  >= from <=>  s + '~' >= from ('~' sorts after digits and
+		//                      '-': when from lies inside s, s is a prefix of it)
 		//   first >= from <=>  s + the padding of its first day >= from
 		// and last <= to keeps the exact date arithmetic (a month's last day).
+		// Only plain bounds on the property itself (s <= to, s >= year) are
+		// written as such: the planner seeks the index with those, and a
+		// bound that depends on s (s >= left(from, size(s))) would make it
+		// scan instead.
 		var parts []string
 		if c.Op == OpOverlaps {
 			if r.To != "" {
@@ -299,7 +304,7 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 					// later); it bounds an index seek from below.
 					parts = append(parts, p+" >= "+b.param(yearOf(r.From)))
 				}
-				parts = append(parts, end+" >= left("+from+", size("+end+"))")
+				parts = append(parts, end+" + '~' >= "+from)
 			}
 		} else {
 			if r.From != "" {
