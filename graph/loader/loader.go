@@ -156,6 +156,20 @@ func (l *Loaders) stash(edges []store.Edge, group *model.Group, aheads []store.A
 	}
 }
 
+// Prefetched caches aheads that came with nodes (a root list's page, a
+// lookup): ahead[i] holds node i's edges for each of aheads. The nodes'
+// models must carry group.
+func (l *Loaders) Prefetched(group *model.Group, nodes []store.Node, ahead [][][]store.Edge, aheads []store.Ahead) {
+	if len(aheads) == 0 || len(ahead) != len(nodes) {
+		return
+	}
+	edges := make([]store.Edge, len(nodes))
+	for i, n := range nodes {
+		edges[i] = store.Edge{Other: n, Ahead: ahead[i]}
+	}
+	l.stash(edges, group, aheads)
+}
+
 // Edge is one relationship from the node asked about: its properties and
 // the model of the node at the other end.
 type Edge struct {
