@@ -230,19 +230,23 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (s
 	}
 	// The hint keeps the id seek even when the planner's label statistics
 	// are stale (a graph that just grew), which otherwise scans per id.
+	match := "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
+		"USING INDEX n:" + string(e.From) + "(id) " + where + "WITH id, r, m " + order
+	if len(aheads) == 0 {
+		return match + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
+	}
+	// Fetching ahead: the same edges, then the aheads once per distinct
+	// node at the other end (a node reached from several start nodes is
+	// read once), all in one record: byId [[id, edges]], ahead [[m.id, a_0, ...]].
 	var ahead strings.Builder
 	cols, err := aheadCypher("m", aheads, "", &ahead)
 	if err != nil {
 		return "", err
 	}
-	with, list := "id, r, m", "[properties(r), labels(m), properties(m)"
-	for _, c := range cols {
-		with += ", " + c
-		list += ", " + c
-	}
-	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
-		"USING INDEX n:" + string(e.From) + "(id) " + where + ahead.String() +
-		"WITH " + with + " " + order + " RETURN id, collect(" + list + "]) AS edges", nil
+	return match + " WITH id, collect([properties(r), labels(m), properties(m)]) AS edges, collect(m) AS ms " +
+		"WITH collect([id, edges]) AS byId, collect(ms) AS mss " +
+		"CALL (mss) { UNWIND mss AS ms UNWIND ms AS m WITH DISTINCT m " + ahead.String() +
+		"RETURN collect([m.id, " + strings.Join(cols, ", ") + "]) AS ahead } RETURN byId, ahead", nil
 }
 
 // Edges follows one relationship field from many nodes in one round trip,
@@ -264,13 +268,60 @@ func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQu
 		// fewer Bolt messages than a record per edge (the driver spends a
 		// goroutine and a context on each message it reads; BENCHMARKS.md).
 		out := make(map[string][]Edge, len(ids))
+		if len(aheads) > 0 {
+			if len(recs) != 1 {
+				return nil, fmt.Errorf("edges with ahead: %d records, want 1", len(recs))
+			}
+			return edgesWithAhead(recs[0], aheads), nil
+		}
 		for _, r := range recs {
 			id, _, _ := neo4j.GetRecordValue[string](r, "id")
 			raw, _, _ := neo4j.GetRecordValue[[]any](r, "edges")
-			out[id] = edgesFromList(raw, aheads)
+			out[id] = edgesFromList(raw, nil)
 		}
 		return out, nil
 	})
+}
+
+// edgesWithAhead reads the one record of an edge read with aheads: each
+// start node's edges, and each other end's ahead lists, attached to every
+// edge that reaches it.
+func edgesWithAhead(r *neo4j.Record, aheads []Ahead) map[string][]Edge {
+	byID, _, _ := neo4j.GetRecordValue[[]any](r, "byId")
+	rawAhead, _, _ := neo4j.GetRecordValue[[]any](r, "ahead")
+	ahead := make(map[string][][]Edge, len(rawAhead))
+	for _, x := range rawAhead {
+		t, _ := x.([]any)
+		if len(t) != 1+len(aheads) {
+			continue
+		}
+		id, _ := t[0].(string)
+		lists := make([][]Edge, len(aheads))
+		for i, a := range aheads {
+			sub, _ := t[1+i].([]any)
+			lists[i] = edgesFromList(sub, a.Ahead)
+		}
+		ahead[id] = lists
+	}
+	out := make(map[string][]Edge, len(byID))
+	for _, x := range byID {
+		t, _ := x.([]any)
+		if len(t) != 2 {
+			continue
+		}
+		id, _ := t[0].(string)
+		raw, _ := t[1].([]any)
+		edges := edgesFromList(raw, nil)
+		for i := range edges {
+			if a, ok := ahead[edges[i].Other.ID()]; ok {
+				edges[i].Ahead = a
+			} else {
+				edges[i].Ahead = make([][]Edge, len(aheads))
+			}
+		}
+		out[id] = edges
+	}
+	return out
 }
 
 // edgesFromList reads collected [properties(r), labels(m), properties(m),
