@@ -27,7 +27,7 @@ seed: build
 	./bin/lysoen seed
 
 ## test: lint, check generated code, start the test Neo4j, run every test against it, stop it;
-## then the browser tests (e2e) on a fresh test Neo4j
+## then the browser tests (e2e) and the benchmark harness at the tiny scale (bench-smoke), each on a fresh test Neo4j
 test: lint check-generated
 	@if [[ -n "$${NEO4J_TEST_URI:-}" ]]; then \
 	  echo "using NEO4J_TEST_URI=$$NEO4J_TEST_URI"; $(MAKE) --no-print-directory test-go; \
@@ -38,6 +38,7 @@ test: lint check-generated
 	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh stop; \
 	  if [[ $$rc != 0 ]]; then exit $$rc; fi; \
 	  env -u NEO4J_URI $(MAKE) --no-print-directory e2e; \
+	  env -u NEO4J_URI $(MAKE) --no-print-directory with-test-neo4j WHAT=bench-smoke; \
 	fi
 
 # Packages share the one test database, so they run one at a time (-p 1),

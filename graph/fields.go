@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/lysoen/lysoen/graph/loader"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
@@ -33,7 +36,7 @@ func nestedLimit(first *int) (int, error) {
 
 // follow loads the other ends of spec from a node, as models of type T.
 func follow[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, g *model.Group) ([]T, error) {
-	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, store.EdgeQuery{})
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, store.EdgeQuery{}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +61,7 @@ func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 	if err := checkDepth(q.Self, q.Other); err != nil {
 		return nil, err
 	}
-	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, q)
+	edges, err := r.loaders(ctx).Follow(ctx, spec, id, g, q, func() []store.Ahead { return aheadOf(ctx, spec) })
 	if err != nil {
 		return nil, err
 	}
@@ -144,4 +147,104 @@ func nodesAlong[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id
 		t, _ := any(e.Other).(*T)
 		return t
 	})
+}
+
+// aheadSpecs are the relationship fields, per object type, whose resolver
+// asks the loader for exactly this spec without filter or order when the
+// field has no arguments, so they can be fetched ahead (store.Ahead).
+var aheadSpecs = map[string]map[string]store.EdgeSpec{
+	"Initiative": {"members": store.InitiativeMembers, "events": store.InitiativeEvents, "issueAreas": store.InitiativeIssueAreas,
+		"establishedBy": store.InitiativeAgreements, "seeksPartnershipWith": store.InitiativeProspects},
+	"Event": {"participants": store.EventParticipants, "partOf": store.EventInitiatives, "issueAreas": store.EventIssueAreas,
+		"heldIn": store.EventHeldIn, "follows": store.EventFollows, "followedBy": store.EventFollowedBy},
+	"Agreement": {"signatories": store.AgreementSignatories, "issueAreas": store.AgreementIssueAreas, "establishes": store.AgreementInitiatives},
+	"IssueArea": {"initiatives": store.IssueAreaInitiatives, "events": store.IssueAreaEvents, "agreements": store.IssueAreaAgreements},
+	"Country": {"memberships": store.ActorMemberships, "participations": store.ActorParticipations, "signatures": store.ActorSignatures,
+		"eventsHeld": store.CountryEventsHeld},
+	"Organization": {"members": store.OrganizationMembers, "memberships": store.ActorMemberships, "participations": store.ActorParticipations,
+		"signatures": store.ActorSignatures, "soughtBy": store.ActorProspectOf},
+}
+
+// otherEnd names, for a spec whose list items are relationship objects
+// (Membership, Participation, ...), the field of the item that holds the
+// node at the other end and that node's concrete type. Specs whose other
+// end is an Actor (an interface) are not planned.
+var otherEnd = map[store.EdgeSpec]map[string]string{
+	store.ActorMemberships:    {"initiative": "Initiative", "organization": "Organization"},
+	store.ActorParticipations: {"event": "Event"},
+	store.ActorSignatures:     {"agreement": "Agreement"},
+	store.ActorProspectOf:     {"initiative": "Initiative"},
+}
+
+// maxAheadDepth bounds how many levels one statement fetches ahead.
+const maxAheadDepth = 3
+
+// aheadOf plans, from the GraphQL selection of the field being resolved
+// (whose items are spec's edges), the relationship fields of the other ends
+// to fetch in the same statement. Anything it does not recognize (arguments,
+// interfaces, derived fields) is left to the loader, one round trip each.
+func aheadOf(ctx context.Context, spec store.EdgeSpec) []store.Ahead {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil || !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	return planAhead(graphql.GetOperationContext(ctx), spec, fc.Field.Definition.Type.Name(), fc.Field.Selections, maxAheadDepth)
+}
+
+// planAhead plans from sel, the selection of items of type typ that are
+// spec's edges (a node type, or a relationship object type).
+func planAhead(oc *graphql.OperationContext, spec store.EdgeSpec, typ string, sel ast.SelectionSet, depth int) []store.Ahead {
+	if depth == 0 {
+		return nil
+	}
+	if _, isNode := aheadSpecs[typ]; isNode {
+		return planNode(oc, typ, sel, depth)
+	}
+	ends, ok := otherEnd[spec]
+	if !ok {
+		return nil
+	}
+	var out []store.Ahead
+	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
+		if t, ok := ends[f.Name]; ok {
+			out = mergeAhead(out, planNode(oc, t, f.Selections, depth))
+		}
+	}
+	return out
+}
+
+// planNode plans the argument-less relationship fields selected on a node of type typ.
+func planNode(oc *graphql.OperationContext, typ string, sel ast.SelectionSet, depth int) []store.Ahead {
+	specs := aheadSpecs[typ]
+	satisfies := []string{typ, "Node"}
+	if typ == "Country" || typ == "Organization" {
+		satisfies = append(satisfies, "Actor")
+	}
+	var out []store.Ahead
+	for _, f := range graphql.CollectFields(oc, sel, satisfies) {
+		spec, ok := specs[f.Name]
+		if !ok || len(f.Arguments) > 0 || f.Definition == nil {
+			continue
+		}
+		a := store.Ahead{Spec: spec, Ahead: planAhead(oc, spec, f.Definition.Type.Name(), f.Selections, depth-1)}
+		out = mergeAhead(out, []store.Ahead{a})
+	}
+	return out
+}
+
+// mergeAhead adds more to out, once per spec (aliases of one field share it).
+func mergeAhead(out, more []store.Ahead) []store.Ahead {
+	for _, m := range more {
+		dup := false
+		for i := range out {
+			if out[i].Spec == m.Spec {
+				out[i].Ahead = mergeAhead(out[i].Ahead, m.Ahead)
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, m)
+		}
+	}
+	return out
 }

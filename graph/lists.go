@@ -85,11 +85,13 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 		// `{ countries { totalCount } }` needs the count, not the page.
 		return []E{}, model.Paged{PageInfo: &model.PageInfo{}, Count: count}, nil
 	}
-	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page})
+	aheads := connectionAhead(ctx)
+	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page, Ahead: aheads})
 	if err != nil {
 		return nil, model.Paged{}, err
 	}
 	g := model.NewGroup(res.Nodes)
+	r.loaders(ctx).Prefetched(g, res.Nodes, res.Ahead, aheads)
 	edges := make([]E, 0, len(res.Nodes))
 	info := &model.PageInfo{HasNextPage: res.HasNext, HasPreviousPage: res.HasPrevious}
 	for i, n := range res.Nodes {
@@ -121,9 +123,55 @@ func onlyCounted(ctx context.Context) bool {
 	return true
 }
 
+// connectionAhead plans the relationship fields to fetch with a root
+// list's page, from its selection (edges { node { ... } }).
+func connectionAhead(ctx context.Context) []store.Ahead {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var out []store.Ahead
+	for _, e := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		if e.Name != "edges" {
+			continue
+		}
+		for _, n := range graphql.CollectFields(oc, e.Selections, nil) {
+			if n.Name == "node" && n.Definition != nil {
+				out = mergeAhead(out, planNode(oc, n.Definition.Type.Name(), n.Selections, maxAheadDepth))
+			}
+		}
+	}
+	return out
+}
+
+// lookupAhead plans the relationship fields to fetch with one node looked up.
+func lookupAhead(ctx context.Context) []store.Ahead {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil || !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	return planNode(graphql.GetOperationContext(ctx), fc.Field.Definition.Type.Name(), fc.Field.Selections, maxAheadDepth)
+}
+
 // lookup fetches one node by id as a model of type T, or nil when unknown.
+// The relationship fields its selection asks for without arguments come in
+// the same statement.
 func lookup[T any](ctx context.Context, r *Resolver, label store.Label, id string) (T, error) {
 	var zero T
+	if aheads := lookupAhead(ctx); label != "" && len(aheads) > 0 {
+		n, ahead, err := r.Store.NodeByIDAhead(ctx, label, id, aheads)
+		if errors.Is(err, store.ErrNotFound) {
+			return zero, nil
+		}
+		if err != nil {
+			return zero, err
+		}
+		g := model.NewGroup([]store.Node{n})
+		r.loaders(ctx).Prefetched(g, []store.Node{n}, [][][]store.Edge{ahead}, aheads)
+		t, _ := model.FromNode(n, g).(T)
+		return t, nil
+	}
 	n, err := r.Store.NodeByID(ctx, label, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return zero, nil

@@ -65,7 +65,12 @@ func For(ctx context.Context) *Loaders {
 //
 // q filters and orders the edges; siblings asking with the same q share one
 // batch, so round trips are one per (list, field, arguments).
-func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery) ([]store.Edge, *model.Group, error) {
+//
+// plan, when not nil, names relationship fields of the other ends that the
+// query asks for next (it is called only when the batch is fetched): they
+// come in the same statement and are cached as if each had been asked
+// for, so their resolvers find them without a round trip.
+func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery, plan func() []store.Ahead) ([]store.Edge, *model.Group, error) {
 	if group == nil {
 		group = &model.Group{IDs: []string{id}}
 	}
@@ -85,15 +90,22 @@ func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, gro
 	}
 	l.mu.Unlock()
 	if !ok {
-		c.res, c.err = l.store.Edges(ctx, spec, group.IDs, q)
+		var aheads []store.Ahead
+		if plan != nil {
+			aheads = plan()
+		}
+		c.res, c.err = l.store.Edges(ctx, spec, group.IDs, q, aheads...)
 		if c.err == nil {
 			var others []store.Node
+			var all []store.Edge
 			for _, es := range c.res {
 				for _, e := range es {
 					others = append(others, e.Other)
 				}
+				all = append(all, es...)
 			}
 			c.children = model.NewGroup(others)
+			l.stash(all, c.children, aheads)
 		}
 		close(c.done)
 	} else {
@@ -109,6 +121,55 @@ func (l *Loaders) Edges(ctx context.Context, spec store.EdgeSpec, id string, gro
 	return c.res[id], c.children, nil
 }
 
+// stash caches what was fetched ahead: for each ahead, the edges from every
+// node at the other end of edges (whose models carry group), under the key
+// the ahead field's own resolver will ask with (no filter), then the next
+// level the same way.
+func (l *Loaders) stash(edges []store.Edge, group *model.Group, aheads []store.Ahead) {
+	for i, a := range aheads {
+		res := make(map[string][]store.Edge, len(edges))
+		var others []store.Node
+		var next []store.Edge
+		for _, e := range edges {
+			id := e.Other.ID()
+			if _, seen := res[id]; seen || i >= len(e.Ahead) {
+				continue
+			}
+			res[id] = e.Ahead[i]
+			for _, x := range e.Ahead[i] {
+				others = append(others, x.Other)
+			}
+			next = append(next, e.Ahead[i]...)
+		}
+		c := &edgeCall{done: make(chan struct{}), res: res, children: model.NewGroup(others)}
+		close(c.done)
+		k := edgeKey{spec: a.Spec, group: group}
+		l.mu.Lock()
+		_, taken := l.edges[k]
+		if !taken {
+			l.edges[k] = c
+		}
+		l.mu.Unlock()
+		if !taken {
+			l.stash(next, c.children, a.Ahead)
+		}
+	}
+}
+
+// Prefetched caches aheads that came with nodes (a root list's page, a
+// lookup): ahead[i] holds node i's edges for each of aheads. The nodes'
+// models must carry group.
+func (l *Loaders) Prefetched(group *model.Group, nodes []store.Node, ahead [][][]store.Edge, aheads []store.Ahead) {
+	if len(aheads) == 0 || len(ahead) != len(nodes) {
+		return
+	}
+	edges := make([]store.Edge, len(nodes))
+	for i, n := range nodes {
+		edges[i] = store.Edge{Other: n, Ahead: ahead[i]}
+	}
+	l.stash(edges, group, aheads)
+}
+
 // Edge is one relationship from the node asked about: its properties and
 // the model of the node at the other end.
 type Edge struct {
@@ -117,8 +178,8 @@ type Edge struct {
 }
 
 // Follow returns spec's edges from id with the other ends as models.
-func (l *Loaders) Follow(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery) ([]Edge, error) {
-	edges, children, err := l.Edges(ctx, spec, id, group, q)
+func (l *Loaders) Follow(ctx context.Context, spec store.EdgeSpec, id string, group *model.Group, q store.EdgeQuery, plan func() []store.Ahead) ([]Edge, error) {
+	edges, children, err := l.Edges(ctx, spec, id, group, q, plan)
 	if err != nil {
 		return nil, err
 	}

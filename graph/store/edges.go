@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -66,6 +67,73 @@ const actorIssueAreasCypher = "UNWIND $ids AS id MATCH (n:Actor {id: id})-[:MEMB
 type Edge struct {
 	Props map[string]any
 	Other Node
+	// Ahead holds, when Edges was asked to fetch ahead, the edges of each
+	// Ahead spec from Other, in the order they were asked.
+	Ahead [][]Edge
+}
+
+// Ahead is a relationship field to fetch in the same statement as an edge
+// list, from every node at the list's other end, without filter and in the
+// natural order; its own Ahead goes one level further. The loader plans
+// these from the GraphQL selection, so a nested query takes one round trip
+// for several levels.
+type Ahead struct {
+	Spec  EdgeSpec
+	Ahead []Ahead
+}
+
+// naturalOrder orders one start node's edges r -> m: dated things
+// chronologically, then by name and id, so lists are stable.
+func naturalOrder(r, m string) string {
+	return "coalesce(" + m + ".startDate, " + m + ".adoptedOn, " + r + ".since, " + r + ".signed, ''), " + m + ".name, " + m + ".id"
+}
+
+// pattern is the relationship pattern of e from variable n over r to m.
+func (e EdgeSpec) pattern(n, r, m string) (string, error) {
+	if _, ok := RelTypes[e.Type]; !ok || (!ValidLabel(e.From) && e.From != LabelActor) {
+		return "", fmt.Errorf("edge spec %v is not in the model", e)
+	}
+	other := ""
+	if e.Other != "" {
+		if !ValidLabel(e.Other) && e.Other != LabelActor {
+			return "", fmt.Errorf("edge spec %v is not in the model", e)
+		}
+		other = ":" + string(e.Other)
+	}
+	if e.Dir == Incoming {
+		return "(" + n + ")<-[" + r + ":" + string(e.Type) + "]-(" + m + other + ")", nil
+	}
+	return "(" + n + ")-[" + r + ":" + string(e.Type) + "]->(" + m + other + ")", nil
+}
+
+// aheadCypher writes one CALL subquery per ahead from variable m and returns
+// the columns they bind, in order. Each collects the edges like Edges does.
+func aheadCypher(m string, aheads []Ahead, prefix string, b *strings.Builder) ([]string, error) {
+	cols := make([]string, 0, len(aheads))
+	for i, a := range aheads {
+		if a.Spec == ActorIssueAreas {
+			return nil, fmt.Errorf("derived issue areas cannot be fetched ahead")
+		}
+		name := prefix + "_" + strconv.Itoa(i)
+		r, o := "r"+name, "m"+name
+		pat, err := a.Spec.pattern(m, r, o)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("CALL (" + m + ") { MATCH " + pat + " ")
+		inner, err := aheadCypher(o, a.Ahead, name, b)
+		if err != nil {
+			return nil, err
+		}
+		list := "[properties(" + r + "), labels(" + o + "), properties(" + o + ")"
+		for _, c := range inner {
+			list += ", " + c
+		}
+		b.WriteString("WITH " + strings.Join(append([]string{r, o}, inner...), ", ") + " ORDER BY " + naturalOrder(r, o) +
+			" RETURN collect(" + list + "]) AS a" + name + " } ")
+		cols = append(cols, "a"+name)
+	}
+	return cols, nil
 }
 
 // EdgeQuery narrows and orders an edge list: Other filters the node at the
@@ -84,9 +152,9 @@ func (q EdgeQuery) IsZero() bool {
 	return q.Other.IsZero() && q.Self.IsZero() && len(q.Rel) == 0 && len(q.Order) == 0
 }
 
-func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any) (string, error) {
+func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (string, error) {
 	if e == ActorIssueAreas {
-		if !q.IsZero() {
+		if !q.IsZero() || len(aheads) > 0 {
 			return "", fmt.Errorf("derived issue areas take no filter")
 		}
 		return actorIssueAreasCypher, nil
@@ -139,7 +207,7 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any) (string, error) {
 		where = "WHERE " + strings.Join(conds, " AND ") + " "
 	}
 	// Natural order: dated things chronologically, then by name, so lists are stable.
-	order := "ORDER BY id, coalesce(m.startDate, m.adoptedOn, r.since, r.signed, ''), m.name, m.id"
+	order := "ORDER BY id, " + naturalOrder("r", "m")
 	if len(q.Order) > 0 {
 		parts := []string{"id"}
 		for _, k := range q.Order {
@@ -162,16 +230,32 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any) (string, error) {
 	}
 	// The hint keeps the id seek even when the planner's label statistics
 	// are stale (a graph that just grew), which otherwise scans per id.
-	return "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
-		"USING INDEX n:" + string(e.From) + "(id) " + where +
-		"WITH id, r, m " + order + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
+	match := "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
+		"USING INDEX n:" + string(e.From) + "(id) " + where + "WITH id, r, m " + order
+	if len(aheads) == 0 {
+		return match + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
+	}
+	// Fetching ahead: the same edges, then the aheads once per distinct
+	// node at the other end (a node reached from several start nodes is
+	// read once), all in one record: byId [[id, edges]], ahead [[m.id, a_0, ...]].
+	var ahead strings.Builder
+	cols, err := aheadCypher("m", aheads, "", &ahead)
+	if err != nil {
+		return "", err
+	}
+	return match + " WITH id, collect([properties(r), labels(m), properties(m)]) AS edges, collect(m) AS ms " +
+		"WITH collect([id, edges]) AS byId, collect(ms) AS mss " +
+		"CALL (mss) { UNWIND mss AS ms UNWIND ms AS m WITH DISTINCT m " + ahead.String() +
+		"RETURN collect([m.id, " + strings.Join(cols, ", ") + "]) AS ahead } RETURN byId, ahead", nil
 }
 
 // Edges follows one relationship field from many nodes in one round trip,
 // returning each start node's edges, filtered and ordered by q, keyed by its id.
-func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQuery) (map[string][]Edge, error) {
+//
+// aheads are fetched in the same statement: each edge's Ahead holds them.
+func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQuery, aheads ...Ahead) (map[string][]Edge, error) {
 	params := map[string]any{"ids": ids}
-	cypher, err := spec.cypher(q, params)
+	cypher, err := spec.cypher(q, params, aheads...)
 	if err != nil {
 		return nil, err
 	}
@@ -184,22 +268,83 @@ func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQu
 		// fewer Bolt messages than a record per edge (the driver spends a
 		// goroutine and a context on each message it reads; BENCHMARKS.md).
 		out := make(map[string][]Edge, len(ids))
+		if len(aheads) > 0 {
+			if len(recs) != 1 {
+				return nil, fmt.Errorf("edges with ahead: %d records, want 1", len(recs))
+			}
+			return edgesWithAhead(recs[0], aheads), nil
+		}
 		for _, r := range recs {
 			id, _, _ := neo4j.GetRecordValue[string](r, "id")
 			raw, _, _ := neo4j.GetRecordValue[[]any](r, "edges")
-			edges := make([]Edge, 0, len(raw))
-			for _, x := range raw {
-				t, _ := x.([]any)
-				if len(t) != 3 {
-					continue
-				}
-				rel, _ := t[0].(map[string]any)
-				labels, _ := t[1].([]any)
-				props, _ := t[2].(map[string]any)
-				edges = append(edges, Edge{Props: rel, Other: Node{Label: primaryLabel(labels), Props: props}})
-			}
-			out[id] = edges
+			out[id] = edgesFromList(raw, nil)
 		}
 		return out, nil
 	})
+}
+
+// edgesWithAhead reads the one record of an edge read with aheads: each
+// start node's edges, and each other end's ahead lists, attached to every
+// edge that reaches it.
+func edgesWithAhead(r *neo4j.Record, aheads []Ahead) map[string][]Edge {
+	byID, _, _ := neo4j.GetRecordValue[[]any](r, "byId")
+	rawAhead, _, _ := neo4j.GetRecordValue[[]any](r, "ahead")
+	ahead := make(map[string][][]Edge, len(rawAhead))
+	for _, x := range rawAhead {
+		t, _ := x.([]any)
+		if len(t) != 1+len(aheads) {
+			continue
+		}
+		id, _ := t[0].(string)
+		lists := make([][]Edge, len(aheads))
+		for i, a := range aheads {
+			sub, _ := t[1+i].([]any)
+			lists[i] = edgesFromList(sub, a.Ahead)
+		}
+		ahead[id] = lists
+	}
+	out := make(map[string][]Edge, len(byID))
+	for _, x := range byID {
+		t, _ := x.([]any)
+		if len(t) != 2 {
+			continue
+		}
+		id, _ := t[0].(string)
+		raw, _ := t[1].([]any)
+		edges := edgesFromList(raw, nil)
+		for i := range edges {
+			if a, ok := ahead[edges[i].Other.ID()]; ok {
+				edges[i].Ahead = a
+			} else {
+				edges[i].Ahead = make([][]Edge, len(aheads))
+			}
+		}
+		out[id] = edges
+	}
+	return out
+}
+
+// edgesFromList reads collected [properties(r), labels(m), properties(m),
+// ahead...] lists.
+func edgesFromList(raw []any, aheads []Ahead) []Edge {
+	edges := make([]Edge, 0, len(raw))
+	for _, x := range raw {
+		t, _ := x.([]any)
+		if len(t) != 3+len(aheads) {
+			continue
+		}
+		rel, _ := t[0].(map[string]any)
+		labels, _ := t[1].([]any)
+		props, _ := t[2].(map[string]any)
+		e := Edge{Props: rel, Other: Node{Label: primaryLabel(labels), Props: props}}
+		if len(aheads) > 0 {
+			e.Ahead = make([][]Edge, len(aheads))
+			for i, a := range aheads {
+				sub, _ := t[3+i].([]any)
+				e.Ahead[i] = edgesFromList(sub, a.Ahead)
+			}
+		}
+		edges = append(edges, e)
+	}
+	return edges
 }

@@ -53,3 +53,26 @@ func HoldReadForTest(ctx context.Context, s *Store, hold time.Duration) error {
 func (s *Store) ReadCypherAccessModeOnly(ctx context.Context, query string, params map[string]any, opts CypherOptions) (CypherResult, error) {
 	return s.readCypher(ctx, query, params, opts, false)
 }
+
+// DateCondForTest builds the Cypher condition of c on variable n of label l
+// and runs it over rows ({startDate, endDate} maps bound to n), returning
+// the indexes of the rows it keeps.
+func (s *Store) DateCondForTest(ctx context.Context, l Label, c Cond, rows []map[string]any) ([]int64, error) {
+	params := map[string]any{"rows": rows}
+	cond, err := newWhereBuilder(params).node(Filter{Conds: []Cond{c}}, "n", l)
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]int64, error) {
+		recs, err := s.run(ctx, tx, "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS n WHERE "+cond+" RETURN collect(i) AS kept", params)
+		if err != nil {
+			return nil, err
+		}
+		kept, _, err := neo4j.GetRecordValue[[]any](recs[0], "kept")
+		out := make([]int64, len(kept))
+		for i, k := range kept {
+			out[i], _ = k.(int64)
+		}
+		return out, err
+	})
+}

@@ -277,21 +277,45 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 		if c.EndProp != "" {
 			end = "coalesce(" + v + "." + c.EndProp + ", " + p + ")"
 		}
-		first, last := dateFirst(p), dateLast(end)
+		// Stored dates are ISO strings of 4, 7 or 10 characters ("1999",
+		// "1998-12", "1998-05-11") and the bounds are whole days
+		// ("YYYY-MM-DD"), so most comparisons are exact as string
+		// comparisons, which a range index on the property can seek
+		// (BENCHMARKS.md). For a stored date s standing for [first, last]:
+		//   first <= to   <=>  s <= to
+		//   last  >= from <=>  s + '~' >= from ('~' sorts after digits and
+		//                      '-': when from lies inside s, s is a prefix of it)
+		//   first >= from <=>  s + the padding of its first day >= from
+		// and last <= to keeps the exact date arithmetic (a month's last day).
+		// Only plain bounds on the property itself (s <= to, s >= year) are
+		// written as such: the planner seeks the index with those, and a
+		// bound that depends on s (s >= left(from, size(s))) would make it
+		// scan instead.
 		var parts []string
 		if c.Op == OpOverlaps {
 			if r.To != "" {
-				parts = append(parts, first+" <= date("+b.param(r.To)+")")
+				parts = append(parts, p+" <= "+b.param(r.To))
 			}
 			if r.From != "" {
-				parts = append(parts, last+" >= date("+b.param(r.From)+")")
+				from := b.param(r.From)
+				if c.EndProp == "" {
+					// Implied by the exact condition after it (a date
+					// ending on or after from starts in from's year or
+					// later); it bounds an index seek from below.
+					parts = append(parts, p+" >= "+b.param(yearOf(r.From)))
+				}
+				parts = append(parts, end+" + '~' >= "+from)
 			}
 		} else {
 			if r.From != "" {
-				parts = append(parts, first+" >= date("+b.param(r.From)+")")
+				parts = append(parts, p+" >= "+b.param(yearOf(r.From)), firstDay(p)+" >= "+b.param(r.From))
 			}
 			if r.To != "" {
-				parts = append(parts, last+" <= date("+b.param(r.To)+")")
+				if c.EndProp == "" {
+					// Implied by the exact condition after it; an index bound.
+					parts = append(parts, p+" <= "+b.param(r.To))
+				}
+				parts = append(parts, dateLast(end)+" <= date("+b.param(r.To)+")")
 			}
 		}
 		// A node without the date never matches a date filter.
@@ -301,9 +325,21 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 	return "", fmt.Errorf("unknown operator %q", c.Op)
 }
 
-// dateFirst and dateLast are the first and last day a stored date string
-// ("1999", "1998-12", "1998-05-11") stands for, as Cypher date values.
-func dateFirst(expr string) string { return "date(" + expr + ")" }
+// firstDay is the first day a stored date string ("1999", "1998-12",
+// "1998-05-11") stands for, as an ISO string: "1999-01-01", "1998-12-01".
+func firstDay(expr string) string {
+	return expr + " + substring('-01-01', size(" + expr + ") - 4)"
+}
+
+// yearOf is the year of an ISO day "YYYY-MM-DD".
+func yearOf(day string) string {
+	if len(day) >= 4 {
+		return day[:4]
+	}
+	return day
+}
+
+// dateLast is the last day a stored date string stands for, as a Cypher date.
 
 func dateLast(expr string) string {
 	return "CASE size(" + expr + ") WHEN 4 THEN date(" + expr + ") + duration('P1Y') - duration('P1D') " +

@@ -190,9 +190,10 @@ type EndpointError struct {
 func (e *EndpointError) Error() string { return fmt.Sprintf("%s node %s does not exist", e.End, e.ID) }
 func (e *EndpointError) Unwrap() error { return ErrNotFound }
 
-// Link writes l in one transaction: it checks the shape against the model,
-// that both ends and the evidence's Source exist, then merges the
-// relationship on (from, type, to).
+// Link writes l in one transaction and one statement: it checks the shape
+// against the model, and the statement merges the relationship on (from,
+// type, to) only when both ends and the evidence's Source exist, reporting
+// which are missing otherwise (then nothing is written).
 func (s *Store) Link(ctx context.Context, l LinkWrite, a Audit) (Linked, error) {
 	if err := CheckEndpoints(l.Type, l.FromLabel, l.ToLabel); err != nil {
 		return Linked{}, err
@@ -202,34 +203,36 @@ func (s *Store) Link(ctx context.Context, l LinkWrite, a Audit) (Linked, error) 
 		props[k] = v
 	}
 	props["sourceId"], props["evidence"] = l.Evidence.SourceID, l.Evidence.Quote
-	params := map[string]any{"from": l.From, "to": l.To, "props": props, "at": a.at(), "by": a.By}
-	check := "OPTIONAL MATCH (a:" + string(l.FromLabel) + " {id: $from}) OPTIONAL MATCH (b:" + string(l.ToLabel) + " {id: $to}) " +
-		"RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo"
-	merge := "MATCH (a:" + string(l.FromLabel) + " {id: $from}) MATCH (b:" + string(l.ToLabel) + " {id: $to}) " +
+	params := map[string]any{"from": l.From, "to": l.To, "source": l.Evidence.SourceID, "props": props, "at": a.at(), "by": a.By}
+	cypher := "OPTIONAL MATCH (a:" + string(l.FromLabel) + " {id: $from}) OPTIONAL MATCH (b:" + string(l.ToLabel) + " {id: $to}) " +
+		"OPTIONAL MATCH (s:Source {id: $source}) " +
+		"CALL (a, b, s) { WITH a, b, s WHERE a IS NOT NULL AND b IS NOT NULL AND s IS NOT NULL " +
 		"MERGE (a)-[r:" + string(l.Type) + "]->(b) " +
 		"ON CREATE SET r.createdAt = $at, r.createdBy = $by " +
 		"SET r += $props, r.updatedAt = $at, r.updatedBy = $by " +
-		"RETURN properties(r) AS rel, labels(a) AS fromLabels, properties(a) AS fromProps, labels(b) AS toLabels, properties(b) AS toProps"
+		"RETURN collect(properties(r)) AS rels } " +
+		"RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, s IS NOT NULL AS hasSource, rels, " +
+		"labels(a) AS fromLabels, properties(a) AS fromProps, labels(b) AS toLabels, properties(b) AS toProps"
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Linked, error) {
-		recs, err := s.run(ctx, tx, check, params)
-		if err != nil {
-			return Linked{}, err
-		}
-		if ok, _, _ := neo4j.GetRecordValue[bool](recs[0], "hasFrom"); !ok {
-			return Linked{}, &EndpointError{End: "from", ID: l.From}
-		}
-		if ok, _, _ := neo4j.GetRecordValue[bool](recs[0], "hasTo"); !ok {
-			return Linked{}, &EndpointError{End: "to", ID: l.To}
-		}
-		if err := s.checkSource(ctx, tx, l.Evidence.SourceID); err != nil {
-			return Linked{}, err
-		}
-		recs, err = s.run(ctx, tx, merge, params)
+		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return Linked{}, fmt.Errorf("link %s %s->%s: %w", l.Type, l.From, l.To, err)
 		}
 		r := recs[0]
-		rel, _, _ := neo4j.GetRecordValue[map[string]any](r, "rel")
+		if ok, _, _ := neo4j.GetRecordValue[bool](r, "hasFrom"); !ok {
+			return Linked{}, &EndpointError{End: "from", ID: l.From}
+		}
+		if ok, _, _ := neo4j.GetRecordValue[bool](r, "hasTo"); !ok {
+			return Linked{}, &EndpointError{End: "to", ID: l.To}
+		}
+		if ok, _, _ := neo4j.GetRecordValue[bool](r, "hasSource"); !ok {
+			return Linked{}, fmt.Errorf("source %s: %w", l.Evidence.SourceID, ErrNoSource)
+		}
+		rels, _, _ := neo4j.GetRecordValue[[]any](r, "rels")
+		if len(rels) != 1 {
+			return Linked{}, fmt.Errorf("link %s %s->%s: merged %d relationships", l.Type, l.From, l.To, len(rels))
+		}
+		rel, _ := rels[0].(map[string]any)
 		fl, _, _ := neo4j.GetRecordValue[[]any](r, "fromLabels")
 		fp, _, _ := neo4j.GetRecordValue[map[string]any](r, "fromProps")
 		tl, _, _ := neo4j.GetRecordValue[[]any](r, "toLabels")

@@ -57,6 +57,9 @@ type ListQuery struct {
 	Where Filter
 	Order []SortKey
 	Page  Page
+	// Ahead are relationship fields fetched for each node of the page in
+	// the same statement (PageResult.Ahead).
+	Ahead []Ahead
 }
 
 // DefaultOrder is a label's natural order: events on the timeline
@@ -83,6 +86,9 @@ type PageResult struct {
 	Cursors     []Cursor
 	HasNext     bool
 	HasPrevious bool
+	// Ahead, when the query asked for it, holds for each node the edges of
+	// each ListQuery.Ahead spec.
+	Ahead [][][]Edge
 }
 
 // NodeByID returns the node with this id and label, or ErrNotFound.
@@ -124,6 +130,49 @@ func (s *Store) NodesByIDs(ctx context.Context, label Label, ids []string) (map[
 		}
 		return out, nil
 	})
+}
+
+// NodeByIDAhead is NodeByID that also fetches aheads from the node in the
+// same statement: the edges of each, in order.
+func (s *Store) NodeByIDAhead(ctx context.Context, label Label, id string, aheads []Ahead) (Node, [][]Edge, error) {
+	if !ValidLabel(label) {
+		return Node{}, nil, fmt.Errorf("label %q is not in the model", label)
+	}
+	var ahead strings.Builder
+	cols, err := aheadCypher("n", aheads, "", &ahead)
+	if err != nil {
+		return Node{}, nil, err
+	}
+	cypher := "MATCH (n:" + string(label) + " {id: $id}) " + ahead.String() +
+		"RETURN labels(n) AS labels, properties(n) AS props, [" + strings.Join(cols, ", ") + "] AS ahead"
+	type found struct {
+		n     Node
+		ahead [][]Edge
+	}
+	f, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (found, error) {
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": id})
+		if err != nil {
+			return found{}, err
+		}
+		if len(recs) == 0 {
+			return found{}, fmt.Errorf("%s %s: %w", label, id, ErrNotFound)
+		}
+		return found{nodeFromRecord(recs[0]), aheadFromRecord(recs[0], aheads)}, nil
+	})
+	return f.n, f.ahead, err
+}
+
+// aheadFromRecord reads the "ahead" column: one collected edge list per ahead.
+func aheadFromRecord(r *neo4j.Record, aheads []Ahead) [][]Edge {
+	raw, _, _ := neo4j.GetRecordValue[[]any](r, "ahead")
+	out := make([][]Edge, len(aheads))
+	for i, a := range aheads {
+		if i < len(raw) {
+			list, _ := raw[i].([]any)
+			out[i] = edgesFromList(list, a.Ahead)
+		}
+	}
+	return out
 }
 
 // CountryByISO3 finds a country by its ISO 3166 alpha-3 code.
@@ -170,8 +219,9 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 		return PageResult{}, err
 	}
 	exprs := make([]string, len(order))
+	present := presentProps(label, q.Where)
 	for i, k := range order {
-		exprs[i] = "coalesce(n." + k.Prop + ", '')"
+		exprs[i] = sortExpr("n", k.Prop, present)
 	}
 	conds := []string{}
 	if where != "" {
@@ -193,8 +243,19 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 	if len(conds) > 0 {
 		cypher += " WHERE " + strings.Join(conds, " AND ")
 	}
-	cypher += " RETURN labels(n) AS labels, properties(n) AS props, [" + strings.Join(exprs, ", ") + "] AS keys " +
-		orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit"
+	ret := " RETURN labels(n) AS labels, properties(n) AS props, [" + strings.Join(exprs, ", ") + "] AS keys"
+	if len(q.Ahead) == 0 {
+		cypher += ret + " " + orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit"
+	} else {
+		// The page first, then its relationship fields for just those nodes.
+		var ahead strings.Builder
+		cols, err := aheadCypher("n", q.Ahead, "", &ahead)
+		if err != nil {
+			return PageResult{}, err
+		}
+		cypher += " WITH n " + orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit " + ahead.String() +
+			"WITH n, [" + strings.Join(cols, ", ") + "] AS ahead" + ret + ", ahead " + orderBy(exprs, order, "n.id", backwards)
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (PageResult, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
@@ -214,16 +275,54 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 			}
 			res.Nodes = append(res.Nodes, n)
 			res.Cursors = append(res.Cursors, Cursor{Keys: keys, ID: n.ID(), Order: sig})
+			if len(q.Ahead) > 0 {
+				res.Ahead = append(res.Ahead, aheadFromRecord(r, q.Ahead))
+			}
 		}
 		if backwards {
 			reverse(res.Nodes)
 			reverse(res.Cursors)
+			reverse(res.Ahead)
 			res.HasPrevious, res.HasNext = more, page.Before != nil
 		} else {
 			res.HasNext, res.HasPrevious = more, page.After != nil
 		}
 		return res, nil
 	})
+}
+
+// presentProps are the properties every node of label that matches where
+// is known to have: id and name, which every model node has (DESIGN.md; the
+// write API requires a name; a Source has a title instead), and every
+// property the filter tests at its top level, since a condition on a
+// missing property is never true.
+func presentProps(label Label, where Filter) map[string]bool {
+	out := map[string]bool{"id": true}
+	if label != LabelSource {
+		out["name"] = true
+	}
+	var walk func(f Filter)
+	walk = func(f Filter) {
+		for _, c := range f.Conds {
+			out[c.Prop] = true
+		}
+		for _, a := range f.And {
+			walk(a)
+		}
+	}
+	walk(where)
+	return out
+}
+
+// sortExpr is what a list sorts by: the property itself when every node
+// has it, so a range index can give the order and the query can stop at
+// the page's end (BENCHMARKS.md); otherwise coalesce with the empty string, which sorts
+// the nodes without it first, as the order is defined.
+func sortExpr(v, prop string, present map[string]bool) string {
+	if present[prop] {
+		return v + "." + prop
+	}
+	return "coalesce(" + v + "." + prop + ", '')"
 }
 
 // keysetCond is the condition "strictly after (or before) cursor c" in the

@@ -35,6 +35,15 @@ func schemaStatements() []schemaStatement {
 		name := "range_" + strings.ToLower(string(l)) + "_name"
 		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.name)", name, l)})
 	}
+	// The dates lists are sorted and filtered by: string range seeks in order
+	// (filter.go writes date filters as ISO string comparisons).
+	for _, d := range []struct {
+		l    Label
+		prop string
+	}{{LabelEvent, "startDate"}, {LabelInitiative, "startDate"}, {LabelAgreement, "adoptedOn"}} {
+		name := "range_" + strings.ToLower(string(d.l)) + "_" + strings.ToLower(d.prop)
+		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, d.l, d.prop)})
+	}
 	return out
 }
 
