@@ -209,9 +209,10 @@ type Subgraph struct {
 }
 
 // Neighborhood expands breadth-first from the node, one statement per
-// level inside one transaction, so it costs Depth+1 round trips. A level
-// reads at most edgesPerNode × Limit relationships; when the node or edge
-// budget is spent, the answer is marked truncated.
+// level inside one transaction, so it costs at most Depth+1 round trips. A
+// level reads at most edgesPerNode × Limit relationships; when the node or
+// edge budget is spent, the answer is marked truncated, and once the node
+// budget is spent no deeper level is read.
 func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []RelType, limit int) (Subgraph, error) {
 	if depth < 1 || depth > MaxNeighborhoodDepth {
 		return Subgraph{}, fmt.Errorf("depth %d outside 1..%d", depth, MaxNeighborhoodDepth)
@@ -239,6 +240,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 		seenEdge := map[string]bool{}
 		frontier := []string{start.eid}
 		for d := 1; d <= depth && len(frontier) > 0; d++ {
+			if sg.Truncated && len(sg.Nodes) >= limit {
+				// The node budget is spent and the answer already says so: a
+				// deeper level could only add edges between kept nodes, so it
+				// is not read (on a hub, that level is most of the work).
+				break
+			}
 			rows := 2*(maxEdges-len(sg.Edges)) + 1
 			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "rows": rows})
 			if err != nil {
