@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/lysoen/lysoen/graph/centrality"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
@@ -310,4 +312,20 @@ func computeBrokers(ctx context.Context, st *store.Store, nodes, rels int) (*bro
 		return a.id < b.id
 	})
 	return e, nil
+}
+
+// reportCap tells the client that a cap of the field cut its search, in the
+// response's extensions: {"capped": {"<field path>": {...}}} (a field path
+// per aliased occurrence). Called outside a GraphQL request (a resolver
+// called directly), it does nothing.
+func reportCap(ctx context.Context, info map[string]any) {
+	if !graphql.HasOperationContext(ctx) {
+		return
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return
+	}
+	defer func() { _ = recover() }() // no response context: nothing to report into
+	graphql.RegisterExtension(ctx, "capped."+fc.Path().String(), info)
 }

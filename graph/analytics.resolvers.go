@@ -65,9 +65,13 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	for _, k := range kinds {
 		ks = append(ks, string(k))
 	}
-	cands, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks)
+	cands, caps, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks)
 	if err != nil {
 		return nil, err
+	}
+	if caps.Capped() {
+		reportCap(ctx, map[string]any{"eventsPerMember": store.PartnerEventsPerMember, "membersCapped": caps.MembersCapped,
+			"agreementsPerIssue": store.PartnerAgreementsPerIssue, "issueAreasCapped": caps.IssuesCapped})
 	}
 	actors := make([]store.Node, 0, len(cands))
 	for _, c := range cands {
@@ -154,9 +158,13 @@ func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, firs
 	if err != nil {
 		return nil, err
 	}
-	cps, err := r.Store.CoParticipants(ctx, actorID, n)
+	cps, capped, err := r.Store.CoParticipants(ctx, actorID, n)
 	if err != nil {
 		return nil, err
+	}
+	if capped {
+		reportCap(ctx, map[string]any{"eventsCompared": store.CoParticipantEvents,
+			"note": "the actor took part in more events: only its most recent ones were compared, and counts are those of that window"})
 	}
 	actors := make([]store.Node, 0, len(cps))
 	for _, c := range cps {

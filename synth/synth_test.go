@@ -2,6 +2,8 @@ package synth
 
 import (
 	"reflect"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/lysoen/lysoen/graph/store"
@@ -9,7 +11,7 @@ import (
 
 func TestScalesAreTheAdvertisedSize(t *testing.T) {
 	// Pure Go, no database. Only S here, to keep `make test` fast; M
-	// (100,500 nodes, 1,107,709 relationships for seed 1) is counted by
+	// (100,500 nodes, 1,124,870 relationships for seed 1) is counted by
 	// `go run ./synth/cmd/synth -scale M` when it loads.
 	c := Count(1, ScaleS)
 	if c.Nodes < 9000 || c.Nodes > 11000 || c.Rels < 80000 {
@@ -55,5 +57,37 @@ func TestGenerateIsDeterministicAndValid(t *testing.T) {
 	}
 	if reflect.DeepEqual(a, c) {
 		t.Fatal("different seeds gave the same graph")
+	}
+}
+
+// TestDegreesAreHeavyTailedButPlausible checks the popularity laws at S:
+// the busiest country is at a few percent of all events (not a monopoly),
+// yet several times the median country; organizations are long-tailed.
+func TestDegreesAreHeavyTailedButPlausible(t *testing.T) {
+	events := map[string]int{}
+	for b := range Generate(1, ScaleS) {
+		for _, r := range b.Rels {
+			if r.Type == store.RelParticipatedIn {
+				events[r.From]++
+			}
+		}
+	}
+	stats := func(prefix string) (top, median int) {
+		var xs []int
+		for id, n := range events {
+			if strings.HasPrefix(id, prefix) {
+				xs = append(xs, n)
+			}
+		}
+		sort.Sort(sort.Reverse(sort.IntSlice(xs)))
+		return xs[0], xs[len(xs)/2]
+	}
+	top, median := stats("country:")
+	if share := float64(top) / float64(ScaleS.Events); share > 0.10 || share < 0.02 || top < 3*median {
+		t.Errorf("busiest country at %d of %d events (median country %d): want a few percent, several times the median", top, ScaleS.Events, median)
+	}
+	top, median = stats("org:")
+	if share := float64(top) / float64(ScaleS.Events); share > 0.05 || median > 20 || top < 10*median {
+		t.Errorf("busiest organization at %d of %d events, median %d: want a long tail", top, ScaleS.Events, median)
 	}
 }

@@ -209,9 +209,10 @@ type Subgraph struct {
 }
 
 // Neighborhood expands breadth-first from the node, one statement per
-// level inside one transaction, so it costs Depth+1 round trips. A level
-// reads at most edgesPerNode × Limit relationships; when the node or edge
-// budget is spent, the answer is marked truncated.
+// level inside one transaction, so it costs at most Depth+1 round trips. A
+// level reads at most edgesPerNode × Limit relationships; when the node or
+// edge budget is spent, the answer is marked truncated, and once the node
+// budget is spent no deeper level is read.
 func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []RelType, limit int) (Subgraph, error) {
 	if depth < 1 || depth > MaxNeighborhoodDepth {
 		return Subgraph{}, fmt.Errorf("depth %d outside 1..%d", depth, MaxNeighborhoodDepth)
@@ -239,6 +240,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 		seenEdge := map[string]bool{}
 		frontier := []string{start.eid}
 		for d := 1; d <= depth && len(frontier) > 0; d++ {
+			if sg.Truncated && len(sg.Nodes) >= limit {
+				// The node budget is spent and the answer already says so: a
+				// deeper level could only add edges between kept nodes, so it
+				// is not read (on a hub, that level is most of the work).
+				break
+			}
 			rows := 2*(maxEdges-len(sg.Edges)) + 1
 			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "rows": rows})
 			if err != nil {
@@ -398,11 +405,11 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 
 // PartnerEventsPerMember bounds potentialPartners on hub members: shared
 // events are sought among each member's most recent events only.
-const PartnerEventsPerMember = 200
+const PartnerEventsPerMember = 50
 
 // PartnerAgreementsPerIssue bounds the agreements potentialPartners reads
 // per issue area of the initiative (the most recently adopted).
-const PartnerAgreementsPerIssue = 50
+const PartnerAgreementsPerIssue = 15
 
 // Partner scoring weights (documented in docs/analytics.md).
 const (
@@ -431,22 +438,36 @@ type PartnerCandidate struct {
 	Facts []PartnerFact
 }
 
+// PartnerCaps says which bounds of potentialPartners cut its search: the
+// members that took part in more than PartnerEventsPerMember events (only
+// their most recent ones were compared) and the issue areas addressed by
+// more than PartnerAgreementsPerIssue agreements.
+type PartnerCaps struct {
+	MembersCapped, IssuesCapped []string // ids
+}
+
+// Capped reports whether any bound cut the search.
+func (c PartnerCaps) Capped() bool { return len(c.MembersCapped)+len(c.IssuesCapped) > 0 }
+
 // PotentialPartners ranks the actors that are not members of the
 // initiative by WeightSharedEvent × events shared with a member +
 // WeightAgreement × agreements signed that address one of the initiative's
 // issue areas + WeightIssueArea × shared issue areas + WeightSought when the
 // initiative seeks a partnership with the actor. kinds ("COUNTRY" or an
-// organization kind) filters the candidates. One statement (after the id check).
-func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, first int, kinds []string) ([]PartnerCandidate, error) {
+// organization kind) filters the candidates. One statement (after the id
+// check); the caps that cut its search are returned beside the answer.
+func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, first int, kinds []string) ([]PartnerCandidate, PartnerCaps, error) {
 	if first < 0 || first > MaxAnalyticsFirst {
-		return nil, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
+		return nil, PartnerCaps{}, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
 	}
+	// The candidates' facts are gathered in a window (each member's most
+	// recent events, each issue's most recent agreements) and grouped by
+	// candidate only; the best pool of them get their issue-area points
+	// (up to 3 examples per issue).
 	const cypher = `
 MATCH (i:Initiative {id: $id})
-OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor)
-WITH i, collect(DISTINCT mem) AS members
-OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
-WITH i, members, collect(DISTINCT ia) AS issues
+CALL (i) { OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor) RETURN collect(DISTINCT mem) AS members }
+CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea) RETURN collect(DISTINCT ia) AS issues }
 CALL (i, members, issues) {
   MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members
   RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via
@@ -463,17 +484,19 @@ CALL (i, members, issues) {
   WITH a, ag, collect(DISTINCT ia.name) AS via
   RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via
 }
-WITH i, issues, a, kind, status, x, via
+WITH a, kind, status, x, via
 WHERE $kinds IS NULL OR (a:Country AND 'COUNTRY' IN $kinds) OR (a:Organization AND a.kind IN $kinds)
-WITH i, issues, a, collect({kind: kind, status: status, x: x, via: via}) AS facts
-WITH i, issues, a, facts,
+WITH a, collect({kind: kind, status: status, x: x, via: via}) AS facts
+WITH a, facts,
   $wEvent * size([f IN facts WHERE f.kind = 'event']) +
   $wAgreement * size([f IN facts WHERE f.kind = 'agreement']) +
   $wSought * size([f IN facts WHERE f.kind = 'sought']) AS base
 ORDER BY base DESC, a.name, a.id
 LIMIT $pool
-CALL (i, issues, a) {
-  UNWIND issues AS ia
+MATCH (i:Initiative {id: $id})
+CALL (i, a) {
+  OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
+  WITH DISTINCT ia WHERE ia IS NOT NULL
   CALL (a, ia, i) {
     MATCH (a)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[:ADDRESSES]->(ia) WHERE y <> i
     RETURN y.name AS yname LIMIT 3
@@ -488,19 +511,40 @@ RETURN labels(a) AS labels, properties(a) AS props, score,
   [f IN facts | {kind: f.kind, status: f.status, via: f.via,
     labels: CASE WHEN f.x IS NULL THEN [] ELSE labels(f.x) END,
     props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`
+	// Which caps cut the window: degrees are read from the count store.
+	const capsCypher = `
+MATCH (i:Initiative {id: $id})
+CALL (i) { OPTIONAL MATCH (i)<-[:MEMBER_OF]-(m:Actor) WHERE COUNT { (m)-[:PARTICIPATED_IN]->() } > $perMember
+  RETURN collect(DISTINCT m.id) AS members }
+CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
+  WHERE COUNT { (ia)<-[:ADDRESSES]-(:Agreement) } > $perIssue RETURN collect(DISTINCT ia.id) AS issues }
+RETURN members, issues`
 	var kindsParam any
 	if len(kinds) > 0 {
 		kindsParam = kinds
 	}
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]PartnerCandidate, error) {
+	type answer struct {
+		cands []PartnerCandidate
+		caps  PartnerCaps
+	}
+	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (answer, error) {
 		if _, err := s.require(ctx, tx, "initiativeId", LabelInitiative, initiativeID); err != nil {
-			return nil, err
+			return answer{}, err
 		}
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
-			"perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue, "pool": 3*first + 10,
+			"perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue, "pool": 2*first + 10,
 			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
 		if err != nil {
-			return nil, err
+			return answer{}, err
+		}
+		capRecs, err := s.run(ctx, tx, capsCypher, map[string]any{"id": initiativeID, "perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue})
+		if err != nil {
+			return answer{}, err
+		}
+		var caps PartnerCaps
+		if len(capRecs) > 0 {
+			caps.MembersCapped = stringList(capRecs[0], "members")
+			caps.IssuesCapped = stringList(capRecs[0], "issues")
 		}
 		out := make([]PartnerCandidate, 0, len(recs))
 		for _, r := range recs {
@@ -530,8 +574,22 @@ RETURN labels(a) AS labels, properties(a) AS props, score,
 			sortFacts(c.Facts)
 			out = append(out, c)
 		}
-		return out, nil
+		return answer{out, caps}, nil
 	})
+	return a.cands, a.caps, err
+}
+
+// stringList reads a list of strings from a record.
+func stringList(r *neo4j.Record, key string) []string {
+	vs, _, _ := neo4j.GetRecordValue[[]any](r, key)
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 var factOrder = map[string]int{"sought": 0, "event": 1, "agreement": 2, "issue": 3}
@@ -722,29 +780,53 @@ type CoParticipation struct {
 	Events []Node // at most MaxCoParticipationEvents, in date order
 }
 
+// CoParticipantEvents bounds coParticipants on hub actors: only the actor's
+// most recent events (by start date) are compared; CoParticipants reports
+// when the actor has more.
+const CoParticipantEvents = 500
+
 // CoParticipants returns the actors that took part in the same events as
-// actorID, most shared events first (then name), at most first.
-func (s *Store) CoParticipants(ctx context.Context, actorID string, first int) ([]CoParticipation, error) {
+// actorID, most shared events first (then name), at most first. For an
+// actor at more than CoParticipantEvents events, only its most recent ones
+// are compared and capped is true (the counts are then those of the window).
+func (s *Store) CoParticipants(ctx context.Context, actorID string, first int) (cps []CoParticipation, capped bool, err error) {
 	if first < 0 || first > MaxAnalyticsFirst {
-		return nil, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
+		return nil, false, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
 	}
 	const cypher = `
-MATCH (a:Actor {id: $id})-[:PARTICIPATED_IN]->(e:Event)<-[:PARTICIPATED_IN]-(o:Actor)
+MATCH (a:Actor {id: $id})
+CALL (a) { MATCH (a)-[:PARTICIPATED_IN]->(e:Event) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $window }
+MATCH (e)<-[:PARTICIPATED_IN]-(o:Actor)
 WHERE o <> a
 WITH o, collect(DISTINCT e) AS evs
 WITH o, evs, size(evs) AS c ORDER BY c DESC, o.name, o.id LIMIT $first
 CALL (evs) { UNWIND evs AS e WITH e ORDER BY e.startDate, e.name, e.id LIMIT $maxEvents
   RETURN collect({labels: labels(e), props: properties(e)}) AS top }
 RETURN labels(o) AS labels, properties(o) AS props, c, top`
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]CoParticipation, error) {
+	type answer struct {
+		cps    []CoParticipation
+		capped bool
+	}
+	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (answer, error) {
 		if _, err := s.require(ctx, tx, "actorId", LabelActor, actorID); err != nil {
-			return nil, err
+			return answer{}, err
 		}
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": actorID, "first": first, "maxEvents": MaxCoParticipationEvents})
+		// PARTICIPATED_IN always ends at an Event (CheckEndpoints), so the
+		// degree (from the count store) is the number of events.
+		deg, err := s.run(ctx, tx, "MATCH (a:Actor {id: $id}) RETURN COUNT { (a)-[:PARTICIPATED_IN]->() } AS n", map[string]any{"id": actorID})
 		if err != nil {
-			return nil, err
+			return answer{}, err
 		}
-		out := make([]CoParticipation, 0, len(recs))
+		var out answer
+		if len(deg) > 0 {
+			n, _, _ := neo4j.GetRecordValue[int64](deg[0], "n")
+			out.capped = n > CoParticipantEvents
+		}
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": actorID, "first": first, "maxEvents": MaxCoParticipationEvents, "window": CoParticipantEvents})
+		if err != nil {
+			return answer{}, err
+		}
+		out.cps = make([]CoParticipation, 0, len(recs))
 		for _, r := range recs {
 			c, _, _ := neo4j.GetRecordValue[int64](r, "c")
 			top, _, _ := neo4j.GetRecordValue[[]any](r, "top")
@@ -755,10 +837,11 @@ RETURN labels(o) AS labels, properties(o) AS props, c, top`
 				props, _ := m["props"].(map[string]any)
 				cp.Events = append(cp.Events, Node{Label: primaryLabel(labels), Props: props})
 			}
-			out = append(out, cp)
+			out.cps = append(out.cps, cp)
 		}
 		return out, nil
 	})
+	return a.cps, a.capped, err
 }
 
 // TimelineArgs filter the events of a timeline. From and To are the first

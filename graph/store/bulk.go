@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -14,43 +18,179 @@ import (
 // faster than WriteGraph, but writing the same batch twice duplicates it
 // (node ids are still unique: the constraints refuse a second node).
 // Relationships need their endpoints to exist; a missing one fails the
-// whole batch with ErrNotFound.
+// whole batch with ErrNotFound. For many batches, a Bulk loader is faster
+// still (it finds endpoints by element id).
 func (s *Store) CreateGraph(ctx context.Context, g GraphWrite) (WriteStats, error) {
+	return s.NewBulk().Write(ctx, g)
+}
+
+// Bulk loads many batches into an empty database with CREATE (see
+// CreateGraph). It remembers the element id of every node it created, so a
+// relationship whose endpoints it created is matched by element id (a
+// direct record read) instead of a seek in the label's id index: at a
+// million relationships that halves Neo4j's work per relationship.
+// Relationships to nodes it did not create are matched by label and id.
+// Write may be called from several goroutines; a batch's relationships must
+// be written after the batches holding their endpoints have returned.
+type Bulk struct {
+	s    *Store
+	mu   sync.RWMutex
+	eids map[string]bulkNode // node id -> element id and label
+}
+
+type bulkNode struct {
+	eid   string
+	label Label
+}
+
+// NewBulk returns a bulk loader writing through the store.
+func (s *Store) NewBulk() *Bulk { return &Bulk{s: s, eids: map[string]bulkNode{}} }
+
+// plainKey is a property key that may stand unquoted in a Cypher map literal.
+var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// propsLiteral returns the map literal {k: row.<field>.k, …} over the keys
+// of rows (sorted), or ok=false when a key cannot be written plainly. CREATE
+// with a literal avoids the Eager operator `SET x = row.props` brings (the
+// planner cannot tell which keys the map sets).
+func propsLiteral(rows []map[string]any, field string) (string, bool) {
+	keys := map[string]bool{}
+	for _, r := range rows {
+		m, _ := r[field].(map[string]any)
+		for k := range m {
+			if !plainKey.MatchString(k) {
+				return "", false
+			}
+			keys[k] = true
+		}
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + ": row." + field + "." + k
+	}
+	return "{" + strings.Join(parts, ", ") + "}", true
+}
+
+// Write creates the batch's nodes and relationships in one transaction.
+func (b *Bulk) Write(ctx context.Context, g GraphWrite) (WriteStats, error) {
+	s := b.s
 	if err := checkWrite(g); err != nil {
 		return WriteStats{}, err
 	}
 	labels, nodeGroups := groupByLabel(g.Nodes, nodeLabel)
 	keys, relGroups := groupByShape(g.Rels, relShapeOf)
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (WriteStats, error) {
-		var st WriteStats
-		for _, l := range labels {
-			labelSet := string(l)
-			if l.IsActor() {
-				labelSet += ":" + string(LabelActor)
-			}
-			sum, err := s.runSummary(ctx, tx, "UNWIND $rows AS props CREATE (n:"+labelSet+") SET n = props", map[string]any{"rows": nodeRows(nodeGroups[l])})
-			if err != nil {
-				return st, fmt.Errorf("create %s nodes: %w", l, err)
-			}
-			st.NodesCreated += sum.NodesCreated()
-			st.PropertiesSet += sum.PropertiesSet()
+	type stmt struct {
+		what, cypher string
+		rows         []map[string]any
+		want         int   // relationships the statement must create
+		label        Label // the nodes' label ("" for relationships)
+	}
+	var stmts []stmt
+	for _, l := range labels {
+		labelSet := string(l)
+		if l.IsActor() {
+			labelSet += ":" + string(LabelActor)
 		}
-		for _, k := range keys {
-			rows := relRows(relGroups[k])
-			cypher := "UNWIND $rows AS row MATCH (a:" + string(k.from) + " {id: row.from}) MATCH (b:" + string(k.to) + " {id: row.to}) " +
-				"CREATE (a)-[r:" + string(k.t) + "]->(b) SET r = row.props"
-			sum, err := s.runSummary(ctx, tx, cypher, map[string]any{"rows": rows})
-			if err != nil {
-				return st, fmt.Errorf("create %s relationships: %w", k.t, err)
-			}
-			if n := sum.RelationshipsCreated(); n != len(rows) {
-				return st, fmt.Errorf("%s from %s to %s: %d of %d created: %w (an endpoint does not exist)", k.t, k.from, k.to, n, len(rows), ErrNotFound)
-			}
-			st.RelsCreated += len(rows)
-			st.PropertiesSet += sum.PropertiesSet()
+		rows := make([]map[string]any, len(nodeGroups[l]))
+		for i, r := range nodeRows(nodeGroups[l]) {
+			rows[i] = map[string]any{"props": r}
 		}
-		return st, nil
+		cypher := "UNWIND $rows AS row CREATE (n:" + labelSet + ") SET n = row.props RETURN row.props.id AS id, elementId(n) AS eid"
+		if lit, ok := propsLiteral(rows, "props"); ok {
+			cypher = "UNWIND $rows AS row CREATE (n:" + labelSet + " " + lit + ") RETURN row.props.id AS id, elementId(n) AS eid"
+		}
+		stmts = append(stmts, stmt{what: "create " + string(l) + " nodes", cypher: cypher, rows: rows, label: l})
+	}
+	b.mu.RLock()
+	for _, k := range keys {
+		var byEid, byID []map[string]any
+		for _, r := range relGroups[k] {
+			props := r.Props
+			if props == nil {
+				props = map[string]any{}
+			}
+			a, okA := b.eids[r.From]
+			z, okZ := b.eids[r.To]
+			if okA && okZ && a.label == r.FromLabel && z.label == r.ToLabel {
+				byEid = append(byEid, map[string]any{"a": a.eid, "b": z.eid, "props": props})
+			} else {
+				byID = append(byID, map[string]any{"from": r.From, "to": r.To, "props": props})
+			}
+		}
+		for _, part := range []struct {
+			rows  []map[string]any
+			match string
+		}{
+			{byEid, "MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b "},
+			{byID, "MATCH (a:" + string(k.from) + " {id: row.from}) MATCH (b:" + string(k.to) + " {id: row.to}) "},
+		} {
+			if len(part.rows) == 0 {
+				continue
+			}
+			create := "CREATE (a)-[r:" + string(k.t) + "]->(b) SET r = row.props"
+			if lit, ok := propsLiteral(part.rows, "props"); ok {
+				create = "CREATE (a)-[r:" + string(k.t) + " " + lit + "]->(b)"
+			}
+			stmts = append(stmts, stmt{what: fmt.Sprintf("%s from %s to %s", k.t, k.from, k.to),
+				cypher: "UNWIND $rows AS row " + part.match + create, rows: part.rows, want: len(part.rows)})
+		}
+	}
+	b.mu.RUnlock()
+
+	type result struct {
+		stats WriteStats
+		eids  map[string]bulkNode
+	}
+	res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+		out := result{eids: map[string]bulkNode{}}
+		for _, st := range stmts {
+			if s.counter != nil {
+				s.counter(ctx)
+			}
+			r, err := tx.Run(ctx, st.cypher, map[string]any{"rows": st.rows})
+			if err != nil {
+				return out, fmt.Errorf("%s: %w", st.what, err)
+			}
+			if st.label != "" { // nodes: read back their element ids
+				for r.Next(ctx) {
+					rec := r.Record()
+					id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+					eid, _, _ := neo4j.GetRecordValue[string](rec, "eid")
+					out.eids[id] = bulkNode{eid, st.label}
+				}
+			}
+			sum, err := r.Consume(ctx)
+			if err != nil {
+				return out, fmt.Errorf("%s: %w", st.what, err)
+			}
+			c := sum.Counters()
+			out.stats.NodesCreated += c.NodesCreated()
+			out.stats.PropertiesSet += c.PropertiesSet()
+			if st.want > 0 {
+				if n := c.RelationshipsCreated(); n != st.want {
+					return out, fmt.Errorf("%s: %d of %d created: %w (an endpoint does not exist)", st.what, n, st.want, ErrNotFound)
+				}
+				out.stats.RelsCreated += st.want
+			}
+		}
+		return out, nil
 	})
+	if err != nil {
+		return res.stats, err
+	}
+	if len(res.eids) > 0 {
+		b.mu.Lock()
+		for id, n := range res.eids {
+			b.eids[id] = n
+		}
+		b.mu.Unlock()
+	}
+	return res.stats, nil
 }
 
 // DeleteRelationships removes every relationship in batches of 20,000 (one
