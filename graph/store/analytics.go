@@ -311,8 +311,11 @@ type PathResult struct {
 
 // ShortestPath finds the shortest path(s) from one node to another over the
 // given relationship types (either direction), at most maxHops long. It
-// returns nil when there is none. Among several shortest paths the one whose
-// node-id sequence sorts first is returned (all, up to MaxShortestPaths, with all).
+// returns nil when there is none. Without all, it returns the one path that
+// Neo4j's shortestPath finds first: enumerating every shortest path to pick
+// a canonical one cost ~20× the database hits at scale M (122k against 5.6k)
+// for an answer no more correct. With all, every shortest path, up to
+// MaxShortestPaths, sorted by their node-id sequences.
 func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, types []RelType, all bool) (*PathResult, error) {
 	if maxHops < 1 || maxHops > MaxPathHops {
 		return nil, fmt.Errorf("maxHops %d outside 1..%d", maxHops, MaxPathHops)
@@ -322,7 +325,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 		return nil, err
 	}
 	cypher := "MATCH (a) WHERE elementId(a) = $a MATCH (b) WHERE elementId(b) = $b " +
-		fmt.Sprintf("MATCH p = allShortestPaths((a)-[%s*..%d]-(b)) ", pattern, maxHops) +
+		fmt.Sprintf("MATCH p = %s((a)-[%s*..%d]-(b)) ", shortestPathFunc(all), pattern, maxHops) +
 		"RETURN [x IN nodes(p) | {labels: labels(x), props: properties(x)}] AS ns, " +
 		"[r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rs " +
 		"LIMIT $paths"
@@ -401,6 +404,14 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 		}
 		return res, nil
 	})
+}
+
+// shortestPathFunc is the Cypher path function: one path, or all of them.
+func shortestPathFunc(all bool) string {
+	if all {
+		return "allShortestPaths"
+	}
+	return "shortestPath"
 }
 
 // PartnerEventsPerMember bounds potentialPartners on hub members: shared
