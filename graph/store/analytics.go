@@ -75,7 +75,8 @@ func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work
 	d := s.analyticsTimeout(ctx, def)
 	ctx, cancel := context.WithTimeout(ctx, d+analyticsSlack)
 	defer cancel()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database})
+	// The request's session (its bookmarks, so a client reads its own writes).
+	session := s.session(ctx, neo4j.AccessModeRead)
 	defer session.Close(ctx)
 	v, err := neo4j.ExecuteRead(ctx, session, work, neo4j.WithTxTimeout(d))
 	if err != nil && ctx.Err() != nil {
@@ -90,7 +91,7 @@ func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work
 			return v, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}
 	}
-	return v, classify(err)
+	return v, classify(bookmarkError(ctx, err))
 }
 
 // lookupCypher finds the node whose id is the parameter param, whatever its
