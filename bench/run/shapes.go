@@ -33,7 +33,7 @@ func shapes() []shape {
 		{
 			Name: "nested", What: "20 countries → memberships (of initiatives) → initiatives → issue areas",
 			Lysoen: request{Query: `query($first: Int!) { countries(first: $first) { edges { node { id name
-  memberships(where: {initiative: {}}) { role since initiative { id name issueAreas { id name } } } } } } }`,
+  memberships(first: 1000, where: {initiative: {}}) { role since initiative { id name issueAreas { id name } } } } } } }`,
 				Variables: map[string]any{"first": 20}},
 			NeoGraphQL: request{Query: `query($first: Int!) { countries(limit: $first, sort: [{name: ASC}, {id: ASC}]) { id name
   membershipsConnection { edges { properties { role since } node { id name issueAreas { id name } } } } } }`,
