@@ -153,18 +153,7 @@ func TestNeo4jOutageAndRecovery(t *testing.T) {
 		t.Errorf("no request saw the outage")
 	}
 	// Goroutines settle back (driver connections to the old Neo4j are gone).
-	var now int
-	for i := 0; i < 50; i++ {
-		runtime.GC()
-		if now = runtime.NumGoroutine(); now <= baseline+10 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if now > baseline+10 {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutines: %d before the outage, %d after\n%s", baseline, now, buf[:runtime.Stack(buf, true)])
-	}
+	wantGoroutinesSettle(t, baseline)
 }
 
 // TestSIGTERMUnderLoad builds the real binary, loads it, and sends it a
@@ -283,5 +272,24 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "msg=stopped") {
 		t.Errorf("no clean stop in the log")
+	}
+}
+
+// wantGoroutinesSettle fails unless the goroutine count comes back to within
+// 10 of baseline (taken before an outage) within 5 s, and prints the stacks
+// of what is left when it does not.
+func wantGoroutinesSettle(t *testing.T, baseline int) {
+	t.Helper()
+	var now int
+	for i := 0; i < 50; i++ {
+		runtime.GC()
+		if now = runtime.NumGoroutine(); now <= baseline+10 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if now > baseline+10 {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d before the outage, %d after\n%s", baseline, now, buf[:runtime.Stack(buf, true)])
 	}
 }

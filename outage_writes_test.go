@@ -290,18 +290,7 @@ func TestWritesDuringNeo4jOutageCounted(t *testing.T) {
 
 	// No leak: goroutines settle back and no session stays open.
 	client.CloseIdleConnections()
-	var now int
-	for i := 0; i < 50; i++ {
-		runtime.GC()
-		if now = runtime.NumGoroutine(); now <= baseline+10 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if now > baseline+10 {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutines: %d before the outage, %d after\n%s", baseline, now, buf[:runtime.Stack(buf, true)])
-	}
+	wantGoroutinesSettle(t, baseline)
 	if _, m := get(t, s.URL+"/metrics"); !strings.Contains(m, "\nlysoen_neo4j_sessions_open 0\n") {
 		t.Errorf("sessions still open after the load:\n%s", grepLines(m, "sessions_open"))
 	}

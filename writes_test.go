@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -50,23 +48,7 @@ func jwtFor(t *testing.T, role string, exp time.Duration, aud string) string {
 // queryAs posts a query with "Authorization: Bearer token" (none when token is "").
 func (s *server) queryAs(t *testing.T, token, q string, vars map[string]any) (int, gqlResponse) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out gqlResponse
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-	}
-	return resp.StatusCode, out
+	return postWith(t, s.URL, token, q, vars, nil)
 }
 
 // mustOK fails unless the response has no errors, and decodes its data.

@@ -594,14 +594,7 @@ RETURN members, issues`
 // stringList reads a list of strings from a record.
 func stringList(r *neo4j.Record, key string) []string {
 	vs, _, _ := neo4j.GetRecordValue[[]any](r, key)
-	out := make([]string, 0, len(vs))
-	for _, v := range vs {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return sortedStrings(vs)
 }
 
 var factOrder = map[string]int{"sought": 0, "event": 1, "agreement": 2, "issue": 3}

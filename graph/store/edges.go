@@ -159,19 +159,9 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (s
 		}
 		return actorIssueAreasCypher, nil
 	}
-	if _, ok := RelTypes[e.Type]; !ok || (!ValidLabel(e.From) && e.From != LabelActor) {
-		return "", fmt.Errorf("edge spec %v is not in the model", e)
-	}
-	other := ""
-	if e.Other != "" {
-		if !ValidLabel(e.Other) && e.Other != LabelActor {
-			return "", fmt.Errorf("edge spec %v is not in the model", e)
-		}
-		other = ":" + string(e.Other)
-	}
-	pattern := "-[r:" + string(e.Type) + "]->"
-	if e.Dir == Incoming {
-		pattern = "<-[r:" + string(e.Type) + "]-"
+	pattern, err := e.pattern("n:"+string(e.From)+" {id: id}", "r", "m")
+	if err != nil {
+		return "", err
 	}
 	b := newWhereBuilder(params)
 	var conds []string
@@ -230,7 +220,7 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (s
 	}
 	// The hint keeps the id seek even when the planner's label statistics
 	// are stale (a graph that just grew), which otherwise scans per id.
-	match := "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id})" + pattern + "(m" + other + ") " +
+	match := "UNWIND $ids AS id MATCH " + pattern + " " +
 		"USING INDEX n:" + string(e.From) + "(id) " + where + "WITH id, r, m " + order
 	if len(aheads) == 0 {
 		return match + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
