@@ -60,7 +60,11 @@ func (a *app) routes() http.Handler {
 // graphqlHandler is gqlgen's handler with explicit transports.
 func (a *app) graphqlHandler() http.Handler {
 	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled}}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: resolver})
+	if a.cfg.DirectReads {
+		es = graph.WithDirectReads(es, resolver)
+	}
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -59,6 +59,7 @@ type config struct {
 	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
 	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
 	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
+	DirectReads     bool                // run the reads graph/direct.go understands as one statement each
 	OTel            string              // tracing: "" (off), stdout or otlp (tracing.go)
 	tracer          trace.TracerProvider
 }
@@ -107,6 +108,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
 	}
 	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
+	directOn, err := strconv.ParseBool(env("LYSOEN_DIRECT_READS", "true"))
+	if err != nil {
+		return c, fmt.Errorf("LYSOEN_DIRECT_READS: %w", err)
+	}
+	fs.BoolVar(&c.DirectReads, "direct-reads", directOn, "answer plain nested reads with one Cypher statement written straight to JSON; false: always through the resolvers (env LYSOEN_DIRECT_READS; docs/direct-reads.md)")
 	fs.StringVar(&c.OTel, "otel", env("LYSOEN_OTEL", ""), "OpenTelemetry tracing: off, stdout or otlp (OTEL_EXPORTER_OTLP_ENDPOINT) (env LYSOEN_OTEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -159,69 +159,25 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (s
 		}
 		return actorIssueAreasCypher, nil
 	}
-	pattern, err := e.pattern("n:"+string(e.From)+" {id: id}", "r", "m")
+	pattern, err := e.pattern("n", "r", "m")
 	if err != nil {
 		return "", err
 	}
-	b := newWhereBuilder(params)
-	var conds []string
-	otherLabel := e.Other
-	if otherLabel == "" {
-		otherLabel = LabelActor // only the generic props (id, name) without a label filter
-		if q.Other.Label != "" {
-			otherLabel = q.Other.Label
-		}
-	}
-	for _, part := range []struct {
-		f Filter
-		v string
-		l Label
-	}{{q.Self, "n", e.From}, {q.Other, "m", otherLabel}} {
-		c, err := b.node(part.f, part.v, part.l)
-		if err != nil {
-			return "", err
-		}
-		if c != "" {
-			conds = append(conds, c)
-		}
-	}
-	rc, err := b.relConds(q.Rel, "r", e.Type)
+	where, err := e.where(newWhereBuilder(params), q, "n", "r", "m")
 	if err != nil {
 		return "", err
 	}
-	if rc != "" {
-		conds = append(conds, rc)
+	keys, err := e.order(q, "r", "m")
+	if err != nil {
+		return "", err
 	}
-	where := ""
-	if len(conds) > 0 {
-		where = "WHERE " + strings.Join(conds, " AND ") + " "
-	}
-	// Natural order: dated things chronologically, then by name, so lists are stable.
-	order := "ORDER BY id, " + naturalOrder("r", "m")
-	if len(q.Order) > 0 {
-		parts := []string{"id"}
-		for _, k := range q.Order {
-			v, l := "m", otherLabel
-			if k.OnRel {
-				if _, ok := relProp(e.Type, k.Prop); !ok {
-					return "", fmt.Errorf("%s cannot be ordered by %q", e.Type, k.Prop)
-				}
-				v = "r"
-			} else if _, ok := nodeProp(l, k.Prop); !ok {
-				return "", fmt.Errorf("%s cannot be ordered by %q", l, k.Prop)
-			}
-			expr := "coalesce(" + v + "." + k.Prop + ", '')"
-			if k.Desc {
-				expr += " DESC"
-			}
-			parts = append(parts, expr)
-		}
-		order = "ORDER BY " + strings.Join(append(parts, "m.id"), ", ")
-	}
+	order := "ORDER BY id, " + keys
 	// The hint keeps the id seek even when the planner's label statistics
-	// are stale (a graph that just grew), which otherwise scans per id.
-	match := "UNWIND $ids AS id MATCH " + pattern + " " +
-		"USING INDEX n:" + string(e.From) + "(id) " + where + "WITH id, r, m " + order
+	// are stale (a graph that just grew), which otherwise scans per id. It
+	// sits on a MATCH of its own: a WHERE the planner folds to false (an
+	// empty NOT) would otherwise drop the label and fail the hint.
+	match := "UNWIND $ids AS id MATCH (n:" + string(e.From) + " {id: id}) USING INDEX n:" + string(e.From) + "(id) MATCH " + pattern + " " +
+		where + "WITH id, r, m " + order
 	if len(aheads) == 0 {
 		return match + " RETURN id, collect([properties(r), labels(m), properties(m)]) AS edges", nil
 	}
@@ -237,6 +193,75 @@ func (e EdgeSpec) cypher(q EdgeQuery, params map[string]any, aheads ...Ahead) (s
 		"WITH collect([id, edges]) AS byId, collect(ms) AS mss " +
 		"CALL (mss) { UNWIND mss AS ms UNWIND ms AS m WITH DISTINCT m " + ahead.String() +
 		"RETURN collect([m.id, " + strings.Join(cols, ", ") + "]) AS ahead } RETURN byId, ahead", nil
+}
+
+// otherLabel is the label the other end is checked against: the spec's,
+// or for a spec to any actor, the label q's filter asks for (Actor: only
+// the generic properties id and name).
+func (e EdgeSpec) otherLabel(q EdgeQuery) Label {
+	if e.Other != "" {
+		return e.Other
+	}
+	if q.Other.Label != "" {
+		return q.Other.Label
+	}
+	return LabelActor
+}
+
+// where is the WHERE clause ("" or "WHERE … ") of q on the pattern n-r-m.
+func (e EdgeSpec) where(b *whereBuilder, q EdgeQuery, n, r, m string) (string, error) {
+	var conds []string
+	for _, part := range []struct {
+		f Filter
+		v string
+		l Label
+	}{{q.Self, n, e.From}, {q.Other, m, e.otherLabel(q)}} {
+		c, err := b.node(part.f, part.v, part.l)
+		if err != nil {
+			return "", err
+		}
+		if c != "" {
+			conds = append(conds, c)
+		}
+	}
+	rc, err := b.relConds(q.Rel, r, e.Type)
+	if err != nil {
+		return "", err
+	}
+	if rc != "" {
+		conds = append(conds, rc)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return "WHERE " + strings.Join(conds, " AND ") + " ", nil
+}
+
+// order is how one start node's edges r -> m are sorted: q.Order, then
+// the other end's id; without q.Order the natural order (dated things
+// chronologically, then by name, so lists are stable).
+func (e EdgeSpec) order(q EdgeQuery, r, m string) (string, error) {
+	if len(q.Order) == 0 {
+		return naturalOrder(r, m), nil
+	}
+	parts := make([]string, 0, len(q.Order)+1)
+	for _, k := range q.Order {
+		v, l := m, e.otherLabel(q)
+		if k.OnRel {
+			if _, ok := relProp(e.Type, k.Prop); !ok {
+				return "", fmt.Errorf("%s cannot be ordered by %q", e.Type, k.Prop)
+			}
+			v = r
+		} else if _, ok := nodeProp(l, k.Prop); !ok {
+			return "", fmt.Errorf("%s cannot be ordered by %q", l, k.Prop)
+		}
+		expr := "coalesce(" + v + "." + k.Prop + ", '')"
+		if k.Desc {
+			expr += " DESC"
+		}
+		parts = append(parts, expr)
+	}
+	return strings.Join(append(parts, m+".id"), ", "), nil
 }
 
 // Edges follows one relationship field from many nodes in one round trip,

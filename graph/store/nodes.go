@@ -193,8 +193,65 @@ func (s *Store) CountryByISO3(ctx context.Context, iso3 string) (Node, error) {
 // in q.Order (then id). Keyset pagination: the cursor holds the sort keys,
 // so pages stay stable under any ordering.
 func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageResult, error) {
+	l, err := planList(label, q)
+	if err != nil {
+		return PageResult{}, err
+	}
+	cypher := l.match
+	ret := " RETURN labels(n) AS labels, properties(n) AS props, " + l.keys + " AS keys"
+	if len(q.Ahead) == 0 {
+		cypher += ret + " " + l.order + " LIMIT $limit"
+	} else {
+		// The page first, then its relationship fields for just those nodes.
+		var ahead strings.Builder
+		cols, err := aheadCypher("n", q.Ahead, "", &ahead)
+		if err != nil {
+			return PageResult{}, err
+		}
+		cypher += " WITH n " + l.order + " LIMIT $limit " + ahead.String() +
+			"WITH n, [" + strings.Join(cols, ", ") + "] AS ahead" + ret + ", ahead " + l.order
+	}
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) (PageResult, error) {
+		recs, err := s.run(ctx, tx, cypher, l.params)
+		if err != nil {
+			return PageResult{}, err
+		}
+		var res PageResult
+		recs = l.page(recs, &res.HasNext, &res.HasPrevious)
+		for _, r := range recs {
+			n := nodeFromRecord(r)
+			res.Nodes = append(res.Nodes, n)
+			res.Cursors = append(res.Cursors, l.cursor(r, n.ID()))
+			if len(q.Ahead) > 0 {
+				res.Ahead = append(res.Ahead, aheadFromRecord(r, q.Ahead))
+			}
+		}
+		if l.backwards {
+			reverse(res.Nodes)
+			reverse(res.Cursors)
+			reverse(res.Ahead)
+		}
+		return res, nil
+	})
+}
+
+// listPlan is the shared part of a page read: the MATCH … WHERE of the
+// list (variable n), its ORDER BY, the sort keys cursors record, and how
+// to tell the page from the look-ahead row.
+type listPlan struct {
+	match     string // MATCH (n:Label) WHERE …
+	order     string // ORDER BY …, n.id (reversed when walking backwards)
+	keys      string // [sort key expressions]
+	params    map[string]any
+	sig       string
+	limit     int
+	backwards bool
+	pg        Page
+}
+
+func planList(label Label, q ListQuery) (listPlan, error) {
 	if !ValidLabel(label) {
-		return PageResult{}, fmt.Errorf("label %q is not in the model", label)
+		return listPlan{}, fmt.Errorf("label %q is not in the model", label)
 	}
 	order := q.Order
 	if len(order) == 0 {
@@ -202,21 +259,20 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 	}
 	for _, k := range order {
 		if _, ok := nodeProp(label, k.Prop); !ok || k.OnRel {
-			return PageResult{}, fmt.Errorf("%s cannot be ordered by %q", label, k.Prop)
+			return listPlan{}, fmt.Errorf("%s cannot be ordered by %q", label, k.Prop)
 		}
 	}
-	sig := orderSignature(order)
-	page := q.Page
-	backwards := page.Last > 0 && page.First == 0
-	limit := page.First
-	if backwards {
-		limit = page.Last
+	l := listPlan{sig: orderSignature(order), pg: q.Page}
+	l.backwards = q.Page.Last > 0 && q.Page.First == 0
+	l.limit = q.Page.First
+	if l.backwards {
+		l.limit = q.Page.Last
 	}
-	params := map[string]any{"limit": limit + 1}
-	b := newWhereBuilder(params)
+	l.params = map[string]any{"limit": l.limit + 1}
+	b := newWhereBuilder(l.params)
 	where, err := b.node(q.Where, "n", label)
 	if err != nil {
-		return PageResult{}, err
+		return listPlan{}, err
 	}
 	exprs := make([]string, len(order))
 	present := presentProps(label, q.Where)
@@ -230,65 +286,46 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 	for _, c := range []struct {
 		cur   *Cursor
 		after bool
-	}{{page.After, true}, {page.Before, false}} {
+	}{{q.Page.After, true}, {q.Page.Before, false}} {
 		if c.cur == nil {
 			continue
 		}
-		if c.cur.Order != sig || len(c.cur.Keys) != len(order) {
-			return PageResult{}, ErrBadCursor
+		if c.cur.Order != l.sig || len(c.cur.Keys) != len(order) {
+			return listPlan{}, ErrBadCursor
 		}
 		conds = append(conds, keysetCond(b, exprs, order, "n.id", *c.cur, c.after))
 	}
-	cypher := "MATCH (n:" + string(label) + ")"
+	l.match = "MATCH (n:" + string(label) + ")"
 	if len(conds) > 0 {
-		cypher += " WHERE " + strings.Join(conds, " AND ")
+		l.match += " WHERE " + strings.Join(conds, " AND ")
 	}
-	ret := " RETURN labels(n) AS labels, properties(n) AS props, [" + strings.Join(exprs, ", ") + "] AS keys"
-	if len(q.Ahead) == 0 {
-		cypher += ret + " " + orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit"
+	l.order = orderBy(exprs, order, "n.id", l.backwards)
+	l.keys = "[" + strings.Join(exprs, ", ") + "]"
+	return l, nil
+}
+
+// page cuts the look-ahead row off recs and sets the page flags.
+func (l listPlan) page(recs []*neo4j.Record, hasNext, hasPrevious *bool) []*neo4j.Record {
+	more := len(recs) > l.limit
+	if more {
+		recs = recs[:l.limit]
+	}
+	if l.backwards {
+		*hasPrevious, *hasNext = more, l.pg.Before != nil
 	} else {
-		// The page first, then its relationship fields for just those nodes.
-		var ahead strings.Builder
-		cols, err := aheadCypher("n", q.Ahead, "", &ahead)
-		if err != nil {
-			return PageResult{}, err
-		}
-		cypher += " WITH n " + orderBy(exprs, order, "n.id", backwards) + " LIMIT $limit " + ahead.String() +
-			"WITH n, [" + strings.Join(cols, ", ") + "] AS ahead" + ret + ", ahead " + orderBy(exprs, order, "n.id", backwards)
+		*hasNext, *hasPrevious = more, l.pg.After != nil
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (PageResult, error) {
-		recs, err := s.run(ctx, tx, cypher, params)
-		if err != nil {
-			return PageResult{}, err
-		}
-		var res PageResult
-		more := len(recs) > limit
-		if more {
-			recs = recs[:limit]
-		}
-		for _, r := range recs {
-			n := nodeFromRecord(r)
-			raw, _, _ := neo4j.GetRecordValue[[]any](r, "keys")
-			keys := make([]string, len(raw))
-			for i, k := range raw {
-				keys[i], _ = k.(string)
-			}
-			res.Nodes = append(res.Nodes, n)
-			res.Cursors = append(res.Cursors, Cursor{Keys: keys, ID: n.ID(), Order: sig})
-			if len(q.Ahead) > 0 {
-				res.Ahead = append(res.Ahead, aheadFromRecord(r, q.Ahead))
-			}
-		}
-		if backwards {
-			reverse(res.Nodes)
-			reverse(res.Cursors)
-			reverse(res.Ahead)
-			res.HasPrevious, res.HasNext = more, page.Before != nil
-		} else {
-			res.HasNext, res.HasPrevious = more, page.After != nil
-		}
-		return res, nil
-	})
+	return recs
+}
+
+// cursor reads a record's "keys" column into the cursor of node id.
+func (l listPlan) cursor(r *neo4j.Record, id string) Cursor {
+	raw, _, _ := neo4j.GetRecordValue[[]any](r, "keys")
+	keys := make([]string, len(raw))
+	for i, k := range raw {
+		keys[i], _ = k.(string)
+	}
+	return Cursor{Keys: keys, ID: id, Order: l.sig}
 }
 
 // presentProps are the properties every node of label that matches where

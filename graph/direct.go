@@ -1,0 +1,895 @@
+package graph
+
+// Direct reads: a query whose every field this file understands runs as
+// one Cypher statement per root field (store.NodeProjection: a map projection
+// per level, a COLLECT subquery per relationship field) and its answer is
+// written straight to JSON from the records. It skips gqlgen's per-field
+// execution (a goroutine, a field context and a middleware pass per field
+// and list element, and a tree of marshalers kept until the end), which
+// was most of the server's CPU and memory on big nested answers
+// (BENCHMARKS.md). Anything else — a field not in the tables below,
+// introspection, @defer, a derived field, an argument the resolvers would
+// refuse — makes the whole operation take the ordinary resolver path, so
+// errors and edge cases keep one implementation. The answers are the same
+// byte for byte: direct_test.go runs every supported shape both ways.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// WithDirectReads wraps the executable schema made by NewExecutableSchema
+// so that the read operations described above run directly.
+func WithDirectReads(es graphql.ExecutableSchema, r *Resolver) graphql.ExecutableSchema {
+	inner, ok := es.(*executableSchema)
+	if !ok {
+		return es
+	}
+	return &directSchema{ExecutableSchema: es, inner: inner, r: r}
+}
+
+type directSchema struct {
+	graphql.ExecutableSchema
+	inner *executableSchema
+	r     *Resolver
+}
+
+// Exec plans the operation; when it cannot, the generated executor runs it.
+func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return d.ExecutableSchema.Exec(ctx)
+	}
+	p := &planner{ctx: ctx, oc: oc, ec: newExecutionContext(oc, d.inner, nil)}
+	roots, ok := p.operation()
+	if !ok {
+		return d.ExecutableSchema.Exec(ctx)
+	}
+	done := false
+	return func(ctx context.Context) *graphql.Response {
+		if done {
+			return nil
+		}
+		done = true
+		return &graphql.Response{Data: runDirect(ctx, d.r.Store, roots)}
+	}
+}
+
+// ---------------------------------------------------------------- plans
+
+type fieldKind int
+
+const (
+	kindTypename fieldKind = iota
+	kindScalar             // a property of the node or relationship
+	kindEvidence           // Evidence, from sourceId and evidence properties
+	kindNodes              // a relationship field whose items are the nodes at the other end
+	kindItems              // a relationship field whose items are relationship objects (Membership, …)
+	kindSelf               // on a relationship object: the node the list was read from
+	kindOther              // on a relationship object: the node at the other end
+	kindNull               // on a relationship object: an end that is neither
+)
+
+// fieldPlan is one selected field, in selection order.
+type fieldPlan struct {
+	alias, name string
+	kind        fieldKind
+	def         *ast.FieldDefinition
+	key         string                   // kindNodes, kindItems: the projection key
+	node        *objPlan                 // kindNodes, kindSelf, kindOther: how to write the node
+	item        []fieldPlan              // kindItems: the relationship object's fields
+	evidence    []graphql.CollectedField // kindEvidence: the Evidence fields
+	onlyLabel   store.Label              // kindOther: written only when the other end has this label
+}
+
+// objPlan writes a node: the fields per concrete type it may have (one
+// entry for a concrete field type, two for Actor).
+type objPlan struct {
+	byType map[string][]fieldPlan
+	static string // the concrete type when there is only one
+}
+
+// rootPlan is one root field.
+type rootPlan struct {
+	field graphql.CollectedField
+	kind  int // rootTypename, rootList, rootLookup
+	label store.Label
+	proj  store.NodeProjection
+	node  *objPlan
+	// lists
+	list      store.ListQuery
+	connType  string
+	edgeType  string
+	conn      []graphql.CollectedField // the connection's fields
+	edges     map[string][]graphql.CollectedField
+	pageInfo  map[string][]graphql.CollectedField
+	countOnly bool
+	// lookups
+	key, value string
+}
+
+const (
+	rootTypename = iota
+	rootList
+	rootLookup
+)
+
+// planner turns the operation into root plans; any field it does not know
+// makes ok false.
+type planner struct {
+	ctx  context.Context
+	oc   *graphql.OperationContext
+	ec   *executionContext
+	keys int
+}
+
+func (p *planner) collect(sel ast.SelectionSet, satisfies ...string) ([]graphql.CollectedField, bool) {
+	fields := graphql.CollectFields(p.oc, sel, satisfies)
+	for _, f := range fields {
+		if len(f.Deferrables) > 0 || (f.Definition == nil && f.Name != "__typename") {
+			return nil, false
+		}
+	}
+	return fields, true
+}
+
+func (p *planner) operation() ([]rootPlan, bool) {
+	fields, ok := p.collect(p.oc.Operation.SelectionSet, "Query")
+	if !ok {
+		return nil, false
+	}
+	roots := make([]rootPlan, 0, len(fields))
+	for _, f := range fields {
+		r, ok := p.root(f)
+		if !ok {
+			return nil, false
+		}
+		roots = append(roots, r)
+	}
+	return roots, true
+}
+
+// rootLists are the root connections: label, argument coercion and the
+// conversion the resolvers in schema.resolvers.go apply.
+var rootLists = map[string]struct {
+	label store.Label
+	args  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
+	conv  func(map[string]any) (store.Filter, []store.SortKey)
+}{
+	"countries": {store.LabelCountry, (*executionContext).field_Query_countries_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return countryFilter(arg[*model.CountryWhere](a, "where")), countryOrder(arg[[]*model.CountrySort](a, "orderBy"))
+	}},
+	"organizations": {store.LabelOrganization, (*executionContext).field_Query_organizations_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return organizationFilter(arg[*model.OrganizationWhere](a, "where")), organizationOrder(arg[[]*model.OrganizationSort](a, "orderBy"))
+	}},
+	"issueAreas": {store.LabelIssueArea, (*executionContext).field_Query_issueAreas_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return issueAreaFilter(arg[*model.IssueAreaWhere](a, "where")), issueAreaOrder(arg[[]*model.IssueAreaSort](a, "orderBy"))
+	}},
+	"initiatives": {store.LabelInitiative, (*executionContext).field_Query_initiatives_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return initiativeFilter(arg[*model.InitiativeWhere](a, "where")), initiativeOrder(arg[[]*model.InitiativeSort](a, "orderBy"))
+	}},
+	"events": {store.LabelEvent, (*executionContext).field_Query_events_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return eventFilter(arg[*model.EventWhere](a, "where")), eventOrder(arg[[]*model.EventSort](a, "orderBy"))
+	}},
+	"agreements": {store.LabelAgreement, (*executionContext).field_Query_agreements_args, func(a map[string]any) (store.Filter, []store.SortKey) {
+		return agreementFilter(arg[*model.AgreementWhere](a, "where")), agreementOrder(arg[[]*model.AgreementSort](a, "orderBy"))
+	}},
+}
+
+// rootLookups are the root fields that find one node by id.
+var rootLookups = map[string]store.Label{
+	"organization": store.LabelOrganization, "issueArea": store.LabelIssueArea, "initiative": store.LabelInitiative,
+	"event": store.LabelEvent, "agreement": store.LabelAgreement,
+}
+
+// arg reads a coerced argument; absent or null is T's zero value.
+func arg[T any](args map[string]any, name string) T {
+	v, _ := args[name].(T)
+	return v
+}
+
+func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
+	r := rootPlan{field: f}
+	if f.Name == "__typename" {
+		return r, true
+	}
+	raw := f.ArgumentMap(p.oc.Variables)
+	if l, ok := rootLists[f.Name]; ok {
+		args, err := l.args(p.ec, p.ctx, raw)
+		if err != nil {
+			return r, false
+		}
+		where, order := l.conv(args)
+		page, err := pageArgs(arg[*int](args, "first"), arg[*string](args, "after"), arg[*int](args, "last"), arg[*string](args, "before"))
+		if err != nil || checkDepth(where) != nil {
+			return r, false
+		}
+		sig := store.OrderSignature(l.label, order)
+		if (page.After != nil && page.After.Order != sig) || (page.Before != nil && page.Before.Order != sig) {
+			return r, false
+		}
+		r.kind, r.label, r.list = rootList, l.label, store.ListQuery{Where: where, Order: order, Page: page}
+		return r, p.connection(&r, f)
+	}
+	label, ok := rootLookups[f.Name]
+	key := "id"
+	var args map[string]any
+	var err error
+	switch {
+	case f.Name == "country":
+		label, key = store.LabelCountry, "iso3"
+		args, err = p.ec.field_Query_country_args(p.ctx, raw)
+	case ok:
+		switch label {
+		case store.LabelOrganization:
+			args, err = p.ec.field_Query_organization_args(p.ctx, raw)
+		case store.LabelIssueArea:
+			args, err = p.ec.field_Query_issueArea_args(p.ctx, raw)
+		case store.LabelInitiative:
+			args, err = p.ec.field_Query_initiative_args(p.ctx, raw)
+		case store.LabelEvent:
+			args, err = p.ec.field_Query_event_args(p.ctx, raw)
+		default:
+			args, err = p.ec.field_Query_agreement_args(p.ctx, raw)
+		}
+	default:
+		return r, false
+	}
+	if err != nil {
+		return r, false
+	}
+	r.kind, r.label, r.key = rootLookup, label, key
+	if key == "iso3" {
+		if r.value, err = normalizeISO3(arg[string](args, "iso3")); err != nil {
+			return r, false
+		}
+	} else {
+		r.value = arg[string](args, "id")
+	}
+	node, proj, ok := p.node(string(label), f.Selections)
+	r.node, r.proj = node, proj
+	return r, ok
+}
+
+// connection plans a root list's selection: edges { cursor node }, pageInfo, totalCount.
+func (p *planner) connection(r *rootPlan, f graphql.CollectedField) bool {
+	conn, ok := p.collect(f.Selections, f.Definition.Type.Name())
+	if !ok {
+		return false
+	}
+	r.conn, r.edges, r.pageInfo = conn, map[string][]graphql.CollectedField{}, map[string][]graphql.CollectedField{}
+	r.connType = f.Definition.Type.Name()
+	r.countOnly = true
+	var nodeSel []graphql.CollectedField
+	for _, c := range conn {
+		switch c.Name {
+		case "__typename", "totalCount":
+		case "edges":
+			r.countOnly = false
+			r.edgeType = c.Definition.Type.Name()
+			edge, ok := p.collect(c.Selections, r.edgeType)
+			if !ok {
+				return false
+			}
+			for _, e := range edge {
+				switch e.Name {
+				case "__typename", "cursor":
+				case "node":
+					nodeSel = append(nodeSel, e)
+				default:
+					return false
+				}
+			}
+			r.edges[c.Alias] = edge
+		case "pageInfo":
+			r.countOnly = false
+			info, ok := p.collect(c.Selections, "PageInfo")
+			if !ok {
+				return false
+			}
+			r.pageInfo[c.Alias] = info
+		default:
+			return false
+		}
+	}
+	// Every `node` alias is written from one projection: merge their selections.
+	var sel ast.SelectionSet
+	for _, n := range nodeSel {
+		sel = append(sel, n.Selections...)
+	}
+	node, proj, ok := p.node(string(r.label), sel)
+	r.node, r.proj = node, proj
+	return ok
+}
+
+// implementors are the types a node of each concrete type satisfies in
+// fragments, as gqlgen's generated code lists them.
+func implementors(typ string) []string {
+	if typ == "Country" || typ == "Organization" {
+		return []string{typ, "Node", "Actor"}
+	}
+	return []string{typ, "Node"}
+}
+
+// concreteTypes are the object types behind a field type.
+func concreteTypes(typ string) []string {
+	if typ == "Actor" {
+		return []string{"Country", "Organization"}
+	}
+	return []string{typ}
+}
+
+// node plans the selection of a node of GraphQL type typ (concrete, or
+// Actor) and the projection it needs.
+func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodeProjection, bool) {
+	o := &objPlan{byType: map[string][]fieldPlan{}}
+	var proj store.NodeProjection
+	types := concreteTypes(typ)
+	if len(types) == 1 {
+		o.static = types[0]
+	} else {
+		proj.Labels = true
+	}
+	for _, t := range types {
+		fields, ok := p.collect(sel, implementors(t)...)
+		if !ok {
+			return nil, proj, false
+		}
+		plans := make([]fieldPlan, 0, len(fields))
+		for _, f := range fields {
+			fp, ok := p.nodeField(t, f, &proj)
+			if !ok || (len(types) > 1 && (fp.kind == kindNodes || fp.kind == kindItems)) {
+				return nil, proj, false
+			}
+			plans = append(plans, fp)
+		}
+		o.byType[t] = plans
+	}
+	return o, proj, true
+}
+
+// nodeProps are the scalar fields of each node type read from the
+// property of the same name (evidence and datePrecision read two).
+var nodeProps = map[string]map[string]bool{
+	"Country":      {"id": true, "name": true, "iso3": true, "iso2": true, "region": true},
+	"Organization": {"id": true, "name": true, "kind": true, "acronym": true},
+	"IssueArea":    {"id": true, "name": true, "description": true},
+	"Initiative":   {"id": true, "name": true, "kind": true, "objective": true, "startDate": true, "endDate": true},
+	"Event": {"id": true, "name": true, "kind": true, "startDate": true, "endDate": true, "datePrecision": true,
+		"location": true, "status": true},
+	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true},
+}
+
+// withEvidence are the node types with an evidence field.
+var withEvidence = map[string]bool{"Initiative": true, "Event": true, "Agreement": true}
+
+func addProps(proj *store.NodeProjection, props ...string) {
+	for _, prop := range props {
+		found := false
+		for _, have := range proj.Props {
+			found = found || have == prop
+		}
+		if !found {
+			proj.Props = append(proj.Props, prop)
+		}
+	}
+}
+
+func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.NodeProjection) (fieldPlan, bool) {
+	fp := fieldPlan{alias: f.Alias, name: f.Name, def: f.Definition}
+	switch {
+	case f.Name == "__typename":
+		fp.kind = kindTypename
+		return fp, true
+	case nodeProps[typ][f.Name]:
+		fp.kind = kindScalar
+		addProps(proj, f.Name)
+		if f.Name == "datePrecision" {
+			addProps(proj, "startDate")
+		}
+		return fp, true
+	case f.Name == "evidence" && withEvidence[typ]:
+		fp.kind = kindEvidence
+		addProps(proj, "sourceId", "evidence")
+		ev, ok := p.collect(f.Selections, "Evidence")
+		fp.evidence = ev
+		return fp, ok
+	}
+	rf, ok := relFields[typ][f.Name]
+	if !ok {
+		return fp, false
+	}
+	args := map[string]any{}
+	if rf.args != nil {
+		var err error
+		if args, err = rf.args(p.ec, p.ctx, f.ArgumentMap(p.oc.Variables)); err != nil {
+			return fp, false
+		}
+	}
+	limit, err := nestedLimit(arg[*int](args, "first"))
+	if err != nil {
+		return fp, false
+	}
+	if rf.spec == store.ActorIssueAreas {
+		limit = -1 // no page: every issue area, as follow reads them
+	}
+	var q store.EdgeQuery
+	if rf.query != nil {
+		if q, ok = rf.query(args); !ok || checkDepth(q.Self, q.Other) != nil {
+			return fp, false
+		}
+	}
+	p.keys++
+	fp.key = "r" + strconv.Itoa(p.keys)
+	rp := store.RelProjection{Key: fp.key, Spec: rf.spec, Query: q, Limit: limit}
+	if rf.item == "" {
+		fp.kind = kindNodes
+		node, other, ok := p.node(f.Definition.Type.Name(), f.Selections)
+		if !ok {
+			return fp, false
+		}
+		fp.node, rp.Other = node, other
+		proj.Rels = append(proj.Rels, rp)
+		return fp, true
+	}
+	fp.kind = kindItems
+	fields, ok := p.collect(f.Selections, rf.item)
+	if !ok {
+		return fp, false
+	}
+	for _, g := range fields {
+		ip := fieldPlan{alias: g.Alias, name: g.Name, def: g.Definition}
+		switch {
+		case g.Name == "__typename":
+			ip.kind = kindTypename
+		case itemProps[rf.item][g.Name]:
+			ip.kind = kindScalar
+			rp.RelProps = appendOnce(rp.RelProps, g.Name)
+		case g.Name == "evidence":
+			ip.kind = kindEvidence
+			rp.RelProps = appendOnce(appendOnce(rp.RelProps, "sourceId"), "evidence")
+			if ip.evidence, ok = p.collect(g.Selections, "Evidence"); !ok {
+				return fp, false
+			}
+		case g.Name == rf.self:
+			// The node the list hangs from, written again with another
+			// selection: only its properties, read with it.
+			ip.kind = kindSelf
+			node, selfProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
+			if !ok || len(selfProj.Rels) > 0 {
+				return fp, false
+			}
+			ip.node = node
+			addProps(proj, selfProj.Props...)
+		default:
+			label, isOther := rf.other[g.Name]
+			if !isOther {
+				ip.kind = kindNull
+				break
+			}
+			ip.kind, ip.onlyLabel = kindOther, label
+			node, otherProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
+			if !ok {
+				return fp, false
+			}
+			ip.node = node
+			addProps(&rp.Other, otherProj.Props...)
+			rp.Other.Labels = rp.Other.Labels || otherProj.Labels || label != ""
+			rp.Other.Rels = append(rp.Other.Rels, otherProj.Rels...)
+		}
+		fp.item = append(fp.item, ip)
+	}
+	proj.Rels = append(proj.Rels, rp)
+	return fp, true
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, have := range list {
+		if have == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// itemProps are the scalar fields of the relationship objects, read from
+// the relationship's property of the same name.
+var itemProps = map[string]map[string]bool{
+	"Membership":          {"role": true, "since": true, "until": true},
+	"Participation":       {"role": true},
+	"Signature":           {"signed": true, "ratified": true, "method": true},
+	"PartnershipProspect": {"status": true},
+}
+
+// relField is one relationship field of the read API as its resolver in
+// schema.resolvers.go reads it: the spec, argument coercion, the
+// conversion of where/orderBy, and for lists of relationship objects the
+// object type, which of its fields is the node read from (self) and which
+// hold the other end (with the label the other end must have, "" for any).
+type relField struct {
+	spec  store.EdgeSpec
+	args  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
+	query func(args map[string]any) (store.EdgeQuery, bool)
+	item  string
+	self  string
+	other map[string]store.Label
+}
+
+func along[W, S any](conv func(*W) store.Filter, order func([]*S) []store.SortKey) func(map[string]any) (store.EdgeQuery, bool) {
+	return func(a map[string]any) (store.EdgeQuery, bool) {
+		var q store.EdgeQuery
+		if w := sub(arg[*W](a, "where"), conv); w != nil {
+			if checkDepth(*w) != nil {
+				return q, false
+			}
+			addEnd(&q, sideOther, "", w)
+		}
+		q.Order = order(arg[[]*S](a, "orderBy"))
+		return q, true
+	}
+}
+
+func memberships(s side) func(map[string]any) (store.EdgeQuery, bool) {
+	return func(a map[string]any) (store.EdgeQuery, bool) {
+		return membershipQuery(arg[*model.MembershipWhere](a, "where"), arg[[]*model.MembershipSort](a, "orderBy"), s), true
+	}
+}
+
+func participations(s side) func(map[string]any) (store.EdgeQuery, bool) {
+	return func(a map[string]any) (store.EdgeQuery, bool) {
+		return participationQuery(arg[*model.ParticipationWhere](a, "where"), arg[[]*model.ParticipationSort](a, "orderBy"), s), true
+	}
+}
+
+func signatures(s side) func(map[string]any) (store.EdgeQuery, bool) {
+	return func(a map[string]any) (store.EdgeQuery, bool) {
+		return signatureQuery(arg[*model.SignatureWhere](a, "where"), arg[[]*model.SignatureSort](a, "orderBy"), s), true
+	}
+}
+
+var actorOther = map[string]store.Label{"actor": ""}
+
+var relFields = map[string]map[string]relField{
+	"Country": {
+		"memberships": {store.ActorMemberships, (*executionContext).field_Country_memberships_args, memberships(sideSelf), "Membership", "actor",
+			map[string]store.Label{"initiative": store.LabelInitiative, "organization": store.LabelOrganization}},
+		"participations": {store.ActorParticipations, (*executionContext).field_Country_participations_args, participations(sideSelf), "Participation", "actor",
+			map[string]store.Label{"event": ""}},
+		"signatures": {store.ActorSignatures, (*executionContext).field_Country_signatures_args, signatures(sideSelf), "Signature", "actor",
+			map[string]store.Label{"agreement": ""}},
+		"eventsHeld": {spec: store.CountryEventsHeld, args: (*executionContext).field_Country_eventsHeld_args, query: along(eventFilter, eventOrder)},
+		"issueAreas": {spec: store.ActorIssueAreas},
+	},
+	"Organization": {
+		"members": {store.OrganizationMembers, (*executionContext).field_Organization_members_args, memberships(sideOther), "Membership", "organization", actorOther},
+		"memberships": {store.ActorMemberships, (*executionContext).field_Organization_memberships_args, memberships(sideSelf), "Membership", "actor",
+			map[string]store.Label{"initiative": store.LabelInitiative, "organization": store.LabelOrganization}},
+		"participations": {store.ActorParticipations, (*executionContext).field_Organization_participations_args, participations(sideSelf), "Participation", "actor",
+			map[string]store.Label{"event": ""}},
+		"signatures": {store.ActorSignatures, (*executionContext).field_Organization_signatures_args, signatures(sideSelf), "Signature", "actor",
+			map[string]store.Label{"agreement": ""}},
+		"soughtBy":   {spec: store.ActorProspectOf, item: "PartnershipProspect", self: "actor", other: map[string]store.Label{"initiative": ""}},
+		"issueAreas": {spec: store.ActorIssueAreas},
+	},
+	"IssueArea": {
+		"initiatives": {spec: store.IssueAreaInitiatives, args: (*executionContext).field_IssueArea_initiatives_args, query: along(initiativeFilter, initiativeOrder)},
+		"events":      {spec: store.IssueAreaEvents, args: (*executionContext).field_IssueArea_events_args, query: along(eventFilter, eventOrder)},
+		"agreements":  {spec: store.IssueAreaAgreements, args: (*executionContext).field_IssueArea_agreements_args, query: along(agreementFilter, agreementOrder)},
+	},
+	"Initiative": {
+		"members":              {store.InitiativeMembers, (*executionContext).field_Initiative_members_args, memberships(sideOther), "Membership", "initiative", actorOther},
+		"events":               {spec: store.InitiativeEvents, args: (*executionContext).field_Initiative_events_args, query: along(eventFilter, eventOrder)},
+		"issueAreas":           {spec: store.InitiativeIssueAreas, args: (*executionContext).field_Initiative_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
+		"establishedBy":        {spec: store.InitiativeAgreements, args: (*executionContext).field_Initiative_establishedBy_args, query: along(agreementFilter, agreementOrder)},
+		"seeksPartnershipWith": {spec: store.InitiativeProspects, item: "PartnershipProspect", self: "initiative", other: actorOther},
+	},
+	"Event": {
+		"participants": {store.EventParticipants, (*executionContext).field_Event_participants_args, participations(sideOther), "Participation", "event", actorOther},
+		"partOf":       {spec: store.EventInitiatives, args: (*executionContext).field_Event_partOf_args, query: along(initiativeFilter, initiativeOrder)},
+		"issueAreas":   {spec: store.EventIssueAreas, args: (*executionContext).field_Event_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
+		"heldIn":       {spec: store.EventHeldIn, args: (*executionContext).field_Event_heldIn_args, query: along(countryFilter, countryOrder)},
+		"follows":      {spec: store.EventFollows, args: (*executionContext).field_Event_follows_args, query: along(eventFilter, eventOrder)},
+		"followedBy":   {spec: store.EventFollowedBy, args: (*executionContext).field_Event_followedBy_args, query: along(eventFilter, eventOrder)},
+	},
+	"Agreement": {
+		"signatories": {store.AgreementSignatories, (*executionContext).field_Agreement_signatories_args, signatures(sideOther), "Signature", "agreement", actorOther},
+		"issueAreas":  {spec: store.AgreementIssueAreas, args: (*executionContext).field_Agreement_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
+		"establishes": {spec: store.AgreementInitiatives, args: (*executionContext).field_Agreement_establishes_args, query: along(initiativeFilter, initiativeOrder)},
+	},
+}
+
+// ---------------------------------------------------------------- running
+
+// runDirect reads every root field and writes the data object. A failed
+// root field is reported like the resolver path reports it: on its path,
+// null in its place, or the whole data null when the field is non-null.
+func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, r := range roots {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeKey(&buf, r.field.Alias)
+		if err := r.write(ctx, s, &buf); err != nil {
+			fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: r.field, IsResolver: true})
+			graphql.AddError(fctx, err)
+			if r.field.Definition.Type.NonNull {
+				return []byte("null")
+			}
+			buf.WriteString("null")
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
+}
+
+func writeKey(buf *bytes.Buffer, k string) {
+	graphql.MarshalString(k).MarshalGQL(buf)
+	buf.WriteByte(':')
+}
+
+func writeString(buf *bytes.Buffer, s string) { graphql.MarshalString(s).MarshalGQL(buf) }
+
+// write reads one root field and writes its value; nothing is written on error.
+func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) error {
+	switch r.kind {
+	case rootTypename:
+		writeString(buf, "Query")
+		return nil
+	case rootLookup:
+		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)
+		if errors.Is(err, store.ErrNotFound) {
+			buf.WriteString("null")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		r.node.write(buf, string(r.label), v)
+		return nil
+	}
+	var page store.ProjectedPage
+	if !r.countOnly {
+		var err error
+		if page, err = s.ListProjected(ctx, r.label, r.list, r.proj); err != nil {
+			return err
+		}
+	}
+	count := -1
+	var out bytes.Buffer
+	out.WriteByte('{')
+	for i, c := range r.conn {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		writeKey(&out, c.Alias)
+		switch c.Name {
+		case "__typename":
+			writeString(&out, r.connType)
+		case "totalCount":
+			if count < 0 {
+				n, err := s.CountNodes(ctx, r.label, r.list.Where)
+				if err != nil {
+					return err
+				}
+				count = n
+			}
+			out.WriteString(strconv.Itoa(count))
+		case "edges":
+			r.writeEdges(&out, r.edges[c.Alias], page)
+		case "pageInfo":
+			writePageInfo(&out, r.pageInfo[c.Alias], page)
+		}
+	}
+	out.WriteByte('}')
+	buf.Write(out.Bytes())
+	return nil
+}
+
+func (r rootPlan) writeEdges(buf *bytes.Buffer, fields []graphql.CollectedField, page store.ProjectedPage) {
+	buf.WriteByte('[')
+	for i, v := range page.Values {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('{')
+		for j, f := range fields {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			writeKey(buf, f.Alias)
+			switch f.Name {
+			case "__typename":
+				writeString(buf, r.edgeType)
+			case "cursor":
+				writeString(buf, page.Cursors[i].Encode())
+			case "node":
+				r.node.write(buf, string(r.label), v)
+			}
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteByte(']')
+}
+
+func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page store.ProjectedPage) {
+	cursor := func(i int) {
+		if len(page.Cursors) == 0 {
+			buf.WriteString("null")
+			return
+		}
+		writeString(buf, page.Cursors[i].Encode())
+	}
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeKey(buf, f.Alias)
+		switch f.Name {
+		case "__typename":
+			writeString(buf, "PageInfo")
+		case "hasNextPage":
+			buf.WriteString(strconv.FormatBool(page.HasNext))
+		case "hasPreviousPage":
+			buf.WriteString(strconv.FormatBool(page.HasPrevious))
+		case "startCursor":
+			cursor(0)
+		case "endCursor":
+			cursor(len(page.Cursors) - 1)
+		}
+	}
+	buf.WriteByte('}')
+}
+
+// write writes node v, a projected map, whose type is typ unless the
+// plan must read it from its labels.
+func (o *objPlan) write(buf *bytes.Buffer, typ string, v map[string]any) {
+	if o.static != "" {
+		typ = o.static
+	} else if l := store.LabelOf(v[store.LabelsKey]); l != "" {
+		typ = string(l)
+	}
+	fields := o.byType[typ]
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeKey(buf, f.alias)
+		switch f.kind {
+		case kindTypename:
+			writeString(buf, typ)
+		case kindScalar:
+			writeScalar(buf, typ, f, v)
+		case kindEvidence:
+			writeEvidence(buf, f.evidence, v)
+		case kindNodes:
+			list, _ := v[f.key].([]any)
+			buf.WriteByte('[')
+			for j, x := range list {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				pair, _ := x.([]any)
+				other, _ := pair[1].(map[string]any)
+				f.node.write(buf, "", other)
+			}
+			buf.WriteByte(']')
+		case kindItems:
+			list, _ := v[f.key].([]any)
+			buf.WriteByte('[')
+			for j, x := range list {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				pair, _ := x.([]any)
+				rel, _ := pair[0].(map[string]any)
+				other, _ := pair[1].(map[string]any)
+				writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
+			}
+			buf.WriteByte(']')
+		}
+	}
+	buf.WriteByte('}')
+}
+
+// writeItem writes one relationship object (a Membership, …) of type
+// itemType: its own properties rel, the node it was read from (self, of
+// type selfType) and the other end.
+func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other map[string]any) {
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeKey(buf, f.alias)
+		switch f.kind {
+		case kindTypename:
+			writeString(buf, itemType)
+		case kindScalar:
+			writeScalar(buf, itemType, f, rel)
+		case kindEvidence:
+			writeEvidence(buf, f.evidence, rel)
+		case kindSelf:
+			f.node.write(buf, selfType, self)
+		case kindOther:
+			if f.onlyLabel != "" && store.LabelOf(other[store.LabelsKey]) != f.onlyLabel {
+				buf.WriteString("null")
+			} else {
+				f.node.write(buf, "", other)
+			}
+		default:
+			buf.WriteString("null")
+		}
+	}
+	buf.WriteByte('}')
+}
+
+// writeScalar writes a property as model.FromNode and model.Rel read it:
+// a non-null string as stored ("" when missing), a nullable one null when
+// missing or empty, a date only when it is a valid Date, datePrecision
+// from the property or else from startDate.
+func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v map[string]any) {
+	s, ok := v[f.name].(string)
+	switch {
+	case f.name == "datePrecision" && typ == "Event":
+		if ok && s != "" {
+			buf.WriteString(strconv.Quote(s)) // as the enum's MarshalGQL writes it
+			return
+		}
+		start, _ := v["startDate"].(string)
+		if d, err := model.ParseDate(start); err == nil && start != "" {
+			d.Precision().MarshalGQL(buf)
+			return
+		}
+		buf.WriteString("null")
+	case f.def.Type.Name() == "Date":
+		d, err := model.ParseDate(s)
+		if !ok || err != nil {
+			buf.WriteString("null")
+			return
+		}
+		d.MarshalGQL(buf)
+	case f.def.Type.NonNull:
+		writeString(buf, s)
+	case !ok || s == "":
+		buf.WriteString("null")
+	default:
+		writeString(buf, s)
+	}
+}
+
+func writeEvidence(buf *bytes.Buffer, fields []graphql.CollectedField, v map[string]any) {
+	src, _ := v["sourceId"].(string)
+	quote, _ := v["evidence"].(string)
+	if src == "" && quote == "" {
+		buf.WriteString("null")
+		return
+	}
+	buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeKey(buf, f.Alias)
+		switch f.Name {
+		case "__typename":
+			writeString(buf, "Evidence")
+		case "sourceId":
+			writeString(buf, src)
+		case "quote":
+			writeString(buf, quote)
+		}
+	}
+	buf.WriteByte('}')
+}
