@@ -226,10 +226,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 		return Subgraph{}, err
 	}
 	maxEdges := edgesPerNode * limit
+	// One record holding the level's rows: at M a hub's level is ~1,000
+	// rows, and as separate records their transfer cost ~2× the whole
+	// statement (18 against 11 ms per hub level, measured).
 	level := "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
-		"MATCH (n)-[r" + pattern + "]-(m) " +
-		"RETURN n.id AS from, elementId(m) AS mid, labels(m) AS labels, properties(m) AS props, " +
-		"type(r) AS type, startNode(r) = n AS out, properties(r) AS rprops LIMIT $rows"
+		"MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
+		"RETURN collect([n.id, elementId(m), labels(m), properties(m), type(r), startNode(r) = n, properties(r)]) AS rows"
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
 		start, err := s.require(ctx, tx, "id", "", id)
 		if err != nil {
@@ -252,13 +254,23 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 			if err != nil {
 				return Subgraph{}, err
 			}
-			if len(recs) == rows {
+			var lrows []any
+			if len(recs) > 0 {
+				lrows, _, _ = neo4j.GetRecordValue[[]any](recs[0], "rows")
+			}
+			if len(lrows) == rows {
 				sg.Truncated = true
-				recs = recs[:rows-1]
+				lrows = lrows[:rows-1]
 			}
 			var next []string
-			for _, r := range recs {
-				m := nodeFromRecord(r)
+			for _, x := range lrows {
+				row, _ := x.([]any)
+				if len(row) != 7 {
+					continue
+				}
+				labels, _ := row[2].([]any)
+				props, _ := row[3].(map[string]any)
+				m := Node{Label: primaryLabel(labels), Props: props}
 				if m.Label == "" {
 					continue
 				}
@@ -269,11 +281,11 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 					}
 					inSet[m.ID()] = true
 					sg.Nodes = append(sg.Nodes, m)
-					mid, _, _ := neo4j.GetRecordValue[string](r, "mid")
+					mid, _ := row[1].(string)
 					next = append(next, mid)
 				}
-				from, _, _ := neo4j.GetRecordValue[string](r, "from")
-				e := edgeFromRecord(r, from, m.ID())
+				from, _ := row[0].(string)
+				e := levelEdge(row, from, m.ID())
 				if seenEdge[e.Key()] {
 					continue
 				}
@@ -290,10 +302,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 	})
 }
 
-func edgeFromRecord(r *neo4j.Record, self, other string) GraphEdge {
-	t, _, _ := neo4j.GetRecordValue[string](r, "type")
-	out, _, _ := neo4j.GetRecordValue[bool](r, "out")
-	props, _, _ := neo4j.GetRecordValue[map[string]any](r, "rprops")
+// levelEdge reads the relationship of a neighbourhood level's row
+// [from id, mid, labels, props, type, outgoing, relationship props].
+func levelEdge(row []any, self, other string) GraphEdge {
+	t, _ := row[4].(string)
+	out, _ := row[5].(bool)
+	props, _ := row[6].(map[string]any)
 	e := GraphEdge{Type: RelType(t), Source: other, Target: self, Props: props}
 	if out {
 		e.Source, e.Target = self, other
