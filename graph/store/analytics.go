@@ -433,6 +433,11 @@ func shortestPathFunc(all bool) string {
 // events are sought among each member's most recent events only.
 const PartnerEventsPerMember = 50
 
+// partnerTieSlack is how many events beyond the window potentialPartners
+// reads by date alone, to find every event tied at the window's boundary
+// date without reading the id of all a member's events.
+const partnerTieSlack = 20
+
 // PartnerAgreementsPerIssue bounds the agreements potentialPartners reads
 // per issue area of the initiative (the most recently adopted).
 const PartnerAgreementsPerIssue = 15
@@ -521,7 +526,12 @@ func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, firs
 	// steps: the best first of them by base ("head"), then those of the rest
 	// that can still reach the lowest final score of the head ("rest", at
 	// most PartnerPool(first) - first of them; any more are counted in
-	// "unchecked"). Labels the graph model guarantees (PARTICIPATED_IN
+	// "unchecked"). A member's window is its events by (startDate desc, id):
+	// the id, needed only to break ties at the boundary date, is read for
+	// the perMember + tieSlack most recent events only; when those do not
+	// hold every event of the boundary date (more ties than the slack), the
+	// window is sorted again by both keys over all the member's events.
+	// Labels the graph model guarantees (PARTICIPATED_IN
 	// joins an actor to an event, SIGNATORY_OF an actor to an agreement)
 	// are not re-checked.
 	const cypher = `
@@ -533,7 +543,22 @@ CALL (i, members, issues) {
   RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via, $wSought AS w
   UNION ALL
   UNWIND members AS m
-  CALL (m) { MATCH (m)-[:PARTICIPATED_IN]->(e) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember }
+  CALL (m) {
+    MATCH (m)-[:PARTICIPATED_IN]->(e)
+    WITH e, e.startDate AS d ORDER BY d DESC LIMIT $perMember + $tieSlack
+    WITH collect({e: e, d: d}) AS top
+    WITH top, size(top) < $perMember + $tieSlack OR top[-1].d < top[$perMember - 1].d AS complete
+    CALL (m, top, complete) {
+      WITH * WHERE complete
+      UNWIND top AS t
+      WITH t.e AS e, t.d AS d ORDER BY d DESC, e.id LIMIT $perMember
+      RETURN e
+      UNION ALL
+      WITH * WHERE NOT complete
+      MATCH (m)-[:PARTICIPATED_IN]->(e) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember
+    }
+    RETURN e
+  }
   WITH members, e, collect(DISTINCT m.name) AS via
   MATCH (e)<-[:PARTICIPATED_IN]-(a) WHERE NOT a IN members
   RETURN a, 'event' AS kind, '' AS status, e AS x, via, $wEvent AS w
@@ -601,7 +626,7 @@ RETURN members, issues`
 			return answer{}, err
 		}
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
-			"perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue, "pool": PartnerPool(first),
+			"perMember": PartnerEventsPerMember, "tieSlack": partnerTieSlack, "perIssue": PartnerAgreementsPerIssue, "pool": PartnerPool(first),
 			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
 		if err != nil {
 			return answer{}, err
