@@ -71,7 +71,8 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	}
 	if caps.Capped() {
 		reportCap(ctx, map[string]any{"eventsPerMember": store.PartnerEventsPerMember, "membersCapped": caps.MembersCapped,
-			"agreementsPerIssue": store.PartnerAgreementsPerIssue, "issueAreasCapped": caps.IssuesCapped})
+			"agreementsPerIssue": store.PartnerAgreementsPerIssue, "issueAreasCapped": caps.IssuesCapped,
+			"candidatesChecked": store.PartnerPool(n), "candidatesUnchecked": caps.Unchecked})
 	}
 	actors := make([]store.Node, 0, len(cands))
 	for _, c := range cands {

@@ -4,10 +4,14 @@ package graph
 // (synth.ScaleTiny: hub countries and organizations with many events).
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"testing"
 
 	"github.com/lysoen/lysoen/graph/store"
@@ -95,6 +99,109 @@ func TestAnalyticsCapsOnSyntheticGraph(t *testing.T) {
 		errs := a.do(`{ neighborhood(id: "`+hub+`", depth: 4) { truncated } }`, nil, nil)
 		if len(errs) != 1 || errs[0].Extensions["argument"] != "depth" {
 			t.Fatalf("depth 4: %+v", errs)
+		}
+	})
+
+	t.Run("partners: checking only the candidates that can reach the answer keeps the exact ranking", func(t *testing.T) {
+		// potentialPartners checks issue areas only for the candidates whose
+		// base score (events, agreements, sought) is within the issue-area
+		// points of the answer. first: 100 checks every candidate of the tiny
+		// graph (80 actors), so its first k rows are the exact top k: the
+		// answer for first: k must be the same rows, scores and facts.
+		ctx := context.Background()
+		key := func(c store.PartnerCandidate) string {
+			s := fmt.Sprintf("%s %v", c.Actor.ID(), c.Score)
+			for _, f := range c.Facts {
+				s += fmt.Sprintf(" [%s %s %s %v]", f.Kind, f.Node.ID(), f.Status, f.With)
+			}
+			return s
+		}
+		unchecked := 0
+		for i := 0; i < synth.ScaleTiny.Initiatives; i++ {
+			id := synth.InitiativeID(i)
+			all, caps, err := st.PotentialPartners(ctx, id, 100, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if caps.Unchecked != 0 {
+				t.Fatalf("%s, first 100: %d candidates unchecked", id, caps.Unchecked)
+			}
+			for _, k := range []int{1, 2, 3, 5, 10} {
+				got, caps, err := st.PotentialPartners(ctx, id, k, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				unchecked += caps.Unchecked
+				if caps.Unchecked > 0 {
+					continue // reported as capped; the ranking may differ
+				}
+				want := all[:min(k, len(all))]
+				if len(got) != len(want) {
+					t.Fatalf("%s, first %d: %d rows, want %d", id, k, len(got), len(want))
+				}
+				for j := range want {
+					if key(got[j]) != key(want[j]) {
+						t.Fatalf("%s, first %d, row %d:\n got %s\nwant %s", id, k, j, key(got[j]), key(want[j]))
+					}
+				}
+			}
+		}
+		t.Logf("%d candidates left unchecked over all initiatives and firsts", unchecked)
+	})
+
+	t.Run("partners: candidates left unchecked are reported", func(t *testing.T) {
+		// An initiative (one issue area, one member) whose member met 25
+		// organizations at one event that does not address the issue area:
+		// all 25 score 3 and each could still earn the issue-area point, so
+		// all 25 could reach the first place. With first: 1, PartnerPool(1)
+		// = 12 of them are checked for the issue area: the top one and 11
+		// more; the other 13 are reported in the extensions.
+		a := a.on(t)
+		g := store.GraphWrite{
+			Nodes: []store.NodeWrite{
+				{Label: store.LabelInitiative, ID: "initiative:test-pool", Props: map[string]any{"name": "Pool test initiative"}},
+				{Label: store.LabelIssueArea, ID: "issue:test-pool", Props: map[string]any{"name": "Pool test issue"}},
+				{Label: store.LabelEvent, ID: "event:test-pool", Props: map[string]any{"name": "Pool test event", "startDate": "2001-01-01"}},
+				{Label: store.LabelOrganization, ID: "org:test-pool-member", Props: map[string]any{"name": "Pool test member", "kind": "NGO"}},
+			},
+			Rels: []store.RelWrite{
+				{Type: store.RelAddresses, From: "initiative:test-pool", FromLabel: store.LabelInitiative, To: "issue:test-pool", ToLabel: store.LabelIssueArea},
+				{Type: store.RelMemberOf, From: "org:test-pool-member", FromLabel: store.LabelOrganization, To: "initiative:test-pool", ToLabel: store.LabelInitiative},
+				{Type: store.RelParticipatedIn, From: "org:test-pool-member", FromLabel: store.LabelOrganization, To: "event:test-pool", ToLabel: store.LabelEvent},
+			},
+		}
+		for k := 0; k < 25; k++ {
+			id := fmt.Sprintf("org:test-pool-%02d", k)
+			g.Nodes = append(g.Nodes, store.NodeWrite{Label: store.LabelOrganization, ID: id, Props: map[string]any{"name": fmt.Sprintf("Pool test organization %02d", k), "kind": "NGO"}})
+			g.Rels = append(g.Rels, store.RelWrite{Type: store.RelParticipatedIn, From: id, FromLabel: store.LabelOrganization, To: "event:test-pool", ToLabel: store.LabelEvent})
+		}
+		if _, err := st.WriteGraph(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(map[string]any{"query": `{ potentialPartners(initiativeId: "initiative:test-pool", first: 1) { actor { id } score } }`})
+		resp, err := http.Post(a.srv.URL, "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Data struct {
+				PotentialPartners []struct {
+					Actor struct{ ID string }
+					Score float64
+				}
+			}
+			Extensions map[string]map[string]any
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		if pp := r.Data.PotentialPartners; len(pp) != 1 || pp[0].Actor.ID != "org:test-pool-00" || pp[0].Score != 3 {
+			t.Fatalf("partners %+v, want org:test-pool-00 with 3", pp)
+		}
+		capped := r.Extensions["capped.potentialPartners"]
+		if capped["candidatesChecked"] != float64(store.PartnerPool(1)) || capped["candidatesUnchecked"] != float64(13) {
+			t.Fatalf("extensions %v, want 12 candidates checked and 13 unchecked", r.Extensions)
 		}
 	})
 

@@ -226,10 +226,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 		return Subgraph{}, err
 	}
 	maxEdges := edgesPerNode * limit
+	// One record holding the level's rows: at M a hub's level is ~1,000
+	// rows, and as separate records their transfer cost ~2× the whole
+	// statement (18 against 11 ms per hub level, measured).
 	level := "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
-		"MATCH (n)-[r" + pattern + "]-(m) " +
-		"RETURN n.id AS from, elementId(m) AS mid, labels(m) AS labels, properties(m) AS props, " +
-		"type(r) AS type, startNode(r) = n AS out, properties(r) AS rprops LIMIT $rows"
+		"MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
+		"RETURN collect([n.id, elementId(m), labels(m), properties(m), type(r), startNode(r) = n, properties(r)]) AS rows"
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
 		start, err := s.require(ctx, tx, "id", "", id)
 		if err != nil {
@@ -252,13 +254,23 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 			if err != nil {
 				return Subgraph{}, err
 			}
-			if len(recs) == rows {
+			var lrows []any
+			if len(recs) > 0 {
+				lrows, _, _ = neo4j.GetRecordValue[[]any](recs[0], "rows")
+			}
+			if len(lrows) == rows {
 				sg.Truncated = true
-				recs = recs[:rows-1]
+				lrows = lrows[:rows-1]
 			}
 			var next []string
-			for _, r := range recs {
-				m := nodeFromRecord(r)
+			for _, x := range lrows {
+				row, _ := x.([]any)
+				if len(row) != 7 {
+					continue
+				}
+				labels, _ := row[2].([]any)
+				props, _ := row[3].(map[string]any)
+				m := Node{Label: primaryLabel(labels), Props: props}
 				if m.Label == "" {
 					continue
 				}
@@ -269,11 +281,11 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 					}
 					inSet[m.ID()] = true
 					sg.Nodes = append(sg.Nodes, m)
-					mid, _, _ := neo4j.GetRecordValue[string](r, "mid")
+					mid, _ := row[1].(string)
 					next = append(next, mid)
 				}
-				from, _, _ := neo4j.GetRecordValue[string](r, "from")
-				e := edgeFromRecord(r, from, m.ID())
+				from, _ := row[0].(string)
+				e := levelEdge(row, from, m.ID())
 				if seenEdge[e.Key()] {
 					continue
 				}
@@ -290,10 +302,12 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 	})
 }
 
-func edgeFromRecord(r *neo4j.Record, self, other string) GraphEdge {
-	t, _, _ := neo4j.GetRecordValue[string](r, "type")
-	out, _, _ := neo4j.GetRecordValue[bool](r, "out")
-	props, _, _ := neo4j.GetRecordValue[map[string]any](r, "rprops")
+// levelEdge reads the relationship of a neighbourhood level's row
+// [from id, mid, labels, props, type, outgoing, relationship props].
+func levelEdge(row []any, self, other string) GraphEdge {
+	t, _ := row[4].(string)
+	out, _ := row[5].(bool)
+	props, _ := row[6].(map[string]any)
 	e := GraphEdge{Type: RelType(t), Source: other, Target: self, Props: props}
 	if out {
 		e.Source, e.Target = self, other
@@ -325,26 +339,32 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 	if err != nil {
 		return nil, err
 	}
-	cypher := "MATCH (a) WHERE elementId(a) = $a MATCH (b) WHERE elementId(b) = $b " +
-		fmt.Sprintf("MATCH p = %s((a)-[%s*..%d]-(b)) ", shortestPathFunc(all), pattern, maxHops) +
+	// One statement finds both ends and the path: no row means an end is
+	// missing (then looked up one by one to name the argument), one row
+	// with null lists means there is no path within maxHops. Two lookups
+	// fewer than checking the ends first: at ~5 ms a call, round trips are
+	// a large part of this field.
+	cypher := lookupCypher("from", "a") + lookupCypher("to", "b") +
+		fmt.Sprintf("OPTIONAL MATCH p = %s((a)-[%s*..%d]-(b)) ", shortestPathFunc(all), pattern, maxHops) +
 		"RETURN [x IN nodes(p) | {labels: labels(x), props: properties(x)}] AS ns, " +
 		"[r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rs " +
 		"LIMIT $paths"
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (*PathResult, error) {
-		a, err := s.require(ctx, tx, "from", "", from)
-		if err != nil {
-			return nil, err
-		}
-		b, err := s.require(ctx, tx, "to", "", to)
-		if err != nil {
-			return nil, err
-		}
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"a": a.eid, "b": b.eid, "paths": MaxShortestPaths + 1})
+		recs, err := s.run(ctx, tx, cypher, map[string]any{"from": from, "to": to, "paths": MaxShortestPaths + 1})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
+			if _, err := s.require(ctx, tx, "from", "", from); err != nil {
+				return nil, err
+			}
+			if _, err := s.require(ctx, tx, "to", "", to); err != nil {
+				return nil, err
+			}
 			return nil, nil
+		}
+		if ns, _ := recs[0].Get("ns"); ns == nil {
+			return nil, nil // both ends exist, no path within maxHops
 		}
 		type route struct {
 			nodes []Node
@@ -419,6 +439,11 @@ func shortestPathFunc(all bool) string {
 // events are sought among each member's most recent events only.
 const PartnerEventsPerMember = 50
 
+// partnerTieSlack is how many events beyond the window potentialPartners
+// reads by date alone, to find every event tied at the window's boundary
+// date without reading the id of all a member's events.
+const partnerTieSlack = 20
+
 // PartnerAgreementsPerIssue bounds the agreements potentialPartners reads
 // per issue area of the initiative (the most recently adopted).
 const PartnerAgreementsPerIssue = 15
@@ -452,14 +477,40 @@ type PartnerCandidate struct {
 
 // PartnerCaps says which bounds of potentialPartners cut its search: the
 // members that took part in more than PartnerEventsPerMember events (only
-// their most recent ones were compared) and the issue areas addressed by
-// more than PartnerAgreementsPerIssue agreements.
+// their most recent ones were compared), the issue areas addressed by more
+// than PartnerAgreementsPerIssue agreements, and the candidates that could
+// have ranked but whose issue areas were not checked (PartnerPool).
 type PartnerCaps struct {
 	MembersCapped, IssuesCapped []string // ids
+	// Unchecked counts the candidates left out by PartnerPool: their
+	// events, agreements and sought status left them within reach of the
+	// answer, but their issue areas were not checked.
+	Unchecked int
 }
 
 // Capped reports whether any bound cut the search.
-func (c PartnerCaps) Capped() bool { return len(c.MembersCapped)+len(c.IssuesCapped) > 0 }
+func (c PartnerCaps) Capped() bool {
+	return len(c.MembersCapped)+len(c.IssuesCapped) > 0 || c.Unchecked > 0
+}
+
+// PartnerPool bounds how many candidates potentialPartners checks for
+// shared issue areas (the costly part: a walk from each issue area's
+// addressers to the candidate), given first.
+func PartnerPool(first int) int { return 2*first + 10 }
+
+// partnerIssueFacts is a subquery giving candidate a's issue-area facts:
+// each issue area of the initiative that a works on through its
+// initiatives (other than i), events or agreements, with up to 3 of them as
+// examples. Each (candidate, issue area) check stops at the third witness.
+const partnerIssueFacts = `CALL (i, issues, a) {
+    UNWIND issues AS ia
+    CALL (a, ia, i) {
+      MATCH (a)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[:ADDRESSES]->(ia) WHERE y <> i
+      RETURN y.name AS yname LIMIT 3
+    }
+    WITH ia, collect(yname) AS via
+    RETURN collect({kind: 'issue', status: '', x: ia, via: via}) AS issueFacts
+  }`
 
 // PotentialPartners ranks the actors that are not members of the
 // initiative by WeightSharedEvent × events shared with a member +
@@ -474,52 +525,89 @@ func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, firs
 	}
 	// The candidates' facts are gathered in a window (each member's most
 	// recent events, each issue's most recent agreements) and grouped by
-	// candidate only; the best pool of them get their issue-area points
-	// (up to 3 examples per issue).
+	// candidate: their base score (events, agreements, sought status).
+	// Issue areas add at most $wIssue × |issues| to a base, so only the
+	// candidates whose base is within that of the first-th best base can
+	// reach the answer ("needed"). Those are checked for issue areas in two
+	// steps: the best first of them by base ("head"), then those of the rest
+	// that can still reach the lowest final score of the head ("rest", at
+	// most PartnerPool(first) - first of them; any more are counted in
+	// "unchecked"). A member's window is its events by (startDate desc, id):
+	// the id, needed only to break ties at the boundary date, is read for
+	// the perMember + tieSlack most recent events only; when those do not
+	// hold every event of the boundary date (more ties than the slack), the
+	// window is sorted again by both keys over all the member's events.
+	// Labels the graph model guarantees (PARTICIPATED_IN
+	// joins an actor to an event, SIGNATORY_OF an actor to an agreement)
+	// are not re-checked.
 	const cypher = `
 MATCH (i:Initiative {id: $id})
 CALL (i) { OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor) RETURN collect(DISTINCT mem) AS members }
 CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea) RETURN collect(DISTINCT ia) AS issues }
 CALL (i, members, issues) {
   MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members
-  RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via
+  RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via, $wSought AS w
   UNION ALL
   UNWIND members AS m
-  CALL (m) { MATCH (m)-[:PARTICIPATED_IN]->(e:Event) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember }
-  MATCH (e)<-[:PARTICIPATED_IN]-(a:Actor) WHERE NOT a IN members
-  WITH a, e, collect(DISTINCT m.name) AS via
-  RETURN a, 'event' AS kind, '' AS status, e AS x, via
+  CALL (m) {
+    MATCH (m)-[:PARTICIPATED_IN]->(e)
+    WITH e, e.startDate AS d ORDER BY d DESC LIMIT $perMember + $tieSlack
+    WITH collect({e: e, d: d}) AS top
+    WITH top, size(top) < $perMember + $tieSlack OR top[-1].d < top[$perMember - 1].d AS complete
+    CALL (m, top, complete) {
+      WITH * WHERE complete
+      UNWIND top AS t
+      WITH t.e AS e, t.d AS d ORDER BY d DESC, e.id LIMIT $perMember
+      RETURN e
+      UNION ALL
+      WITH * WHERE NOT complete
+      MATCH (m)-[:PARTICIPATED_IN]->(e) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember
+    }
+    RETURN e
+  }
+  WITH members, e, collect(DISTINCT m.name) AS via
+  MATCH (e)<-[:PARTICIPATED_IN]-(a) WHERE NOT a IN members
+  RETURN a, 'event' AS kind, '' AS status, e AS x, via, $wEvent AS w
   UNION ALL
   UNWIND issues AS ia
+  WITH members, ia, ia.name AS iname
   CALL (ia) { MATCH (ia)<-[:ADDRESSES]-(ag:Agreement) RETURN ag ORDER BY ag.adoptedOn DESC, ag.id LIMIT $perIssue }
-  MATCH (ag)<-[:SIGNATORY_OF]-(a:Actor) WHERE NOT a IN members
-  WITH a, ag, collect(DISTINCT ia.name) AS via
-  RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via
+  WITH members, ag, collect(iname) AS via
+  MATCH (ag)<-[:SIGNATORY_OF]-(a) WHERE NOT a IN members
+  RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via, $wAgreement AS w
 }
-WITH a, kind, status, x, via
+WITH i, issues, a, kind, status, x, via, w
 WHERE $kinds IS NULL OR (a:Country AND 'COUNTRY' IN $kinds) OR (a:Organization AND a.kind IN $kinds)
-WITH a, collect({kind: kind, status: status, x: x, via: via}) AS facts
-WITH a, facts,
-  $wEvent * size([f IN facts WHERE f.kind = 'event']) +
-  $wAgreement * size([f IN facts WHERE f.kind = 'agreement']) +
-  $wSought * size([f IN facts WHERE f.kind = 'sought']) AS base
-ORDER BY base DESC, a.name, a.id
-LIMIT $pool
-MATCH (i:Initiative {id: $id})
-CALL (i, a) {
-  OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
-  WITH DISTINCT ia WHERE ia IS NOT NULL
-  CALL (a, ia, i) {
-    MATCH (a)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[:ADDRESSES]->(ia) WHERE y <> i
-    RETURN y.name AS yname LIMIT 3
-  }
-  WITH ia, collect(yname) AS via
-  RETURN collect({kind: 'issue', status: '', x: ia, via: via}) AS issueFacts
+WITH i, issues, a, collect({kind: kind, status: status, x: x, via: via}) AS facts, sum(w) AS base
+ORDER BY base DESC
+WITH i, issues, collect({a: a, facts: facts, base: base}) AS ranked
+WITH i, issues, CASE WHEN $first = 0 THEN [] WHEN size(ranked) <= $first THEN ranked
+  ELSE [c IN ranked WHERE c.base >= ranked[$first - 1].base - $wIssue * size(issues)] END AS needed
+UNWIND needed AS c
+WITH i, issues, c ORDER BY c.base DESC, c.a.name, c.a.id
+WITH i, issues, collect(c) AS needed
+CALL (i, issues, needed) {
+  UNWIND needed[..$first] AS c
+  WITH i, issues, c, c.a AS a
+  ` + partnerIssueFacts + `
+  RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS head
 }
-WITH a, facts + issueFacts AS facts, base + $wIssue * size(issueFacts) AS score
+WITH i, issues, needed, head,
+  CASE WHEN size(head) < $first THEN null
+  ELSE reduce(low = head[0].score, h IN head | CASE WHEN h.score < low THEN h.score ELSE low END) END AS bar
+WITH i, issues, head, [c IN needed[$first..] WHERE bar IS NOT NULL AND c.base + $wIssue * size(issues) >= bar] AS rest
+WITH i, issues, head, rest[..$pool - $first] AS rest, size(rest) - size(rest[..$pool - $first]) AS unchecked
+CALL (i, issues, rest) {
+  UNWIND rest AS c
+  WITH i, issues, c, c.a AS a
+  ` + partnerIssueFacts + `
+  RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS checked
+}
+UNWIND head + checked AS c
+WITH c.a AS a, c.facts AS facts, c.score AS score, unchecked
 ORDER BY score DESC, a.name, a.id
 LIMIT $first
-RETURN labels(a) AS labels, properties(a) AS props, score,
+RETURN labels(a) AS labels, properties(a) AS props, score, unchecked,
   [f IN facts | {kind: f.kind, status: f.status, via: f.via,
     labels: CASE WHEN f.x IS NULL THEN [] ELSE labels(f.x) END,
     props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`
@@ -544,7 +632,7 @@ RETURN members, issues`
 			return answer{}, err
 		}
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
-			"perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue, "pool": 2*first + 10,
+			"perMember": PartnerEventsPerMember, "tieSlack": partnerTieSlack, "perIssue": PartnerAgreementsPerIssue, "pool": PartnerPool(first),
 			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
 		if err != nil {
 			return answer{}, err
@@ -560,6 +648,9 @@ RETURN members, issues`
 		}
 		out := make([]PartnerCandidate, 0, len(recs))
 		for _, r := range recs {
+			if n, _, _ := neo4j.GetRecordValue[int64](r, "unchecked"); n > 0 {
+				caps.Unchecked = int(n)
+			}
 			c := PartnerCandidate{Actor: nodeFromRecord(r)}
 			score, _, _ := neo4j.GetRecordValue[int64](r, "score")
 			c.Score = float64(score)
