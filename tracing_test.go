@@ -32,6 +32,9 @@ func TestTracingSpanTree(t *testing.T) {
 		t.Fatalf("tracing is on by default: %q", c.OTel)
 	}
 	c.tracer = tp
+	// This tree is the resolvers'. A direct read (graph/direct.go) has no
+	// resolver spans: its one Cypher span sits under the operation.
+	c.DirectReads = false
 	srv := httptest.NewServer(newApp(c, slog.New(slog.NewTextHandler(io.Discard, nil)), st).routes())
 	defer srv.Close()
 	resp, err := http.Post(srv.URL+"/graphql", "application/json",
