@@ -774,33 +774,33 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v map[string]any) {
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
 		case kindNodes:
-			list, _ := v[f.key].([]any)
-			buf.WriteByte('[')
-			for j, x := range list {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				pair, _ := x.([]any)
-				other, _ := pair[1].(map[string]any)
-				f.node.write(buf, "", other)
-			}
-			buf.WriteByte(']')
+			writeEdgeList(buf, v[f.key], func(_, other map[string]any) { f.node.write(buf, "", other) })
 		case kindItems:
-			list, _ := v[f.key].([]any)
-			buf.WriteByte('[')
-			for j, x := range list {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				pair, _ := x.([]any)
-				rel, _ := pair[0].(map[string]any)
-				other, _ := pair[1].(map[string]any)
+			writeEdgeList(buf, v[f.key], func(rel, other map[string]any) {
 				writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
-			}
-			buf.WriteByte(']')
+			})
 		}
 	}
 	buf.WriteByte('}')
+}
+
+// writeEdgeList writes a projected relationship list, whose entries are
+// [relationship properties, other end] pairs, as a JSON array.
+func writeEdgeList(buf *bytes.Buffer, raw any, write func(rel, other map[string]any)) {
+	list, _ := raw.([]any)
+	buf.WriteByte('[')
+	for i, x := range list {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		var rel, other map[string]any
+		if pair, _ := x.([]any); len(pair) == 2 {
+			rel, _ = pair[0].(map[string]any)
+			other, _ = pair[1].(map[string]any)
+		}
+		write(rel, other)
+	}
+	buf.WriteByte(']')
 }
 
 // writeItem writes one relationship object (a Membership, …) of type
