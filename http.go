@@ -67,8 +67,8 @@ func (a *app) graphqlHandler() http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	if a.cfg.tracer != nil { // outermost, so the operation's span covers everything below
+	srv.AddTransport(postTransport{}) // graphql_post.go: transport.POST without re-encoding the data
+	if a.cfg.tracer != nil {          // outermost, so the operation's span covers everything below
 		srv.Use(gqlTracer{tracer: a.cfg.tracer.Tracer(tracerName)})
 	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -1,7 +1,7 @@
 package graph
 
 // Direct reads: a query whose every field this file understands runs as
-// one Cypher statement per root field (store.NodeProjection: a map projection
+// one Cypher statement per root field (store.NodeProjection: a list projection
 // per level, a COLLECT subquery per relationship field) and its answer is
 // written straight to JSON from the records. It skips gqlgen's per-field
 // execution (a goroutine, a field context and a middleware pass per field
@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -612,14 +613,15 @@ var relFields = map[string]map[string]relField{
 // root field is reported like the resolver path reports it: on its path,
 // null in its place, or the whole data null when the field is non-null.
 func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
-	var buf bytes.Buffer
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	defer putAnswerBuffer(buf)
 	buf.WriteByte('{')
 	for i, r := range roots {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		writeKey(&buf, r.field.Alias)
-		if err := r.write(ctx, s, &buf); err != nil {
+		writeKey(buf, r.field.Alias)
+		if err := r.write(ctx, s, buf); err != nil {
 			fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: r.field, IsResolver: true})
 			graphql.AddError(fctx, err)
 			if r.field.Definition.Type.NonNull {
@@ -629,15 +631,64 @@ func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
 		}
 	}
 	buf.WriteByte('}')
-	return buf.Bytes()
+	return bytes.Clone(buf.Bytes())
+}
+
+// answerBuffers keeps the buffers answers are written into: a nested answer
+// is a megabyte, and growing a fresh buffer to that size for every request
+// allocated about three times as much (BENCHMARKS.md).
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putAnswerBuffer returns buf to the pool unless it grew past 8 MiB: one
+// huge answer should not keep its memory for the small ones.
+func putAnswerBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 8<<20 {
+		return
+	}
+	buf.Reset()
+	answerBuffers.Put(buf)
 }
 
 func writeKey(buf *bytes.Buffer, k string) {
-	graphql.MarshalString(k).MarshalGQL(buf)
+	writeString(buf, k)
 	buf.WriteByte(':')
 }
 
-func writeString(buf *bytes.Buffer, s string) { graphql.MarshalString(s).MarshalGQL(buf) }
+// writeString writes s as a JSON string exactly as gqlgen's String
+// marshaler does (TestWriteStringMatchesGqlgen): only control characters,
+// the backslash and the quote are escaped. It appends to the buffer
+// directly, without gqlgen's io.Writer calls per piece.
+func writeString(buf *bytes.Buffer, s string) {
+	buf.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		buf.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			buf.WriteString(`\t`)
+		case '\r':
+			buf.WriteString(`\r`)
+		case '\n':
+			buf.WriteString(`\n`)
+		case '\\':
+			buf.WriteString(`\\`)
+		case '"':
+			buf.WriteString(`\"`)
+		default:
+			const hex = "0123456789ABCDEF" // upper case, as gqlgen writes it
+			buf.WriteString(`\u00`)
+			buf.WriteByte(hex[c>>4])
+			buf.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	buf.WriteString(s[start:])
+	buf.WriteByte('"')
+}
 
 // write reads one root field and writes its value; nothing is written on error.
 func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) error {
@@ -665,33 +716,33 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		}
 	}
 	count := -1
-	var out bytes.Buffer
-	out.WriteByte('{')
+	written := buf.Len() // what to keep if the count fails
+	buf.WriteByte('{')
 	for i, c := range r.conn {
 		if i > 0 {
-			out.WriteByte(',')
+			buf.WriteByte(',')
 		}
-		writeKey(&out, c.Alias)
+		writeKey(buf, c.Alias)
 		switch c.Name {
 		case "__typename":
-			writeString(&out, r.connType)
+			writeString(buf, r.connType)
 		case "totalCount":
 			if count < 0 {
 				n, err := s.CountNodes(ctx, r.label, r.list.Where)
 				if err != nil {
+					buf.Truncate(written)
 					return err
 				}
 				count = n
 			}
-			out.WriteString(strconv.Itoa(count))
+			buf.WriteString(strconv.Itoa(count))
 		case "edges":
-			r.writeEdges(&out, r.edges[c.Alias], page)
+			r.writeEdges(buf, r.edges[c.Alias], page)
 		case "pageInfo":
-			writePageInfo(&out, r.pageInfo[c.Alias], page)
+			writePageInfo(buf, r.pageInfo[c.Alias], page)
 		}
 	}
-	out.WriteByte('}')
-	buf.Write(out.Bytes())
+	buf.WriteByte('}')
 	return nil
 }
 
@@ -751,12 +802,12 @@ func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page stor
 	buf.WriteByte('}')
 }
 
-// write writes node v, a projected map, whose type is typ unless the
-// plan must read it from its labels.
-func (o *objPlan) write(buf *bytes.Buffer, typ string, v map[string]any) {
+// write writes node v, whose type is typ unless the plan must read it
+// from its labels.
+func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 	if o.static != "" {
 		typ = o.static
-	} else if l := store.LabelOf(v[store.LabelsKey]); l != "" {
+	} else if l := v.Label(); l != "" {
 		typ = string(l)
 	}
 	fields := o.byType[typ]
@@ -774,39 +825,34 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v map[string]any) {
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
 		case kindNodes:
-			writeEdgeList(buf, v[f.key], func(_, other map[string]any) { f.node.write(buf, "", other) })
+			n := 0
+			buf.WriteByte('[')
+			for _, other := range v.Edges(f.key) {
+				if n++; n > 1 {
+					buf.WriteByte(',')
+				}
+				f.node.write(buf, "", other)
+			}
+			buf.WriteByte(']')
 		case kindItems:
-			writeEdgeList(buf, v[f.key], func(rel, other map[string]any) {
+			n := 0
+			buf.WriteByte('[')
+			for rel, other := range v.Edges(f.key) {
+				if n++; n > 1 {
+					buf.WriteByte(',')
+				}
 				writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
-			})
+			}
+			buf.WriteByte(']')
 		}
 	}
 	buf.WriteByte('}')
 }
 
-// writeEdgeList writes a projected relationship list, whose entries are
-// [relationship properties, other end] pairs, as a JSON array.
-func writeEdgeList(buf *bytes.Buffer, raw any, write func(rel, other map[string]any)) {
-	list, _ := raw.([]any)
-	buf.WriteByte('[')
-	for i, x := range list {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		var rel, other map[string]any
-		if pair, _ := x.([]any); len(pair) == 2 {
-			rel, _ = pair[0].(map[string]any)
-			other, _ = pair[1].(map[string]any)
-		}
-		write(rel, other)
-	}
-	buf.WriteByte(']')
-}
-
 // writeItem writes one relationship object (a Membership, …) of type
 // itemType: its own properties rel, the node it was read from (self, of
 // type selfType) and the other end.
-func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other map[string]any) {
+func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other store.Projected) {
 	buf.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
@@ -823,7 +869,7 @@ func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType 
 		case kindSelf:
 			f.node.write(buf, selfType, self)
 		case kindOther:
-			if f.onlyLabel != "" && store.LabelOf(other[store.LabelsKey]) != f.onlyLabel {
+			if f.onlyLabel != "" && other.Label() != f.onlyLabel {
 				buf.WriteString("null")
 			} else {
 				f.node.write(buf, "", other)
@@ -839,15 +885,15 @@ func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType 
 // a non-null string as stored ("" when missing), a nullable one null when
 // missing or empty, a date only when it is a valid Date, datePrecision
 // from the property or else from startDate.
-func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v map[string]any) {
-	s, ok := v[f.name].(string)
+func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v store.Projected) {
+	s, ok := v.Prop(f.name).(string)
 	switch {
 	case f.name == "datePrecision" && typ == "Event":
 		if ok && s != "" {
 			buf.WriteString(strconv.Quote(s)) // as the enum's MarshalGQL writes it
 			return
 		}
-		start, _ := v["startDate"].(string)
+		start, _ := v.Prop("startDate").(string)
 		if d, err := model.ParseDate(start); err == nil && start != "" {
 			d.Precision().MarshalGQL(buf)
 			return
@@ -869,9 +915,9 @@ func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v map[string]any) {
 	}
 }
 
-func writeEvidence(buf *bytes.Buffer, fields []graphql.CollectedField, v map[string]any) {
-	src, _ := v["sourceId"].(string)
-	quote, _ := v["evidence"].(string)
+func writeEvidence(buf *bytes.Buffer, fields []graphql.CollectedField, v store.Projected) {
+	src, _ := v.Prop("sourceId").(string)
+	quote, _ := v.Prop("evidence").(string)
 	if src == "" && quote == "" {
 		buf.WriteString("null")
 		return

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -26,22 +25,19 @@ func (e *dateError) Is(target error) bool { return target == ErrBadDate }
 
 func badDate(format string, a ...any) error { return &dateError{fmt.Sprintf(format, a...)} }
 
-var dateShape = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
-
 // ParseDate validates s and returns it as a Date.
 func ParseDate(s string) (Date, error) {
-	m := dateShape.FindStringSubmatch(s)
-	if m == nil {
+	if !dateShape(s) {
 		return "", badDate("%q is not a date: use YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
-	year, _ := strconv.Atoi(m[1])
-	if m[2] != "" {
-		month, _ := strconv.Atoi(m[2])
+	year, _ := strconv.Atoi(s[0:4])
+	if len(s) >= 7 {
+		month, _ := strconv.Atoi(s[5:7])
 		if month < 1 || month > 12 {
 			return "", badDate("%q is not a date: month %02d does not exist", s, month)
 		}
-		if m[3] != "" {
-			day, _ := strconv.Atoi(m[3])
+		if len(s) == 10 {
+			day, _ := strconv.Atoi(s[8:10])
 			t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 			if day < 1 || t.Day() != day {
 				return "", badDate("%q is not a date: %s has no day %02d", s, time.Month(month), day)
@@ -49,6 +45,25 @@ func ParseDate(s string) (Date, error) {
 		}
 	}
 	return Date(s), nil
+}
+
+// dateShape reports whether s is YYYY, YYYY-MM or YYYY-MM-DD in ASCII
+// digits. A loop, not a regular expression: every date of a large answer
+// is parsed (a regexp was 3 % of the CPU of the nested benchmark).
+func dateShape(s string) bool {
+	if len(s) != 4 && len(s) != 7 && len(s) != 10 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Precision says whether the date is known to the day, month or year.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"regexp"
 	"strconv"
 	"testing"
 )
@@ -33,6 +34,20 @@ func FuzzParseDate(f *testing.F) {
 		var back Date
 		if err := back.UnmarshalGQL(unq); err != nil || back != d {
 			t.Fatalf("%q: round trip gives %q, %v", s, back, err)
+		}
+	})
+}
+
+// FuzzDateShape: the hand-written shape check accepts exactly what the
+// regular expression it replaced accepted.
+func FuzzDateShape(f *testing.F) {
+	shape := regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+	for _, s := range []string{"1999", "1998-12", "1998-05-11", "1999-", "1999-1", "1999-12-", "1999-12-1x", "１９９９", "19999", "1999/12/01", "1999-12-01\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := dateShape(s), shape.MatchString(s); got != want {
+			t.Fatalf("dateShape(%q) = %v, the regexp says %v", s, got, want)
 		}
 	})
 }

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The POST transport writes the data without json.Marshal; what it sends
+// must still be byte for byte what json.Marshal(response) gives, escaping
+// included.
+func TestWriteResponseMatchesMarshal(t *testing.T) {
+	yes := true
+	responses := map[string]*graphql.Response{
+		"plain data":      {Data: json.RawMessage(`{"countries":{"edges":[{"node":{"id":"country:NOR","name":"Norway"}}]}}`)},
+		"html characters": {Data: json.RawMessage(`{"name":"Mines <&> \"AP\" \\ ok"}`)},
+		"line separators": {Data: json.RawMessage("{\"quote\":\"a\u2028b\u2029c – d\"}")},
+		"null data":       {Data: nil, Errors: gqlerror.List{{Message: "boom", Path: ast.Path{ast.PathName("q")}, Extensions: map[string]any{"code": "INTERNAL"}}}},
+		"errors and data": {
+			Data:       json.RawMessage(`{"a":null,"b":[1,2]}`),
+			Errors:     gqlerror.List{{Message: "a <failed>", Path: ast.Path{ast.PathName("a"), ast.PathIndex(0)}}},
+			Extensions: map[string]any{"cypherRoundTrips": 2, "requestId": "r&1"},
+		},
+		"incremental":      {Data: json.RawMessage(`{"x":1}`), Label: "l<1>", Path: ast.Path{ast.PathName("x")}, HasNext: &yes},
+		"empty extensions": {Data: json.RawMessage(`{}`), Extensions: map[string]any{}},
+	}
+	for name, resp := range responses {
+		want, err := json.Marshal(resp)
+		if err != nil {
+			t.Fatalf("%s: json.Marshal: %v", name, err)
+		}
+		var got bytes.Buffer
+		writeResponse(&got, resp)
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got.Bytes(), want)
+		}
+	}
+}
+
+func TestResponseContentType(t *testing.T) {
+	for accept, want := range map[string]string{
+		"":                                  "application/json",
+		"*/*":                               "application/json",
+		"application/json":                  "application/json",
+		"application/graphql-response+json": "application/graphql-response+json",
+		"text/html, application/json;q=0.9": "application/json",
+		"text/html":                         "application/graphql-response+json",
+	} {
+		if got := responseContentType(accept); got != want {
+			t.Errorf("Accept %q: got %q, want %q", accept, got, want)
+		}
+	}
+}
