@@ -710,8 +710,16 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 	}
 	var page store.ProjectedPage
 	if !r.countOnly {
+		// Each node is written as its record arrives (see ListProjected),
+		// into a scratch buffer, and kept as its own JSON.
+		var scratch bytes.Buffer
+		render := func(v store.Projected) []byte {
+			scratch.Reset()
+			r.node.write(&scratch, string(r.label), v)
+			return bytes.Clone(scratch.Bytes())
+		}
 		var err error
-		if page, err = s.ListProjected(ctx, r.label, r.list, r.proj); err != nil {
+		if page, err = s.ListProjected(ctx, r.label, r.list, r.proj, render); err != nil {
 			return err
 		}
 	}
@@ -748,7 +756,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 
 func (r rootPlan) writeEdges(buf *bytes.Buffer, fields []graphql.CollectedField, page store.ProjectedPage) {
 	buf.WriteByte('[')
-	for i, v := range page.Values {
+	for i, node := range page.Rendered {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
@@ -764,7 +772,7 @@ func (r rootPlan) writeEdges(buf *bytes.Buffer, fields []graphql.CollectedField,
 			case "cursor":
 				writeString(buf, page.Cursors[i].Encode())
 			case "node":
-				r.node.write(buf, string(r.label), v)
+				buf.Write(node)
 			}
 		}
 		buf.WriteByte('}')

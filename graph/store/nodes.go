@@ -306,16 +306,23 @@ func planList(label Label, q ListQuery) (listPlan, error) {
 
 // page cuts the look-ahead row off recs and sets the page flags.
 func (l listPlan) page(recs []*neo4j.Record, hasNext, hasPrevious *bool) []*neo4j.Record {
-	more := len(recs) > l.limit
+	return recs[:l.flags(len(recs), hasNext, hasPrevious)]
+}
+
+// flags sets hasNext and hasPrevious for a page of n records read with
+// the plan (which asks for one more than the page) and returns how many of
+// them belong to the page.
+func (l listPlan) flags(n int, hasNext, hasPrevious *bool) int {
+	more := n > l.limit
 	if more {
-		recs = recs[:l.limit]
+		n = l.limit
 	}
 	if l.backwards {
 		*hasPrevious, *hasNext = more, l.pg.Before != nil
 	} else {
 		*hasNext, *hasPrevious = more, l.pg.After != nil
 	}
-	return recs
+	return n
 }
 
 // cursor reads a record's "keys" column into the cursor of node id.

@@ -194,17 +194,21 @@ func identifier(s string) bool {
 }
 
 // ProjectedPage is one page of a list read with a projection: each node as
-// projected, in list order, with its cursor.
+// the caller rendered it, in list order, with its cursor.
 type ProjectedPage struct {
-	Values      []Projected
+	Rendered    [][]byte
 	Cursors     []Cursor
 	HasNext     bool
 	HasPrevious bool
 }
 
-// ListProjected is ListNodes with each node of the page returned as proj,
-// nested relationship lists included, in one statement.
-func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, proj NodeProjection) (ProjectedPage, error) {
+// ListProjected is ListNodes with each node of the page read as proj,
+// nested relationship lists included, in one statement. Each node is
+// handed to render as its record arrives, and only what render returns is
+// kept: the driver's values for a node with a thousand nested edges take
+// about ten times the bytes of their JSON, and holding a whole page of
+// them at once was most of the server's memory on big nested reads.
+func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, proj NodeProjection, render func(Projected) []byte) (ProjectedPage, error) {
 	l, err := planList(label, q)
 	if err != nil {
 		return ProjectedPage{}, err
@@ -218,20 +222,24 @@ func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, pro
 	// because the projection's subqueries need not keep the row order.
 	cypher := l.match + " WITH n " + l.order + " LIMIT $limit RETURN " + value + " AS v, n.id AS id, " + l.keys + " AS keys " + l.order
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) (ProjectedPage, error) {
-		recs, err := s.run(ctx, tx, cypher, l.params)
+		var res ProjectedPage
+		n := 0 // records read, one more than the page when there is more
+		err := s.each(ctx, tx, cypher, l.params, func(r *neo4j.Record) error {
+			if n++; n > l.limit {
+				return nil // only says that there is more
+			}
+			v, _ := r.Get("v")
+			id, _, _ := neo4j.GetRecordValue[string](r, "id")
+			res.Rendered = append(res.Rendered, render(projected(v, &proj)))
+			res.Cursors = append(res.Cursors, l.cursor(r, id))
+			return nil
+		})
 		if err != nil {
 			return ProjectedPage{}, err
 		}
-		var res ProjectedPage
-		recs = l.page(recs, &res.HasNext, &res.HasPrevious)
-		for _, r := range recs {
-			v, _ := r.Get("v")
-			id, _, _ := neo4j.GetRecordValue[string](r, "id")
-			res.Values = append(res.Values, projected(v, &proj))
-			res.Cursors = append(res.Cursors, l.cursor(r, id))
-		}
+		l.flags(n, &res.HasNext, &res.HasPrevious)
 		if l.backwards {
-			reverse(res.Values)
+			reverse(res.Rendered)
 			reverse(res.Cursors)
 		}
 		return res, nil

@@ -120,6 +120,19 @@ func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx
 
 // run sends one statement inside tx and collects its records, counting the round trip.
 func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (recs []*neo4j.Record, err error) {
+	recs = []*neo4j.Record{} // as the driver's Collect: empty, not nil
+	if err := s.each(ctx, tx, cypher, params, func(r *neo4j.Record) error {
+		recs = append(recs, r)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// each is run handing each record to use as it arrives, so that the
+// caller can let go of one record's values before the next is decoded.
+func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, use func(*neo4j.Record) error) (err error) {
 	if s.counter != nil {
 		s.counter(ctx)
 	}
@@ -130,9 +143,14 @@ func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 	}
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return res.Collect(ctx)
+	for res.Next(ctx) {
+		if err := use(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
 }
 
 func classify(err error) error {
