@@ -101,7 +101,7 @@ type objPlan struct {
 // rootPlan is one root field.
 type rootPlan struct {
 	field graphql.CollectedField
-	kind  int // rootTypename, rootList, rootLookup
+	kind  int // rootTypename, rootList, rootLookup, rootSearch
 	label store.Label
 	proj  store.NodeProjection
 	node  *objPlan
@@ -115,12 +115,17 @@ type rootPlan struct {
 	countOnly bool
 	// lookups
 	key, value string
+	// search
+	text  string
+	limit int
+	hit   []graphql.CollectedField // the SearchHit's fields
 }
 
 const (
 	rootTypename = iota
 	rootList
 	rootLookup
+	rootSearch
 )
 
 // planner turns the operation into root plans; any field it does not know
@@ -203,6 +208,9 @@ func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
 		return r, true
 	}
 	raw := f.ArgumentMap(p.oc.Variables)
+	if f.Name == "search" {
+		return p.search(f, raw)
+	}
 	if l, ok := rootLists[f.Name]; ok {
 		args, err := l.args(p.ec, p.ctx, raw)
 		if err != nil {
@@ -258,6 +266,42 @@ func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
 	node, proj, ok := p.node(string(label), f.Selections)
 	r.node, r.proj = node, proj
 	return r, ok
+}
+
+// search plans search(text, first) { node label score }, leaving to the
+// resolvers the arguments they refuse (search in lists.go).
+func (p *planner) search(f graphql.CollectedField, raw map[string]any) (rootPlan, bool) {
+	r := rootPlan{field: f, kind: rootSearch, limit: 10}
+	args, err := p.ec.field_Query_search_args(p.ctx, raw)
+	if err != nil {
+		return r, false
+	}
+	if first := arg[*int](args, "first"); first != nil {
+		r.limit = *first
+	}
+	r.text = arg[string](args, "text")
+	if r.limit < 0 || r.limit > MaxPageSize || len(r.text) > MaxSearchText {
+		return r, false
+	}
+	var ok bool
+	if r.hit, ok = p.collect(f.Selections, "SearchHit"); !ok {
+		return r, false
+	}
+	for _, h := range r.hit {
+		switch h.Name {
+		case "__typename", "label", "score":
+		case "node":
+			if r.node != nil {
+				return r, false // node selected twice, under two aliases
+			}
+			if r.node, r.proj, ok = p.node("Node", h.Selections); !ok {
+				return r, false
+			}
+		default:
+			return r, false
+		}
+	}
+	return r, true
 }
 
 // connection plans a root list's selection: edges { cursor node }, pageInfo, totalCount.
@@ -322,8 +366,11 @@ func implementors(typ string) []string {
 
 // concreteTypes are the object types behind a field type.
 func concreteTypes(typ string) []string {
-	if typ == "Actor" {
+	switch typ {
+	case "Actor":
 		return []string{"Country", "Organization"}
+	case "Node": // as a search hit: the labels of the full-text index
+		return []string{"Country", "Organization", "IssueArea", "Initiative", "Event", "Agreement"}
 	}
 	return []string{typ}
 }
@@ -695,6 +742,41 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 	switch r.kind {
 	case rootTypename:
 		writeString(buf, "Query")
+		return nil
+	case rootSearch:
+		hits, err := s.SearchProjected(ctx, r.text, r.limit, r.proj)
+		if err != nil {
+			return err
+		}
+		written := buf.Len() // what to keep if a score cannot be written
+		buf.WriteByte('[')
+		for i, h := range hits {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('{')
+			for j, f := range r.hit {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				writeKey(buf, f.Alias)
+				switch f.Name {
+				case "__typename":
+					writeString(buf, "SearchHit")
+				case "node":
+					r.node.write(buf, "", h.Node)
+				case "label":
+					writeString(buf, string(h.Node.Label()))
+				case "score":
+					if err := graphql.MarshalFloatContext(h.Score).MarshalGQLContext(ctx, buf); err != nil {
+						buf.Truncate(written)
+						return err
+					}
+				}
+			}
+			buf.WriteByte('}')
+		}
+		buf.WriteByte(']')
 		return nil
 	case rootLookup:
 		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)

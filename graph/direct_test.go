@@ -150,7 +150,14 @@ var directCases = []struct {
 	// statement fail its index hint (store/edges.go).
 	{"empty NOT", `{ initiatives { edges { node { id establishedBy(where: {NOT: {}}) { name } events(where: {OR: [{NOT: {}}, {}]}) { id } } } } }`, nil, true},
 	{"derived issue areas", `{ countries(first: 50) { edges { node { name issueAreas { id name } } } } organizations(first: 50) { edges { node { issueAreas { name } } } } }`, nil, true},
-	{"search goes to the resolvers", `{ search(text: "landmines") { label node { id } } }`, nil, false},
+	{"search", `{ search(text: "landmines") { label node { id } } }`, nil, true},
+	{"search every type", `query($t: String!) { s: search(text: $t, first: 25) { __typename score label n: node { __typename id
+  ... on Actor { name } ... on Country { iso3 region } ... on Organization { acronym kind } ... on IssueArea { description }
+  ... on Initiative { name kind startDate evidence { quote } } ... on Event { name startDate datePrecision location }
+  ... on Agreement { name adoptedOn } ... on Source { title } } } countries(first: 1) { totalCount } }`, map[string]any{"t": "co"}, true},
+	{"two searches", `{ a: search(text: "ottawa convention", first: 3) { score label } b: search(text: "canada") { node { id } label } }`, nil, true},
+	{"search with a relationship field goes to the resolvers", `{ search(text: "canada") { node { ... on Country { memberships { role } } } } }`, nil, false},
+	{"bad search first goes to the resolvers", `{ search(text: "canada", first: -1) { label } }`, nil, false},
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},

@@ -56,6 +56,56 @@ func SearchQuery(text string) string {
 	return strings.Join(clauses, " AND ")
 }
 
+// searchHits and searchOrder frame every search statement. No limit inside
+// the index call: Lucene would cut among equal scores arbitrarily; ordering
+// all hits here makes ties (every prefix-only match scores the same)
+// deterministic, by name then id.
+const (
+	searchHits  = "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+	searchOrder = "ORDER BY score DESC, node.name, node.id"
+)
+
+// ProjectedHit is one search hit read with a projection.
+type ProjectedHit struct {
+	Node  Projected
+	Score float64
+}
+
+// SearchProjected is Search with each hit's node read as proj (whose
+// labels it always reads: a hit without a model label is left out, as
+// Search leaves it out).
+func (s *Store) SearchProjected(ctx context.Context, text string, limit int, proj NodeProjection) ([]ProjectedHit, error) {
+	q := SearchQuery(text)
+	if q == "" || limit <= 0 {
+		return []ProjectedHit{}, nil
+	}
+	proj.Labels = true
+	params := map[string]any{"index": FullTextIndex, "query": q, "limit": limit}
+	p := &projector{b: newWhereBuilder(params)}
+	value, err := p.cypher("node", proj)
+	if err != nil {
+		return nil, err
+	}
+	// Ordered again after the projection, whose subqueries need not keep
+	// the row order.
+	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit RETURN " + value + " AS v, score " + searchOrder
+	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]ProjectedHit, error) {
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ProjectedHit, 0, len(recs))
+		for _, r := range recs {
+			v, _ := r.Get("v")
+			score, _, _ := neo4j.GetRecordValue[float64](r, "score")
+			if h := (ProjectedHit{Node: projected(v, &proj), Score: score}); h.Node.Label() != "" {
+				out = append(out, h)
+			}
+		}
+		return out, nil
+	})
+}
+
 // Search queries the full-text index over names and acronyms and returns
 // up to limit hits, best first (ties by name, then id).
 func (s *Store) Search(ctx context.Context, text string, limit int) ([]SearchHit, error) {
@@ -63,11 +113,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]SearchHit
 	if q == "" || limit <= 0 {
 		return []SearchHit{}, nil
 	}
-	// No limit inside the index call: Lucene would cut among equal scores
-	// arbitrarily; ordering all hits here makes ties (every prefix-only
-	// match scores the same) deterministic, by name then id.
-	cypher := "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score " +
-		"RETURN labels(node) AS labels, properties(node) AS props, score ORDER BY score DESC, node.name, node.id LIMIT $limit"
+	cypher := searchHits + "RETURN labels(node) AS labels, properties(node) AS props, score " + searchOrder + " LIMIT $limit"
 	params := map[string]any{"index": FullTextIndex, "query": q, "limit": limit}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]SearchHit, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
