@@ -159,6 +159,12 @@ func TestAnalyticsSeed(t *testing.T) {
 				t.Fatalf("edge %s has no evidence", e.ID)
 			}
 		}
+		// Properties are read after the levels, for the kept nodes only.
+		for _, n := range d.Neighborhood.Nodes {
+			if n.Name == "" || n.Label == "" {
+				t.Fatalf("node %s came back without its name or label: %+v", n.ID, n)
+			}
+		}
 		// A limit of 3 keeps Canada and two neighbours and says so.
 		a.ok(neighborhoodQ, map[string]any{"id": "country:CAN", "limit": 3}, &d)
 		if len(d.Neighborhood.Nodes) != 3 || !d.Neighborhood.Truncated || len(d.Neighborhood.Edges) != 2 {
