@@ -348,7 +348,7 @@ func fill(eids []string, pairs []any, set func(i int, props map[string]any)) {
 }
 
 // primaryLabelCypher is the Cypher expression for v's model label (as
-// primaryLabel picks it), or '' when it has none. The labels come from
+// primaryLabel picks it), or the empty string when it has none. The labels come from
 // the fixed PrimaryLabels list.
 func primaryLabelCypher(v string) string {
 	var b strings.Builder
