@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -53,5 +54,42 @@ func TestResponseContentType(t *testing.T) {
 		if got := responseContentType(accept); got != want {
 			t.Errorf("Accept %q: got %q, want %q", accept, got, want)
 		}
+	}
+}
+
+// benchResponse is a response the size of the nested benchmark's answer.
+func benchResponse() *graphql.Response {
+	var data bytes.Buffer
+	data.WriteString(`{"countries":{"edges":[`)
+	for i := 0; i < 20000; i++ {
+		if i > 0 {
+			data.WriteByte(',')
+		}
+		data.WriteString(`{"role":"MEMBER","since":"2000-04-26","initiative":{"id":"initiative:synth-02890","name":"Synthetic Initiative 02890"}}`)
+	}
+	data.WriteString(`]}}`)
+	return &graphql.Response{Data: data.Bytes(), Extensions: map[string]any{"cypherRoundTrips": 1, "requestId": "b"}}
+}
+
+// The transport's write against what transport.POST does (json.Marshal).
+func BenchmarkWriteResponse(b *testing.B) {
+	resp := benchResponse()
+	b.SetBytes(int64(len(resp.Data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		writeResponse(io.Discard, resp)
+	}
+}
+
+func BenchmarkMarshalResponse(b *testing.B) {
+	resp := benchResponse()
+	b.SetBytes(int64(len(resp.Data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := json.Marshal(resp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Discard.Write(out)
 	}
 }
