@@ -90,7 +90,8 @@ func responseContentType(accept string) string {
 }
 
 // writeResponse writes resp as json.Marshal(resp) would, but sends its data
-// without re-encoding it. The small parts (errors, extensions) still go
+// without re-encoding it when the data is already compact (as gqlgen and
+// the direct path write it). The small parts (errors, extensions) still go
 // through encoding/json.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	var head, tail bytes.Buffer
@@ -123,6 +124,14 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	switch {
 	case len(data) == 0:
 		data = []byte("null")
+	case !compact(data):
+		// A scalar's marshaler wrote whitespace (gqlgen's Map and this
+		// API's JSON scalar end in the newline of json.Encoder): send
+		// exactly what json.Marshal sends, compacted.
+		if b, err := json.Marshal(resp); err == nil {
+			_, _ = w.Write(b)
+			return
+		}
 	case needsHTMLEscape(data):
 		var escaped bytes.Buffer
 		json.HTMLEscape(&escaped, data)
@@ -142,6 +151,30 @@ func marshalInto(buf *bytes.Buffer, v any) {
 		b = []byte("null")
 	}
 	buf.Write(b)
+}
+
+// compact reports whether data has no whitespace outside its strings, as
+// json.Marshal would leave it. (Inside a JSON string, tabs and newlines are
+// always escaped, so only spaces there are raw.)
+func compact(data []byte) bool {
+	inString, escaped := false, false
+	for _, c := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return false
+		}
+	}
+	return true
 }
 
 // needsHTMLEscape reports whether data holds a byte that encoding/json

@@ -28,6 +28,11 @@ func TestWriteResponseMatchesMarshal(t *testing.T) {
 		},
 		"incremental":      {Data: json.RawMessage(`{"x":1}`), Label: "l<1>", Path: ast.Path{ast.PathName("x")}, HasNext: &yes},
 		"empty extensions": {Data: json.RawMessage(`{}`), Extensions: map[string]any{}},
+		// A JSON scalar written by json.Encoder ends in a newline; spaces
+		// inside strings are not whitespace to remove.
+		"encoder newline":      {Data: json.RawMessage("{\"cypher\":{\"rows\":[[11\n]]},\"s\":\"a b\\\" c\"}")},
+		"spaces between":       {Data: json.RawMessage(`{"a": 1, "b" :[ 2 ,3 ], "c":"x <y>"}`)},
+		"tab and carriage ret": {Data: json.RawMessage("{\"a\":\t1,\r\n\"b\":2}")},
 	}
 	for name, resp := range responses {
 		want, err := json.Marshal(resp)
