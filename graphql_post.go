@@ -121,18 +121,19 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	tail.WriteByte('}')
 
 	data := []byte(resp.Data)
-	switch {
-	case len(data) == 0:
+	if len(data) == 0 {
 		data = []byte("null")
-	case !compact(data):
-		// A scalar's marshaler wrote whitespace (gqlgen's Map and this
-		// API's JSON scalar end in the newline of json.Encoder): send
-		// exactly what json.Marshal sends, compacted.
+	}
+	switch compact, plain := scan(data); {
+	case !compact:
+		// A scalar's marshaler wrote whitespace (gqlgen's Any and Map end
+		// in the newline of json.Encoder): send exactly what json.Marshal
+		// sends, compacted.
 		if b, err := json.Marshal(resp); err == nil {
 			_, _ = w.Write(b)
 			return
 		}
-	case needsHTMLEscape(data):
+	case !plain:
 		var escaped bytes.Buffer
 		json.HTMLEscape(&escaped, data)
 		data = escaped.Bytes()
@@ -153,11 +154,15 @@ func marshalInto(buf *bytes.Buffer, v any) {
 	buf.Write(b)
 }
 
-// compact reports whether data has no whitespace outside its strings, as
-// json.Marshal would leave it. (Inside a JSON string, tabs and newlines are
-// always escaped, so only spaces there are raw.) A table lookup per byte:
+// scan reads data once and reports whether it is compact (no whitespace
+// outside its strings, as json.Marshal would leave it; inside a JSON
+// string tabs and newlines are always escaped, so only spaces there are
+// raw) and plain (no byte encoding/json escapes in its output: <, > and &,
+// or 0xE2, the first byte of U+2028 and U+2029, shared with other
+// characters, which merely take the slower path). A table lookup per byte:
 // this runs over every answer, a megabyte for the nested benchmark.
-func compact(data []byte) bool {
+func scan(data []byte) (compact, plain bool) {
+	compact, plain = true, true
 	inString := false
 	for i := 0; i < len(data); i++ {
 		switch jsonClass[data[i]] {
@@ -167,31 +172,23 @@ func compact(data []byte) bool {
 			i++ // the escaped byte (only inside strings in valid JSON)
 		case classSpace:
 			if !inString {
-				return false
+				return false, plain
 			}
+		case classHTML:
+			plain = false
 		}
 	}
-	return true
+	return compact, plain
 }
 
-// The bytes compact looks at; everything else is classOther.
+// The bytes scan looks at; everything else is classOther.
 const (
 	classOther = iota
 	classQuote
 	classBackslash
 	classSpace
+	classHTML
 )
 
-var jsonClass = [256]uint8{'"': classQuote, '\\': classBackslash, ' ': classSpace, '\t': classSpace, '\n': classSpace, '\r': classSpace}
-
-// needsHTMLEscape reports whether data holds a byte that encoding/json
-// escapes in its output: <, > and &, or the first byte of U+2028 and U+2029
-// (0xE2, shared with other characters: those merely take the slower path).
-func needsHTMLEscape(data []byte) bool {
-	for _, c := range []byte{'<', '>', '&', 0xE2} {
-		if bytes.IndexByte(data, c) >= 0 {
-			return true
-		}
-	}
-	return false
-}
+var jsonClass = [256]uint8{'"': classQuote, '\\': classBackslash, ' ': classSpace, '\t': classSpace, '\n': classSpace, '\r': classSpace,
+	'<': classHTML, '>': classHTML, '&': classHTML, 0xE2: classHTML}

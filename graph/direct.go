@@ -664,10 +664,7 @@ func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
 	defer putAnswerBuffer(buf)
 	buf.WriteByte('{')
 	for i, r := range roots {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, r.field.Alias)
+		writeField(buf, i, r.field.Alias)
 		if err := r.write(ctx, s, buf); err != nil {
 			fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: r.field, IsResolver: true})
 			graphql.AddError(fctx, err)
@@ -696,8 +693,13 @@ func putAnswerBuffer(buf *bytes.Buffer) {
 	answerBuffers.Put(buf)
 }
 
-func writeKey(buf *bytes.Buffer, k string) {
-	writeString(buf, k)
+// writeField starts the i-th member of a JSON object being written: the
+// comma before every member but the first, then the key.
+func writeField(buf *bytes.Buffer, i int, key string) {
+	if i > 0 {
+		buf.WriteByte(',')
+	}
+	writeString(buf, key)
 	buf.WriteByte(':')
 }
 
@@ -756,10 +758,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 			}
 			buf.WriteByte('{')
 			for j, f := range r.hit {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				writeKey(buf, f.Alias)
+				writeField(buf, j, f.Alias)
 				switch f.Name {
 				case "__typename":
 					writeString(buf, "SearchHit")
@@ -809,10 +808,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 	written := buf.Len() // what to keep if the count fails
 	buf.WriteByte('{')
 	for i, c := range r.conn {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, c.Alias)
+		writeField(buf, i, c.Alias)
 		switch c.Name {
 		case "__typename":
 			writeString(buf, r.connType)
@@ -844,10 +840,7 @@ func (r rootPlan) writeEdges(buf *bytes.Buffer, fields []graphql.CollectedField,
 		}
 		buf.WriteByte('{')
 		for j, f := range fields {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			writeKey(buf, f.Alias)
+			writeField(buf, j, f.Alias)
 			switch f.Name {
 			case "__typename":
 				writeString(buf, r.edgeType)
@@ -872,10 +865,7 @@ func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page stor
 	}
 	buf.WriteByte('{')
 	for i, f := range fields {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, f.Alias)
+		writeField(buf, i, f.Alias)
 		switch f.Name {
 		case "__typename":
 			writeString(buf, "PageInfo")
@@ -903,10 +893,7 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 	fields := o.byType[typ]
 	buf.WriteByte('{')
 	for i, f := range fields {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, f.alias)
+		writeField(buf, i, f.alias)
 		switch f.kind {
 		case kindTypename:
 			writeString(buf, typ)
@@ -914,24 +901,18 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 			writeScalar(buf, typ, f, v)
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
-		case kindNodes:
-			n := 0
-			buf.WriteByte('[')
-			for _, other := range v.Edges(f.key) {
-				if n++; n > 1 {
-					buf.WriteByte(',')
-				}
-				f.node.write(buf, "", other)
-			}
-			buf.WriteByte(']')
-		case kindItems:
+		case kindNodes, kindItems:
 			n := 0
 			buf.WriteByte('[')
 			for rel, other := range v.Edges(f.key) {
 				if n++; n > 1 {
 					buf.WriteByte(',')
 				}
-				writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
+				if f.kind == kindNodes {
+					f.node.write(buf, "", other)
+				} else {
+					writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
+				}
 			}
 			buf.WriteByte(']')
 		}
@@ -945,10 +926,7 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other store.Projected) {
 	buf.WriteByte('{')
 	for i, f := range fields {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, f.alias)
+		writeField(buf, i, f.alias)
 		switch f.kind {
 		case kindTypename:
 			writeString(buf, itemType)
@@ -1014,10 +992,7 @@ func writeEvidence(buf *bytes.Buffer, fields []graphql.CollectedField, v store.P
 	}
 	buf.WriteByte('{')
 	for i, f := range fields {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeKey(buf, f.Alias)
+		writeField(buf, i, f.Alias)
 		switch f.Name {
 		case "__typename":
 			writeString(buf, "Evidence")
