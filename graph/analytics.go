@@ -53,12 +53,46 @@ func relTypes(ts []model.RelationshipType) []store.RelType {
 	return out
 }
 
+// selectsProperties reports whether the current field's selection (of
+// type typ: a Subgraph or Path) asks for the properties of its nodes or
+// the properties or evidence of its edges; without, the store reads only
+// what a drawing needs.
+func selectsProperties(ctx context.Context, typ string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return true // called outside a GraphQL request: read everything
+	}
+	oc := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{typ}) {
+		var elem string
+		switch f.Name {
+		case "nodes":
+			elem = "GraphNode"
+		case "edges":
+			elem = "GraphEdge"
+		default:
+			continue
+		}
+		for _, g := range graphql.CollectFields(oc, f.Selections, []string{elem}) {
+			if g.Name == "properties" || g.Name == "evidence" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func graphNode(n store.Node) *model.GraphNode {
+	return &model.GraphNode{ID: n.ID(), Label: string(n.Label), Name: graphNodeName(n), Properties: n.Props}
+}
+
+// graphNodeName is a GraphNode's name: the node's name, or a Source's title.
+func graphNodeName(n store.Node) string {
 	name, _ := n.Props["name"].(string)
 	if name == "" {
 		name, _ = n.Props["title"].(string)
 	}
-	return &model.GraphNode{ID: n.ID(), Label: string(n.Label), Name: name, Properties: n.Props}
+	return name
 }
 
 func graphEdge(e store.GraphEdge) *model.GraphEdge {

@@ -25,7 +25,8 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	sg, err := r.Store.Neighborhood(ctx, id, d, relTypes(relationshipTypes), n)
+	sg, err := r.Store.Neighborhood(ctx, store.NeighborhoodQuery{ID: id, Depth: d, Types: relTypes(relationshipTypes), Limit: n,
+		Properties: selectsProperties(ctx, "Subgraph")})
 	if err != nil {
 		return nil, err
 	}

@@ -159,10 +159,35 @@ func TestAnalyticsSeed(t *testing.T) {
 				t.Fatalf("edge %s has no evidence", e.ID)
 			}
 		}
-		// Properties are read after the levels, for the kept nodes only.
 		for _, n := range d.Neighborhood.Nodes {
 			if n.Name == "" || n.Label == "" {
 				t.Fatalf("node %s came back without its name or label: %+v", n.ID, n)
+			}
+		}
+		// Without properties or evidence selected, the store reads only ids,
+		// labels and names (Properties false): the same nodes, names and
+		// edges; with node properties selected, every property.
+		full := d.Neighborhood
+		var lean struct{ Neighborhood subgraph }
+		a.ok(`{ neighborhood(id: "country:CAN") { nodes { id label name } edges { id type source target } truncated } }`, nil, &lean)
+		for i := range full.Edges {
+			full.Edges[i].Evidence = nil
+		}
+		if !reflect.DeepEqual(lean.Neighborhood, full) {
+			t.Fatalf("without properties: %+v\nwith: %+v", lean.Neighborhood, full)
+		}
+		var props struct {
+			Neighborhood struct {
+				Nodes []struct {
+					ID         string
+					Properties map[string]any
+				}
+			}
+		}
+		a.ok(`{ neighborhood(id: "country:CAN") { nodes { id properties } } }`, nil, &props)
+		for _, n := range props.Neighborhood.Nodes {
+			if n.Properties["id"] != n.ID || n.Properties["name"] == nil || n.Properties["evidence"] == nil {
+				t.Fatalf("node %s: properties %v lack its id, name or evidence", n.ID, n.Properties)
 			}
 		}
 		// A limit of 3 keeps Canada and two neighbours and says so.

@@ -101,7 +101,7 @@ type objPlan struct {
 // rootPlan is one root field.
 type rootPlan struct {
 	field graphql.CollectedField
-	kind  int // rootTypename, rootList, rootLookup, rootSearch
+	kind  int // rootTypename, rootList, rootLookup, rootSearch, rootNeighborhood
 	label store.Label
 	proj  store.NodeProjection
 	node  *objPlan
@@ -119,6 +119,8 @@ type rootPlan struct {
 	text  string
 	limit int
 	hit   []graphql.CollectedField // the SearchHit's fields
+	// neighborhood
+	subgraph *subgraphPlan
 }
 
 const (
@@ -126,6 +128,7 @@ const (
 	rootList
 	rootLookup
 	rootSearch
+	rootNeighborhood
 )
 
 // planner turns the operation into root plans; any field it does not know
@@ -208,8 +211,11 @@ func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
 		return r, true
 	}
 	raw := f.ArgumentMap(p.oc.Variables)
-	if f.Name == "search" {
+	switch f.Name {
+	case "search":
 		return p.search(f, raw)
+	case "neighborhood":
+		return p.neighborhood(f, raw)
 	}
 	if l, ok := rootLists[f.Name]; ok {
 		args, err := l.args(p.ec, p.ctx, raw)
@@ -667,7 +673,7 @@ func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
 		writeField(buf, i, r.field.Alias)
 		if err := r.write(ctx, s, buf); err != nil {
 			fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: r.field, IsResolver: true})
-			graphql.AddError(fctx, err)
+			graphql.GetOperationContext(ctx).Error(fctx, graphql.AddFieldLocationToError(fctx, err))
 			if r.field.Definition.Type.NonNull {
 				return []byte("null")
 			}
@@ -776,6 +782,13 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 			buf.WriteByte('}')
 		}
 		buf.WriteByte(']')
+		return nil
+	case rootNeighborhood:
+		sg, err := s.Neighborhood(ctx, r.subgraph.query)
+		if err != nil {
+			return err
+		}
+		r.subgraph.write(buf, sg)
 		return nil
 	case rootLookup:
 		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)

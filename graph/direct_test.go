@@ -158,6 +158,13 @@ var directCases = []struct {
 	{"two searches", `{ a: search(text: "ottawa convention", first: 3) { score label } b: search(text: "canada") { node { id } label } }`, nil, true},
 	{"search with a relationship field goes to the resolvers", `{ search(text: "canada") { node { ... on Country { memberships { role } } } } }`, nil, false},
 	{"bad search first goes to the resolvers", `{ search(text: "canada", first: -1) { label } }`, nil, false},
+	{"neighborhood", `{ neighborhood(id: "country:CAN", depth: 2) { __typename truncated nodes { id label name __typename } edges { __typename id type source target } } }`, nil, true},
+	{"neighborhoods with aliases, types and a cap", `query($id: ID!) { a: neighborhood(id: $id, depth: 3, limit: 20) { t: truncated n: nodes { i: id } e: edges { s: source t: target } nodes { name } }
+  b: neighborhood(id: "initiative:lysoen-partnership", relationshipTypes: [MEMBER_OF, PART_OF]) { edges { id } }
+  c: search(text: "canada") { label } }`, map[string]any{"id": "country:XAA"}, true},
+	{"neighborhood with properties goes to the resolvers", `{ neighborhood(id: "country:CAN") { nodes { id properties } } }`, nil, false},
+	{"neighborhood with evidence goes to the resolvers", `{ neighborhood(id: "country:CAN") { edges { id evidence { quote } } } }`, nil, false},
+	{"bad neighborhood depth goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 9) { truncated } }`, nil, false},
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},
@@ -183,6 +190,28 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 			}
 			if c.direct && (wantErrs != "" || len(wantData) < 20) {
 				t.Errorf("%s: expected a real answer, got %.200s %s", c.name, wantData, wantErrs)
+			}
+		}
+	})
+
+	// A direct read's error has the resolver path's message, path, location
+	// and code; a non-null root field makes the data null.
+	t.Run("errors", func(t *testing.T) {
+		for _, c := range []struct{ q, code string }{
+			{`{ neighborhood(id: "country:XXX") { truncated } }`, "NOT_FOUND"},
+			{`{ countries(first: 1) { totalCount } n: neighborhood(id: "org:nothing", depth: 2) { nodes { id } } }`, "NOT_FOUND"},
+		} {
+			before := served.Load()
+			wantData, wantErrs := rawAnswer(t, resolvers, c.q, nil)
+			gotData, gotErrs := rawAnswer(t, direct, c.q, nil)
+			if gotData != wantData || gotErrs != wantErrs {
+				t.Errorf("%s: direct answer differs\n direct:    %s %s\n resolvers: %s %s", c.q, gotData, gotErrs, wantData, wantErrs)
+			}
+			if served.Load() == before {
+				t.Errorf("%s: not answered directly", c.q)
+			}
+			if wantData != "null" || !strings.Contains(wantErrs, `"code":"`+c.code+`"`) || !strings.Contains(wantErrs, `"locations"`) {
+				t.Errorf("%s: want data null and a located %s error, got %s %s", c.q, c.code, wantData, wantErrs)
 			}
 		}
 	})

@@ -209,90 +209,88 @@ type Subgraph struct {
 	Truncated bool
 }
 
+// NeighborhoodQuery says what Neighborhood reads: the nodes within Depth
+// relationships of the node ID (over Types; every model type when empty),
+// at most Limit of them with the start.
+type NeighborhoodQuery struct {
+	ID    string
+	Depth int
+	Types []RelType
+	Limit int
+	// Properties asks for every property of the kept nodes and
+	// relationships. Without it a node's Props hold only its id and name (a
+	// Source's title) and a relationship's none: what a drawing needs, and
+	// about half the bytes to send and decode.
+	Properties bool
+}
+
 // Neighborhood expands breadth-first from the node, one statement per
-// level inside one transaction, then reads the properties of what it kept
-// in one more: at most Depth+2 round trips. A level reads at most
-// edgesPerNode × Limit relationships; when the node or edge budget is
-// spent, the answer is marked truncated, and once the node budget is spent
-// no deeper level is read.
-func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []RelType, limit int) (Subgraph, error) {
-	if depth < 1 || depth > MaxNeighborhoodDepth {
-		return Subgraph{}, fmt.Errorf("depth %d outside 1..%d", depth, MaxNeighborhoodDepth)
+// level inside one transaction, after the statement that finds the start:
+// at most Depth+1 round trips. A level reads at most edgesPerNode × Limit
+// relationships; when the node or edge budget is spent, the answer is
+// marked truncated, and once the node budget is spent no deeper level is
+// read.
+func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph, error) {
+	if q.Depth < 1 || q.Depth > MaxNeighborhoodDepth {
+		return Subgraph{}, fmt.Errorf("depth %d outside 1..%d", q.Depth, MaxNeighborhoodDepth)
 	}
-	if limit < 1 || limit > MaxNeighborhoodLimit {
-		return Subgraph{}, fmt.Errorf("limit %d outside 1..%d", limit, MaxNeighborhoodLimit)
+	if q.Limit < 1 || q.Limit > MaxNeighborhoodLimit {
+		return Subgraph{}, fmt.Errorf("limit %d outside 1..%d", q.Limit, MaxNeighborhoodLimit)
 	}
-	pattern, err := relTypesPattern(types)
+	pattern, err := relTypesPattern(q.Types)
 	if err != nil {
 		return Subgraph{}, err
 	}
-	maxEdges := edgesPerNode * limit
-	// One record holding the level's rows: at M a hub's level is ~1,000
-	// rows, and as separate records their transfer cost ~2× the whole
-	// statement (18 against 11 ms per hub level, measured). The rows carry
-	// ids only: most of them are dropped (nodes already seen, edges over
-	// the budget), and decoding every row's property maps was most of the
-	// server's CPU; the properties of what is kept come in one last read.
-	level := "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
-		"MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
-		"RETURN collect([n.id, elementId(m), m.id, " + primaryLabelCypher("m") + ", type(r), startNode(r) = n, elementId(r)]) AS rows"
-	const props = "CALL { UNWIND $nodes AS eid MATCH (x) WHERE elementId(x) = eid RETURN collect([eid, properties(x)]) AS nodes } " +
-		"CALL { UNWIND $edges AS eid MATCH ()-[r]->() WHERE elementId(r) = eid RETURN collect([eid, properties(r)]) AS edges } " +
-		"RETURN nodes, edges"
+	level := neighborhoodLevelCypher(pattern, q.Properties)
+	maxEdges := edgesPerNode * q.Limit
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
-		start, err := s.require(ctx, tx, "id", "", id)
+		start, err := s.require(ctx, tx, "id", "", q.ID)
 		if err != nil {
 			return Subgraph{}, err
 		}
 		var sg Subgraph
 		sg.Nodes = append(sg.Nodes, start.Node)
-		inSet := map[string]bool{start.ID(): true}
+		idOf := map[string]string{start.eid: start.ID()} // element id -> id, of the kept nodes
+		seen := []string{start.eid}
 		seenEdge := map[string]bool{}
-		var nodeEIDs, edgeEIDs []string // of the kept nodes after the start, and of the kept edges, in order
 		frontier := []string{start.eid}
-		for d := 1; d <= depth && len(frontier) > 0; d++ {
-			if sg.Truncated && len(sg.Nodes) >= limit {
+		for d := 1; d <= q.Depth && len(frontier) > 0; d++ {
+			if sg.Truncated && len(sg.Nodes) >= q.Limit {
 				// The node budget is spent and the answer already says so: a
 				// deeper level could only add edges between kept nodes, so it
 				// is not read (on a hub, that level is most of the work).
 				break
 			}
 			rows := 2*(maxEdges-len(sg.Edges)) + 1
-			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "rows": rows})
+			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "seen": seen,
+				"rows": rows, "budget": q.Limit - len(sg.Nodes)})
 			if err != nil {
 				return Subgraph{}, err
 			}
-			var lrows []any
-			if len(recs) > 0 {
-				lrows, _, _ = neo4j.GetRecordValue[[]any](recs[0], "rows")
+			if len(recs) == 0 {
+				break
 			}
-			if len(lrows) == rows {
+			read, _, _ := neo4j.GetRecordValue[int64](recs[0], "read")
+			over, _, _ := neo4j.GetRecordValue[bool](recs[0], "over")
+			kept, _, _ := neo4j.GetRecordValue[[]any](recs[0], "kept")
+			if over || read == int64(rows) {
 				sg.Truncated = true
-				lrows = lrows[:rows-1]
 			}
 			var next []string
-			for _, x := range lrows {
+			for _, x := range kept {
 				row, _ := x.([]any)
-				if len(row) != 7 {
+				if len(row) != rowColumns {
 					continue
 				}
-				mid, _ := row[1].(string)
-				other, _ := row[2].(string)
-				label, _ := row[3].(string)
-				if label == "" {
-					continue
-				}
-				if !inSet[other] {
-					if len(sg.Nodes) >= limit {
-						sg.Truncated = true
-						continue
-					}
-					inSet[other] = true
-					sg.Nodes = append(sg.Nodes, Node{Label: Label(label), Props: map[string]any{"id": other}})
-					nodeEIDs = append(nodeEIDs, mid)
+				from := idOf[col(row, rowFrom)]
+				mid, other := col(row, rowOther), col(row, rowOtherID)
+				if _, in := idOf[mid]; !in {
+					// The level admitted it (the node budget was checked there).
+					idOf[mid] = other
+					seen = append(seen, mid)
 					next = append(next, mid)
+					sg.Nodes = append(sg.Nodes, Node{Label: Label(col(row, rowLabel)), Props: levelNodeProps(row, other)})
 				}
-				from, _ := row[0].(string)
 				e := levelEdge(row, from, other)
 				if seenEdge[e.Key()] {
 					continue
@@ -303,48 +301,82 @@ func (s *Store) Neighborhood(ctx context.Context, id string, depth int, types []
 				}
 				seenEdge[e.Key()] = true
 				sg.Edges = append(sg.Edges, e)
-				rid, _ := row[6].(string)
-				edgeEIDs = append(edgeEIDs, rid)
 			}
 			frontier = next
-		}
-		if len(nodeEIDs)+len(edgeEIDs) == 0 {
-			return sg, nil
-		}
-		recs, err := s.run(ctx, tx, props, map[string]any{"nodes": nodeEIDs, "edges": edgeEIDs})
-		if err != nil {
-			return Subgraph{}, err
-		}
-		if len(recs) > 0 {
-			nodes, _, _ := neo4j.GetRecordValue[[]any](recs[0], "nodes")
-			edges, _, _ := neo4j.GetRecordValue[[]any](recs[0], "edges")
-			fill(nodeEIDs, nodes, func(i int, p map[string]any) { sg.Nodes[i+1].Props = p })
-			fill(edgeEIDs, edges, func(i int, p map[string]any) { sg.Edges[i].Props = p })
 		}
 		return sg, nil
 	})
 }
 
-// fill hands set the properties read for each element id in eids, by its
-// index there. pairs are [element id, properties] as the properties read
-// of Neighborhood returns them; an element deleted since it was seen keeps
-// what the level read (a node's id and label).
-func fill(eids []string, pairs []any, set func(i int, props map[string]any)) {
-	at := make(map[string]int, len(eids))
-	for i, eid := range eids {
-		at[eid] = i
+// The columns of a neighbourhood level's kept rows, in order: the element
+// ids of the frontier node and the other end, the other end's id and model
+// label, the relationship's type and direction (outgoing from the frontier
+// node), then the other end's properties (or only its id and name) and the
+// relationship's (or null).
+const (
+	rowFrom = iota
+	rowOther
+	rowOtherID
+	rowLabel
+	rowType
+	rowOut
+	rowOtherProps
+	rowRelProps
+	rowColumns
+)
+
+// col is the string in column i of a level row.
+func col(row []any, i int) string {
+	s, _ := row[i].(string)
+	return s
+}
+
+// neighborhoodLevelCypher is one level of the breadth-first expansion.
+// Its node budget is applied in the database: of the $rows relationships
+// read from the frontier, it keeps (in their order) those whose other end
+// is already $seen, and those that reach the first $budget new nodes; the
+// rest — on a big level most of them, every one to a node past the budget —
+// is neither sent nor decoded. `over` says a new node was left out, `read`
+// how many rows the LIMIT let through (all of them: the edge budget may
+// be spent). One record: a hub's level sent as many records cost more than
+// the statement (docs/analytics.md).
+func neighborhoodLevelCypher(pattern string, properties bool) string {
+	mprops, rprops := "{id: m.id, name: CASE WHEN m.name IS NULL OR m.name = '' THEN m.title ELSE m.name END}", "null"
+	if properties {
+		mprops, rprops = "properties(m)", "properties(r)"
 	}
-	for _, x := range pairs {
-		pair, _ := x.([]any)
-		if len(pair) != 2 {
-			continue
-		}
-		eid, _ := pair[0].(string)
-		props, ok := pair[1].(map[string]any)
-		if i, found := at[eid]; found && ok {
-			set(i, props)
-		}
+	return "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
+		"MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
+		"WITH collect([n, r, m]) AS found " +
+		"WITH size(found) AS read, found[..$rows - 1] AS rows " +
+		// Group the rows by their other end, in order of first appearance;
+		// a node without a model label is skipped, as the rest of the API does.
+		"CALL (rows) { " +
+		"UNWIND range(0, size(rows) - 1) AS i WITH i, rows[i][2] AS m " +
+		"WITH m, min(i) AS first, collect(i) AS at ORDER BY first " +
+		"WITH m, at WHERE " + primaryLabelCypher("m") + " <> '' " +
+		"WITH collect([elementId(m) IN $seen, at]) AS groups " +
+		"WITH [g IN groups WHERE g[0] | g[1]] AS old, [g IN groups WHERE NOT g[0] | g[1]] AS fresh " +
+		"RETURN size(fresh) > $budget AS over, old + fresh[..$budget] AS keep } " +
+		"CALL (rows, keep) { " +
+		"UNWIND keep AS at UNWIND at AS i WITH i ORDER BY i " +
+		"WITH rows[i][0] AS n, rows[i][1] AS r, rows[i][2] AS m " +
+		"RETURN collect([elementId(n), elementId(m), m.id, " + primaryLabelCypher("m") + ", type(r), startNode(r) = n, " +
+		mprops + ", " + rprops + "]) AS kept } " +
+		"RETURN read, over, kept"
+}
+
+// levelNodeProps is the properties of a node a level admitted: all of
+// them, or its id and name.
+func levelNodeProps(row []any, id string) map[string]any {
+	props, _ := row[rowOtherProps].(map[string]any)
+	if props == nil {
+		props = map[string]any{}
 	}
+	if _, ok := props["id"]; !ok {
+		props["id"] = id
+	}
+	return props
 }
 
 // primaryLabelCypher is the Cypher expression for v's model label (as
@@ -360,13 +392,12 @@ func primaryLabelCypher(v string) string {
 	return b.String()
 }
 
-// levelEdge reads the relationship of a neighbourhood level's row
-// [from id, mid, other id, label, type, outgoing, relationship element id],
-// without its properties (read afterwards).
+// levelEdge reads the relationship of a neighbourhood level's kept row
+// (neighborhoodRow) between the frontier node self and other.
 func levelEdge(row []any, self, other string) GraphEdge {
-	t, _ := row[4].(string)
-	out, _ := row[5].(bool)
-	e := GraphEdge{Type: RelType(t), Source: other, Target: self}
+	out, _ := row[rowOut].(bool)
+	props, _ := row[rowRelProps].(map[string]any)
+	e := GraphEdge{Type: RelType(col(row, rowType)), Source: other, Target: self, Props: props}
 	if out {
 		e.Source, e.Target = self, other
 	}
