@@ -190,6 +190,12 @@ func TestAnalyticsSeed(t *testing.T) {
 				t.Fatalf("node %s: properties %v lack its id, name or evidence", n.ID, n.Properties)
 			}
 		}
+		// Over a type Canada has none of, the start alone (its lookup and
+		// first level are one statement: no level rows is not "no node").
+		a.ok(neighborhoodQ, map[string]any{"id": "country:CAN", "types": []string{"FOLLOWS"}}, &d)
+		if got := ids(d.Neighborhood.Nodes); !reflect.DeepEqual(got, []string{"country:CAN"}) || len(d.Neighborhood.Edges) != 0 || d.Neighborhood.Truncated {
+			t.Fatalf("FOLLOWS only: nodes %v, %d edges, truncated=%v", got, len(d.Neighborhood.Edges), d.Neighborhood.Truncated)
+		}
 		// A limit of 3 keeps Canada and two neighbours and says so.
 		a.ok(neighborhoodQ, map[string]any{"id": "country:CAN", "limit": 3}, &d)
 		if len(d.Neighborhood.Nodes) != 3 || !d.Neighborhood.Truncated || len(d.Neighborhood.Edges) != 2 {

@@ -225,8 +225,8 @@ type NeighborhoodQuery struct {
 }
 
 // Neighborhood expands breadth-first from the node, one statement per
-// level inside one transaction, after the statement that finds the start:
-// at most Depth+1 round trips. A level reads at most edgesPerNode × Limit
+// level inside one transaction, the first of which also finds the start:
+// at most Depth round trips. A level reads at most edgesPerNode × Limit
 // relationships; when the node or edge budget is spent, the answer is
 // marked truncated, and once the node budget is spent no deeper level is
 // read.
@@ -241,20 +241,15 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 	if err != nil {
 		return Subgraph{}, err
 	}
-	level := neighborhoodLevelCypher(pattern, q.Properties)
+	first, next := neighborhoodCypher(pattern, q.Properties)
 	maxEdges := edgesPerNode * q.Limit
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
-		start, err := s.require(ctx, tx, "id", "", q.ID)
-		if err != nil {
-			return Subgraph{}, err
-		}
 		var sg Subgraph
-		sg.Nodes = append(sg.Nodes, start.Node)
-		idOf := map[string]string{start.eid: start.ID()} // element id -> id, of the kept nodes
-		seen := []string{start.eid}
+		idOf := map[string]string{} // element id -> id, of the kept nodes
+		seen := []string{}          // their element ids (a list, never null: `IN null` is null)
+		var frontier []string       // the element ids of the last level's new nodes
 		seenEdge := map[string]bool{}
-		frontier := []string{start.eid}
-		for d := 1; d <= q.Depth && len(frontier) > 0; d++ {
+		for d := 1; d <= q.Depth; d++ {
 			if sg.Truncated && len(sg.Nodes) >= q.Limit {
 				// The node budget is spent and the answer already says so: a
 				// deeper level could only add edges between kept nodes, so it
@@ -262,13 +257,30 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 				break
 			}
 			rows := 2*(maxEdges-len(sg.Edges)) + 1
-			recs, err := s.run(ctx, tx, level, map[string]any{"frontier": frontier, "seen": seen,
-				"rows": rows, "budget": q.Limit - len(sg.Nodes)})
+			// The start counts against the limit before the first level has read it.
+			params := map[string]any{"rows": rows, "budget": q.Limit - max(len(sg.Nodes), 1), "seen": seen}
+			statement := next
+			if d == 1 {
+				statement, params["id"] = first, q.ID
+			} else {
+				params["frontier"] = frontier
+			}
+			recs, err := s.run(ctx, tx, statement, params)
 			if err != nil {
 				return Subgraph{}, err
 			}
 			if len(recs) == 0 {
+				if d == 1 {
+					return Subgraph{}, &MissingError{Argument: "id", ID: q.ID}
+				}
 				break
+			}
+			if d == 1 {
+				start := nodeFromRecord(recs[0])
+				eid, _, _ := neo4j.GetRecordValue[string](recs[0], "eid")
+				sg.Nodes = append(sg.Nodes, start)
+				idOf[eid] = start.ID()
+				seen = append(seen, eid)
 			}
 			read, _, _ := neo4j.GetRecordValue[int64](recs[0], "read")
 			over, _, _ := neo4j.GetRecordValue[bool](recs[0], "over")
@@ -276,7 +288,7 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 			if over || read == int64(rows) {
 				sg.Truncated = true
 			}
-			var next []string
+			frontier = nil
 			for _, x := range kept {
 				row, _ := x.([]any)
 				if len(row) != rowColumns {
@@ -288,7 +300,7 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 					// The level admitted it (the node budget was checked there).
 					idOf[mid] = other
 					seen = append(seen, mid)
-					next = append(next, mid)
+					frontier = append(frontier, mid)
 					sg.Nodes = append(sg.Nodes, Node{Label: Label(col(row, rowLabel)), Props: levelNodeProps(row, other)})
 				}
 				e := levelEdge(row, from, other)
@@ -302,7 +314,9 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 				seenEdge[e.Key()] = true
 				sg.Edges = append(sg.Edges, e)
 			}
-			frontier = next
+			if len(frontier) == 0 {
+				break
+			}
 		}
 		return sg, nil
 	})
@@ -331,22 +345,27 @@ func col(row []any, i int) string {
 	return s
 }
 
-// neighborhoodLevelCypher is one level of the breadth-first expansion.
-// Its node budget is applied in the database: of the $rows relationships
-// read from the frontier, it keeps (in their order) those whose other end
-// is already $seen, and those that reach the first $budget new nodes; the
-// rest — on a big level most of them, every one to a node past the budget —
-// is neither sent nor decoded. `over` says a new node was left out, `read`
-// how many rows the LIMIT let through (all of them: the edge budget may
-// be spent). One record: a hub's level sent as many records cost more than
-// the statement (docs/analytics.md).
-func neighborhoodLevelCypher(pattern string, properties bool) string {
+// neighborhoodCypher is the breadth-first expansion's statements: the
+// first finds the start node by id (any label) and reads its level in one
+// round trip (no record: no such node); next reads a level from the
+// $frontier's element ids.
+//
+// A level's node budget is applied in the database: of the $rows
+// relationships read from the frontier, it keeps (in their order) those
+// whose other end is already $seen (or is the frontier node itself), and
+// those that reach the first $budget new nodes; the rest — on a big level
+// most of them, every one to a node past the budget — is neither sent nor
+// decoded. `over` says a new node was left out, `read` how many rows the
+// LIMIT let through (all of them: the edge budget may be spent). One
+// record: a hub's level sent as many records cost more than the statement
+// (docs/analytics.md). The level is an aggregating subquery of the first
+// statement, so a start without relationships still comes back.
+func neighborhoodCypher(pattern string, properties bool) (first, next string) {
 	mprops, rprops := "{id: m.id, name: CASE WHEN m.name IS NULL OR m.name = '' THEN m.title ELSE m.name END}", "null"
 	if properties {
 		mprops, rprops = "properties(m)", "properties(r)"
 	}
-	return "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " +
-		"MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
+	level := "MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
 		"WITH collect([n, r, m]) AS found " +
 		"WITH size(found) AS read, found[..$rows - 1] AS rows " +
 		// Group the rows by their other end, in order of first appearance;
@@ -355,7 +374,8 @@ func neighborhoodLevelCypher(pattern string, properties bool) string {
 		"UNWIND range(0, size(rows) - 1) AS i WITH i, rows[i][2] AS m " +
 		"WITH m, min(i) AS first, collect(i) AS at ORDER BY first " +
 		"WITH m, at WHERE " + primaryLabelCypher("m") + " <> '' " +
-		"WITH collect([elementId(m) IN $seen, at]) AS groups " +
+		// rows[0][0]: on the first level, the start (a self-loop's other end).
+		"WITH collect([elementId(m) IN $seen OR m = rows[0][0], at]) AS groups " +
 		"WITH [g IN groups WHERE g[0] | g[1]] AS old, [g IN groups WHERE NOT g[0] | g[1]] AS fresh " +
 		"RETURN size(fresh) > $budget AS over, old + fresh[..$budget] AS keep } " +
 		"CALL (rows, keep) { " +
@@ -364,6 +384,10 @@ func neighborhoodLevelCypher(pattern string, properties bool) string {
 		"RETURN collect([elementId(n), elementId(m), m.id, " + primaryLabelCypher("m") + ", type(r), startNode(r) = n, " +
 		mprops + ", " + rprops + "]) AS kept } " +
 		"RETURN read, over, kept"
+	first = lookupCypher("id", "n") + "CALL (n) { " + level + " } " +
+		"RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props, read, over, kept"
+	next = "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " + level
+	return first, next
 }
 
 // levelNodeProps is the properties of a node a level admitted: all of
