@@ -90,62 +90,62 @@ func (sub *subgraphPlan) write(buf *bytes.Buffer, sg store.Subgraph) {
 		case "truncated":
 			buf.WriteString(strconv.FormatBool(sg.Truncated))
 		case "nodes":
-			buf.WriteByte('[')
-			for j, n := range sg.Nodes {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				writeGraphNode(buf, sub.elements[c.Alias], n)
-			}
-			buf.WriteByte(']')
+			writeGraphElements(buf, sub.elements[c.Alias], "GraphNode", len(sg.Nodes),
+				func(j int, field string) string { return graphNodeField(sg.Nodes[j], field) })
 		case "edges":
-			buf.WriteByte('[')
-			for j, e := range sg.Edges {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				writeGraphEdge(buf, sub.elements[c.Alias], e)
+			writeGraphElements(buf, sub.elements[c.Alias], "GraphEdge", len(sg.Edges),
+				func(j int, field string) string { return graphEdgeField(sg.Edges[j], field) })
+		}
+	}
+	buf.WriteByte('}')
+}
+
+// writeGraphElements writes a list of n objects of type typ whose every
+// field is a string (graphElementFields): value(i, field) for the i-th.
+func writeGraphElements(buf *bytes.Buffer, fields []graphql.CollectedField, typ string, n int, value func(i int, field string) string) {
+	buf.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('{')
+		for j, f := range fields {
+			writeField(buf, j, f.Alias)
+			if f.Name == "__typename" {
+				writeString(buf, typ)
+			} else {
+				writeString(buf, value(i, f.Name))
 			}
-			buf.WriteByte(']')
 		}
+		buf.WriteByte('}')
 	}
-	buf.WriteByte('}')
+	buf.WriteByte(']')
 }
 
-func writeGraphNode(buf *bytes.Buffer, fields []graphql.CollectedField, n store.Node) {
-	buf.WriteByte('{')
-	for i, f := range fields {
-		writeField(buf, i, f.Alias)
-		switch f.Name {
-		case "__typename":
-			writeString(buf, "GraphNode")
-		case "id":
-			writeString(buf, n.ID())
-		case "label":
-			writeString(buf, string(n.Label))
-		case "name":
-			writeString(buf, graphNodeName(n))
-		}
+// graphNodeField is a GraphNode field's value, as graphNode sets it.
+func graphNodeField(n store.Node, field string) string {
+	switch field {
+	case "id":
+		return n.ID()
+	case "label":
+		return string(n.Label)
+	case "name":
+		return graphNodeName(n)
 	}
-	buf.WriteByte('}')
+	return ""
 }
 
-func writeGraphEdge(buf *bytes.Buffer, fields []graphql.CollectedField, e store.GraphEdge) {
-	buf.WriteByte('{')
-	for i, f := range fields {
-		writeField(buf, i, f.Alias)
-		switch f.Name {
-		case "__typename":
-			writeString(buf, "GraphEdge")
-		case "id":
-			writeString(buf, e.Key())
-		case "type":
-			writeString(buf, string(e.Type))
-		case "source":
-			writeString(buf, e.Source)
-		case "target":
-			writeString(buf, e.Target)
-		}
+// graphEdgeField is a GraphEdge field's value, as graphEdge sets it.
+func graphEdgeField(e store.GraphEdge, field string) string {
+	switch field {
+	case "id":
+		return e.Key()
+	case "type":
+		return string(e.Type)
+	case "source":
+		return e.Source
+	case "target":
+		return e.Target
 	}
-	buf.WriteByte('}')
+	return ""
 }
