@@ -98,7 +98,7 @@ bench: bench-build
 bench-smoke: bench-build
 	@: "$${NEO4J_URI:?set NEO4J_URI to a Neo4j whose data may be replaced by the synth graph}"
 	$(GO) run ./synth/cmd/synth -scale tiny -reset
-	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration 1s -warmup 0 -rounds 1 -connections 2 -label "scale tiny (smoke)"
+	$(GO) run ./bench/run -ports $(BENCH_PORTS) -duration 1s -warmup 0 -prewarm 0 -rounds 1 -connections 2 -label "scale tiny (smoke)"
 
 bench-build: build bench-deps
 	$(GO) build -o bin/bench-floor ./bench/floor
