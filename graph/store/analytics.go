@@ -301,7 +301,7 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 					idOf[mid] = other
 					seen = append(seen, mid)
 					frontier = append(frontier, mid)
-					sg.Nodes = append(sg.Nodes, Node{Label: Label(col(row, rowLabel)), Props: levelNodeProps(row, other)})
+					sg.Nodes = append(sg.Nodes, Node{Label: Label(col(row, rowLabel)), Props: levelNodeProps(row)})
 				}
 				e := levelEdge(row, from, other)
 				if seenEdge[e.Key()] {
@@ -393,13 +393,10 @@ func neighborhoodCypher(pattern string, properties bool) (first, next string) {
 
 // levelNodeProps is the properties of a node a level admitted: all of
 // them, or its id and name.
-func levelNodeProps(row []any, id string) map[string]any {
+func levelNodeProps(row []any) map[string]any {
 	props, _ := row[rowOtherProps].(map[string]any)
 	if props == nil {
 		props = map[string]any{}
-	}
-	if _, ok := props["id"]; !ok {
-		props["id"] = id
 	}
 	return props
 }
