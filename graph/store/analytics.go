@@ -224,9 +224,9 @@ type NeighborhoodQuery struct {
 	Properties bool
 }
 
-// Neighborhood expands breadth-first from the node, one statement per
-// level inside one transaction, the first of which also finds the start:
-// at most Depth round trips. A level reads at most edgesPerNode × Limit
+// Neighborhood expands breadth-first from the node, every level in one
+// statement (which also finds the start): one round trip. A level reads at
+// most 2 × the edges left in the budget (edgesPerNode × Limit) + 1
 // relationships; when the node or edge budget is spent, the answer is
 // marked truncated, and once the node budget is spent no deeper level is
 // read.
@@ -241,164 +241,156 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 	if err != nil {
 		return Subgraph{}, err
 	}
-	first, next := neighborhoodCypher(pattern, q.Properties)
+	cypher := neighborhoodCypher(pattern, q.Properties, q.Depth)
 	maxEdges := edgesPerNode * q.Limit
+	params := map[string]any{"id": q.ID, "limit": q.Limit, "maxEdges": maxEdges, "rows": 2*maxEdges + 1}
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
-		var sg Subgraph
-		idOf := map[string]string{} // element id -> id, of the kept nodes
-		seen := []string{}          // their element ids (a list, never null: `IN null` is null)
-		var frontier []string       // the element ids of the last level's new nodes
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return Subgraph{}, err
+		}
+		if len(recs) == 0 {
+			return Subgraph{}, &MissingError{Argument: "id", ID: q.ID}
+		}
+		sg := Subgraph{Nodes: []Node{nodeFromRecord(recs[0])}}
+		sg.Truncated, _, _ = neo4j.GetRecordValue[bool](recs[0], "truncated")
+		added, _, _ := neo4j.GetRecordValue[[]any](recs[0], "added")
+		for _, x := range added {
+			row, _ := x.([]any)
+			if len(row) != addedColumns {
+				continue
+			}
+			label, _ := row[addedLabel].(string)
+			props, _ := row[addedProps].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+			}
+			sg.Nodes = append(sg.Nodes, Node{Label: Label(label), Props: props})
+		}
+		kept, _, _ := neo4j.GetRecordValue[[]any](recs[0], "kept")
 		seenEdge := map[string]bool{}
-		for d := 1; d <= q.Depth; d++ {
-			if sg.Truncated && len(sg.Nodes) >= q.Limit {
-				// The node budget is spent and the answer already says so: a
-				// deeper level could only add edges between kept nodes, so it
-				// is not read (on a hub, that level is most of the work).
-				break
+		for _, x := range kept {
+			row, _ := x.([]any)
+			if len(row) != keptColumns {
+				continue
 			}
-			rows := 2*(maxEdges-len(sg.Edges)) + 1
-			// The start counts against the limit before the first level has read it.
-			params := map[string]any{"rows": rows, "budget": q.Limit - max(len(sg.Nodes), 1), "seen": seen}
-			statement := next
-			if d == 1 {
-				statement, params["id"] = first, q.ID
-			} else {
-				params["frontier"] = frontier
+			e := keptEdge(row)
+			if seenEdge[e.Key()] {
+				continue
 			}
-			recs, err := s.run(ctx, tx, statement, params)
-			if err != nil {
-				return Subgraph{}, err
-			}
-			if len(recs) == 0 {
-				if d == 1 {
-					return Subgraph{}, &MissingError{Argument: "id", ID: q.ID}
-				}
-				break
-			}
-			if d == 1 {
-				start := nodeFromRecord(recs[0])
-				eid, _, _ := neo4j.GetRecordValue[string](recs[0], "eid")
-				sg.Nodes = append(sg.Nodes, start)
-				idOf[eid] = start.ID()
-				seen = append(seen, eid)
-			}
-			read, _, _ := neo4j.GetRecordValue[int64](recs[0], "read")
-			over, _, _ := neo4j.GetRecordValue[bool](recs[0], "over")
-			kept, _, _ := neo4j.GetRecordValue[[]any](recs[0], "kept")
-			if over || read == int64(rows) {
+			if len(sg.Edges) >= maxEdges {
 				sg.Truncated = true
+				continue
 			}
-			frontier = nil
-			for _, x := range kept {
-				row, _ := x.([]any)
-				if len(row) != rowColumns {
-					continue
-				}
-				from := idOf[col(row, rowFrom)]
-				mid, other := col(row, rowOther), col(row, rowOtherID)
-				if _, in := idOf[mid]; !in {
-					// The level admitted it (the node budget was checked there).
-					idOf[mid] = other
-					seen = append(seen, mid)
-					frontier = append(frontier, mid)
-					sg.Nodes = append(sg.Nodes, Node{Label: Label(col(row, rowLabel)), Props: levelNodeProps(row)})
-				}
-				e := levelEdge(row, from, other)
-				if seenEdge[e.Key()] {
-					continue
-				}
-				if len(sg.Edges) >= maxEdges {
-					sg.Truncated = true
-					continue
-				}
-				seenEdge[e.Key()] = true
-				sg.Edges = append(sg.Edges, e)
-			}
-			if len(frontier) == 0 {
-				break
-			}
+			seenEdge[e.Key()] = true
+			sg.Edges = append(sg.Edges, e)
 		}
 		return sg, nil
 	})
 }
 
-// The columns of a neighbourhood level's kept rows, in order: the element
-// ids of the frontier node and the other end, the other end's id and model
-// label, the relationship's type and direction (outgoing from the frontier
-// node), then the other end's properties (or only its id and name) and the
-// relationship's (or null).
+// The columns of an added node (one the levels admitted, in order): its
+// model label and its properties (or only its id and name).
 const (
-	rowFrom = iota
-	rowOther
-	rowOtherID
-	rowLabel
-	rowType
-	rowOut
-	rowOtherProps
-	rowRelProps
-	rowColumns
+	addedLabel = iota
+	addedProps
+	addedColumns
 )
 
-// col is the string in column i of a level row.
-func col(row []any, i int) string {
-	s, _ := row[i].(string)
-	return s
-}
+// The columns of a kept relationship (one a level read to a node of the
+// subgraph, in the order read; an edge between two frontier nodes comes
+// twice): the ids of the frontier node and of the other end, the type,
+// whether it goes out from the frontier node, and its properties (or null).
+const (
+	keptFrom = iota
+	keptOther
+	keptType
+	keptOut
+	keptProps
+	keptColumns
+)
 
-// neighborhoodCypher is the breadth-first expansion's statements: the
-// first finds the start node by id (any label) and reads its level in one
-// round trip (no record: no such node); next reads a level from the
-// $frontier's element ids.
+// neighborhoodCypher is the breadth-first expansion to depth, as one
+// statement: it finds the start node by id (any label; no record: no such
+// node) and runs the levels one after the other, each over the previous
+// level's new nodes. It returns the start, `truncated`, `added` (the new
+// nodes) and `kept` (the relationships to nodes of the subgraph).
 //
-// A level's node budget is applied in the database: the $rows
-// relationships read from the frontier are grouped by their other end, and
-// it keeps the groups whose node is already $seen (or is a frontier node
-// itself) and the first $budget of the new ones, in the database's order;
-// the rest — on a big level most of them, every one to a node past the
-// budget — is neither sent nor decoded. (The groups are taken as the
-// aggregation yields them: ordering them by first appearance, with row
-// indexes, cost ~20 % of the throughput at S for an order no more
-// meaningful.) `over` says a new node was left out, `read` how many rows the
-// LIMIT let through (all of them: the edge budget may be spent). One
-// record: a hub's level sent as many records cost more than the statement
-// (docs/analytics.md). The level is an aggregating subquery of the first
-// statement, so a start without relationships still comes back.
-func neighborhoodCypher(pattern string, properties bool) (first, next string) {
-	mprops, rprops := "{id: m.id, name: CASE WHEN m.name IS NULL OR m.name = '' THEN m.title ELSE m.name END}", "null"
+// A level reads the frontier's relationships, at most $rows of them (the
+// edge budget: 2 × the edges left + 1, an edge between two frontier nodes
+// being read from both ends; LIMIT takes no variable, so past the first
+// level the rows are cut to the edges left). Its new nodes are the first
+// budget of the other ends not yet seen (and with a model label), in the
+// order read: Distinct and Limit stream, so nodes past the budget — on a
+// big level most of them — are never labelled, sent nor decoded. It keeps
+// the rows to nodes already seen and to its new nodes. A level read to its
+// row cap, a new node left out, or more distinct relationships kept than
+// the edge budget set `truncated`; once it is set and the node budget is
+// spent, deeper levels get an empty frontier. Every level's rows are
+// collected, so a start without relationships still comes back.
+//
+// One statement instead of one per level: each statement costs Neo4j and
+// the server a share of a millisecond before it reads anything; and
+// picking the new nodes from the row stream, instead of grouping every row
+// by its other end, cut Neo4j's CPU per 2-hop neighbourhood by ~15 % at
+// scale S (BENCHMARKS.md, session 7).
+func neighborhoodCypher(pattern string, properties bool, depth int) string {
+	mprops, rprops := "{id: g[0].id, name: CASE WHEN g[0].name IS NULL OR g[0].name = '' THEN g[0].title ELSE g[0].name END}", "null"
 	if properties {
-		mprops, rprops = "properties(m)", "properties(r)"
+		mprops, rprops = "properties(g[0])", "properties(x[1])"
 	}
-	level := "MATCH (n)-[r" + pattern + "]-(m) WITH n, r, m LIMIT $rows " +
-		// Group the rows by their other end; a node without a model label is
-		// skipped, as the rest of the API does. A group is old when its node
-		// is $seen or is a frontier node itself (a self-loop; on the first
-		// level the start, which $seen does not hold yet).
-		"WITH m, collect([n, r]) AS pairs " +
-		"WITH m, pairs, " + primaryLabelCypher("m") + " AS label " +
-		"WITH sum(size(pairs)) AS read, collect(CASE WHEN label <> '' THEN " +
-		"[m, pairs, label, elementId(m) IN $seen OR any(p IN pairs WHERE p[0] = m)] END) AS groups " +
-		"WITH read, [g IN groups WHERE g[3]] AS old, [g IN groups WHERE NOT g[3]] AS fresh " +
-		"WITH read, size(fresh) > $budget AS over, old + fresh[..$budget] AS keep " +
-		"CALL (keep) { " +
-		"UNWIND keep AS g UNWIND g[1] AS p " +
-		"WITH p[0] AS n, p[1] AS r, g[0] AS m, g[2] AS label " +
-		"RETURN collect([elementId(n), elementId(m), m.id, label, type(r), startNode(r) = n, " +
-		mprops + ", " + rprops + "]) AS kept } " +
-		"RETURN read, over, kept"
-	first = lookupCypher("id", "n") + "CALL (n) { " + level + " } " +
-		"RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props, read, over, kept"
-	next = "UNWIND $frontier AS fid MATCH (n) WHERE elementId(n) = fid " + level
-	return first, next
+	// The rows a level past the first may read: 2 × the edges left + 1.
+	const rowsLeft = "2 * ($maxEdges - CASE WHEN size(rels) < $maxEdges THEN size(rels) ELSE $maxEdges END) + 1"
+	var b strings.Builder
+	b.WriteString(lookupCypher("id", "n"))
+	b.WriteString("WITH n, [n] AS frontier, [n] AS seen, 1 AS nodes, [] AS rels, false AS truncated, [] AS added, [] AS kept ")
+	for d := 1; d <= depth; d++ {
+		// rs: [frontier node, relationship, other end, seen before].
+		b.WriteString("CALL (frontier, seen) { UNWIND frontier AS f MATCH (f)-[r" + pattern + "]-(m) " +
+			"WITH f, r, m, m IN seen AS old LIMIT $rows RETURN collect([f, r, m, old]) AS rs } ")
+		if d == 1 {
+			b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, rs, $rows AS rowsLimit ")
+		} else {
+			b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, rs[.." + rowsLeft + "] AS rs, " + rowsLeft + " AS rowsLimit ")
+		}
+		// fl: the first new nodes with a model label, one past any budget ($limit).
+		b.WriteString("CALL (rs) { UNWIND rs AS x WITH x WHERE NOT x[3] WITH DISTINCT x[2] AS m " +
+			"WITH m, " + primaryLabelCypher("m") + " AS label WHERE label <> '' " +
+			"WITH m, label LIMIT $limit RETURN collect([m, label]) AS fl } ")
+		b.WriteString("WITH n, seen, nodes, rels, added, kept, rs, fl[..$limit - nodes] AS kf, " +
+			"truncated OR size(fl) > $limit - nodes OR size(rs) = rowsLimit AS truncated ")
+		b.WriteString("WITH n, seen, nodes, rels, truncated, rs, [g IN kf | g[0]] AS fresh, " +
+			"added + [g IN kf | [g[1], " + mprops + "]] AS added, kept ")
+		b.WriteString("WITH n, seen, nodes, rels, truncated, fresh, added, kept, [x IN rs WHERE x[3] OR x[2] IN fresh] AS krs ")
+		b.WriteString("WITH n, seen, nodes, rels, truncated, fresh, added, krs, " +
+			"kept + [x IN krs | [x[0].id, x[2].id, type(x[1]), startNode(x[1]) = x[0], " + rprops + "]] AS kept ")
+		if d == depth {
+			break
+		}
+		// The next level's frontier and seen nodes, and the distinct relationships kept so far.
+		b.WriteString("CALL (krs) { UNWIND krs AS x RETURN collect(DISTINCT x[1]) AS lr } ")
+		b.WriteString("WITH n, seen + fresh AS seen, nodes + size(fresh) AS nodes, rels + [r IN lr WHERE NOT r IN rels] AS rels, " +
+			"truncated, fresh, added, kept ")
+		b.WriteString("WITH n, seen, nodes, rels, truncated OR size(rels) > $maxEdges AS truncated, fresh, added, kept ")
+		b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, " +
+			"CASE WHEN truncated AND nodes >= $limit THEN [] ELSE fresh END AS frontier ")
+	}
+	b.WriteString("RETURN labels(n) AS labels, properties(n) AS props, truncated, added, kept")
+	return b.String()
 }
 
-// levelNodeProps is the properties of a node a level admitted: all of
-// them, or its id and name.
-func levelNodeProps(row []any) map[string]any {
-	props, _ := row[rowOtherProps].(map[string]any)
-	if props == nil {
-		props = map[string]any{}
+// keptEdge reads a kept relationship (see keptFrom) in its stored direction.
+func keptEdge(row []any) GraphEdge {
+	from, _ := row[keptFrom].(string)
+	other, _ := row[keptOther].(string)
+	typ, _ := row[keptType].(string)
+	out, _ := row[keptOut].(bool)
+	props, _ := row[keptProps].(map[string]any)
+	e := GraphEdge{Type: RelType(typ), Source: other, Target: from, Props: props}
+	if out {
+		e.Source, e.Target = from, other
 	}
-	return props
+	return e
 }
 
 // primaryLabelCypher is the Cypher expression for v's model label (as
@@ -412,18 +404,6 @@ func primaryLabelCypher(v string) string {
 	}
 	b.WriteString(" ELSE '' END")
 	return b.String()
-}
-
-// levelEdge reads the relationship of a neighbourhood level's kept row
-// (neighborhoodRow) between the frontier node self and other.
-func levelEdge(row []any, self, other string) GraphEdge {
-	out, _ := row[rowOut].(bool)
-	props, _ := row[rowRelProps].(map[string]any)
-	e := GraphEdge{Type: RelType(col(row, rowType)), Source: other, Target: self, Props: props}
-	if out {
-		e.Source, e.Target = self, other
-	}
-	return e
 }
 
 // PathResult is the shortest connection between two nodes.

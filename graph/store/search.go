@@ -86,9 +86,13 @@ func (s *Store) SearchProjected(ctx context.Context, text string, limit int, pro
 	if err != nil {
 		return nil, err
 	}
-	// Ordered again after the projection, whose subqueries need not keep
-	// the row order.
-	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit RETURN " + value + " AS v, score " + searchOrder
+	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit RETURN " + value + " AS v, score"
+	if len(proj.Rels) > 0 {
+		// Ordered again after the projection, whose subqueries need not
+		// keep the row order (a projection of properties and labels keeps
+		// it, as the floor's statement relies on: no second sort there).
+		cypher += " " + searchOrder
+	}
 	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]ProjectedHit, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
