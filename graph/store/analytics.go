@@ -71,14 +71,13 @@ func (s *Store) analyticsTimeout(ctx context.Context, def time.Duration) time.Du
 // the context gets a deadline analyticsSlack later (the server checks
 // timeouts every 2 s), so the driver's retries and waits stop too. A
 // timed-out transaction is reported as context.DeadlineExceeded.
-func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func analyticsRead[T any](ctx context.Context, s *Store, def time.Duration, work func(tx runner) (T, error)) (T, error) {
 	d := s.analyticsTimeout(ctx, def)
 	ctx, cancel := context.WithTimeout(ctx, d+analyticsSlack)
 	defer cancel()
-	// The request's session (its bookmarks, so a client reads its own writes).
-	session := s.session(ctx, neo4j.AccessModeRead)
-	defer session.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, session, work, neo4j.WithTxTimeout(d))
+	// The request's session (its bookmarks, so a client reads its own
+	// writes), each statement an auto-commit transaction as in read.
+	v, err := retryRead(ctx, s, []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(d)}, work)
 	if err != nil && ctx.Err() != nil {
 		return v, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
@@ -135,7 +134,7 @@ type found struct {
 }
 
 // existing reports which of ids exist with the given label ("" = any label).
-func (s *Store) existing(ctx context.Context, tx neo4j.ManagedTransaction, label Label, ids []string) (map[string]found, error) {
+func (s *Store) existing(ctx context.Context, tx runner, label Label, ids []string) (map[string]found, error) {
 	out := map[string]found{}
 	for _, id := range ids {
 		if _, ok := out[id]; ok {
@@ -180,7 +179,7 @@ func (e *MissingError) Error() string {
 func (e *MissingError) Unwrap() error { return ErrNotFound }
 
 // require checks that id exists with label, else returns a *MissingError naming arg.
-func (s *Store) require(ctx context.Context, tx neo4j.ManagedTransaction, arg string, label Label, id string) (found, error) {
+func (s *Store) require(ctx context.Context, tx runner, arg string, label Label, id string) (found, error) {
 	f, err := s.existing(ctx, tx, label, []string{id})
 	if err != nil {
 		return found{}, err
@@ -244,7 +243,7 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 	cypher := neighborhoodCypher(pattern, q.Properties, q.Depth)
 	maxEdges := edgesPerNode * q.Limit
 	params := map[string]any{"id": q.ID, "limit": q.Limit, "maxEdges": maxEdges, "rows": 2*maxEdges + 1}
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (Subgraph, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (Subgraph, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return Subgraph{}, err
@@ -440,7 +439,7 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 		"RETURN [x IN nodes(p) | {labels: labels(x), props: properties(x)}] AS ns, " +
 		"[r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rs " +
 		"LIMIT $paths"
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (*PathResult, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (*PathResult, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"from": from, "to": to, "paths": MaxShortestPaths + 1})
 		if err != nil {
 			return nil, err
@@ -718,7 +717,7 @@ RETURN members, issues`
 		cands []PartnerCandidate
 		caps  PartnerCaps
 	}
-	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (answer, error) {
+	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (answer, error) {
 		if _, err := s.require(ctx, tx, "initiativeId", LabelInitiative, initiativeID); err != nil {
 			return answer{}, err
 		}
@@ -808,7 +807,7 @@ const issueAreasOf = `CALL (n) {
 // SharedIssueAreas returns the issue areas both nodes have, by name.
 func (s *Store) SharedIssueAreas(ctx context.Context, a, b string) ([]Node, error) {
 	cypher := "MATCH (n) WHERE elementId(n) = $eid " + issueAreasOf + " WITH DISTINCT ia RETURN ia.id AS id"
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]Node, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) ([]Node, error) {
 		na, err := s.require(ctx, tx, "a", "", a)
 		if err != nil {
 			return nil, err
@@ -840,7 +839,7 @@ func (s *Store) SharedIssueAreas(ctx context.Context, a, b string) ([]Node, erro
 }
 
 // nodesSorted fetches nodes of a label by id, ordered by name then id.
-func (s *Store) nodesSorted(ctx context.Context, tx neo4j.ManagedTransaction, label Label, ids []string) ([]Node, error) {
+func (s *Store) nodesSorted(ctx context.Context, tx runner, label Label, ids []string) ([]Node, error) {
 	if len(ids) == 0 {
 		return []Node{}, nil
 	}
@@ -876,7 +875,7 @@ CALL (n) {
 }
 WITH kind, x, count(DISTINCT n) AS c WHERE c = size($ids)
 RETURN kind, labels(x) AS labels, properties(x) AS props ORDER BY kind, x.startDate, x.name, x.id`
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (CommonGround, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (CommonGround, error) {
 		got, err := s.existing(ctx, tx, LabelActor, uniq)
 		if err != nil {
 			return CommonGround{}, err
@@ -937,7 +936,7 @@ CALL () { MATCH (g:Initiative {id: $id}) RETURN g UNION MATCH (g:Organization {i
 MATCH (a:Actor)-[r:MEMBER_OF]->(g)
 RETURN labels(a) AS labels, properties(a) AS props, properties(r) AS rprops, labels(g) AS glabels, properties(g) AS gprops
 ORDER BY a.name, a.id LIMIT $limit`
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]MembershipRow, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) ([]MembershipRow, error) {
 		got, err := s.existing(ctx, tx, "", []string{id})
 		if err != nil {
 			return nil, err
@@ -994,7 +993,7 @@ RETURN labels(o) AS labels, properties(o) AS props, c, top`
 		cps    []CoParticipation
 		capped bool
 	}
-	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (answer, error) {
+	a, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (answer, error) {
 		if _, err := s.require(ctx, tx, "actorId", LabelActor, actorID); err != nil {
 			return answer{}, err
 		}
@@ -1082,7 +1081,7 @@ WITH e, CASE size(e.startDate) WHEN 4 THEN e.startDate + '-01-01' WHEN 7 THEN e.
 WITH e, first, CASE size(endRaw) WHEN 4 THEN endRaw + '-12-31' WHEN 7 THEN endRaw + '-31' ELSE endRaw END AS last
 WHERE ($from IS NULL OR last >= $from) AND ($to IS NULL OR first <= $to)
 RETURN labels(e) AS labels, properties(e) AS props ORDER BY first, e.name, e.id LIMIT $first`
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) ([]Node, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) ([]Node, error) {
 		for _, an := range anchors {
 			if an.id == "" {
 				continue
@@ -1130,7 +1129,7 @@ func (s *Store) LoadProjection(ctx context.Context) (*Projection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return analyticsRead(ctx, s, ProjectionTimeout, func(tx neo4j.ManagedTransaction) (*Projection, error) {
+	return analyticsRead(ctx, s, ProjectionTimeout, func(tx runner) (*Projection, error) {
 		p := &Projection{}
 		index := map[string]int32{}
 		add := func(eid string) int32 {

@@ -146,7 +146,7 @@ func (b *Bulk) Write(ctx context.Context, g GraphWrite) (WriteStats, error) {
 		stats WriteStats
 		eids  map[string]bulkNode
 	}
-	res, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (result, error) {
+	res, err := write(ctx, s, func(tx runner) (result, error) {
 		out := result{eids: map[string]bulkNode{}}
 		for _, st := range stmts {
 			if s.counter != nil {

@@ -416,7 +416,7 @@ func (s *Store) endpointIDs(ctx context.Context, rels []*relOut) error {
 			}
 		}
 	}
-	recs, err := read(ctx, s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+	recs, err := read(ctx, s, func(tx runner) ([]*neo4j.Record, error) {
 		return s.run(ctx, tx, "UNWIND $eids AS eid MATCH (n) WHERE elementId(n) = eid RETURN eid, n.id AS id", map[string]any{"eids": eids})
 	})
 	if err != nil {

@@ -314,7 +314,7 @@ func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQu
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string][]Edge, error) {
+	return read(ctx, s, func(tx runner) (map[string][]Edge, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err

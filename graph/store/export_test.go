@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -10,7 +9,7 @@ import (
 // ReadForTest runs one statement through the store's read helper (the path
 // every API read takes: session, managed transaction, tx timeout, ctx).
 func (s *Store) ReadForTest(ctx context.Context, cypher string) error {
-	_, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := read(ctx, s, func(tx runner) (any, error) {
 		return s.run(ctx, tx, cypher, nil)
 	})
 	return err
@@ -33,15 +32,11 @@ func (s *Store) TransactionsRunning(ctx context.Context, marker string) ([]strin
 	return ids, nil
 }
 
-// HoldReadForTest runs an analytics read transaction that sends one
-// statement, waits hold, then sends another.
-func HoldReadForTest(ctx context.Context, s *Store, hold time.Duration) error {
-	_, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx neo4j.ManagedTransaction) (int, error) {
-		if _, err := s.run(ctx, tx, "RETURN 1 AS one", nil); err != nil {
-			return 0, err
-		}
-		time.Sleep(hold)
-		_, err := s.run(ctx, tx, "RETURN 2 AS two", nil)
+// SlowReadForTest runs an analytics read whose one statement would take
+// minutes: 10^10 rows, none kept.
+func SlowReadForTest(ctx context.Context, s *Store) error {
+	_, err := analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (int, error) {
+		_, err := s.run(ctx, tx, "UNWIND range(1, 10000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS none", nil)
 		return 0, err
 	})
 	return err
@@ -63,7 +58,7 @@ func (s *Store) DateCondForTest(ctx context.Context, l Label, c Cond, rows []map
 	if err != nil {
 		return nil, err
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]int64, error) {
+	return read(ctx, s, func(tx runner) ([]int64, error) {
 		recs, err := s.run(ctx, tx, "UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS n WHERE "+cond+" RETURN collect(i) AS kept", params)
 		if err != nil {
 			return nil, err

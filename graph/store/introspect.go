@@ -46,7 +46,7 @@ type GraphModel struct {
 // db.schema.relTypeProperties, which also scan the data (about 0.1 s for
 // the seed plus the reference data, ~4,400 relationships).
 func (s *Store) ReadGraphModel(ctx context.Context) (GraphModel, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (GraphModel, error) {
+	return read(ctx, s, func(tx runner) (GraphModel, error) {
 		var m GraphModel
 		// One pass over nodes and one over relationships (not one per label):
 		// a label or type with no node or relationship is not in use.

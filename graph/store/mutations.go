@@ -108,7 +108,7 @@ func (s *Store) UpsertNode(ctx context.Context, n NodeUpsert, a Audit) (Node, er
 		"ON CREATE SET n.createdAt = $at, n.createdBy = $by " +
 		"SET n += $props, n.updatedAt = $at, n.updatedBy = $by" + extra + " " +
 		"RETURN labels(n) AS labels, properties(n) AS props"
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Node, error) {
+	return write(ctx, s, func(tx runner) (Node, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": n.ID, "props": props, "at": a.at(), "by": a.By})
 		if err != nil {
 			return Node{}, fmt.Errorf("upsert %s %s: %w", n.Label, n.ID, err)
@@ -122,7 +122,7 @@ func (s *Store) UpsertNode(ctx context.Context, n NodeUpsert, a Audit) (Node, er
 	})
 }
 
-func (s *Store) checkSource(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
+func (s *Store) checkSource(ctx context.Context, tx runner, id string) error {
 	recs, err := s.run(ctx, tx, "OPTIONAL MATCH (s:Source {id: $id}) RETURN s IS NOT NULL AS found", map[string]any{"id": id})
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (s *Store) DeleteNode(ctx context.Context, label Label, id string, detach b
 	if !ValidLabel(label) {
 		return Deleted{}, fmt.Errorf("label %q is not in the model", label)
 	}
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Deleted, error) {
+	return write(ctx, s, func(tx runner) (Deleted, error) {
 		recs, err := s.run(ctx, tx, "MATCH (n:"+string(label)+" {id: $id}) RETURN COUNT { (n)--() } AS rels", map[string]any{"id": id})
 		if err != nil {
 			return Deleted{}, err
@@ -213,7 +213,7 @@ func (s *Store) Link(ctx context.Context, l LinkWrite, a Audit) (Linked, error) 
 		"RETURN collect(properties(r)) AS rels } " +
 		"RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, s IS NOT NULL AS hasSource, rels, " +
 		"labels(a) AS fromLabels, properties(a) AS fromProps, labels(b) AS toLabels, properties(b) AS toProps"
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Linked, error) {
+	return write(ctx, s, func(tx runner) (Linked, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return Linked{}, fmt.Errorf("link %s %s->%s: %w", l.Type, l.From, l.To, err)
@@ -249,7 +249,7 @@ func (s *Store) Unlink(ctx context.Context, t RelType, from, to string, fromLabe
 	}
 	cypher := "MATCH (:" + string(fromLabel) + " {id: $from})-[r:" + string(t) + "]->(:" + string(toLabel) + " {id: $to}) " +
 		"DELETE r RETURN count(*) AS n"
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+	return write(ctx, s, func(tx runner) (bool, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"from": from, "to": to})
 		if err != nil {
 			return false, err

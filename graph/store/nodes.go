@@ -116,7 +116,7 @@ func (s *Store) NodesByIDs(ctx context.Context, label Label, ids []string) (map[
 		match = "MATCH (n:" + string(label) + " {id: id}) USING INDEX n:" + string(label) + "(id)"
 	}
 	cypher := "UNWIND $ids AS id " + match + " RETURN labels(n) AS labels, properties(n) AS props"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]Node, error) {
+	return read(ctx, s, func(tx runner) (map[string]Node, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
@@ -149,7 +149,7 @@ func (s *Store) NodeByIDAhead(ctx context.Context, label Label, id string, ahead
 		n     Node
 		ahead [][]Edge
 	}
-	f, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (found, error) {
+	f, err := read(ctx, s, func(tx runner) (found, error) {
 		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": id})
 		if err != nil {
 			return found{}, err
@@ -177,7 +177,7 @@ func aheadFromRecord(r *neo4j.Record, aheads []Ahead) [][]Edge {
 
 // CountryByISO3 finds a country by its ISO 3166 alpha-3 code.
 func (s *Store) CountryByISO3(ctx context.Context, iso3 string) (Node, error) {
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (Node, error) {
+	return read(ctx, s, func(tx runner) (Node, error) {
 		recs, err := s.run(ctx, tx, "MATCH (n:Country {iso3: $iso3}) RETURN labels(n) AS labels, properties(n) AS props", map[string]any{"iso3": iso3})
 		if err != nil {
 			return Node{}, err
@@ -211,7 +211,7 @@ func (s *Store) ListNodes(ctx context.Context, label Label, q ListQuery) (PageRe
 		cypher += " WITH n " + l.order + " LIMIT $limit " + ahead.String() +
 			"WITH n, [" + strings.Join(cols, ", ") + "] AS ahead" + ret + ", ahead " + l.order
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (PageResult, error) {
+	return read(ctx, s, func(tx runner) (PageResult, error) {
 		recs, err := s.run(ctx, tx, cypher, l.params)
 		if err != nil {
 			return PageResult{}, err
@@ -423,7 +423,7 @@ func (s *Store) CountNodes(ctx context.Context, label Label, where Filter) (int,
 		cypher += " WHERE " + cond
 	}
 	cypher += " RETURN count(n) AS c"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+	return read(ctx, s, func(tx runner) (int, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return 0, err

@@ -221,7 +221,7 @@ func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, pro
 	// The page first, then the projection of just its nodes, sorted again
 	// because the projection's subqueries need not keep the row order.
 	cypher := l.match + " WITH n " + l.order + " LIMIT $limit RETURN " + value + " AS v, n.id AS id, " + l.keys + " AS keys " + l.order
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (ProjectedPage, error) {
+	return read(ctx, s, func(tx runner) (ProjectedPage, error) {
 		var res ProjectedPage
 		n := 0 // records read, one more than the page when there is more
 		err := s.each(ctx, tx, cypher, l.params, func(r *neo4j.Record) error {
@@ -262,7 +262,7 @@ func (s *Store) NodeProjected(ctx context.Context, label Label, key, value strin
 		return Projected{}, err
 	}
 	cypher := "MATCH (n:" + string(label) + " {" + key + ": $key}) RETURN " + v + " AS v LIMIT 1"
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) (Projected, error) {
+	return read(ctx, s, func(tx runner) (Projected, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return Projected{}, err

@@ -52,14 +52,14 @@ func schemaStatements() []schemaStatement {
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	for _, st := range schemaStatements() {
 		// Schema commands cannot share a transaction with other statements.
-		if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := write(ctx, s, func(tx runner) (struct{}, error) {
 			_, err := s.run(ctx, tx, st.cypher, nil)
 			return struct{}{}, err
 		}); err != nil {
 			return fmt.Errorf("schema %s: %w", st.name, err)
 		}
 	}
-	if _, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	if _, err := write(ctx, s, func(tx runner) (struct{}, error) {
 		_, err := s.run(ctx, tx, "CALL db.awaitIndexes(60)", nil)
 		return struct{}{}, err
 	}); err != nil {
@@ -71,7 +71,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // SchemaMissing returns the names of constraints and indexes that are not
 // in place (or not online); empty means the schema is ready.
 func (s *Store) SchemaMissing(ctx context.Context) ([]string, error) {
-	present, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (map[string]bool, error) {
+	present, err := read(ctx, s, func(tx runner) (map[string]bool, error) {
 		recs, err := s.run(ctx, tx, "SHOW INDEXES YIELD name, state RETURN name, state", nil)
 		if err != nil {
 			return nil, err

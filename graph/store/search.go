@@ -93,7 +93,7 @@ func (s *Store) SearchProjected(ctx context.Context, text string, limit int, pro
 		// it, as the floor's statement relies on: no second sort there).
 		cypher += " " + searchOrder
 	}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]ProjectedHit, error) {
+	return read(ctx, s, func(tx runner) ([]ProjectedHit, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
@@ -119,7 +119,7 @@ func (s *Store) Search(ctx context.Context, text string, limit int) ([]SearchHit
 	}
 	cypher := searchHits + "RETURN labels(node) AS labels, properties(node) AS props, score " + searchOrder + " LIMIT $limit"
 	params := map[string]any{"index": FullTextIndex, "query": q, "limit": limit}
-	return read(ctx, s, func(tx neo4j.ManagedTransaction) ([]SearchHit, error) {
+	return read(ctx, s, func(tx runner) ([]SearchHit, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err

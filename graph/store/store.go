@@ -77,19 +77,83 @@ func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
 	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(s.txTimeout)}
 }
 
-// read runs work in a read transaction (routed to readers on a cluster); the
-// driver retries transient failures. ctx cancels the transaction.
-func read[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+// runner runs one Cypher statement: a write's managed transaction, or a
+// read's session (readRunner).
+type runner interface {
+	Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error)
+}
+
+// readRunner runs each statement as an auto-commit transaction of a read session.
+type readRunner struct {
+	session neo4j.SessionWithContext
+	config  []func(*neo4j.TransactionConfig)
+}
+
+func (r readRunner) Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
+	return r.session.Run(ctx, cypher, params, r.config...)
+}
+
+// maxReadRetryTime bounds how long a read is tried again after transient
+// failures: the driver's default for its managed transactions.
+const maxReadRetryTime = 30 * time.Second
+
+// read runs work on a read session (routed to readers on a cluster), each
+// statement an auto-commit transaction: a read has nothing to roll back,
+// and an explicit transaction costs a BEGIN and a COMMIT message per
+// request, for a short read about a fifth of its CPU in Neo4j and a
+// quarter in the server (BENCHMARKS.md, session 7). Neo4j reads are read
+// committed either way, so statements of one work function never shared a
+// snapshot. As the driver's ExecuteRead, it runs work again after a
+// transient failure or a lost connection. ctx cancels the statement.
+func read[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	session := s.session(ctx, neo4j.AccessModeRead)
-	defer session.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, session, retryable(work), s.txConfig()...)
+	v, err := retryRead(ctx, s, s.txConfig(), work)
 	return v, classify(bookmarkError(ctx, err))
 }
 
+// retryRead runs work on a fresh read session until it succeeds, fails
+// with an error that running it again cannot mend, ctx ends or
+// maxReadRetryTime has passed, waiting 50 ms, 100 ms, … (at most 2 s) in
+// between.
+func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.TransactionConfig), work func(tx runner) (T, error)) (T, error) {
+	deadline := time.Now().Add(maxReadRetryTime)
+	wait := 50 * time.Millisecond
+	for {
+		session := s.session(ctx, neo4j.AccessModeRead)
+		v, err := work(readRunner{session: session, config: config})
+		session.Close(ctx)
+		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			// The driver reports a read cut short by ctx as a connection
+			// error; it is the request's end, not Neo4j's.
+			return v, fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		if err == nil || !retriable(err) || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+// retriable says whether running a read again may succeed: a lost
+// connection, or an error Neo4j calls transient (not a terminated
+// transaction: that is a timeout or a cancellation).
+func retriable(err error) bool {
+	var conn *neo4j.ConnectivityError
+	if errors.As(err, &conn) {
+		return true
+	}
+	var n4j *neo4j.Neo4jError
+	return errors.As(err, &n4j) && n4j.IsRetriable()
+}
+
 // write runs work in one write transaction: all of it commits or none does.
-func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func write[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
 	session := s.session(ctx, neo4j.AccessModeWrite)
@@ -107,7 +171,7 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 // context. Such a failure happened before the commit, so the transaction
 // was rolled back and running it again is safe; a failure during the
 // commit itself the driver never retries (CommitFailedDeadError).
-func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx neo4j.ManagedTransaction) (T, error) {
+func retryable[T any](work func(tx runner) (T, error)) neo4j.ManagedTransactionWorkT[T] {
 	return func(tx neo4j.ManagedTransaction) (T, error) {
 		v, err := work(tx)
 		var conn *neo4j.ConnectivityError
@@ -119,7 +183,7 @@ func retryable[T any](work func(tx neo4j.ManagedTransaction) (T, error)) func(tx
 }
 
 // run sends one statement inside tx and collects its records, counting the round trip.
-func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (recs []*neo4j.Record, err error) {
+func (s *Store) run(ctx context.Context, tx runner, cypher string, params map[string]any) (recs []*neo4j.Record, err error) {
 	recs = []*neo4j.Record{} // as the driver's Collect: empty, not nil
 	if err := s.each(ctx, tx, cypher, params, func(r *neo4j.Record) error {
 		recs = append(recs, r)
@@ -132,7 +196,7 @@ func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 
 // each is run handing each record to use as it arrives, so that the
 // caller can let go of one record's values before the next is decoded.
-func (s *Store) each(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any, use func(*neo4j.Record) error) (err error) {
+func (s *Store) each(ctx context.Context, tx runner, cypher string, params map[string]any, use func(*neo4j.Record) error) (err error) {
 	if s.counter != nil {
 		s.counter(ctx)
 	}

@@ -70,7 +70,7 @@ func (s *Store) Sync(ctx context.Context, b SyncBatch, a Audit) (SyncStats, erro
 	keys, relGroups := groupByShape(b.Rels, func(r SyncRel) relShape { return relShape{r.Type, r.FromLabel, r.ToLabel} })
 	at := a.at()
 
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (SyncStats, error) {
+	return write(ctx, s, func(tx runner) (SyncStats, error) {
 		var st SyncStats
 		for _, l := range labels {
 			group := nodeGroups[l]

@@ -46,7 +46,7 @@ func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error
 	}
 	labels, nodeGroups := groupByLabel(g.Nodes, nodeLabel)
 	keys, relGroups := groupByShape(g.Rels, relShapeOf)
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (WriteStats, error) {
+	return write(ctx, s, func(tx runner) (WriteStats, error) {
 		var st WriteStats
 		for _, l := range labels {
 			extra := ""
@@ -88,7 +88,7 @@ func (s *Store) WriteGraph(ctx context.Context, g GraphWrite) (WriteStats, error
 }
 
 // runSummary sends one statement and returns its counters.
-func (s *Store) runSummary(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (_ neo4j.Counters, err error) {
+func (s *Store) runSummary(ctx context.Context, tx runner, cypher string, params map[string]any) (_ neo4j.Counters, err error) {
 	if s.counter != nil {
 		s.counter(ctx)
 	}
@@ -111,7 +111,7 @@ func (s *Store) runSummary(ctx context.Context, tx neo4j.ManagedTransaction, cyp
 // Counts returns the number of nodes and of relationships in the database.
 func (s *Store) Counts(ctx context.Context) (nodes, rels int, err error) {
 	type pair struct{ n, r int }
-	p, err := read(ctx, s, func(tx neo4j.ManagedTransaction) (pair, error) {
+	p, err := read(ctx, s, func(tx runner) (pair, error) {
 		recs, err := s.run(ctx, tx, "CALL () { MATCH (n) RETURN count(n) AS n } CALL () { MATCH ()-[r]->() RETURN count(r) AS r } RETURN n, r", nil)
 		if err != nil {
 			return pair{}, err
