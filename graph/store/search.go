@@ -86,23 +86,35 @@ func (s *Store) SearchProjected(ctx context.Context, text string, limit int, pro
 	if err != nil {
 		return nil, err
 	}
-	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit RETURN " + value + " AS v, score"
+	// The hits come back as one record: the driver reads every message
+	// through a context with a deadline (a goroutine and a timer each), so
+	// ten records cost the server more than the list (BENCHMARKS.md,
+	// session 7).
+	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit WITH node, score, " + value + " AS v "
 	if len(proj.Rels) > 0 {
 		// Ordered again after the projection, whose subqueries need not
 		// keep the row order (a projection of properties and labels keeps
 		// it, as the floor's statement relies on: no second sort there).
-		cypher += " " + searchOrder
+		cypher += searchOrder + " "
 	}
+	cypher += "RETURN collect([v, score]) AS hits"
 	return read(ctx, s, func(tx runner) ([]ProjectedHit, error) {
 		recs, err := s.run(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]ProjectedHit, 0, len(recs))
-		for _, r := range recs {
-			v, _ := r.Get("v")
-			score, _, _ := neo4j.GetRecordValue[float64](r, "score")
-			if h := (ProjectedHit{Node: projected(v, &proj), Score: score}); h.Node.Label() != "" {
+		var hits []any
+		if len(recs) > 0 {
+			hits, _, _ = neo4j.GetRecordValue[[]any](recs[0], "hits")
+		}
+		out := make([]ProjectedHit, 0, len(hits))
+		for _, x := range hits {
+			hit, _ := x.([]any)
+			if len(hit) != 2 {
+				continue
+			}
+			score, _ := hit[1].(float64)
+			if h := (ProjectedHit{Node: projected(hit[0], &proj), Score: score}); h.Node.Label() != "" {
 				out = append(out, h)
 			}
 		}
