@@ -338,41 +338,41 @@ func neighborhoodCypher(pattern string, properties bool, depth int) string {
 	if properties {
 		mprops, rprops = "properties(g[0])", "properties(x[1])"
 	}
-	// The rows a level past the first may read: 2 × the edges left + 1.
-	const rowsLeft = "2 * ($maxEdges - CASE WHEN size(rels) < $maxEdges THEN size(rels) ELSE $maxEdges END) + 1"
 	var b strings.Builder
 	b.WriteString(lookupCypher("id", "n"))
-	b.WriteString("WITH n, [n] AS frontier, [n] AS seen, 1 AS nodes, [] AS rels, false AS truncated, [] AS added, [] AS kept ")
+	// seen: the subgraph's nodes (its size is the node budget spent); rels:
+	// the distinct relationships kept so far; rowsLimit: the rows this
+	// level may read, 2 × the edges left + 1.
+	b.WriteString("WITH n, [n] AS frontier, [n] AS seen, [] AS rels, false AS truncated, [] AS added, [] AS kept, $rows AS rowsLimit ")
 	for d := 1; d <= depth; d++ {
 		// rs: [frontier node, relationship, other end, seen before].
 		b.WriteString("CALL (frontier, seen) { UNWIND frontier AS f MATCH (f)-[r" + pattern + "]-(m) " +
 			"WITH f, r, m, m IN seen AS old LIMIT $rows RETURN collect([f, r, m, old]) AS rs } ")
-		if d == 1 {
-			b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, rs, $rows AS rowsLimit ")
-		} else {
-			b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, rs[.." + rowsLeft + "] AS rs, " + rowsLeft + " AS rowsLimit ")
+		if d > 1 {
+			b.WriteString("WITH n, seen, rels, truncated, added, kept, rs[..rowsLimit] AS rs, rowsLimit ")
 		}
 		// fl: the first new nodes with a model label, one past any budget ($limit).
 		b.WriteString("CALL (rs) { UNWIND rs AS x WITH x WHERE NOT x[3] WITH DISTINCT x[2] AS m " +
 			"WITH m, " + primaryLabelCypher("m") + " AS label WHERE label <> '' " +
 			"WITH m, label LIMIT $limit RETURN collect([m, label]) AS fl } ")
-		b.WriteString("WITH n, seen, nodes, rels, added, kept, rs, fl[..$limit - nodes] AS kf, " +
-			"truncated OR size(fl) > $limit - nodes OR size(rs) = rowsLimit AS truncated ")
-		b.WriteString("WITH n, seen, nodes, rels, truncated, rs, [g IN kf | g[0]] AS fresh, " +
+		b.WriteString("WITH n, seen, rels, added, kept, rs, fl[..$limit - size(seen)] AS kf, " +
+			"truncated OR size(fl) > $limit - size(seen) OR size(rs) = rowsLimit AS truncated ")
+		// g is an element of kf ([node, label]), x one of rs: mprops and rprops use them.
+		b.WriteString("WITH n, seen, rels, truncated, rs, [g IN kf | g[0]] AS fresh, " +
 			"added + [g IN kf | [g[1], " + mprops + "]] AS added, kept ")
-		b.WriteString("WITH n, seen, nodes, rels, truncated, fresh, added, kept, [x IN rs WHERE x[3] OR x[2] IN fresh] AS krs ")
-		b.WriteString("WITH n, seen, nodes, rels, truncated, fresh, added, krs, " +
+		b.WriteString("WITH n, seen, rels, truncated, fresh, added, kept, [x IN rs WHERE x[3] OR x[2] IN fresh] AS krs ")
+		b.WriteString("WITH n, seen, rels, truncated, fresh, added, krs, " +
 			"kept + [x IN krs | [x[0].id, x[2].id, type(x[1]), startNode(x[1]) = x[0], " + rprops + "]] AS kept ")
 		if d == depth {
 			break
 		}
-		// The next level's frontier and seen nodes, and the distinct relationships kept so far.
+		// The next level's frontier, seen nodes and row cap.
 		b.WriteString("CALL (krs) { UNWIND krs AS x RETURN collect(DISTINCT x[1]) AS lr } ")
-		b.WriteString("WITH n, seen + fresh AS seen, nodes + size(fresh) AS nodes, rels + [r IN lr WHERE NOT r IN rels] AS rels, " +
-			"truncated, fresh, added, kept ")
-		b.WriteString("WITH n, seen, nodes, rels, truncated OR size(rels) > $maxEdges AS truncated, fresh, added, kept ")
-		b.WriteString("WITH n, seen, nodes, rels, truncated, added, kept, " +
-			"CASE WHEN truncated AND nodes >= $limit THEN [] ELSE fresh END AS frontier ")
+		b.WriteString("WITH n, seen + fresh AS seen, rels + [r IN lr WHERE NOT r IN rels] AS rels, truncated, fresh, added, kept ")
+		b.WriteString("WITH n, seen, rels, truncated OR size(rels) > $maxEdges AS truncated, fresh, added, kept, " +
+			"2 * ($maxEdges - CASE WHEN size(rels) < $maxEdges THEN size(rels) ELSE $maxEdges END) + 1 AS rowsLimit ")
+		b.WriteString("WITH n, seen, rels, truncated, added, kept, rowsLimit, " +
+			"CASE WHEN truncated AND size(seen) >= $limit THEN [] ELSE fresh END AS frontier ")
 	}
 	b.WriteString("RETURN labels(n) AS labels, properties(n) AS props, truncated, added, kept")
 	return b.String()
