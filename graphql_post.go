@@ -6,6 +6,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -116,7 +118,9 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	}
 	if len(resp.Extensions) > 0 {
 		tail.WriteString(`,"extensions":`)
-		marshalInto(&tail, resp.Extensions)
+		if !appendExtensions(&tail, resp.Extensions) {
+			marshalInto(&tail, resp.Extensions)
+		}
 	}
 	tail.WriteByte('}')
 
@@ -152,6 +156,86 @@ func marshalInto(buf *bytes.Buffer, v any) {
 		b = []byte("null")
 	}
 	buf.Write(b)
+}
+
+// appendExtensions writes the usual extensions (round trips, request ID,
+// bookmarks: integers, plain strings and lists of them) as json.Marshal
+// would, keys sorted, without its reflection; it writes nothing and
+// reports false for anything else, which then goes through json.Marshal.
+func appendExtensions(buf *bytes.Buffer, ext map[string]any) bool {
+	for k, v := range ext {
+		if !plainString(k) {
+			return false
+		}
+		switch v := v.(type) {
+		case int, int64:
+		case string:
+			if !plainString(v) {
+				return false
+			}
+		case []string:
+			for _, s := range v {
+				if !plainString(s) {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	keys := make([]string, 0, len(ext))
+	for k := range ext {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var num [20]byte
+	buf.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteByte('"')
+		buf.WriteString(k)
+		buf.WriteString(`":`)
+		switch v := ext[k].(type) {
+		case int:
+			buf.Write(strconv.AppendInt(num[:0], int64(v), 10))
+		case int64:
+			buf.Write(strconv.AppendInt(num[:0], v, 10))
+		case string:
+			buf.WriteByte('"')
+			buf.WriteString(v)
+			buf.WriteByte('"')
+		case []string:
+			if v == nil {
+				buf.WriteString("null")
+				break
+			}
+			buf.WriteByte('[')
+			for j, s := range v {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				buf.WriteByte('"')
+				buf.WriteString(s)
+				buf.WriteByte('"')
+			}
+			buf.WriteByte(']')
+		}
+	}
+	buf.WriteByte('}')
+	return true
+}
+
+// plainString: s is written by json.Marshal as it is, between quotes
+// (printable ASCII, none of the characters it escapes).
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // scan reads data once and reports whether it is compact (no whitespace

@@ -28,6 +28,14 @@ func TestWriteResponseMatchesMarshal(t *testing.T) {
 		},
 		"incremental":      {Data: json.RawMessage(`{"x":1}`), Label: "l<1>", Path: ast.Path{ast.PathName("x")}, HasNext: &yes},
 		"empty extensions": {Data: json.RawMessage(`{}`), Extensions: map[string]any{}},
+		// The extensions' own writer (appendExtensions) and its fallbacks.
+		"usual extensions": {Data: json.RawMessage(`{}`), Extensions: map[string]any{"requestId": "0f3a", "cypherRoundTrips": int64(3),
+			"bookmarks": []string{"FB:kcwQ/x", "FB:abc=="}, "CostLimit": 12, "zero": 0, "negative": int64(-7)}},
+		"nil and empty lists": {Data: json.RawMessage(`{}`), Extensions: map[string]any{"a": []string(nil), "b": []string{}}},
+		"escaped strings":     {Data: json.RawMessage(`{}`), Extensions: map[string]any{"q": "a\"b", "r": "x\ty", "s": "ø", "t": "\x7f"}},
+		"escaped list":        {Data: json.RawMessage(`{}`), Extensions: map[string]any{"b": []string{"ok", "<no>"}}},
+		"escaped key":         {Data: json.RawMessage(`{}`), Extensions: map[string]any{"a&b": 1}},
+		"other types":         {Data: json.RawMessage(`{}`), Extensions: map[string]any{"f": 1.5, "m": map[string]int{"x": 1}, "n": nil}},
 		// A JSON scalar written by json.Encoder ends in a newline; spaces
 		// inside strings are not whitespace to remove.
 		"encoder newline":      {Data: json.RawMessage("{\"cypher\":{\"rows\":[[11\n]]},\"s\":\"a b\\\" c\"}")},
@@ -44,6 +52,10 @@ func TestWriteResponseMatchesMarshal(t *testing.T) {
 		if !bytes.Equal(got.Bytes(), want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got.Bytes(), want)
 		}
+	}
+	// The usual extensions take the writer's own path, not json.Marshal.
+	if !appendExtensions(&bytes.Buffer{}, responses["usual extensions"].Extensions) {
+		t.Error("usual extensions: appendExtensions fell back to json.Marshal")
 	}
 }
 
