@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -120,6 +121,10 @@ type result struct {
 	RoundTrips       float64 // Cypher statements per request, counted by Neo4j
 	RSSMB            float64 // peak RSS of the server during the run
 	Bytes            int     // size of one answer
+	// CPU time per request (user + system, ms) of the server, of Neo4j
+	// (0 when its process is not on this machine) and of the load
+	// generator: unlike latency, hardly moved by what else the 2 cores do.
+	ServerCPU, Neo4jCPU, LoadCPU float64
 }
 
 func run(ctx context.Context, o options, out io.Writer) error {
@@ -135,6 +140,10 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
 		return errors.New("NEO4J_URI is not set (the Neo4j holding the synth graph)")
+	}
+	neo4jPID := listenerPID(uri)
+	if neo4jPID == 0 {
+		fmt.Fprintf(os.Stderr, "bench: no local process listens at %s: Neo4j's CPU per request is not measured\n", uri)
 	}
 	addr := func(i int) string { return fmt.Sprintf("127.0.0.1:%d", o.portBase+i) }
 	starts := map[string]func() *target{
@@ -236,9 +245,13 @@ func run(ctx context.Context, o options, out io.Writer) error {
 						return err
 					}
 				}
+				neo0 := cpuTime(neo4jPID)
 				res, err := load(ctx, o, t, s, o.duration)
 				if err != nil {
 					return err
+				}
+				if neo4jPID != 0 && res.Requests > 0 {
+					res.Neo4jCPU = ms(cpuTime(neo4jPID)-neo0) / float64(res.Requests)
 				}
 				// After the load: the answer is still right (no GraphQL errors).
 				_, n, err := check(ctx, t, s)
@@ -247,8 +260,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 				}
 				rt := counted[[2]string{s.Name, t.name}]
 				res.Round, res.RoundTrips, res.Bytes = r, rt, n
-				fmt.Fprintf(os.Stderr, "%-13s %-14s round %d: %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  RSS %.0f MB  statements %.3g\n",
-					s.Name, t.name, r, res.RPS, res.P50, res.P99, res.Errors, res.RSSMB, rt)
+				fmt.Fprintf(os.Stderr, "%-13s %-14s round %d: %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  RSS %.0f MB  statements %.3g  CPU ms/req: server %.3f Neo4j %.3f load %.3f\n",
+					s.Name, t.name, r, res.RPS, res.P50, res.P99, res.Errors, res.RSSMB, rt, res.ServerCPU, res.Neo4jCPU, res.LoadCPU)
 				results = append(results, res)
 			}
 		}
@@ -372,6 +385,7 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 	c := exec.CommandContext(ctx, o.node, args...)
 	c.Stdout, c.Stderr = &stdout, &stderr
 	sctx, stop := context.WithCancel(ctx)
+	server0 := cpuTime(t.cmd.Process.Pid)
 	var peak float64
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -389,6 +403,7 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 		}
 	}()
 	err := c.Run()
+	server := cpuTime(t.cmd.Process.Pid) - server0
 	stop()
 	wg.Wait()
 	if err != nil {
@@ -410,8 +425,79 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 	if err := json.Unmarshal(stdout.Bytes(), &ac); err != nil {
 		return result{}, fmt.Errorf("load generator output: %w: %.300s", err, stdout.String())
 	}
-	return result{Shape: s.Name, Target: t.name, RPS: ac.Requests.Average, P50: ac.Latency.P50, P99: ac.Latency.P99,
-		Requests: ac.Requests.Total, Errors: ac.Errors + ac.Timeouts + ac.Non2xx, RSSMB: peak}, nil
+	res := result{Shape: s.Name, Target: t.name, RPS: ac.Requests.Average, P50: ac.Latency.P50, P99: ac.Latency.P99,
+		Requests: ac.Requests.Total, Errors: ac.Errors + ac.Timeouts + ac.Non2xx, RSSMB: peak}
+	if n := float64(res.Requests); n > 0 {
+		res.ServerCPU = ms(server) / n
+		res.LoadCPU = ms(c.ProcessState.UserTime()+c.ProcessState.SystemTime()) / n
+	}
+	return res, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// cpuTime is the user + system CPU time a process has used so far, from
+// /proc/<pid>/stat (0 when unavailable). Linux counts it in clock ticks of
+// 10 ms (USER_HZ is 100 on every architecture Go supports here).
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// listenerPID finds the local process listening on the port of a bolt://
+// or neo4j:// URI: its listening socket in /proc/net/tcp{,6}, then the
+// process holding that socket. 0 when there is none (a remote Neo4j) or
+// /proc does not say.
+func listenerPID(uri string) int {
+	u, err := url.Parse(uri)
+	if err != nil || u.Port() == "" {
+		return 0
+	}
+	port, err := strconv.ParseUint(u.Port(), 10, 16)
+	if err != nil {
+		return 0
+	}
+	inodes := map[string]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			// sl local_address rem_address st … inode: local "0100007F:1E1D", st 0A is LISTEN.
+			f := strings.Fields(line)
+			if len(f) < 10 || f[3] != "0A" {
+				continue
+			}
+			if i := strings.LastIndexByte(f[1], ':'); i >= 0 && strings.EqualFold(f[1][i+1:], fmt.Sprintf("%04X", port)) {
+				inodes["socket:["+f[9]+"]"] = true
+			}
+		}
+	}
+	if len(inodes) == 0 {
+		return 0
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	for _, fd := range procs {
+		if link, err := os.Readlink(fd); err == nil && inodes[link] {
+			pid, _ := strconv.Atoi(strings.Split(fd, "/")[2])
+			return pid
+		}
+	}
+	return 0
 }
 
 // rssMB reads VmRSS of a process from /proc (0 when unavailable).
@@ -429,21 +515,32 @@ func rssMB(pid int) float64 {
 	return 0
 }
 
-// printTable writes one row per (shape, target): mean throughput and p50
-// over the rounds, the worst p99, all errors, the peak RSS.
+// printTable writes one row per (shape, target): mean throughput, p50 and
+// CPU per request over the rounds, the worst p99, all errors, the peak
+// RSS; and the p50 against the floor's round by round (the floor's run of
+// the same round, right before or after): their median and range, which
+// one disturbed round moves less than the mean.
 func printTable(w io.Writer, o options, list []shape, order []*target, results []result) {
 	if o.label != "" {
 		fmt.Fprintf(w, "%s\n\n", o.label)
 	}
 	fmt.Fprintf(w, "%d connections, %d round(s) of %s per target and shape, targets in turn (%s), the order turning each round\n\n",
 		o.connections, o.rounds, o.duration, o.targets)
-	fmt.Fprintln(w, "| shape | target | req/s | p50 ms | p99 ms | errors | Cypher statements/request | peak RSS MB | answer bytes | req/s vs neo4j-graphql | p50 vs floor |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| shape | target | req/s | p50 ms | p99 ms | errors | Cypher statements/request | peak RSS MB | answer bytes | CPU ms/req: server | Neo4j | load generator | req/s vs neo4j-graphql | p50 vs floor | p50 vs floor by round: median (range) |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	type agg struct {
 		rps, p50, p99, rss float64
+		server, neo4j, gen float64
 		errs, n, bytes     int
 		rt                 float64
 	}
+	floorP50 := map[[2]any]float64{} // (shape, round) → the floor's p50
+	for _, r := range results {
+		if r.Target == "floor" {
+			floorP50[[2]any{r.Shape, r.Round}] = r.P50
+		}
+	}
+	byRound := map[[2]string][]float64{}
 	sum := map[[2]string]*agg{}
 	for _, r := range results {
 		k := [2]string{r.Shape, r.Target}
@@ -457,7 +554,13 @@ func printTable(w io.Writer, o options, list []shape, order []*target, results [
 		a.p99 = max(a.p99, r.P99)
 		a.rss = max(a.rss, r.RSSMB)
 		a.errs += r.Errors
+		a.server += r.ServerCPU
+		a.neo4j += r.Neo4jCPU
+		a.gen += r.LoadCPU
 		a.n++
+		if f := floorP50[[2]any{r.Shape, r.Round}]; f > 0 && r.Target != "floor" {
+			byRound[k] = append(byRound[k], 100*(r.P50/f-1))
+		}
 		a.rt, a.bytes = r.RoundTrips, r.Bytes
 	}
 	for _, s := range list {
@@ -474,12 +577,23 @@ func printTable(w io.Writer, o options, list []shape, order []*target, results [
 			if f := sum[[2]string{s.Name, "floor"}]; f != nil && f.p50 > 0 && t.name != "floor" {
 				vsF = fmt.Sprintf("%+.0f%%", 100*(p50/(f.p50/float64(f.n))-1))
 			}
-			fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %d | %.3g | %.0f | %d | %s | %s |\n",
-				s.Name, t.name, rps, p50, a.p99, a.errs, a.rt, a.rss, a.bytes, vsN, vsF)
+			rounds := ""
+			if v := byRound[[2]string{s.Name, t.name}]; len(v) > 0 {
+				sort.Float64s(v)
+				med := v[len(v)/2]
+				if len(v)%2 == 0 {
+					med = (v[len(v)/2-1] + v[len(v)/2]) / 2
+				}
+				rounds = fmt.Sprintf("%+.0f%% (%+.0f … %+.0f)", med, v[0], v[len(v)-1])
+			}
+			n := float64(a.n)
+			fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %d | %.3g | %.0f | %d | %.3f | %.3f | %.3f | %s | %s | %s |\n",
+				s.Name, t.name, rps, p50, a.p99, a.errs, a.rt, a.rss, a.bytes, a.server/n, a.neo4j/n, a.gen/n, vsN, vsF, rounds)
 		}
 	}
 	fmt.Fprintln(w, "\nCypher statements/request: counted by Neo4j (db.stats.collect('QUERIES')) over 5 requests sent one by one before the load;")
 	fmt.Fprintln(w, "what Lysøen and the floor report about themselves agreed. Latencies have microsecond resolution (bench/load.js).")
+	fmt.Fprintln(w, "CPU ms/req: user + system time of each process (/proc/<pid>/stat, 10 ms ticks) over a run, per request answered.")
 	names := make([]string, 0, len(list))
 	for _, s := range list {
 		names = append(names, s.Name+": "+s.What)
