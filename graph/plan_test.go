@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -78,6 +79,29 @@ func BenchmarkPlanAhead(b *testing.B) {
 	for b.Loop() {
 		if p := planNode(oc, typ, sel, maxAheadDepth); len(p) != 3 {
 			b.Fatal(p)
+		}
+	}
+}
+
+// BenchmarkPlanSearch: planning the benchmark's search (a root with six
+// inline fragments on the Node interface), once per request on the direct
+// path.
+func BenchmarkPlanSearch(b *testing.B) {
+	const query = `query($text: String!) { search(text: $text, first: 10) { label score node { id
+  ... on Country { name } ... on Organization { name } ... on IssueArea { name }
+  ... on Initiative { name } ... on Event { name } ... on Agreement { name } } } }`
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
+	doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+	if errs != nil {
+		b.Fatal(errs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		oc := &graphql.OperationContext{RawQuery: query, Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{"text": "landmines"}}
+		p := &planner{ctx: graphql.WithOperationContext(context.Background(), oc), oc: oc, ec: newExecutionContext(oc, es.(*executableSchema), nil)}
+		roots, ok := p.operation()
+		if !ok || len(roots) != 1 || roots[0].text != "landmines" {
+			b.Fatalf("planned %v, %+v", ok, roots)
 		}
 	}
 }
