@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -183,29 +184,27 @@ func appendExtensions(buf *bytes.Buffer, ext map[string]any) bool {
 			return false
 		}
 	}
-	keys := make([]string, 0, len(ext))
-	for k := range ext {
-		keys = append(keys, k)
+	// Plain strings need no escaping: quoted as they are.
+	quoted := func(s string) {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
 	}
-	slices.Sort(keys)
 	var num [20]byte
 	buf.WriteByte('{')
-	for i, k := range keys {
+	for i, k := range slices.Sorted(maps.Keys(ext)) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.WriteByte('"')
-		buf.WriteString(k)
-		buf.WriteString(`":`)
+		quoted(k)
+		buf.WriteByte(':')
 		switch v := ext[k].(type) {
 		case int:
 			buf.Write(strconv.AppendInt(num[:0], int64(v), 10))
 		case int64:
 			buf.Write(strconv.AppendInt(num[:0], v, 10))
 		case string:
-			buf.WriteByte('"')
-			buf.WriteString(v)
-			buf.WriteByte('"')
+			quoted(v)
 		case []string:
 			if v == nil {
 				buf.WriteString("null")
@@ -216,9 +215,7 @@ func appendExtensions(buf *bytes.Buffer, ext map[string]any) bool {
 				if j > 0 {
 					buf.WriteByte(',')
 				}
-				buf.WriteByte('"')
-				buf.WriteString(s)
-				buf.WriteByte('"')
+				quoted(s)
 			}
 			buf.WriteByte(']')
 		}
