@@ -192,7 +192,9 @@ func appendExtensions(buf *bytes.Buffer, ext map[string]any) bool {
 	}
 	var num [20]byte
 	buf.WriteByte('{')
-	for i, k := range slices.Sorted(maps.Keys(ext)) {
+	keys := slices.AppendSeq(make([]string, 0, len(ext)), maps.Keys(ext))
+	slices.Sort(keys)
+	for i, k := range keys {
 		if i > 0 {
 			buf.WriteByte(',')
 		}

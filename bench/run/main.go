@@ -52,6 +52,7 @@ type options struct {
 	logDir      string
 	label       string
 	portBase    int
+	neo4jPID    int // found from NEO4J_URI, not a flag; 0: Neo4j's CPU is not measured
 }
 
 func main() {
@@ -141,8 +142,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if uri == "" {
 		return errors.New("NEO4J_URI is not set (the Neo4j holding the synth graph)")
 	}
-	neo4jPID := listenerPID(uri)
-	if neo4jPID == 0 {
+	o.neo4jPID = listenerPID(uri)
+	if o.neo4jPID == 0 {
 		fmt.Fprintf(os.Stderr, "bench: no local process listens at %s: Neo4j's CPU per request is not measured\n", uri)
 	}
 	addr := func(i int) string { return fmt.Sprintf("127.0.0.1:%d", o.portBase+i) }
@@ -245,13 +246,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 						return err
 					}
 				}
-				neo0 := cpuTime(neo4jPID)
 				res, err := load(ctx, o, t, s, o.duration)
 				if err != nil {
 					return err
-				}
-				if neo4jPID != 0 && res.Requests > 0 {
-					res.Neo4jCPU = ms(cpuTime(neo4jPID)-neo0) / float64(res.Requests)
 				}
 				// After the load: the answer is still right (no GraphQL errors).
 				_, n, err := check(ctx, t, s)
@@ -373,7 +370,8 @@ func countStatements(ctx context.Context, uri string, list []shape, order []*tar
 }
 
 // load runs the load generator against one target for d, sampling the
-// server's RSS meanwhile.
+// server's RSS meanwhile, and measures the CPU time per request of the
+// server, of Neo4j and of the load generator.
 func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (result, error) {
 	url, body := t.endpoint(s)
 	args := []string{o.load, "-c", strconv.Itoa(o.connections), "-d", strconv.Itoa(int(d.Seconds())), "-b", string(body)}
@@ -385,7 +383,7 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 	c := exec.CommandContext(ctx, o.node, args...)
 	c.Stdout, c.Stderr = &stdout, &stderr
 	sctx, stop := context.WithCancel(ctx)
-	server0 := cpuTime(t.cmd.Process.Pid)
+	server0, neo0 := cpuTime(t.cmd.Process.Pid), cpuTime(o.neo4jPID)
 	var peak float64
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -403,7 +401,7 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 		}
 	}()
 	err := c.Run()
-	server := cpuTime(t.cmd.Process.Pid) - server0
+	server, neo := cpuTime(t.cmd.Process.Pid)-server0, cpuTime(o.neo4jPID)-neo0
 	stop()
 	wg.Wait()
 	if err != nil {
@@ -429,6 +427,7 @@ func load(ctx context.Context, o options, t *target, s shape, d time.Duration) (
 		Requests: ac.Requests.Total, Errors: ac.Errors + ac.Timeouts + ac.Non2xx, RSSMB: peak}
 	if n := float64(res.Requests); n > 0 {
 		res.ServerCPU = ms(server) / n
+		res.Neo4jCPU = ms(neo) / n
 		res.LoadCPU = ms(c.ProcessState.UserTime()+c.ProcessState.SystemTime()) / n
 	}
 	return res, nil
@@ -534,10 +533,14 @@ func printTable(w io.Writer, o options, list []shape, order []*target, results [
 		errs, n, bytes     int
 		rt                 float64
 	}
-	floorP50 := map[[2]any]float64{} // (shape, round) → the floor's p50
+	type shapeRound struct {
+		shape string
+		round int
+	}
+	floorP50 := map[shapeRound]float64{}
 	for _, r := range results {
 		if r.Target == "floor" {
-			floorP50[[2]any{r.Shape, r.Round}] = r.P50
+			floorP50[shapeRound{r.Shape, r.Round}] = r.P50
 		}
 	}
 	byRound := map[[2]string][]float64{}
@@ -558,7 +561,7 @@ func printTable(w io.Writer, o options, list []shape, order []*target, results [
 		a.neo4j += r.Neo4jCPU
 		a.gen += r.LoadCPU
 		a.n++
-		if f := floorP50[[2]any{r.Shape, r.Round}]; f > 0 && r.Target != "floor" {
+		if f := floorP50[shapeRound{r.Shape, r.Round}]; f > 0 && r.Target != "floor" {
 			byRound[k] = append(byRound[k], 100*(r.P50/f-1))
 		}
 		a.rt, a.bytes = r.RoundTrips, r.Bytes
