@@ -188,6 +188,9 @@ func (a *app) middleware(next http.Handler) http.Handler {
 		}
 		elapsed := time.Since(start)
 		a.guards.metrics.observe(r.URL.Path, rec.status, elapsed, info, trips.Load())
+		if !a.logger.Enabled(ctx, level) {
+			return // before the attributes: each would be boxed for nothing
+		}
 		op, outcome, _ := info.snapshot()
 		a.logger.Log(ctx, level, "request", "request_id", rid, "method", r.Method, "path", r.URL.Path,
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", elapsed.Milliseconds(),

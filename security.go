@@ -47,16 +47,29 @@ func cors(origins []string, next http.Handler) http.Handler {
 	})
 }
 
+// everyResponse are securityHeaders' headers, keys in canonical form.
+// Assigning these shared value slices skips Header.Set's canonicalizing
+// and its new slice per header per request; nothing changes a header's
+// values in place (Add appends, which copies a full slice).
+var everyResponse = [...]struct {
+	key   string
+	value []string
+}{
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), payment=()"}},
+}
+
 // securityHeaders adds the headers every response should carry; the HTML
 // pages also get their Content-Security-Policy from package web.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		for _, sh := range everyResponse {
+			h[sh.key] = sh.value
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -42,6 +42,7 @@ type directSchema struct {
 	graphql.ExecutableSchema
 	inner *executableSchema
 	r     *Resolver
+	plans planCache // plancache.go
 }
 
 // Exec plans the operation; when it cannot, the generated executor runs it.
@@ -51,7 +52,7 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return d.ExecutableSchema.Exec(ctx)
 	}
 	p := &planner{ctx: ctx, oc: oc, ec: newExecutionContext(oc, d.inner, nil)}
-	roots, ok := p.operation()
+	roots, ok := d.plans.plan(p)
 	if !ok {
 		return d.ExecutableSchema.Exec(ctx)
 	}
@@ -121,6 +122,7 @@ type rootPlan struct {
 	limit int
 	hit   []graphql.CollectedField // the SearchHit's fields
 	// neighborhood
+	hood     store.NeighborhoodQuery
 	subgraph *subgraphPlan
 }
 
@@ -206,34 +208,63 @@ func arg[T any](args map[string]any, name string) T {
 	return v
 }
 
+// root plans one root field: bind reads its arguments, then its
+// selection is planned.
 func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
 	r := rootPlan{field: f}
+	if !p.bind(&r) {
+		return r, false
+	}
+	switch r.kind {
+	case rootSearch:
+		return r, p.searchHits(&r)
+	case rootNeighborhood:
+		return r, p.subgraph(&r)
+	case rootList:
+		return r, p.connection(&r, f)
+	case rootLookup:
+		var ok bool
+		r.node, r.proj, ok = p.node(string(r.label), f.Selections)
+		return r, ok
+	}
+	return r, true
+}
+
+// bind reads r.field's arguments into r: its kind and label, and what the
+// arguments decide (the list query, the id looked up, the search text and
+// limit, the neighbourhood query). Everything else in a root plan comes
+// from the selection alone, which is what lets a cached plan be bound
+// again to another request's variables (planCache). ok is false for a
+// field, or arguments, the direct path leaves to the resolvers.
+func (p *planner) bind(r *rootPlan) bool {
+	f := r.field
 	if f.Name == "__typename" {
-		return r, true
+		r.kind = rootTypename
+		return true
 	}
 	raw := f.ArgumentMap(p.oc.Variables)
 	switch f.Name {
 	case "search":
-		return p.search(f, raw)
+		return p.bindSearch(r, raw)
 	case "neighborhood":
-		return p.neighborhood(f, raw)
+		return p.bindNeighborhood(r, raw)
 	}
 	if l, ok := rootLists[f.Name]; ok {
 		args, err := l.args(p.ec, p.ctx, raw)
 		if err != nil {
-			return r, false
+			return false
 		}
 		where, order := l.conv(args)
 		page, err := pageArgs(arg[*int](args, "first"), arg[*string](args, "after"), arg[*int](args, "last"), arg[*string](args, "before"))
 		if err != nil || checkDepth(where) != nil {
-			return r, false
+			return false
 		}
 		sig := store.OrderSignature(l.label, order)
 		if (page.After != nil && page.After.Order != sig) || (page.Before != nil && page.Before.Order != sig) {
-			return r, false
+			return false
 		}
 		r.kind, r.label, r.list = rootList, l.label, store.ListQuery{Where: where, Order: order, Page: page}
-		return r, p.connection(&r, f)
+		return true
 	}
 	label, ok := rootLookups[f.Name]
 	key := "id"
@@ -257,58 +288,58 @@ func (p *planner) root(f graphql.CollectedField) (rootPlan, bool) {
 			args, err = p.ec.field_Query_agreement_args(p.ctx, raw)
 		}
 	default:
-		return r, false
+		return false
 	}
 	if err != nil {
-		return r, false
+		return false
 	}
 	r.kind, r.label, r.key = rootLookup, label, key
 	if key == "iso3" {
 		if r.value, err = normalizeISO3(arg[string](args, "iso3")); err != nil {
-			return r, false
+			return false
 		}
 	} else {
 		r.value = arg[string](args, "id")
 	}
-	node, proj, ok := p.node(string(label), f.Selections)
-	r.node, r.proj = node, proj
-	return r, ok
+	return true
 }
 
-// search plans search(text, first) { node label score }, leaving to the
-// resolvers the arguments they refuse (search in lists.go).
-func (p *planner) search(f graphql.CollectedField, raw map[string]any) (rootPlan, bool) {
-	r := rootPlan{field: f, kind: rootSearch, limit: 10}
+// bindSearch reads search(text, first), leaving to the resolvers the
+// arguments they refuse (search in lists.go).
+func (p *planner) bindSearch(r *rootPlan, raw map[string]any) bool {
 	args, err := p.ec.field_Query_search_args(p.ctx, raw)
 	if err != nil {
-		return r, false
+		return false
 	}
+	r.kind, r.limit = rootSearch, 10
 	if first := arg[*int](args, "first"); first != nil {
 		r.limit = *first
 	}
 	r.text = arg[string](args, "text")
-	if r.limit < 0 || r.limit > MaxPageSize || len(r.text) > MaxSearchText {
-		return r, false
-	}
+	return r.limit >= 0 && r.limit <= MaxPageSize && len(r.text) <= MaxSearchText
+}
+
+// searchHits plans the selection of search: { node label score }.
+func (p *planner) searchHits(r *rootPlan) bool {
 	var ok bool
-	if r.hit, ok = p.collect(f.Selections, "SearchHit"); !ok {
-		return r, false
+	if r.hit, ok = p.collect(r.field.Selections, "SearchHit"); !ok {
+		return false
 	}
 	for _, h := range r.hit {
 		switch h.Name {
 		case "__typename", "label", "score":
 		case "node":
 			if r.node != nil {
-				return r, false // node selected twice, under two aliases
+				return false // node selected twice, under two aliases
 			}
 			if r.node, r.proj, ok = p.node("Node", h.Selections); !ok {
-				return r, false
+				return false
 			}
 		default:
-			return r, false
+			return false
 		}
 	}
-	return r, true
+	return true
 }
 
 // connection plans a root list's selection: edges { cursor node }, pageInfo, totalCount.
@@ -798,7 +829,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		buf.WriteByte(']')
 		return nil
 	case rootNeighborhood:
-		sg, err := s.Neighborhood(ctx, r.subgraph.query)
+		sg, err := s.Neighborhood(ctx, r.hood)
 		if err != nil {
 			return err
 		}

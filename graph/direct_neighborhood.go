@@ -19,7 +19,6 @@ import (
 
 // subgraphPlan is a planned neighborhood field.
 type subgraphPlan struct {
-	query    store.NeighborhoodQuery
 	fields   []graphql.CollectedField            // the Subgraph's
 	elements map[string][]graphql.CollectedField // by alias of a nodes or edges field: its GraphNode or GraphEdge fields
 }
@@ -31,26 +30,31 @@ var graphElementFields = map[string]map[string]bool{
 	"GraphEdge": {"__typename": true, "id": true, "type": true, "source": true, "target": true},
 }
 
-// neighborhood plans neighborhood(…) { nodes edges truncated }, leaving to
-// the resolver the arguments it refuses (Neighborhood in
+// bindNeighborhood reads neighborhood(id, depth, limit, relationshipTypes),
+// leaving to the resolver the arguments it refuses (Neighborhood in
 // analytics.resolvers.go, whose checks it shares).
-func (p *planner) neighborhood(f graphql.CollectedField, raw map[string]any) (rootPlan, bool) {
-	r := rootPlan{field: f, kind: rootNeighborhood}
+func (p *planner) bindNeighborhood(r *rootPlan, raw map[string]any) bool {
 	args, err := p.ec.field_Query_neighborhood_args(p.ctx, raw)
 	if err != nil {
-		return r, false
+		return false
 	}
 	id := arg[string](args, "id")
 	depth, errDepth := intArg("depth", arg[*int](args, "depth"), 1, 1, store.MaxNeighborhoodDepth)
 	limit, errLimit := intArg("limit", arg[*int](args, "limit"), DefaultNeighborhoodLimit, 1, store.MaxNeighborhoodLimit)
 	if idArg("id", id) != nil || errDepth != nil || errLimit != nil {
-		return r, false
+		return false
 	}
-	sub := &subgraphPlan{query: store.NeighborhoodQuery{ID: id, Depth: depth, Limit: limit,
-		Types: relTypes(arg[[]model.RelationshipType](args, "relationshipTypes"))}, elements: map[string][]graphql.CollectedField{}}
+	r.kind = rootNeighborhood
+	r.hood = store.NeighborhoodQuery{ID: id, Depth: depth, Limit: limit, Types: relTypes(arg[[]model.RelationshipType](args, "relationshipTypes"))}
+	return true
+}
+
+// subgraph plans the selection of neighborhood: { nodes edges truncated }.
+func (p *planner) subgraph(r *rootPlan) bool {
+	sub := &subgraphPlan{elements: map[string][]graphql.CollectedField{}}
 	var ok bool
-	if sub.fields, ok = p.collect(f.Selections, "Subgraph"); !ok {
-		return r, false
+	if sub.fields, ok = p.collect(r.field.Selections, "Subgraph"); !ok {
+		return false
 	}
 	for _, c := range sub.fields {
 		var typ string
@@ -62,21 +66,21 @@ func (p *planner) neighborhood(f graphql.CollectedField, raw map[string]any) (ro
 		case "edges":
 			typ = "GraphEdge"
 		default:
-			return r, false
+			return false
 		}
 		elem, ok := p.collect(c.Selections, typ)
 		if !ok {
-			return r, false
+			return false
 		}
 		for _, e := range elem {
 			if !graphElementFields[typ][e.Name] {
-				return r, false // properties or evidence: the resolver reads and writes them
+				return false // properties or evidence: the resolver reads and writes them
 			}
 		}
 		sub.elements[c.Alias] = elem
 	}
 	r.subgraph = sub
-	return r, true
+	return true
 }
 
 // write writes the Subgraph as the resolver path would.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -47,7 +48,7 @@ func (c countingSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	return c.directSchema.Exec(ctx)
 }
 
-func directServers(t *testing.T, st *store.Store) (resolvers, direct string, served *atomic.Int64) {
+func directServers(t *testing.T, st *store.Store) (resolvers, direct string, served *atomic.Int64, ds *directSchema) {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	served = &atomic.Int64{}
@@ -55,16 +56,18 @@ func directServers(t *testing.T, st *store.Store) (resolvers, direct string, ser
 		r := &Resolver{Store: st, Logger: logger}
 		es := NewExecutableSchema(Config{Resolvers: r})
 		if wrap {
-			es = countingSchema{WithDirectReads(es, r).(*directSchema), served}
+			ds = WithDirectReads(es, r).(*directSchema)
+			es = countingSchema{ds, served}
 		}
 		h := handler.New(es)
 		h.AddTransport(transport.POST{})
+		h.SetQueryCache(lru.New[*ast.QueryDocument](100)) // as http.go: one parsed operation per query text, which planCache needs
 		h.SetErrorPresenter(ErrorPresenter(logger, func(context.Context) string { return "" }))
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
-	return mk(false), mk(true), served
+	return mk(false), mk(true), served, ds
 }
 
 // rawAnswer posts a query and returns the answer's data and errors as sent.
@@ -175,21 +178,61 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 	if _, err := synth.Load(context.Background(), st, 1, synth.ScaleTiny, nil); err != nil {
 		t.Fatal(err)
 	}
-	resolvers, direct, served := directServers(t, st)
+	resolvers, direct, served, ds := directServers(t, st)
 
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range directCases {
 			before := served.Load()
 			wantData, wantErrs := rawAnswer(t, resolvers, c.q, c.vars)
-			gotData, gotErrs := rawAnswer(t, direct, c.q, c.vars)
-			if gotData != wantData || gotErrs != wantErrs {
-				t.Errorf("%s: direct answer differs\n direct:    %.600s %.300s\n resolvers: %.600s %.300s", c.name, gotData, gotErrs, wantData, wantErrs)
+			// Twice: planned, then (when planCache keeps it) from the kept plan.
+			for run := range 2 {
+				gotData, gotErrs := rawAnswer(t, direct, c.q, c.vars)
+				if gotData != wantData || gotErrs != wantErrs {
+					t.Errorf("%s, run %d: direct answer differs\n direct:    %.600s %.300s\n resolvers: %.600s %.300s", c.name, run+1, gotData, gotErrs, wantData, wantErrs)
+				}
 			}
 			if took := served.Load() > before; took != c.direct {
 				t.Errorf("%s: answered directly = %v, want %v", c.name, took, c.direct)
 			}
 			if c.direct && (wantErrs != "" || len(wantData) < 20) {
 				t.Errorf("%s: expected a real answer, got %.200s %s", c.name, wantData, wantErrs)
+			}
+		}
+	})
+
+	// A kept plan is bound to each request's own root arguments; an
+	// operation whose selection below the root depends on variables is
+	// planned every time.
+	t.Run("kept plans", func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			q    string
+			vars []map[string]any
+			kept bool
+		}{
+			{"search", `query($t: String!, $n: Int) { search(text: $t, first: $n) { label score node { id ... on Country { name } ... on Initiative { name } } } }`,
+				[]map[string]any{{"t": "canada", "n": 3}, {"t": "landmines"}, {"t": "ottawa convention", "n": 1}, {"t": "canada", "n": -1}, {"t": "canada", "n": 2}}, true},
+			{"lists and lookups", `query($first: Int, $after: String, $id: ID!, $iso: String!) { countries(first: $first, after: $after) { edges { cursor node { name } } }
+  initiative(id: $id) { name members { actor { name } } } country(iso3: $iso) { name } }`,
+				[]map[string]any{{"first": 2, "id": "initiative:lysoen-partnership", "iso": "can"}, {"first": 5, "id": "no-such-id", "iso": "NOR"},
+					{"first": 1, "after": "nonsense", "id": "x", "iso": "can"}, {"id": "initiative:lysoen-partnership", "iso": "C4N"}, {"first": 3, "id": "x", "iso": "nor"}}, true},
+			{"neighborhood", `query($id: ID!, $d: Int) { neighborhood(id: $id, depth: $d, limit: 20) { truncated nodes { id name } edges { type source target } } }`,
+				[]map[string]any{{"id": "country:CAN", "d": 2}, {"id": "initiative:lysoen-partnership", "d": 1}, {"id": "country:CAN", "d": 9}, {"id": "org:nothing"}}, true},
+			{"nested variable", `query($n: Int) { countries(first: 3) { edges { node { name memberships(first: $n) { role } } } } }`,
+				[]map[string]any{{"n": 1}, {"n": 4}, {"n": 5000}, {"n": 2}}, false},
+			{"directive", `query($with: Boolean!) { countries(first: 2) { edges { node { name iso3 @include(if: $with) } } } }`,
+				[]map[string]any{{"with": true}, {"with": false}, {"with": true}}, false},
+		} {
+			hits := ds.plans.hits.Load()
+			for i, vars := range c.vars {
+				wantData, wantErrs := rawAnswer(t, resolvers, c.q, vars)
+				gotData, gotErrs := rawAnswer(t, direct, c.q, vars)
+				if gotData != wantData || gotErrs != wantErrs {
+					t.Errorf("%s, variables %d %v: direct answer differs\n direct:    %.600s %.300s\n resolvers: %.600s %.300s", c.name, i, vars, gotData, gotErrs, wantData, wantErrs)
+				}
+			}
+			if reused := ds.plans.hits.Load() > hits; reused != c.kept {
+				t.Errorf("%s: plan reused = %v, want %v", c.name, reused, c.kept)
 			}
 		}
 	})
