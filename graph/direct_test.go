@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -73,10 +74,19 @@ func directServers(t *testing.T, st *store.Store) (resolvers, direct string, ser
 // rawAnswer posts a query and returns the answer's data and errors as sent.
 func rawAnswer(t *testing.T, url, q string, vars map[string]any) (data, errs string) {
 	t.Helper()
+	data, errs, err := postQuery(url, q, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, errs
+}
+
+// postQuery is rawAnswer for goroutines, which must not call t.Fatal.
+func postQuery(url, q string, vars map[string]any) (data, errs string, err error) {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return "", "", err
 	}
 	defer resp.Body.Close()
 	var r struct {
@@ -85,9 +95,9 @@ func rawAnswer(t *testing.T, url, q string, vars map[string]any) (data, errs str
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
+		return "", "", fmt.Errorf("decode %s: %w", raw, err)
 	}
-	return string(r.Data), sortedErrors(r.Errors)
+	return string(r.Data), sortedErrors(r.Errors), nil
 }
 
 // sortedErrors puts errors in a stable order: the resolvers report the
@@ -234,6 +244,37 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 			if reused := ds.plans.hits.Load() > hits; reused != c.kept {
 				t.Errorf("%s: plan reused = %v, want %v", c.name, reused, c.kept)
 			}
+		}
+	})
+
+	// One kept plan, bound concurrently to different variables: each answer
+	// is its own request's (go test -race checks the sharing too).
+	t.Run("kept plans concurrently", func(t *testing.T) {
+		const q = `query($t: String!, $n: Int) { search(text: $t, first: $n) { label node { id ... on Country { iso3 } } } }`
+		texts := []string{"canada", "landmines", "ottawa convention", "norway", "red cross", "child soldiers", "small arms", "international criminal court"}
+		want := make([]string, len(texts))
+		for i, text := range texts {
+			want[i], _ = rawAnswer(t, resolvers, q, map[string]any{"t": text, "n": i + 1})
+		}
+		hits := ds.plans.hits.Load()
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range 3 * len(texts) {
+					i := (g + k) % len(texts)
+					got, errs, err := postQuery(direct, q, map[string]any{"t": texts[i], "n": i + 1})
+					if err != nil || got != want[i] || errs != "" {
+						t.Errorf("%q: got %.300s %s %v, want %.300s", texts[i], got, errs, err, want[i])
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if ds.plans.hits.Load()-hits < int64(4*3*len(texts)-1) {
+			t.Errorf("kept plan used %d times for %d requests", ds.plans.hits.Load()-hits, 4*3*len(texts))
 		}
 	})
 
