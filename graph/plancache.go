@@ -29,7 +29,6 @@ const maxCachedPlans = 1000
 type planCache struct {
 	plans sync.Map // *ast.OperationDefinition → []rootPlan, never changed once stored
 	size  atomic.Int64
-	hits  atomic.Int64 // plans reused, for tests
 }
 
 // plan plans the operation, or binds the plan kept for it to this
@@ -37,16 +36,17 @@ type planCache struct {
 func (c *planCache) plan(p *planner) ([]rootPlan, bool) {
 	op := p.oc.Operation
 	if kept, ok := c.plans.Load(op); ok {
-		c.hits.Add(1)
 		return p.rebind(kept.([]rootPlan))
 	}
 	roots, ok := p.operation()
 	if ok && variablesOnlyAtRoot(op) {
-		if c.size.Add(1) > maxCachedPlans {
+		if c.size.Load() >= maxCachedPlans {
 			c.plans.Clear()
-			c.size.Store(1)
+			c.size.Store(0)
 		}
-		c.plans.Store(op, roots)
+		if _, raced := c.plans.LoadOrStore(op, roots); !raced {
+			c.size.Add(1)
+		}
 	}
 	return roots, ok
 }

@@ -1,9 +1,6 @@
 // Command floor serves the raw-Cypher floor of Lysøen's benchmark (issue 8),
-// bench/rawcypher: a tiny HTTP handler that runs, for each benchmark shape,
-// the equivalent hand-written Cypher through the same Go driver
-// (neo4j-go-driver v5) and writes the records as JSON. No GraphQL parsing, validation or resolving:
-// what is left is HTTP + one Bolt round trip + JSON, the least any layer
-// over Neo4j can cost.
+// bench/rawcypher's handler: HTTP + one Bolt round trip + JSON, the least
+// any layer over Neo4j can cost.
 //
 //	NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=… go run ./bench/floor -addr 127.0.0.1:4100
 //
