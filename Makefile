@@ -79,7 +79,7 @@ load-smoke: build
 conformance: build
 	conformance/run.sh ../bin/lysoen
 
-## bench: the comparison benchmark (BENCHMARKS.md) against the Neo4j at NEO4J_URI: loads the synth graph
+## bench: the comparison benchmark (docs/benchmarks.md) against the Neo4j at NEO4J_URI: loads the synth graph
 ## at BENCH_SCALE (S; BENCH_LOAD=0 keeps the loaded one), then Lysøen, @neo4j/graphql and the raw-Cypher
 ## floor in turn, BENCH_ROUNDS x BENCH_DURATION per target and shape at BENCH_CONNECTIONS
 BENCH_SCALE ?= S

@@ -21,7 +21,7 @@ import (
 // compact JSON, goes out as it is. transport.POST passes the whole response
 // through json.Marshal, which re-scans and copies the data: a fifth of the
 // server's CPU and one more copy of the answer for a 1 MB nested read
-// (BENCHMARKS.md). The bytes sent are the same as json.Marshal's
+// (docs/benchmarks.md). The bytes sent are the same as json.Marshal's
 // (TestWriteResponseMatchesMarshal): the data is HTML-escaped the way
 // encoding/json escapes it.
 type postTransport struct {

@@ -8,7 +8,7 @@ import (
 
 // mountPprof serves Go's profiler under /debug/pprof/ when LYSOEN_PPROF=1
 // (off by default: profiles reveal internals and cost CPU while taken).
-// Used for the profiles in BENCHMARKS.md:
+// Used for the profiles in docs/benchmarks.md:
 //
 //	LYSOEN_PPROF=1 ./bin/lysoen serve &
 //	go tool pprof -top 'http://127.0.0.1:8080/debug/pprof/profile?seconds=10'

@@ -25,7 +25,7 @@ import (
 // ns/op includes its work; cpu-ns/op is this process's CPU time per request
 // (user + system, every goroutine, the driver's too), which is what the
 // GraphQL layer adds on top of the floor. The difference between the two
-// sub-benchmarks is Lysøen's overhead per request (BENCHMARKS.md).
+// sub-benchmarks is Lysøen's overhead per request (docs/benchmarks.md).
 func BenchmarkServeSearch(b *testing.B) {
 	testdb.Seeded(b)
 	st := testdb.Open(b, func(o *store.Options) { o.OnQuery = countRoundTrip })

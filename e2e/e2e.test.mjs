@@ -96,7 +96,7 @@ test('GraphiQL loads offline and runs an example query with real data', { timeou
   assert.ok(examples.length >= 3);
   // 'load', not 'networkidle': Monaco may start a web worker during the
   // load whose script request Chromium can leave pending in the first page
-  // of a fresh profile (seen in session 8: json.worker.js pending for 30 s
+  // of a fresh profile (json.worker.js has been seen pending for 30 s
   // while the server answers it in a millisecond), so the network is never
   // idle. What the test needs is waited for below.
   await page.goto(`${server.url}/`, { waitUntil: 'load' });

@@ -7,7 +7,7 @@ package graph
 // execution (a goroutine, a field context and a middleware pass per field
 // and list element, and a tree of marshalers kept until the end), which
 // was most of the server's CPU and memory on big nested answers
-// (BENCHMARKS.md). Anything else — a field not in the tables below,
+// (docs/benchmarks.md). Anything else — a field not in the tables below,
 // introspection, @defer, a derived field, an argument the resolvers would
 // refuse — makes the whole operation take the ordinary resolver path, so
 // errors and edge cases keep one implementation. The answers are the same
@@ -718,7 +718,7 @@ func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
 
 // answerBuffers keeps the buffers answers are written into: a nested answer
 // is a megabyte, and growing a fresh buffer to that size for every request
-// allocated about three times as much (BENCHMARKS.md).
+// allocated about three times as much (docs/benchmarks.md).
 var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // putAnswerBuffer returns buf to the pool unless it grew past 8 MiB: one

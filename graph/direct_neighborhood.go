@@ -4,7 +4,7 @@ package graph
 // labels, names, edge ends and types) is written straight to JSON from
 // store.Neighborhood's answer. A 100-node neighbourhood has a few hundred
 // GraphNode and GraphEdge objects, and gqlgen's per-field execution of
-// them was about half of the server's CPU for this field (BENCHMARKS.md).
+// them was about half of the server's CPU for this field (docs/benchmarks.md).
 // A selection of properties or evidence takes the resolver path.
 
 import (

@@ -2370,7 +2370,7 @@ var sources = []*ast.Source{
 "Arbitrary JSON: an object, list, string, number, boolean or null."
 scalar JSON
 
-"The relationship types of the graph model (DESIGN.md)."
+"The relationship types of the graph model (docs/graph-model.md)."
 enum RelationshipType {
   MEMBER_OF
   PARTICIPATED_IN

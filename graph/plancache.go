@@ -4,7 +4,7 @@ package graph
 // more than reading a small answer's arguments: for the benchmark's search
 // (a root with six inline fragments on Node) about 11 µs and 56
 // allocations per request, most of them gqlgen's CollectFields, which
-// caches per request only (BENCHMARKS.md). A plan depends on the request's
+// caches per request only (docs/benchmarks.md). A plan depends on the request's
 // variables only through the root fields' arguments when nothing below
 // the root uses a variable and no directive decides what is collected; for
 // such an operation the plan is made once and, for every later request,

@@ -1,4 +1,4 @@
-// Command floor serves the raw-Cypher floor of Lysøen's benchmark (issue 8),
+// Command floor serves the raw-Cypher floor of Lysøen's benchmark,
 // bench/rawcypher's handler: HTTP + one Bolt round trip + JSON, the least
 // any layer over Neo4j can cost.
 //

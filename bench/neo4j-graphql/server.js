@@ -1,5 +1,5 @@
-// The @neo4j/graphql v7 comparison target of Lysøen's benchmark (issue 8):
-// type definitions equivalent to Lysøen's graph model (DESIGN.md), served by
+// The @neo4j/graphql v7 comparison target of Lysøen's benchmark:
+// type definitions equivalent to Lysøen's graph model (docs/graph-model.md), served by
 // graphql-yoga. The library translates each operation into one Cypher
 // statement. Full-text search, the 2-hop neighbourhood and the upsert-plus-link
 // mutation have no generated equivalent, so they use the library's own escape

@@ -1,4 +1,4 @@
-// Package rawcypher is the raw-Cypher floor of Lysøen's benchmark (issue 8):
+// Package rawcypher is the raw-Cypher floor of Lysøen's benchmark:
 // for each benchmark shape, the equivalent hand-written Cypher, and the tiny
 // HTTP handler that runs it through the Go driver and writes the records as
 // JSON. The command bench/floor serves it; BenchmarkServeSearch (root
@@ -124,9 +124,9 @@ func Handler(driver neo4j.DriverWithContext, database string) http.Handler {
 			})
 		} else {
 			// A read as an auto-commit transaction: no BEGIN and COMMIT
-			// messages, the least the driver can do per statement (since
-			// session 7, when Lysøen's reads became auto-commit too; with
-			// ExecuteRead the floor's search cost ~25 % more).
+			// messages, the least the driver can do per statement, as
+			// Lysøen's reads (with ExecuteRead the floor's search cost
+			// ~25 % more).
 			rows, err = collect(sess.Run(ctx, shape.Cypher, params))
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -1,4 +1,4 @@
-// Command run is Lysøen's comparison benchmark (issue 8): it starts three
+// Command run is Lysøen's comparison benchmark: it starts three
 // servers over the same Neo4j — Lysøen, the @neo4j/graphql v7 server in
 // bench/neo4j-graphql and the raw-Cypher floor in bench/floor — checks that
 // each answers every shape without errors, counts each one's Cypher
@@ -215,7 +215,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	// Every shape runs against every target once before anything is
 	// measured. On a Neo4j that had not served a shape yet (just started,
 	// or only loaded), the first 30–40 s of that shape under load were
-	// slow: in session 5's three full runs, search's round 1 was 17–63 %
+	// slow: in three full runs without it, search's round 1 was 17–63 %
 	// below round 2 for Lysøen (measured first) and 27–45 % for
 	// @neo4j/graphql (second), not for the floor (third); a rerun on the
 	// same Neo4j, by then warm, showed no such loss. (Most likely the JVM

@@ -33,7 +33,7 @@ func TestShapesComplete(t *testing.T) {
 	}
 	for _, want := range []string{"nested", "initiative", "events", "search", "neighborhood", "mutation"} {
 		if !seen[want] {
-			t.Errorf("shape %q missing (issue 8 lists it)", want)
+			t.Errorf("shape %q missing (docs/benchmarks.md lists it)", want)
 		}
 	}
 	if !strings.HasPrefix(readInitiative, "initiative:") || readInitiative == writeInitiative {

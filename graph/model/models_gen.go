@@ -1289,7 +1289,7 @@ func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The relationship types of the graph model (DESIGN.md).
+// The relationship types of the graph model (docs/graph-model.md).
 type RelationshipType string
 
 const (

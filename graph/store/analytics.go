@@ -1,6 +1,6 @@
 package store
 
-// Coalition analytics (issue 4): every Cypher statement behind the
+// Coalition analytics: every Cypher statement behind the
 // neighborhood, connectionPath, potentialPartners, sharedIssueAreas,
 // commonGround, coalition, coParticipants, brokers and timeline fields.
 // Relationship types come only from RelTypes; every traversal is bounded by
@@ -332,7 +332,7 @@ const (
 // the server a share of a millisecond before it reads anything; and
 // picking the new nodes from the row stream, instead of grouping every row
 // by its other end, cut Neo4j's CPU per 2-hop neighbourhood by ~15 % at
-// scale S (BENCHMARKS.md, session 7).
+// scale S (docs/benchmarks.md).
 func neighborhoodCypher(pattern string, properties bool, depth int) string {
 	mprops, rprops := "{id: g[0].id, name: CASE WHEN g[0].name IS NULL OR g[0].name = '' THEN g[0].title ELSE g[0].name END}", "null"
 	if properties {

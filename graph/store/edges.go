@@ -321,7 +321,7 @@ func (s *Store) Edges(ctx context.Context, spec EdgeSpec, ids []string, q EdgeQu
 		}
 		// One record per start node, its edges collected in order: far
 		// fewer Bolt messages than a record per edge (the driver spends a
-		// goroutine and a context on each message it reads; BENCHMARKS.md).
+		// goroutine and a context on each message it reads; docs/benchmarks.md).
 		out := make(map[string][]Edge, len(ids))
 		if len(aheads) > 0 {
 			if len(recs) != 1 {

@@ -281,7 +281,7 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 		// "1998-12", "1998-05-11") and the bounds are whole days
 		// ("YYYY-MM-DD"), so most comparisons are exact as string
 		// comparisons, which a range index on the property can seek
-		// (BENCHMARKS.md). For a stored date s standing for [first, last]:
+		// (docs/benchmarks.md). For a stored date s standing for [first, last]:
 		//   first <= to   <=>  s <= to
 		//   last  >= from <=>  s + '~' >= from ('~' sorts after digits and
 		//                      '-': when from lies inside s, s is a prefix of it)

@@ -2,7 +2,7 @@ package store
 
 import "fmt"
 
-// Label is one of the node labels of the graph model (DESIGN.md). Only these
+// Label is one of the node labels of the graph model (docs/graph-model.md). Only these
 // are ever written into Cypher text.
 type Label string
 

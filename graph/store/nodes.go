@@ -336,7 +336,7 @@ func (l listPlan) cursor(r *neo4j.Record, id string) Cursor {
 }
 
 // presentProps are the properties every node of label that matches where
-// is known to have: id and name, which every model node has (DESIGN.md; the
+// is known to have: id and name, which every model node has (docs/graph-model.md; the
 // write API requires a name; a Source has a title instead), and every
 // property the filter tests at its top level, since a condition on a
 // missing property is never true.
@@ -360,7 +360,7 @@ func presentProps(label Label, where Filter) map[string]bool {
 
 // sortExpr is what a list sorts by: the property itself when every node
 // has it, so a range index can give the order and the query can stop at
-// the page's end (BENCHMARKS.md); otherwise coalesce with the empty string, which sorts
+// the page's end (docs/benchmarks.md); otherwise coalesce with the empty string, which sorts
 // the nodes without it first, as the order is defined.
 func sortExpr(v, prop string, present map[string]bool) string {
 	if present[prop] {

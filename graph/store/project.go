@@ -18,7 +18,7 @@ import (
 // relationship field, so the database sends back exactly the values asked
 // for (graph/direct.go). Lists, not maps: a map sends its keys with every
 // node, and the driver builds a Go map for each; lists cost Neo4j and the
-// server about a fifth less on a 1 MB answer (BENCHMARKS.md).
+// server about a fifth less on a 1 MB answer (docs/benchmarks.md).
 type NodeProjection struct {
 	Props  []string
 	Labels bool

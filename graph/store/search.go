@@ -88,8 +88,8 @@ func (s *Store) SearchProjected(ctx context.Context, text string, limit int, pro
 	}
 	// The hits come back as one record: the driver reads every message
 	// through a context with a deadline (a goroutine and a timer each), so
-	// ten records cost the server more than the list (BENCHMARKS.md,
-	// session 7).
+	// ten records cost the server more than the list
+	// (docs/benchmarks.md).
 	cypher := searchHits + "WITH node, score " + searchOrder + " LIMIT $limit WITH node, score, " + value + " AS v "
 	if len(proj.Rels) > 0 {
 		// Ordered again after the projection, whose subqueries need not

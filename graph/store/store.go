@@ -101,7 +101,7 @@ const maxReadRetryTime = 30 * time.Second
 // statement an auto-commit transaction: a read has nothing to roll back,
 // and an explicit transaction costs a BEGIN and a COMMIT message per
 // request, for a short read about a fifth of its CPU in Neo4j and a
-// quarter in the server (BENCHMARKS.md, session 7). Neo4j reads are read
+// quarter in the server (docs/benchmarks.md). Neo4j reads are read
 // committed either way, so statements of one work function never shared a
 // snapshot. As the driver's ExecuteRead, it runs work again after a
 // transient failure or a lost connection. ctx cancels the statement.
