@@ -27,10 +27,14 @@ seed: build
 	./bin/lysoen seed
 
 ## test: lint, check generated code, start the test Neo4j, run every test against it, stop it;
-## then the browser tests (e2e) and the benchmark harness at the tiny scale (bench-smoke), each on a fresh test Neo4j
+## then the browser tests (e2e) and the benchmark harness at the tiny scale (bench-smoke), each on a fresh test Neo4j.
+## With NEO4J_TEST_URI set, every step uses that database instead (bench-smoke replaces its data).
 test: lint check-generated
 	@if [[ -n "$${NEO4J_TEST_URI:-}" ]]; then \
-	  echo "using NEO4J_TEST_URI=$$NEO4J_TEST_URI"; $(MAKE) --no-print-directory test-go; \
+	  echo "using NEO4J_TEST_URI=$$NEO4J_TEST_URI for the Go tests, e2e and bench-smoke"; \
+	  $(MAKE) --no-print-directory test-go; \
+	  NEO4J_URI="$$NEO4J_TEST_URI" $(MAKE) --no-print-directory e2e; \
+	  NEO4J_URI="$$NEO4J_TEST_URI" $(MAKE) --no-print-directory bench-smoke; \
 	else \
 	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh reset; \
 	  env -u NEO4J_URI $(TEST_NEO4J) scripts/neo4j.sh start; \
