@@ -19,8 +19,9 @@ import (
 
 // docProp is one row of a label's or relationship type's property table.
 type docProp struct {
-	Type string
-	Line int
+	Type     string
+	Line     int
+	Optional bool // the meaning says *optional*: the seeded and imported data may lack it
 }
 
 // modelDoc is what graph-model.md states.
@@ -40,6 +41,11 @@ var (
 	endpointRe = regexp.MustCompile("^`\\(:([A-Za-z|]+)\\)-\\[:([A-Z_]+)\\]->\\(:([A-Za-z|]+)\\)`$")
 	carriedRe  = regexp.MustCompile("^Carried by: (.+)\\.$")
 )
+
+// optionalMark in a property's meaning says the test data (the seed and
+// the reference data) need not hold it: it is written only by the write
+// API, or only for some nodes of data not loaded by the tests.
+const optionalMark = "*optional*"
 
 // docTypes are the property types the document may use, with the names
 // db.schema.*TypeProperties() gives them.
@@ -152,7 +158,7 @@ func parseModelDoc(t *testing.T, path string) modelDoc {
 			if _, dup := props[prop]; dup {
 				t.Errorf("graph-model.md:%d: %s.%s documented twice", n, name, prop)
 			}
-			props[prop] = docProp{Type: typ, Line: n}
+			props[prop] = docProp{Type: typ, Line: n, Optional: strings.Contains(c[2], optionalMark)}
 		case "Constraints":
 			d.Constraints[unquote(c[0])] = fmt.Sprintf("%s %s(%s)", c[1], strings.Join(list(c[2]), ","), strings.Join(list(c[3]), ","))
 		case "Indexes":
@@ -212,6 +218,25 @@ func checkProps(t *testing.T, what string, documented, common map[string]docProp
 		}
 		if want := docTypes[d.Type]; len(p.Types) != 1 || p.Types[0] != want {
 			t.Errorf("graph-model.md:%d says %s.%s is %s, the database holds %v", d.Line, what, p.Name, d.Type, p.Types)
+		}
+	}
+}
+
+// checkStale reports the documented properties of one label or type that
+// the live data lacks and the document does not mark optional, and notes
+// in seen the common properties the live data has.
+func checkStale(t *testing.T, what string, documented, common map[string]docProp, live []store.PropertyInfo, seen map[string]bool) {
+	t.Helper()
+	has := map[string]bool{}
+	for _, p := range live {
+		has[p.Name] = true
+		if _, ok := common[p.Name]; ok {
+			seen[p.Name] = true
+		}
+	}
+	for prop, d := range documented {
+		if !has[prop] && !d.Optional {
+			t.Errorf("graph-model.md:%d documents %s.%s, which no %s in the test data has: remove it, or mark it %s if only some data has it", d.Line, what, prop, what, optionalMark)
 		}
 	}
 }
@@ -288,6 +313,31 @@ func TestGraphModelDocument(t *testing.T) {
 		checkProps(t, rt.Name, documented, doc.Common, rt.Properties)
 	}
 
+	// Every documented property exists in the data unless marked optional:
+	// a property renamed or dropped from the data must leave the document.
+	liveLabels := map[string][]store.PropertyInfo{}
+	for _, l := range live.Labels {
+		liveLabels[l.Name] = l.Properties
+	}
+	liveTypes := map[string][]store.PropertyInfo{}
+	for _, rt := range live.RelationshipTypes {
+		liveTypes[rt.Name] = rt.Properties
+	}
+	seen := map[string]bool{} // common properties found on any label or type
+	for name, documented := range doc.Labels {
+		if _, secondary := doc.CarriedBy[name]; !secondary {
+			checkStale(t, name, documented, doc.Common, liveLabels[name], seen)
+		}
+	}
+	for name, documented := range doc.RelTypes {
+		checkStale(t, name, documented, doc.Common, liveTypes[name], seen)
+	}
+	for prop, d := range doc.Common {
+		if !seen[prop] && !d.Optional {
+			t.Errorf("graph-model.md:%d documents the common property %s, which nothing in the test data has: remove it or mark it %s", d.Line, prop, optionalMark)
+		}
+	}
+
 	// Constraints and indexes: the documented set is exactly the live set.
 	constraints, indexes := liveSchema(t, s)
 	compareSets(t, "constraint", doc.Constraints, constraints)
@@ -333,6 +383,7 @@ func TestGraphModelParserCatchesDrift(t *testing.T) {
 		"| `iso2` | STRING |", "| `iso2` | INTEGER |",
 		"`(:Event)-[:HELD_IN]->(:Country)`", "`(:Event)-[:HELD_IN]->(:Organization)`",
 		"| `theme` | STRING |", "| `subject` | STRING |",
+		"| `m49` | STRING | UN M49", "| `m49` | STRING | *optional* UN M49",
 	).Replace(string(raw))
 	path := t.TempDir() + "/graph-model.md"
 	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
@@ -344,6 +395,9 @@ func TestGraphModelParserCatchesDrift(t *testing.T) {
 	}
 	if _, ok := d.Labels["Event"]["theme"]; ok {
 		t.Error("the parser kept a property the document no longer lists")
+	}
+	if !d.Labels["Country"]["m49"].Optional || good.Labels["Country"]["m49"].Optional {
+		t.Errorf("the parser read *optional* as %v (marked) and %v (unmarked)", d.Labels["Country"]["m49"].Optional, good.Labels["Country"]["m49"].Optional)
 	}
 	if got := d.Endpoints["HELD_IN"][1]; len(got) != 1 || got[0] != "Organization" {
 		t.Errorf("the parser read HELD_IN's end as %v", got)
