@@ -23,7 +23,7 @@ func FuzzOperationLimits(f *testing.F) {
 		f.Add(q, 50)
 	}
 	f.Fuzz(func(t *testing.T, q string, n int) {
-		doc, errs := gqlparser.LoadQuery(schema, q)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, q, nil)
 		if len(errs) > 0 || doc == nil {
 			return
 		}

@@ -204,7 +204,7 @@ func testExamples(t *testing.T, s *server) {
 		t.Fatalf("%d examples, err %v; want at least 12", len(examples), err)
 	}
 	for _, ex := range examples {
-		doc, errs := gqlparser.LoadQuery(schema, ex.Query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, ex.Query, nil)
 		if errs != nil {
 			t.Errorf("example %q does not validate: %v", ex.Name, errs)
 			continue

@@ -38,8 +38,8 @@ type modelDoc struct {
 var (
 	h2         = regexp.MustCompile("^## (.+)$")
 	h3         = regexp.MustCompile("^### `([A-Za-z_]+)`$")
-	endpointRe = regexp.MustCompile("^`\\(:([A-Za-z|]+)\\)-\\[:([A-Z_]+)\\]->\\(:([A-Za-z|]+)\\)`$")
-	carriedRe  = regexp.MustCompile("^Carried by: (.+)\\.$")
+	endpointRe = regexp.MustCompile("^`" + `\(:([A-Za-z|]+)\)-\[:([A-Z_]+)\]->\(:([A-Za-z|]+)\)` + "`$")
+	carriedRe  = regexp.MustCompile(`^Carried by: (.+)\.$`)
 )
 
 // optionalMark in a property's meaning says the test data (the seed and

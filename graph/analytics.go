@@ -133,11 +133,6 @@ func typed[T any](ns []store.Node) []T {
 	return out
 }
 
-func actorOf(n store.Node) model.Actor {
-	a, _ := model.FromNode(n, model.NewGroup([]store.Node{n})).(model.Actor)
-	return a
-}
-
 func nodeName(n store.Node) string {
 	s, _ := n.Props["name"].(string)
 	return s

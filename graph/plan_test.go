@@ -16,7 +16,7 @@ import (
 func planFixture(t testing.TB, query string) (*graphql.OperationContext, string, ast.SelectionSet) {
 	t.Helper()
 	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
-	doc, errs := gqlparser.LoadQuery(schema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, query, nil)
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -93,7 +93,7 @@ func BenchmarkPlanSearch(b *testing.B) {
   ... on Country { name } ... on Organization { name } ... on IssueArea { name }
   ... on Initiative { name } ... on Event { name } ... on Agreement { name } } } }`
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}})
-	doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), query, nil)
 	if errs != nil {
 		b.Fatal(errs)
 	}
