@@ -445,13 +445,13 @@ func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodePr
 // nodeProps are the scalar fields of each node type read from the
 // property of the same name (evidence and datePrecision read two).
 var nodeProps = map[string]map[string]bool{
-	"Country":      {"id": true, "name": true, "iso3": true, "iso2": true, "region": true},
-	"Organization": {"id": true, "name": true, "kind": true, "acronym": true},
+	"Country":      {"id": true, "name": true, "iso3": true, "iso2": true, "region": true, "subRegion": true, "m49": true},
+	"Organization": {"id": true, "name": true, "kind": true, "acronym": true, "startDate": true, "endDate": true},
 	"IssueArea":    {"id": true, "name": true, "description": true},
 	"Initiative":   {"id": true, "name": true, "kind": true, "objective": true, "startDate": true, "endDate": true},
 	"Event": {"id": true, "name": true, "kind": true, "startDate": true, "endDate": true, "datePrecision": true,
 		"location": true, "status": true},
-	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true},
+	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true, "openYear": true, "mtdsgNo": true, "sourceUrl": true},
 }
 
 // withEvidence are the node types with an evidence field.
@@ -591,7 +591,7 @@ func appendOnce(list []string, s string) []string {
 var itemProps = map[string]map[string]bool{
 	"Membership":          {"role": true, "since": true, "until": true},
 	"Participation":       {"role": true},
-	"Signature":           {"signed": true, "ratified": true, "method": true},
+	"Signature":           {"signed": true, "ratified": true, "method": true, "until": true, "sourceUrl": true, "note": true},
 	"PartnershipProspect": {"status": true},
 }
 
@@ -837,6 +837,9 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		return nil
 	case rootLookup:
 		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)
+		if errors.Is(err, store.ErrNotFound) && r.label == store.LabelAgreement {
+			return agreementNotFound(ctx, s, r.value) // as the resolver answers
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			buf.WriteString("null")
 			return nil

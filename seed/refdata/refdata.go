@@ -58,7 +58,10 @@ type Treaty struct {
 	// scraper's config; sometimes the year of adoption, sometimes of
 	// opening for signature. "" for the Rome Statute.
 	OpenYear string
-	File     string // the file whose rows reference this treaty
+	// Aliases are the treaty's usual names and acronyms (treatyAliases),
+	// e.g. "Mine Ban Convention", "APMBC".
+	Aliases []string
+	File    string // the file whose rows reference this treaty
 }
 
 // Action is one state's participation in one treaty: its signature and/or
