@@ -24,12 +24,12 @@ type Evidence struct {
 
 type Country struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group    *Group  `json:"-"`
-	ID       string  `json:"id"`
-	Name     string  `json:"name"`
-	Iso3     string  `json:"iso3"`
-	Iso2     *string `json:"iso2"`
-	Region   *string `json:"region"`
+	Group  *Group  `json:"-"`
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Iso3   string  `json:"iso3"`
+	Iso2   *string `json:"iso2"`
+	Region *string `json:"region"`
 	// SubRegion and M49 come from the ISO 3166 reference data.
 	SubRegion *string `json:"subRegion"`
 	M49       *string `json:"m49"`
@@ -51,11 +51,11 @@ func (o Organization) ActorName() string {
 
 type Organization struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group    *Group  `json:"-"`
-	ID       string  `json:"id"`
-	Name     string  `json:"name"`
-	Kind     *string `json:"kind"`
-	Acronym  *string `json:"acronym"`
+	Group   *Group  `json:"-"`
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Kind    *string `json:"kind"`
+	Acronym *string `json:"acronym"`
 	// CowID, StartDate and EndDate come from the Correlates of War IGO data.
 	CowID     *int  `json:"cowId"`
 	StartDate *Date `json:"startDate"`
