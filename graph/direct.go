@@ -445,13 +445,15 @@ func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodePr
 // nodeProps are the scalar fields of each node type read from the
 // property of the same name (evidence and datePrecision read two).
 var nodeProps = map[string]map[string]bool{
-	"Country":      {"id": true, "name": true, "iso3": true, "iso2": true, "region": true, "subRegion": true, "m49": true},
-	"Organization": {"id": true, "name": true, "kind": true, "acronym": true, "startDate": true, "endDate": true},
+	"Country": {"id": true, "name": true, "iso3": true, "iso2": true, "region": true, "subRegion": true, "m49": true,
+		"historical": true},
+	"Organization": {"id": true, "name": true, "kind": true, "acronym": true, "cowId": true, "startDate": true, "endDate": true},
 	"IssueArea":    {"id": true, "name": true, "description": true},
 	"Initiative":   {"id": true, "name": true, "kind": true, "objective": true, "startDate": true, "endDate": true},
 	"Event": {"id": true, "name": true, "kind": true, "startDate": true, "endDate": true, "datePrecision": true,
 		"location": true, "status": true},
-	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true, "openYear": true, "mtdsgNo": true, "sourceUrl": true},
+	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true, "openYear": true, "mtdsgNo": true, "sourceUrl": true,
+		"acronym": true, "aliases": true},
 }
 
 // withEvidence are the node types with an evidence field.
@@ -1013,8 +1015,38 @@ func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType 
 // writeScalar writes a property as model.FromNode and model.Rel read it:
 // a non-null string as stored ("" when missing), a nullable one null when
 // missing or empty, a date only when it is a valid Date, datePrecision
-// from the property or else from startDate.
+// from the property or else from startDate, a Boolean false when missing,
+// an Int null when missing, a list of strings [] when missing.
 func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v store.Projected) {
+	switch f.def.Type.Name() {
+	case "Boolean": // Country.historical: absent is false
+		b, _ := v.Prop(f.name).(bool)
+		buf.WriteString(strconv.FormatBool(b))
+		return
+	case "Int": // Organization.cowId
+		if n, ok := v.Prop(f.name).(int64); ok {
+			buf.WriteString(strconv.FormatInt(n, 10))
+		} else {
+			buf.WriteString("null")
+		}
+		return
+	}
+	if f.def.Type.Elem != nil { // Agreement.aliases: [String!]!, absent is []
+		list, _ := v.Prop(f.name).([]any)
+		buf.WriteByte('[')
+		n := 0
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				if n > 0 {
+					buf.WriteByte(',')
+				}
+				writeString(buf, s)
+				n++
+			}
+		}
+		buf.WriteByte(']')
+		return
+	}
 	s, ok := v.Prop(f.name).(string)
 	switch {
 	case f.name == "datePrecision" && typ == "Event":

@@ -53,6 +53,7 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
+		Acronym     func(childComplexity int) int
 		AdoptedOn   func(childComplexity int) int
 		Aliases     func(childComplexity int) int
 		Establishes func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
@@ -623,6 +624,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActorScore.Score(childComplexity), true
 
+	case "Agreement.acronym":
+		if e.ComplexityRoot.Agreement.Acronym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Acronym(childComplexity), true
 	case "Agreement.adoptedOn":
 		if e.ComplexityRoot.Agreement.AdoptedOn == nil {
 			break
@@ -3053,9 +3060,12 @@ type Agreement implements Node {
   mtdsgNo: String
   "The UN Treaty Collection page the participation data was read from."
   sourceUrl: String
+  "The usual acronym, e.g. \"APMBC\", \"CEDAW\"; searched by ` + "`" + `search` + "`" + `."
+  acronym: String
   """
-  Usual names and acronyms the agreement is known by (e.g. "Ottawa
-  Treaty", "Mine Ban Convention", "APMBC"), searched by ` + "`" + `search` + "`" + `.
+  Usual names the agreement is known by, its acronym included (e.g.
+  "APMBC", "Mine Ban Convention", "Ottawa Treaty"), searched by ` + "`" + `search` + "`" + `.
+  Empty for agreements without one.
   """
   aliases: [String!]!
   signatories(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
@@ -3578,6 +3588,7 @@ input AgreementWhere {
   adoptedOn: DateFilter
   openYear: DateFilter
   mtdsgNo: StringFilter
+  acronym: StringFilter
   "Signed or ratified by an actor matching this filter."
   signatories: ActorWhere
   "Addresses an issue area matching this filter."
@@ -3838,6 +3849,8 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_mtdsgNo(ctx, field)
 	case "sourceUrl":
 		return ec.fieldContext_Agreement_sourceUrl(ctx, field)
+	case "acronym":
+		return ec.fieldContext_Agreement_acronym(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Agreement_aliases(ctx, field)
 	case "signatories":
@@ -6838,6 +6851,29 @@ func (ec *executionContext) _Agreement_sourceUrl(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Agreement_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agreement_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_acronym(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Acronym, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
 }
 
@@ -16471,7 +16507,7 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "openYear", "mtdsgNo", "signatories", "issueAreas", "establishes", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "openYear", "mtdsgNo", "acronym", "signatories", "issueAreas", "establishes", "AND", "OR", "NOT"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16520,6 +16556,13 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 				return it, err
 			}
 			it.MtdsgNo = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
 		case "signatories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatories"))
 			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
@@ -19344,6 +19387,11 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			}
 		case "sourceUrl":
 			out.Values[i] = ec._Agreement_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acronym":
+			out.Values[i] = ec._Agreement_acronym(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -279,6 +279,7 @@ func agreementFilter(w *model.AgreementWhere) store.Filter {
 	f.Conds = append(f.Conds, dateConds("adoptedOn", w.AdoptedOn)...)
 	f.Conds = append(f.Conds, dateConds("openYear", w.OpenYear)...)
 	f.Conds = append(f.Conds, strConds("mtdsgNo", w.MtdsgNo)...)
+	f.Conds = append(f.Conds, strConds("acronym", w.Acronym)...)
 	f.Rels = append(f.Rels, rel(store.RelSignatoryOf, store.Incoming, store.LabelActor, sub(w.Signatories, actorFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelEstablishedBy, store.Incoming, store.LabelInitiative, sub(w.Establishes, initiativeFilter))...)

@@ -52,7 +52,7 @@ func FromNode(n store.Node, g *Group) Node {
 		return e
 	case store.LabelAgreement:
 		return &Agreement{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), AdoptedOn: p.date("adoptedOn"),
-			OpenYear: p.date("openYear"), MtdsgNo: p.opt("mtdsgNo"), SourceURL: p.opt("sourceUrl"), Aliases: p.strs("aliases"), Evidence: p.evidence()}
+			OpenYear: p.date("openYear"), MtdsgNo: p.opt("mtdsgNo"), SourceURL: p.opt("sourceUrl"), Acronym: p.opt("acronym"), Aliases: p.strs("aliases"), Evidence: p.evidence()}
 	case store.LabelSource:
 		return &Source{Group: g, ID: p.str("id"), Title: p.str("title"), Date: p.date("date"), File: p.opt("file"), URL: p.opt("url")}
 	case store.LabelRollCall:

@@ -117,6 +117,7 @@ type Agreement struct {
 	OpenYear  *Date     `json:"openYear"`
 	MtdsgNo   *string   `json:"mtdsgNo"`
 	SourceURL *string   `json:"sourceUrl"`
+	Acronym   *string   `json:"acronym"`
 	Aliases   []string  `json:"aliases"`
 	Evidence  *Evidence `json:"evidence"`
 }

@@ -74,6 +74,7 @@ type AgreementWhere struct {
 	AdoptedOn *DateFilter   `json:"adoptedOn,omitempty"`
 	OpenYear  *DateFilter   `json:"openYear,omitempty"`
 	MtdsgNo   *StringFilter `json:"mtdsgNo,omitempty"`
+	Acronym   *StringFilter `json:"acronym,omitempty"`
 	// Signed or ratified by an actor matching this filter.
 	Signatories *ActorWhere `json:"signatories,omitempty"`
 	// Addresses an issue area matching this filter.

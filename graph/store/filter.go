@@ -98,7 +98,7 @@ var nodeProps = map[Label]map[string]propKind{
 	LabelInitiative:   {"kind": kindString, "objective": kindString, "startDate": kindDate, "endDate": kindDate},
 	LabelEvent: {"kind": kindString, "location": kindString, "status": kindString, "datePrecision": kindString,
 		"startDate": kindDate, "endDate": kindDate},
-	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate, "openYear": kindDate, "mtdsgNo": kindString},
+	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate, "openYear": kindDate, "mtdsgNo": kindString, "acronym": kindString},
 	LabelRollCall: {"rcid": kindInt, "session": kindInt, "date": kindDate, "resolution": kindString, "title": kindString,
 		"description": kindString, "important": kindBool, "amendment": kindBool, "paragraph": kindBool},
 }

@@ -58,8 +58,9 @@ type Treaty struct {
 	// scraper's config; sometimes the year of adoption, sometimes of
 	// opening for signature. "" for the Rome Statute.
 	OpenYear string
-	// Aliases are the treaty's usual names and acronyms (treatyAliases),
-	// e.g. "Mine Ban Convention", "APMBC".
+	// Acronym and Aliases are the treaty's usual acronym and other names
+	// (treatyNames), e.g. "APMBC", "Mine Ban Convention".
+	Acronym string
 	Aliases []string
 	File    string // the file whose rows reference this treaty
 }
