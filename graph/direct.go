@@ -72,7 +72,10 @@ type fieldKind int
 
 const (
 	kindTypename fieldKind = iota
-	kindScalar             // a property of the node or relationship
+	kindScalar             // a property of the node or relationship: a string, date or enum
+	kindFlag               // a Boolean property (absent is false)
+	kindInt                // an Int property
+	kindStrings            // a list-of-strings property (absent is [])
 	kindEvidence           // Evidence, from sourceId and evidence properties
 	kindNodes              // a relationship field whose items are the nodes at the other end
 	kindItems              // a relationship field whose items are relationship objects (Membership, …)
@@ -479,6 +482,14 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 		return fp, true
 	case nodeProps[typ][f.Name]:
 		fp.kind = kindScalar
+		switch {
+		case f.Definition.Type.Elem != nil:
+			fp.kind = kindStrings
+		case f.Definition.Type.Name() == "Boolean":
+			fp.kind = kindFlag
+		case f.Definition.Type.Name() == "Int":
+			fp.kind = kindInt
+		}
 		addProps(proj, f.Name)
 		if f.Name == "datePrecision" {
 			addProps(proj, "startDate")
@@ -962,6 +973,8 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 			writeString(buf, typ)
 		case kindScalar:
 			writeScalar(buf, typ, f, v)
+		case kindFlag, kindInt, kindStrings:
+			writeValue(buf, f, v)
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
 		case kindNodes, kindItems:
@@ -1012,26 +1025,22 @@ func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType 
 	buf.WriteByte('}')
 }
 
-// writeScalar writes a property as model.FromNode and model.Rel read it:
-// a non-null string as stored ("" when missing), a nullable one null when
-// missing or empty, a date only when it is a valid Date, datePrecision
-// from the property or else from startDate, a Boolean false when missing,
-// an Int null when missing, a list of strings [] when missing.
-func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v store.Projected) {
-	switch f.def.Type.Name() {
-	case "Boolean": // Country.historical: absent is false
+// writeValue writes the properties that are not strings as model.FromNode
+// reads them: a Boolean false when missing (Country.historical), an Int
+// null when missing (Organization.cowId), a list of strings [] when missing
+// (Agreement.aliases).
+func writeValue(buf *bytes.Buffer, f fieldPlan, v store.Projected) {
+	switch f.kind {
+	case kindFlag:
 		b, _ := v.Prop(f.name).(bool)
 		buf.WriteString(strconv.FormatBool(b))
-		return
-	case "Int": // Organization.cowId
+	case kindInt:
 		if n, ok := v.Prop(f.name).(int64); ok {
 			buf.WriteString(strconv.FormatInt(n, 10))
 		} else {
 			buf.WriteString("null")
 		}
-		return
-	}
-	if f.def.Type.Elem != nil { // Agreement.aliases: [String!]!, absent is []
+	case kindStrings:
 		list, _ := v.Prop(f.name).([]any)
 		buf.WriteByte('[')
 		n := 0
@@ -1045,8 +1054,14 @@ func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v store.Projected) 
 			}
 		}
 		buf.WriteByte(']')
-		return
 	}
+}
+
+// writeScalar writes a property as model.FromNode and model.Rel read it:
+// a non-null string as stored ("" when missing), a nullable one null when
+// missing or empty, a date only when it is a valid Date, datePrecision
+// from the property or else from startDate.
+func writeScalar(buf *bytes.Buffer, typ string, f fieldPlan, v store.Projected) {
 	s, ok := v.Prop(f.name).(string)
 	switch {
 	case f.name == "datePrecision" && typ == "Event":
