@@ -2987,11 +2987,18 @@ type IssueArea implements Node {
   agreements(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
 }
 
-"A partnership, coalition or agenda pursued by actors."
+"""
+A partnership, coalition or agenda pursued by actors. With ` + "`" + `kind:
+INFORMAL_GROUP` + "`" + `: an informal intergovernmental group from Vabulas &
+Snidal's data (the Human Security Network, the New Agenda Coalition, the
+Nuclear Suppliers Group…), whose members are a cross-section of 2017: a
+member's ` + "`" + `since` + "`" + ` is the group's start year, not the year it joined, and
+earlier departures are not recorded.
+"""
 type Initiative implements Node {
   id: ID!
   name: String!
-  "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, …"
+  "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, INFORMAL_GROUP, …"
   kind: String
   objective: String
   startDate: Date
