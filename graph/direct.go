@@ -72,7 +72,10 @@ type fieldKind int
 
 const (
 	kindTypename fieldKind = iota
-	kindScalar             // a property of the node or relationship
+	kindScalar             // a property of the node or relationship: a string, date or enum
+	kindFlag               // a Boolean property (absent is false)
+	kindInt                // an Int property
+	kindStrings            // a list-of-strings property (absent is [])
 	kindEvidence           // Evidence, from sourceId and evidence properties
 	kindNodes              // a relationship field whose items are the nodes at the other end
 	kindItems              // a relationship field whose items are relationship objects (Membership, …)
@@ -445,13 +448,15 @@ func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodePr
 // nodeProps are the scalar fields of each node type read from the
 // property of the same name (evidence and datePrecision read two).
 var nodeProps = map[string]map[string]bool{
-	"Country":      {"id": true, "name": true, "iso3": true, "iso2": true, "region": true},
-	"Organization": {"id": true, "name": true, "kind": true, "acronym": true},
+	"Country": {"id": true, "name": true, "iso3": true, "iso2": true, "region": true, "subRegion": true, "m49": true,
+		"historical": true},
+	"Organization": {"id": true, "name": true, "kind": true, "acronym": true, "cowId": true, "startDate": true, "endDate": true},
 	"IssueArea":    {"id": true, "name": true, "description": true},
 	"Initiative":   {"id": true, "name": true, "kind": true, "objective": true, "startDate": true, "endDate": true},
 	"Event": {"id": true, "name": true, "kind": true, "startDate": true, "endDate": true, "datePrecision": true,
 		"location": true, "status": true},
-	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true},
+	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true, "openYear": true, "mtdsgNo": true, "sourceUrl": true,
+		"acronym": true, "aliases": true},
 }
 
 // withEvidence are the node types with an evidence field.
@@ -477,6 +482,14 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 		return fp, true
 	case nodeProps[typ][f.Name]:
 		fp.kind = kindScalar
+		switch {
+		case f.Definition.Type.Elem != nil:
+			fp.kind = kindStrings
+		case f.Definition.Type.Name() == "Boolean":
+			fp.kind = kindFlag
+		case f.Definition.Type.Name() == "Int":
+			fp.kind = kindInt
+		}
 		addProps(proj, f.Name)
 		if f.Name == "datePrecision" {
 			addProps(proj, "startDate")
@@ -591,7 +604,7 @@ func appendOnce(list []string, s string) []string {
 var itemProps = map[string]map[string]bool{
 	"Membership":          {"role": true, "since": true, "until": true},
 	"Participation":       {"role": true},
-	"Signature":           {"signed": true, "ratified": true, "method": true},
+	"Signature":           {"signed": true, "ratified": true, "method": true, "until": true, "sourceUrl": true, "note": true},
 	"PartnershipProspect": {"status": true},
 }
 
@@ -837,6 +850,9 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		return nil
 	case rootLookup:
 		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)
+		if errors.Is(err, store.ErrNotFound) && r.label == store.LabelAgreement {
+			return agreementNotFound(ctx, s, r.value) // as the resolver answers
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			buf.WriteString("null")
 			return nil
@@ -957,6 +973,8 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 			writeString(buf, typ)
 		case kindScalar:
 			writeScalar(buf, typ, f, v)
+		case kindFlag, kindInt, kindStrings:
+			writeValue(buf, f, v)
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
 		case kindNodes, kindItems:
@@ -1005,6 +1023,38 @@ func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType 
 		}
 	}
 	buf.WriteByte('}')
+}
+
+// writeValue writes the properties that are not strings as model.FromNode
+// reads them: a Boolean false when missing (Country.historical), an Int
+// null when missing (Organization.cowId), a list of strings [] when missing
+// (Agreement.aliases).
+func writeValue(buf *bytes.Buffer, f fieldPlan, v store.Projected) {
+	switch f.kind {
+	case kindFlag:
+		b, _ := v.Prop(f.name).(bool)
+		buf.WriteString(strconv.FormatBool(b))
+	case kindInt:
+		if n, ok := v.Prop(f.name).(int64); ok {
+			buf.WriteString(strconv.FormatInt(n, 10))
+		} else {
+			buf.WriteString("null")
+		}
+	case kindStrings:
+		list, _ := v.Prop(f.name).([]any)
+		buf.WriteByte('[')
+		n := 0
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				if n > 0 {
+					buf.WriteByte(',')
+				}
+				writeString(buf, s)
+				n++
+			}
+		}
+		buf.WriteByte(']')
+	}
 }
 
 // writeScalar writes a property as model.FromNode and model.Rel read it:

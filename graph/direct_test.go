@@ -158,7 +158,7 @@ var directCases = []struct {
   b: initiative(id: "initiative:lysoen-partnership") { name @include(if: $skip) id } c: initiative(id: "no-such-id") { id } __typename }`,
 		map[string]any{"skip": true}, true},
 	{"lookups", `{ country(iso3: "can") { name memberships { initiative { name } } } organization(id: "org:icrc") { name acronym }
-  event(id: "nothing") { id } agreement(id: "nothing") { id } issueArea(id: "nothing") { id } }`, nil, true},
+  event(id: "nothing") { id } agreement(id: "agreement:lysoen-declaration") { id } issueArea(id: "nothing") { id } }`, nil, true},
 	{"nested filters", `{ countries(first: 50) { edges { node { name memberships(where: {role: {eq: "FOUNDER"}, initiative: {name: {contains: "partnership"}}}) { role initiative { name } }
   participations(where: {event: {startDate: {from: "1998"}}}, orderBy: [{field: DATE, direction: DESC}]) { event { name startDate } } } } } }`, nil, true},
 	{"root filters and orders", `{ events(first: 20, orderBy: [{field: NAME, direction: DESC}], where: {kind: {in: ["MEETING", "LUNCHEON"]}}) { edges { cursor node { name kind } } pageInfo { endCursor } } }`, nil, true},
@@ -285,9 +285,12 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 	// A direct read's error has the resolver path's message, path, location
 	// and code; a non-null root field makes the data null.
 	t.Run("errors", func(t *testing.T) {
-		for _, c := range []struct{ q, code string }{
-			{`{ neighborhood(id: "country:XXX") { truncated } }`, "NOT_FOUND"},
-			{`{ countries(first: 1) { totalCount } n: neighborhood(id: "org:nothing", depth: 2) { nodes { id } } }`, "NOT_FOUND"},
+		for _, c := range []struct{ q, code, data string }{
+			{`{ neighborhood(id: "country:XXX") { truncated } }`, "NOT_FOUND", "null"},
+			{`{ countries(first: 1) { totalCount } n: neighborhood(id: "org:nothing", depth: 2) { nodes { id } } }`, "NOT_FOUND", "null"},
+			// An unknown agreement id names the ids meant (agreements.go).
+			{`{ agreement(id: "nothing") { id } }`, "BAD_USER_INPUT", `{"agreement":null}`},
+			{`{ agreement(id: "lysoen-declaration") { id name } }`, "BAD_USER_INPUT", `{"agreement":null}`},
 		} {
 			before := served.Load()
 			wantData, wantErrs := rawAnswer(t, resolvers, c.q, nil)
@@ -298,7 +301,7 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 			if served.Load() == before {
 				t.Errorf("%s: not answered directly", c.q)
 			}
-			if wantData != "null" || !strings.Contains(wantErrs, `"code":"`+c.code+`"`) || !strings.Contains(wantErrs, `"locations"`) {
+			if wantData != c.data || !strings.Contains(wantErrs, `"code":"`+c.code+`"`) || !strings.Contains(wantErrs, `"locations"`) {
 				t.Errorf("%s: want data null and a located %s error, got %s %s", c.q, c.code, wantData, wantErrs)
 			}
 		}
@@ -342,6 +345,11 @@ type queryGen struct {
 	schema *ast.Schema
 }
 
+// resolverOnly are fields the direct path leaves to the resolvers by
+// design (docs/direct-reads.md): a query selecting one is not a test of
+// the direct path, so the random queries leave them out.
+var resolverOnly = map[string]bool{"Country.votes": true}
+
 func (g *queryGen) query() string {
 	roots := []string{"countries", "organizations", "issueAreas", "initiatives", "events", "agreements"}
 	root := roots[g.rng.IntN(len(roots))]
@@ -370,7 +378,7 @@ func (g *queryGen) selection(typ string, depth int) string {
 	}
 	var parts []string
 	for _, f := range def.Fields {
-		if strings.HasPrefix(f.Name, "__") || g.rng.IntN(3) == 0 {
+		if strings.HasPrefix(f.Name, "__") || g.rng.IntN(3) == 0 || resolverOnly[typ+"."+f.Name] {
 			continue
 		}
 		t := g.schema.Types[f.Type.Name()]

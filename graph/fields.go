@@ -128,7 +128,8 @@ func membership(rel model.RelProps) *model.Membership {
 }
 
 func signature(rel model.RelProps) *model.Signature {
-	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: rel.Str("method"), Evidence: rel.Evidence()}
+	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: rel.Str("method"), Until: rel.Date("until"),
+		SourceURL: rel.Str("sourceUrl"), Note: rel.Str("note"), Evidence: rel.Evidence()}
 }
 
 // nodesAlong follows spec to the nodes at its other end, filtered by where
@@ -163,6 +164,7 @@ var aheadSpecs = map[string]map[string]store.EdgeSpec{
 		"eventsHeld": store.CountryEventsHeld},
 	"Organization": {"members": store.OrganizationMembers, "memberships": store.ActorMemberships, "participations": store.ActorParticipations,
 		"signatures": store.ActorSignatures, "soughtBy": store.ActorProspectOf},
+	"RollCall": {"issueAreas": store.RollCallIssueAreas},
 }
 
 // otherEnd names, for a spec whose list items are relationship objects

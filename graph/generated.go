@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
+	RollCall() RollCallResolver
 }
 
 type DirectiveRoot struct {
@@ -52,14 +53,19 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
+		Acronym     func(childComplexity int) int
 		AdoptedOn   func(childComplexity int) int
+		Aliases     func(childComplexity int) int
 		Establishes func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		IssueAreas  func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Kind        func(childComplexity int) int
+		MtdsgNo     func(childComplexity int) int
 		Name        func(childComplexity int) int
+		OpenYear    func(childComplexity int) int
 		Signatories func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SourceURL   func(childComplexity int) int
 	}
 
 	AgreementConnection struct {
@@ -88,15 +94,19 @@ type ComplexityRoot struct {
 
 	Country struct {
 		EventsHeld     func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		Historical     func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Iso2           func(childComplexity int) int
 		Iso3           func(childComplexity int) int
 		IssueAreas     func(childComplexity int) int
+		M49            func(childComplexity int) int
 		Memberships    func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
 		Name           func(childComplexity int) int
 		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
 		Region         func(childComplexity int) int
 		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SubRegion      func(childComplexity int) int
+		Votes          func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
 	}
 
 	CountryConnection struct {
@@ -108,6 +118,18 @@ type ComplexityRoot struct {
 	CountryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CountryVoteConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CountryVoteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Vote   func(childComplexity int) int
 	}
 
 	CypherResult struct {
@@ -285,6 +307,8 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Acronym        func(childComplexity int) int
+		CowID          func(childComplexity int) int
+		EndDate        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IssueAreas     func(childComplexity int) int
 		Kind           func(childComplexity int) int
@@ -294,6 +318,7 @@ type ComplexityRoot struct {
 		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
 		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
 		SoughtBy       func(childComplexity int) int
+		StartDate      func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -369,10 +394,53 @@ type ComplexityRoot struct {
 		Organization      func(childComplexity int, id string) int
 		Organizations     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) int
 		PotentialPartners func(childComplexity int, initiativeID string, first *int, kinds []model.ActorKind) int
+		RollCall          func(childComplexity int, id string) int
+		RollCalls         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.RollCallWhere, orderBy []*model.RollCallSort) int
 		Search            func(childComplexity int, text string, first *int) int
 		SharedIssueAreas  func(childComplexity int, a string, b string) int
 		Sources           func(childComplexity int) int
 		Timeline          func(childComplexity int, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) int
+	}
+
+	RollCall struct {
+		Amendment   func(childComplexity int) int
+		Date        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Evidence    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Important   func(childComplexity int) int
+		IssueAreas  func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		Name        func(childComplexity int) int
+		Paragraph   func(childComplexity int) int
+		Rcid        func(childComplexity int) int
+		Resolution  func(childComplexity int) int
+		Session     func(childComplexity int) int
+		Tally       func(childComplexity int) int
+		Title       func(childComplexity int) int
+		Votes       func(childComplexity int, first *int, after *string, where *model.RollCallVoteWhere) int
+	}
+
+	RollCallConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RollCallEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RollCallVoteConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RollCallVoteEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Vote   func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -386,8 +454,11 @@ type ComplexityRoot struct {
 		Agreement func(childComplexity int) int
 		Evidence  func(childComplexity int) int
 		Method    func(childComplexity int) int
+		Note      func(childComplexity int) int
 		Ratified  func(childComplexity int) int
 		Signed    func(childComplexity int) int
+		SourceURL func(childComplexity int) int
+		Until     func(childComplexity int) int
 	}
 
 	Source struct {
@@ -402,6 +473,12 @@ type ComplexityRoot struct {
 		Edges     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Truncated func(childComplexity int) int
+	}
+
+	VoteTally struct {
+		Abstain func(childComplexity int) int
+		No      func(childComplexity int) int
+		Yes     func(childComplexity int) int
 	}
 }
 
@@ -420,6 +497,7 @@ type CountryResolver interface {
 	Signatures(ctx context.Context, obj *model.Country, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Country) ([]*model.IssueArea, error)
 	EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
+	Votes(ctx context.Context, obj *model.Country, first *int, after *string, where *model.CountryVoteWhere) (*model.CountryVoteConnection, error)
 }
 type EventResolver interface {
 	Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
@@ -475,6 +553,8 @@ type QueryResolver interface {
 	Event(ctx context.Context, id string) (*model.Event, error)
 	Agreements(ctx context.Context, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) (*model.AgreementConnection, error)
 	Agreement(ctx context.Context, id string) (*model.Agreement, error)
+	RollCalls(ctx context.Context, first *int, after *string, last *int, before *string, where *model.RollCallWhere, orderBy []*model.RollCallSort) (*model.RollCallConnection, error)
+	RollCall(ctx context.Context, id string) (*model.RollCall, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
 	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error)
@@ -488,6 +568,11 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
 	GraphModel(ctx context.Context) (*model.GraphModel, error)
 	Cypher(ctx context.Context, query string, params any) (*model.CypherResult, error)
+}
+type RollCallResolver interface {
+	IssueAreas(ctx context.Context, obj *model.RollCall, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
+	Votes(ctx context.Context, obj *model.RollCall, first *int, after *string, where *model.RollCallVoteWhere) (*model.RollCallVoteConnection, error)
+	Tally(ctx context.Context, obj *model.RollCall) (*model.VoteTally, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -539,12 +624,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActorScore.Score(childComplexity), true
 
+	case "Agreement.acronym":
+		if e.ComplexityRoot.Agreement.Acronym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Acronym(childComplexity), true
 	case "Agreement.adoptedOn":
 		if e.ComplexityRoot.Agreement.AdoptedOn == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Agreement.AdoptedOn(childComplexity), true
+	case "Agreement.aliases":
+		if e.ComplexityRoot.Agreement.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.Aliases(childComplexity), true
 	case "Agreement.establishes":
 		if e.ComplexityRoot.Agreement.Establishes == nil {
 			break
@@ -585,12 +682,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Kind(childComplexity), true
+	case "Agreement.mtdsgNo":
+		if e.ComplexityRoot.Agreement.MtdsgNo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.MtdsgNo(childComplexity), true
 	case "Agreement.name":
 		if e.ComplexityRoot.Agreement.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Agreement.Name(childComplexity), true
+	case "Agreement.openYear":
+		if e.ComplexityRoot.Agreement.OpenYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.OpenYear(childComplexity), true
 	case "Agreement.signatories":
 		if e.ComplexityRoot.Agreement.Signatories == nil {
 			break
@@ -602,6 +711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
+	case "Agreement.sourceUrl":
+		if e.ComplexityRoot.Agreement.SourceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.SourceURL(childComplexity), true
 
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
@@ -690,6 +805,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.EventsHeld(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Country.historical":
+		if e.ComplexityRoot.Country.Historical == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Historical(childComplexity), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -714,6 +835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.IssueAreas(childComplexity), true
+	case "Country.m49":
+		if e.ComplexityRoot.Country.M49 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.M49(childComplexity), true
 	case "Country.memberships":
 		if e.ComplexityRoot.Country.Memberships == nil {
 			break
@@ -759,6 +886,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Signatures(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
+	case "Country.subRegion":
+		if e.ComplexityRoot.Country.SubRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.SubRegion(childComplexity), true
+	case "Country.votes":
+		if e.ComplexityRoot.Country.Votes == nil {
+			break
+		}
+
+		args, err := ec.field_Country_votes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Votes(childComplexity, args["first"].(*int), args["after"].(*string), args["where"].(*model.CountryVoteWhere)), true
 
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
@@ -791,6 +935,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
+
+	case "CountryVoteConnection.edges":
+		if e.ComplexityRoot.CountryVoteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteConnection.Edges(childComplexity), true
+	case "CountryVoteConnection.pageInfo":
+		if e.ComplexityRoot.CountryVoteConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteConnection.PageInfo(childComplexity), true
+	case "CountryVoteConnection.totalCount":
+		if e.ComplexityRoot.CountryVoteConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteConnection.TotalCount(childComplexity), true
+
+	case "CountryVoteEdge.cursor":
+		if e.ComplexityRoot.CountryVoteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteEdge.Cursor(childComplexity), true
+	case "CountryVoteEdge.node":
+		if e.ComplexityRoot.CountryVoteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteEdge.Node(childComplexity), true
+	case "CountryVoteEdge.vote":
+		if e.ComplexityRoot.CountryVoteEdge.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryVoteEdge.Vote(childComplexity), true
 
 	case "CypherResult.columns":
 		if e.ComplexityRoot.CypherResult.Columns == nil {
@@ -1594,6 +1776,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Acronym(childComplexity), true
+	case "Organization.cowId":
+		if e.ComplexityRoot.Organization.CowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CowID(childComplexity), true
+	case "Organization.endDate":
+		if e.ComplexityRoot.Organization.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.EndDate(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -1668,6 +1862,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.SoughtBy(childComplexity), true
+	case "Organization.startDate":
+		if e.ComplexityRoot.Organization.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.StartDate(childComplexity), true
 
 	case "OrganizationConnection.edges":
 		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
@@ -2088,6 +2288,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PotentialPartners(childComplexity, args["initiativeId"].(string), args["first"].(*int), args["kinds"].([]model.ActorKind)), true
+	case "Query.rollCall":
+		if e.ComplexityRoot.Query.RollCall == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rollCall_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RollCall(childComplexity, args["id"].(string)), true
+	case "Query.rollCalls":
+		if e.ComplexityRoot.Query.RollCalls == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rollCalls_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RollCalls(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.RollCallWhere), args["orderBy"].([]*model.RollCallSort)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2127,6 +2349,177 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["actorId"].(*string), args["initiativeId"].(*string), args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["first"].(*int)), true
+
+	case "RollCall.amendment":
+		if e.ComplexityRoot.RollCall.Amendment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Amendment(childComplexity), true
+	case "RollCall.date":
+		if e.ComplexityRoot.RollCall.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Date(childComplexity), true
+	case "RollCall.description":
+		if e.ComplexityRoot.RollCall.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Description(childComplexity), true
+	case "RollCall.evidence":
+		if e.ComplexityRoot.RollCall.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Evidence(childComplexity), true
+	case "RollCall.id":
+		if e.ComplexityRoot.RollCall.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.ID(childComplexity), true
+	case "RollCall.important":
+		if e.ComplexityRoot.RollCall.Important == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Important(childComplexity), true
+	case "RollCall.issueAreas":
+		if e.ComplexityRoot.RollCall.IssueAreas == nil {
+			break
+		}
+
+		args, err := ec.field_RollCall_issueAreas_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RollCall.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "RollCall.name":
+		if e.ComplexityRoot.RollCall.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Name(childComplexity), true
+	case "RollCall.paragraph":
+		if e.ComplexityRoot.RollCall.Paragraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Paragraph(childComplexity), true
+	case "RollCall.rcid":
+		if e.ComplexityRoot.RollCall.Rcid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Rcid(childComplexity), true
+	case "RollCall.resolution":
+		if e.ComplexityRoot.RollCall.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Resolution(childComplexity), true
+	case "RollCall.session":
+		if e.ComplexityRoot.RollCall.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Session(childComplexity), true
+	case "RollCall.tally":
+		if e.ComplexityRoot.RollCall.Tally == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Tally(childComplexity), true
+	case "RollCall.title":
+		if e.ComplexityRoot.RollCall.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCall.Title(childComplexity), true
+	case "RollCall.votes":
+		if e.ComplexityRoot.RollCall.Votes == nil {
+			break
+		}
+
+		args, err := ec.field_RollCall_votes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RollCall.Votes(childComplexity, args["first"].(*int), args["after"].(*string), args["where"].(*model.RollCallVoteWhere)), true
+
+	case "RollCallConnection.edges":
+		if e.ComplexityRoot.RollCallConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallConnection.Edges(childComplexity), true
+	case "RollCallConnection.pageInfo":
+		if e.ComplexityRoot.RollCallConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallConnection.PageInfo(childComplexity), true
+	case "RollCallConnection.totalCount":
+		if e.ComplexityRoot.RollCallConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallConnection.TotalCount(childComplexity), true
+
+	case "RollCallEdge.cursor":
+		if e.ComplexityRoot.RollCallEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEdge.Cursor(childComplexity), true
+	case "RollCallEdge.node":
+		if e.ComplexityRoot.RollCallEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEdge.Node(childComplexity), true
+
+	case "RollCallVoteConnection.edges":
+		if e.ComplexityRoot.RollCallVoteConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteConnection.Edges(childComplexity), true
+	case "RollCallVoteConnection.pageInfo":
+		if e.ComplexityRoot.RollCallVoteConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteConnection.PageInfo(childComplexity), true
+	case "RollCallVoteConnection.totalCount":
+		if e.ComplexityRoot.RollCallVoteConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteConnection.TotalCount(childComplexity), true
+
+	case "RollCallVoteEdge.cursor":
+		if e.ComplexityRoot.RollCallVoteEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteEdge.Cursor(childComplexity), true
+	case "RollCallVoteEdge.node":
+		if e.ComplexityRoot.RollCallVoteEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteEdge.Node(childComplexity), true
+	case "RollCallVoteEdge.vote":
+		if e.ComplexityRoot.RollCallVoteEdge.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallVoteEdge.Vote(childComplexity), true
 
 	case "SearchHit.label":
 		if e.ComplexityRoot.SearchHit.Label == nil {
@@ -2171,6 +2564,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Signature.Method(childComplexity), true
+	case "Signature.note":
+		if e.ComplexityRoot.Signature.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Note(childComplexity), true
 	case "Signature.ratified":
 		if e.ComplexityRoot.Signature.Ratified == nil {
 			break
@@ -2183,6 +2582,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Signature.Signed(childComplexity), true
+	case "Signature.sourceUrl":
+		if e.ComplexityRoot.Signature.SourceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.SourceURL(childComplexity), true
+	case "Signature.until":
+		if e.ComplexityRoot.Signature.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signature.Until(childComplexity), true
 
 	case "Source.date":
 		if e.ComplexityRoot.Source.Date == nil {
@@ -2234,6 +2645,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "VoteTally.abstain":
+		if e.ComplexityRoot.VoteTally.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTally.Abstain(childComplexity), true
+	case "VoteTally.no":
+		if e.ComplexityRoot.VoteTally.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTally.No(childComplexity), true
+	case "VoteTally.yes":
+		if e.ComplexityRoot.VoteTally.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTally.Yes(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2249,6 +2679,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
 			graphql.NewInputUnmarshaler("CountryInput", ec.unmarshalInputCountryInput),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
+			graphql.NewInputUnmarshaler("CountryVoteWhere", ec.unmarshalInputCountryVoteWhere),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
@@ -2259,6 +2690,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InitiativeInput", ec.unmarshalInputInitiativeInput),
 			graphql.NewInputUnmarshaler("InitiativeSort", ec.unmarshalInputInitiativeSort),
 			graphql.NewInputUnmarshaler("InitiativeWhere", ec.unmarshalInputInitiativeWhere),
+			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("IssueAreaInput", ec.unmarshalInputIssueAreaInput),
 			graphql.NewInputUnmarshaler("IssueAreaSort", ec.unmarshalInputIssueAreaSort),
 			graphql.NewInputUnmarshaler("IssueAreaWhere", ec.unmarshalInputIssueAreaWhere),
@@ -2270,6 +2702,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
+			graphql.NewInputUnmarshaler("RollCallSort", ec.unmarshalInputRollCallSort),
+			graphql.NewInputUnmarshaler("RollCallVoteWhere", ec.unmarshalInputRollCallVoteWhere),
+			graphql.NewInputUnmarshaler("RollCallWhere", ec.unmarshalInputRollCallWhere),
 			graphql.NewInputUnmarshaler("SignatureSort", ec.unmarshalInputSignatureSort),
 			graphql.NewInputUnmarshaler("SignatureWhere", ec.unmarshalInputSignatureWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -2370,6 +2805,18 @@ var sources = []*ast.Source{
 "Arbitrary JSON: an object, list, string, number, boolean or null."
 scalar JSON
 
+"""
+Marks an element of the schema as no longer supported. Declared here with
+the directive locations of the October 2021 GraphQL specification (the
+built-in declaration also lists DIRECTIVE_DEFINITION, which schema builders
+such as graphql-core 3.2's ` + "`" + `build_client_schema` + "`" + ` refuse when they read the
+introspection).
+"""
+directive @deprecated(
+  "Why the element was deprecated and what to use instead (Markdown)."
+  reason: String = "No longer supported"
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+
 "The relationship types of the graph model (docs/graph-model.md)."
 enum RelationshipType {
   MEMBER_OF
@@ -2431,34 +2878,96 @@ interface Actor implements Node {
   participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
   "Agreements this actor signed or ratified."
   signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
-  "Issue areas reached through the actor's initiatives, events and agreements (derived)."
+  """
+  Issue areas reached through the actor's initiatives, events and
+  agreements (derived: MEMBER_OF, PARTICIPATED_IN or SIGNATORY_OF, then
+  ADDRESSES). An initiative that only seeks a partnership with the actor
+  (SEEKS_PARTNERSHIP_WITH) does not count: a sought partnership is not
+  work the actor does. To see the issues of the initiatives that seek an
+  organization (the ICRC, for the Lysøen Partnership), ask
+  ` + "`" + `organization(id: "org:icrc") { soughtBy { status initiative { issueAreas { name } } } }` + "`" + `.
+  UN General Assembly votes (` + "`" + `Country.votes` + "`" + `) do not count either.
+  """
   issueAreas: [IssueArea!]!
 }
 
+"""
+A state. Current states have their ISO 3166 codes (` + "`" + `country:CAN` + "`" + `); states
+that no longer exist are ` + "`" + `historical` + "`" + ` (see that field).
+"""
 type Country implements Node & Actor {
   id: ID!
   name: String!
-  "ISO 3166-1 alpha-3 code, e.g. CAN."
+  """
+  ISO 3166-1 alpha-3 code, e.g. CAN. For a historical state, the code the
+  importer gave it, which never collides with a current ISO code.
+  """
   iso3: String!
   "ISO 3166-1 alpha-2 code, e.g. CA."
   iso2: String
-  "UN M49 region, when reference data has been imported."
+  "UN M49 region (e.g. Americas), when the ISO 3166 reference data has been imported."
   region: String
+  "UN M49 sub-region (e.g. Northern America), when the ISO 3166 reference data has been imported."
+  subRegion: String
+  "UN M49 numeric country code, three digits with leading zeros (e.g. \"124\" for Canada)."
+  m49: String
+  """
+  True for a state that no longer exists (the Soviet Union, Yugoslavia,
+  the German Democratic Republic, Czechoslovakia, the Yemen Arab
+  Republic…). A historical state keeps its own node, votes and
+  memberships under a code that is not a current ISO code; it is never
+  merged with its successor, so the Russian Federation's UN votes start
+  where the Soviet Union's stop. False for every current state.
+  """
+  historical: Boolean!
   memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
   signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas: [IssueArea!]!
   "Events held in this country."
   eventsHeld(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  """
+  The country's recorded votes in the UN General Assembly, as a connection:
+  by date, then roll-call number; ` + "`" + `where: {issueArea, from, to, vote}` + "`" + `
+  narrows them. Source: Voeten, Strezhnev & Bailey's UN General Assembly
+  voting data, sessions 1 to 74 (1946-01 to 2020-01): nothing after
+  January 2020. A roll call where the country is absent, or was not yet
+  (or no longer) a member, has no vote; the dataset records only YES, NO
+  and ABSTAIN. Pages default to 20 votes and hold at most 100.
+  """
+  votes(first: Int, after: String, where: CountryVoteWhere): CountryVoteConnection!
 }
 
+"""
+An organization: from the 1999 text (NGOs, the ICRC, UN bodies) or, with
+` + "`" + `kind: INTERGOVERNMENTAL` + "`" + ` and a ` + "`" + `cowId` + "`" + `, from the Correlates of War IGO
+data (version 3, 1816–2014: nothing after 2014).
+"""
 type Organization implements Node & Actor {
   id: ID!
   name: String!
   "NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY."
   kind: String
   acronym: String
-  "Actors that are members of this organization."
+  "Correlates of War IGO number (` + "`" + `ionum` + "`" + `), for organizations from that dataset."
+  cowId: Int
+  "Year the organization was founded, as the Correlates of War IGO data gives it."
+  startDate: Date
+  """
+  Year the organization ceased to exist, as the Correlates of War IGO data
+  gives it; null for one still alive at the dataset's end (2014) or not
+  from that dataset.
+  """
+  endDate: Date
+  """
+  Actors that are members of this organization. For an organization from
+  the Correlates of War IGO data: one membership per span of consecutive
+  years with the same role (FULL, ASSOCIATE or OBSERVER), ` + "`" + `since` + "`" + ` and
+  ` + "`" + `until` + "`" + ` known to the year; a state may have several spans (it left and
+  rejoined, or changed role). ` + "`" + `until` + "`" + ` null means still a member at the
+  dataset's end, 2014. The data is every five years until 1965, yearly
+  after.
+  """
   members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
   participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
@@ -2478,11 +2987,18 @@ type IssueArea implements Node {
   agreements(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
 }
 
-"A partnership, coalition or agenda pursued by actors."
+"""
+A partnership, coalition or agenda pursued by actors. With ` + "`" + `kind:
+INFORMAL_GROUP` + "`" + `: an informal intergovernmental group from Vabulas &
+Snidal's data (the Human Security Network, the New Agenda Coalition, the
+Nuclear Suppliers Group…), whose members are a cross-section of 2017: a
+member's ` + "`" + `since` + "`" + ` is the group's start year, not the year it joined, and
+earlier departures are not recorded.
+"""
 type Initiative implements Node {
   id: ID!
   name: String!
-  "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, …"
+  "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, INFORMAL_GROUP, …"
   kind: String
   objective: String
   startDate: Date
@@ -2523,18 +3039,134 @@ type Event implements Node {
   evidence: Evidence
 }
 
-"A declaration, treaty, convention or protocol."
+"""
+A declaration, treaty, convention or protocol. Ids are ` + "`" + `agreement:` + "`" + ` and a
+short name: ` + "`" + `agreement:ottawa` + "`" + ` (the Mine Ban Convention),
+` + "`" + `agreement:rome-statute` + "`" + `, ` + "`" + `agreement:crc-op-ac` + "`" + `… (the table is in
+docs/agreements.md); ` + "`" + `search` + "`" + ` finds them by their usual names and acronyms.
+"""
 type Agreement implements Node {
   id: ID!
   name: String!
   "DECLARATION, TREATY, CONVENTION or PROTOCOL."
   kind: String
+  """
+  Date of adoption, where a source states it (the Lysøen Declaration).
+  Null for the treaties from the UN Treaty Collection files: no file
+  states an adoption date, and none is invented; see ` + "`" + `openYear` + "`" + `.
+  """
   adoptedOn: Date
+  """
+  The year the UN Treaty Collection files give as the treaty's opening
+  (their ` + "`" + `treaty_open_year` + "`" + `): for some treaties the year of adoption, for
+  others of opening for signature. Null for the Rome Statute (its file
+  gives none) and for agreements from other sources.
+  """
+  openYear: Date
+  "Depositary reference in the UN Treaty Collection (MTDSG chapter and number), e.g. \"XXVI-5\" for the Mine Ban Convention."
+  mtdsgNo: String
+  "The UN Treaty Collection page the participation data was read from."
+  sourceUrl: String
+  "The usual acronym, e.g. \"APMBC\", \"CEDAW\"; searched by ` + "`" + `search` + "`" + `."
+  acronym: String
+  """
+  Usual names the agreement is known by, its acronym included (e.g.
+  "APMBC", "Mine Ban Convention", "Ottawa Treaty"), searched by ` + "`" + `search` + "`" + `.
+  Empty for agreements without one.
+  """
+  aliases: [String!]!
   signatories(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
   issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
   "Initiatives established by this agreement."
   establishes(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
   evidence: Evidence
+}
+
+"""
+One recorded vote of the UN General Assembly (a roll call), from Voeten,
+Strezhnev & Bailey's United Nations General Assembly Voting Data
+(sessions 1 to 74, 1946-01 to 2020-01; nothing after January 2020).
+Id: ` + "`" + `rollcall:unga-<rcid>` + "`" + `.
+"""
+type RollCall implements Node {
+  id: ID!
+  name: String!
+  "The dataset's roll-call number (rcid)."
+  rcid: Int!
+  "General Assembly session (1 = 1946)."
+  session: Int!
+  "Day of the vote (DAY precision)."
+  date: Date
+  "Resolution symbol as the dataset gives it, e.g. \"R/1/66\"; null when the dataset has none."
+  resolution: String
+  "Short title, as the dataset gives it."
+  title: String
+  "The dataset's description of what was voted on."
+  description: String
+  "Classified as an important vote by the US State Department (the dataset's importantvote)."
+  important: Boolean
+  "The vote was on an amendment."
+  amendment: Boolean
+  "The vote was on a paragraph, not the whole resolution."
+  paragraph: Boolean
+  """
+  Issue areas from the dataset's topic codes: human rights
+  (` + "`" + `issue:human-rights` + "`" + `), arms control and disarmament, nuclear weapons,
+  colonialism, the Palestinian conflict, economic development. Many roll
+  calls have no code.
+  """
+  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
+  """
+  The states that voted, with their vote on the edge, by country name.
+  States absent from the vote are not listed (the dataset has no row for
+  them).
+  """
+  votes(first: Int, after: String, where: RollCallVoteWhere): RollCallVoteConnection!
+  "How many states voted yes, no and abstained."
+  tally: VoteTally!
+  evidence: Evidence
+}
+
+"A vote cast in a UN General Assembly roll call."
+enum Vote {
+  YES
+  NO
+  ABSTAIN
+}
+
+"The counts of a roll call's votes."
+type VoteTally {
+  yes: Int!
+  no: Int!
+  abstain: Int!
+}
+
+"One of a country's votes: the vote and the roll call."
+type CountryVoteEdge {
+  cursor: String!
+  vote: Vote!
+  node: RollCall!
+}
+"A country's votes, by date then roll-call number."
+type CountryVoteConnection {
+  edges: [CountryVoteEdge!]!
+  pageInfo: PageInfo!
+  "Number of votes ` + "`" + `where` + "`" + ` matches (computed only when asked for)."
+  totalCount: Int!
+}
+
+"One vote of a roll call: the country and how it voted."
+type RollCallVoteEdge {
+  cursor: String!
+  vote: Vote!
+  node: Country!
+}
+"A roll call's votes, by country name."
+type RollCallVoteConnection {
+  edges: [RollCallVoteEdge!]!
+  pageInfo: PageInfo!
+  "Number of votes ` + "`" + `where` + "`" + ` matches (computed only when asked for)."
+  totalCount: Int!
 }
 
 "A document facts were read from."
@@ -2546,11 +3178,23 @@ type Source implements Node {
   url: String
 }
 
-"An actor's membership of an initiative or an organization (the MEMBER_OF relationship)."
+"""
+An actor's membership of an initiative or an organization (the MEMBER_OF
+relationship). An actor may hold several memberships of one organization:
+one per span of years with the same role.
+"""
 type Membership {
-  "FOUNDER, MEMBER or OBSERVER."
+  """
+  FOUNDER, MEMBER or OBSERVER (the 1999 text and informal groups); FULL,
+  ASSOCIATE or OBSERVER (Correlates of War IGO data).
+  """
   role: String
+  "When the membership began, at the precision the source gives (the year, for the Correlates of War data)."
   since: Date
+  """
+  When it ended. Null when the source gives no end: for the Correlates of
+  War IGO data, a member at the dataset's end (2014).
+  """
   until: Date
   actor: Actor!
   "Set when the membership is of an initiative."
@@ -2569,12 +3213,24 @@ type Participation {
   evidence: Evidence
 }
 
-"An actor's signature or ratification of an agreement (the SIGNATORY_OF relationship)."
+"""
+An actor's signature or ratification of an agreement (the SIGNATORY_OF
+relationship): one per actor and agreement. The UN Treaty Collection
+files (as of 2026-02) leave out states that withdrew (Estonia, Latvia,
+Lithuania and Finland from the Mine Ban Convention); the Rome Statute
+file stops in March 2015.
+"""
 type Signature {
   signed: Date
   ratified: Date
   "RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE (signed only) or CONSENT_TO_BE_BOUND (CCW protocols not open for signature; see docs/writing.md)."
   method: String
+  "Date of withdrawal, where a source records one (e.g. Burundi and the Philippines from the Rome Statute); null otherwise."
+  until: Date
+  "The page the fact was read from (the UN Treaty Collection page of the treaty), for imported signatures."
+  sourceUrl: String
+  "A remark on the source row, e.g. how a CCW consent to be bound was read."
+  note: String
   actor: Actor!
   agreement: Agreement!
   evidence: Evidence
@@ -2652,6 +3308,15 @@ type AgreementConnection {
   pageInfo: PageInfo!
   totalCount: Int!
 }
+type RollCallEdge {
+  cursor: String!
+  node: RollCall!
+}
+type RollCallConnection {
+  edges: [RollCallEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
 
 
 """
@@ -2683,11 +3348,26 @@ type Query {
   events(first: Int, after: String, last: Int, before: String, where: EventWhere, orderBy: [EventSort!]): EventConnection!
   event(id: ID!): Event
   agreements(first: Int, after: String, last: Int, before: String, where: AgreementWhere, orderBy: [AgreementSort!]): AgreementConnection!
+  """
+  An agreement by id (` + "`" + `agreement:ottawa` + "`" + `). An id without the ` + "`" + `agreement:` + "`" + `
+  prefix (` + "`" + `"ottawa"` + "`" + `), or an unknown one, is answered with a
+  BAD_USER_INPUT error that names the ids it may have meant, rather than a
+  silent null; docs/agreements.md lists every id.
+  """
   agreement(id: ID!): Agreement
+  """
+  UN General Assembly roll calls (1946-01 to 2020-01), by date then
+  roll-call number unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  """
+  rollCalls(first: Int, after: String, last: Int, before: String, where: RollCallWhere, orderBy: [RollCallSort!]): RollCallConnection!
+  "A roll call by id, e.g. ` + "`" + `rollcall:unga-3` + "`" + `."
+  rollCall(id: ID!): RollCall
   sources: [Source!]!
   """
   Full-text search over the names and acronyms of countries, organizations,
-  issue areas, initiatives, events and agreements, best match first. Every
+  issue areas, initiatives, events and agreements, and the usual names of
+  agreements (` + "`" + `aliases` + "`" + `: "mine ban", "Ottawa Treaty", "ICC"), best match
+  first. Every
   word must match, as a whole word or as the start of one ("child sold"
   finds "Child Soldiers"); case does not matter. The text is taken
   literally: Lucene syntax (` + "`" + `*` + "`" + `, ` + "`" + `"` + "`" + `, ` + "`" + `AND` + "`" + `, ` + "`" + `~` + "`" + `, …) is escaped, never
@@ -2716,6 +3396,14 @@ input StringFilter {
   in: [String!]
   contains: String
   startsWith: String
+}
+
+"Conditions on an integer property. All given operators must hold; bounds are inclusive."
+input IntFilter {
+  eq: Int
+  in: [Int!]
+  gte: Int
+  lte: Int
 }
 
 "Conditions on an id: exactly ` + "`" + `eq` + "`" + `, or one of ` + "`" + `in` + "`" + `."
@@ -2768,6 +3456,8 @@ input ActorWhere {
   memberOfOrganization: OrganizationWhere
   participatedIn: EventWhere
   signed: AgreementWhere
+  "Countries only: historical states (true) or current ones (false); organizations never match."
+  historical: Boolean
   AND: [ActorWhere!]
   OR: [ActorWhere!]
   NOT: ActorWhere
@@ -2780,6 +3470,10 @@ input CountryWhere {
   iso3: StringFilter
   iso2: StringFilter
   region: StringFilter
+  subRegion: StringFilter
+  m49: StringFilter
+  "Historical states (true) or current ones (false); see ` + "`" + `Country.historical` + "`" + `."
+  historical: Boolean
   "Member of an initiative matching this filter."
   memberOfInitiative: InitiativeWhere
   "Member of an organization matching this filter."
@@ -2790,6 +3484,8 @@ input CountryWhere {
   signed: AgreementWhere
   "Place where an event matching this filter was held."
   hosted: EventWhere
+  "Voted (yes, no or abstain) in a roll call matching this filter."
+  votedIn: RollCallWhere
   AND: [CountryWhere!]
   OR: [CountryWhere!]
   NOT: CountryWhere
@@ -2801,6 +3497,10 @@ input OrganizationWhere {
   name: StringFilter
   kind: StringFilter
   acronym: StringFilter
+  "Correlates of War IGO number."
+  cowId: IntFilter
+  startDate: DateFilter
+  endDate: DateFilter
   "Has a member matching this filter."
   members: ActorWhere
   memberOfInitiative: InitiativeWhere
@@ -2893,6 +3593,9 @@ input AgreementWhere {
   name: StringFilter
   kind: StringFilter
   adoptedOn: DateFilter
+  openYear: DateFilter
+  mtdsgNo: StringFilter
+  acronym: StringFilter
   "Signed or ratified by an actor matching this filter."
   signatories: ActorWhere
   "Addresses an issue area matching this filter."
@@ -2929,8 +3632,60 @@ input SignatureWhere {
   signed: DateFilter
   ratified: DateFilter
   method: StringFilter
+  "Withdrawal date."
+  until: DateFilter
   actor: ActorWhere
   agreement: AgreementWhere
+}
+
+"""
+Filter for roll calls. ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` are a shortcut for ` + "`" + `date: {from, to}` + "`" + `:
+a date at month or year precision covers its whole month or year
+(` + "`" + `from: "1999"` + "`" + ` starts on 1999-01-01). ` + "`" + `issueArea` + "`" + ` is a shortcut for
+` + "`" + `issueAreas: {id: {eq: …}}` + "`" + `.
+"""
+input RollCallWhere {
+  id: IDFilter
+  name: StringFilter
+  rcid: IntFilter
+  session: IntFilter
+  date: DateFilter
+  from: Date
+  to: Date
+  resolution: StringFilter
+  title: StringFilter
+  description: StringFilter
+  important: Boolean
+  amendment: Boolean
+  paragraph: Boolean
+  "Id of an issue area the roll call addresses, e.g. ` + "`" + `issue:human-rights` + "`" + `."
+  issueArea: ID
+  "Addresses an issue area matching this filter."
+  issueAreas: IssueAreaWhere
+  AND: [RollCallWhere!]
+  OR: [RollCallWhere!]
+  NOT: RollCallWhere
+}
+
+"""
+Filter for a country's votes. All given fields must hold. ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `
+bound the roll call's date (a month or year covers its whole range).
+"""
+input CountryVoteWhere {
+  "Id of an issue area the roll call addresses, e.g. ` + "`" + `issue:human-rights` + "`" + `."
+  issueArea: ID
+  from: Date
+  to: Date
+  vote: Vote
+  "The roll call matches this filter."
+  rollCall: RollCallWhere
+}
+
+"Filter for a roll call's votes. All given fields must hold."
+input RollCallVoteWhere {
+  vote: Vote
+  "The voting country matches this filter."
+  country: CountryWhere
 }
 
 # ---------------------------------------------------------------- ordering
@@ -3012,6 +3767,19 @@ input AgreementSort {
   direction: SortDirection = ASC
 }
 
+enum RollCallSortField {
+  DATE
+  RCID
+  SESSION
+  RESOLUTION
+  NAME
+  ID
+}
+input RollCallSort {
+  field: RollCallSortField!
+  direction: SortDirection = ASC
+}
+
 "` + "`" + `NAME` + "`" + ` sorts by the name of the other end (the member, or what was joined)."
 enum MembershipSortField {
   ROLE
@@ -3082,6 +3850,16 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_kind(ctx, field)
 	case "adoptedOn":
 		return ec.fieldContext_Agreement_adoptedOn(ctx, field)
+	case "openYear":
+		return ec.fieldContext_Agreement_openYear(ctx, field)
+	case "mtdsgNo":
+		return ec.fieldContext_Agreement_mtdsgNo(ctx, field)
+	case "sourceUrl":
+		return ec.fieldContext_Agreement_sourceUrl(ctx, field)
+	case "acronym":
+		return ec.fieldContext_Agreement_acronym(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Agreement_aliases(ctx, field)
 	case "signatories":
 		return ec.fieldContext_Agreement_signatories(ctx, field)
 	case "issueAreas":
@@ -3154,6 +3932,12 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_iso2(ctx, field)
 	case "region":
 		return ec.fieldContext_Country_region(ctx, field)
+	case "subRegion":
+		return ec.fieldContext_Country_subRegion(ctx, field)
+	case "m49":
+		return ec.fieldContext_Country_m49(ctx, field)
+	case "historical":
+		return ec.fieldContext_Country_historical(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Country_memberships(ctx, field)
 	case "participations":
@@ -3164,6 +3948,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_issueAreas(ctx, field)
 	case "eventsHeld":
 		return ec.fieldContext_Country_eventsHeld(ctx, field)
+	case "votes":
+		return ec.fieldContext_Country_votes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -3188,6 +3974,30 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 		return ec.fieldContext_CountryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryVoteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CountryVoteConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CountryVoteConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CountryVoteConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryVoteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryVoteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CountryVoteEdge_cursor(ctx, field)
+	case "vote":
+		return ec.fieldContext_CountryVoteEdge_vote(ctx, field)
+	case "node":
+		return ec.fieldContext_CountryVoteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryVoteEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CypherResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3520,6 +4330,12 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_kind(ctx, field)
 	case "acronym":
 		return ec.fieldContext_Organization_acronym(ctx, field)
+	case "cowId":
+		return ec.fieldContext_Organization_cowId(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Organization_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_Organization_endDate(ctx, field)
 	case "members":
 		return ec.fieldContext_Organization_members(ctx, field)
 	case "memberships":
@@ -3636,6 +4452,88 @@ func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
 
+func (ec *executionContext) childFields_RollCall(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RollCall_id(ctx, field)
+	case "name":
+		return ec.fieldContext_RollCall_name(ctx, field)
+	case "rcid":
+		return ec.fieldContext_RollCall_rcid(ctx, field)
+	case "session":
+		return ec.fieldContext_RollCall_session(ctx, field)
+	case "date":
+		return ec.fieldContext_RollCall_date(ctx, field)
+	case "resolution":
+		return ec.fieldContext_RollCall_resolution(ctx, field)
+	case "title":
+		return ec.fieldContext_RollCall_title(ctx, field)
+	case "description":
+		return ec.fieldContext_RollCall_description(ctx, field)
+	case "important":
+		return ec.fieldContext_RollCall_important(ctx, field)
+	case "amendment":
+		return ec.fieldContext_RollCall_amendment(ctx, field)
+	case "paragraph":
+		return ec.fieldContext_RollCall_paragraph(ctx, field)
+	case "issueAreas":
+		return ec.fieldContext_RollCall_issueAreas(ctx, field)
+	case "votes":
+		return ec.fieldContext_RollCall_votes(ctx, field)
+	case "tally":
+		return ec.fieldContext_RollCall_tally(ctx, field)
+	case "evidence":
+		return ec.fieldContext_RollCall_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCall", field.Name)
+}
+
+func (ec *executionContext) childFields_RollCallConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RollCallConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RollCallConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RollCallConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RollCallEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RollCallEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RollCallEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RollCallVoteConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RollCallVoteConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RollCallVoteConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RollCallVoteConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallVoteConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RollCallVoteEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RollCallVoteEdge_cursor(ctx, field)
+	case "vote":
+		return ec.fieldContext_RollCallVoteEdge_vote(ctx, field)
+	case "node":
+		return ec.fieldContext_RollCallVoteEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallVoteEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -3656,6 +4554,12 @@ func (ec *executionContext) childFields_Signature(ctx context.Context, field gra
 		return ec.fieldContext_Signature_ratified(ctx, field)
 	case "method":
 		return ec.fieldContext_Signature_method(ctx, field)
+	case "until":
+		return ec.fieldContext_Signature_until(ctx, field)
+	case "sourceUrl":
+		return ec.fieldContext_Signature_sourceUrl(ctx, field)
+	case "note":
+		return ec.fieldContext_Signature_note(ctx, field)
 	case "actor":
 		return ec.fieldContext_Signature_actor(ctx, field)
 	case "agreement":
@@ -3692,6 +4596,18 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_truncated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_VoteTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "yes":
+		return ec.fieldContext_VoteTally_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_VoteTally_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_VoteTally_abstain(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VoteTally", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4017,6 +4933,36 @@ func (ec *executionContext) field_Country_signatures_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_votes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryVoteWhere, error) {
+			return ec.unmarshalOCountryVoteWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
 	return args, nil
 }
 
@@ -5330,6 +6276,74 @@ func (ec *executionContext) field_Query_potentialPartners_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_rollCall_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rollCalls_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RollCallWhere, error) {
+			return ec.unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.RollCallSort, error) {
+			return ec.unmarshalORollCallSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5425,6 +6439,66 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_RollCall_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_RollCall_votes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.RollCallVoteWhere, error) {
+			return ec.unmarshalORollCallVoteWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
 	return args, nil
 }
 
@@ -5716,6 +6790,121 @@ func (ec *executionContext) _Agreement_adoptedOn(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Agreement_adoptedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Agreement_openYear(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_openYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_openYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Agreement_mtdsgNo(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_mtdsgNo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MtdsgNo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_mtdsgNo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agreement_sourceUrl(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_sourceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agreement_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_acronym(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Acronym, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agreement_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "String")
 }
 
 func (ec *executionContext) _Agreement_signatories(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
@@ -6354,6 +7543,75 @@ func (ec *executionContext) fieldContext_Country_region(_ context.Context, field
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
 }
 
+func (ec *executionContext) _Country_subRegion(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_subRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubRegion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_subRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_m49(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_m49(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.M49, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_historical(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_historical(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Historical, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_historical(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Country_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6562,6 +7820,50 @@ func (ec *executionContext) fieldContext_Country_eventsHeld(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_votes(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().Votes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["where"].(*model.CountryVoteWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryVoteConnection) graphql.Marshaler {
+			return ec.marshalNCountryVoteConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_votes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryVoteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_votes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6699,6 +8001,171 @@ func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryVoteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CountryVoteEdge) graphql.Marshaler {
+			return ec.marshalNCountryVoteEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryVoteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryVoteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryVoteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryVoteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryVoteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryVoteConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CountryVoteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryVoteEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryVoteEdge_vote(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteEdge_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vote) graphql.Marshaler {
+			return ec.marshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteEdge_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryVoteEdge", field, false, false, "Vote")
+}
+
+func (ec *executionContext) _CountryVoteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CountryVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryVoteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCall) graphql.Marshaler {
+			return ec.marshalNRollCall2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryVoteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryVoteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCall(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10025,6 +11492,75 @@ func (ec *executionContext) fieldContext_Organization_acronym(_ context.Context,
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
+func (ec *executionContext) _Organization_cowId(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_cowId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CowID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_cowId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Organization_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Organization_endDate(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Organization_members(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11639,6 +13175,94 @@ func (ec *executionContext) fieldContext_Query_agreement(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rollCalls(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rollCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RollCalls(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.RollCallWhere), fc.Args["orderBy"].([]*model.RollCallSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCallConnection) graphql.Marshaler {
+			return ec.marshalNRollCallConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rollCalls(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rollCalls_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rollCall(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rollCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RollCall(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCall) graphql.Marshaler {
+			return ec.marshalORollCall2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCall(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rollCall(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCall(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rollCall_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12269,6 +13893,718 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RollCall_id(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RollCall_name(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCall_rcid(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_rcid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rcid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_rcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RollCall_session(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RollCall_date(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RollCall_resolution(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCall_title(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCall_description(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCall_important(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_important(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Important, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_important(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RollCall_amendment(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_amendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amendment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_amendment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RollCall_paragraph(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_paragraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraph, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_paragraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCall", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RollCall_issueAreas(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_issueAreas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RollCall().IssueAreas(ctx, obj, fc.Args["first"].(*int), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueArea) graphql.Marshaler {
+			return ec.marshalNIssueArea2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_issueAreas(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCall",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueArea(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RollCall_issueAreas_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCall_votes(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RollCall().Votes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["where"].(*model.RollCallVoteWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCallVoteConnection) graphql.Marshaler {
+			return ec.marshalNRollCallVoteConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_votes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCall",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallVoteConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RollCall_votes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCall_tally(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_tally(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RollCall().Tally(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VoteTally) graphql.Marshaler {
+			return ec.marshalNVoteTally2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteTally(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_tally(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCall",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VoteTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCall_evidence(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCall",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RollCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RollCallEdge) graphql.Marshaler {
+			return ec.marshalNRollCallEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RollCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RollCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RollCallEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCallEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCall) graphql.Marshaler {
+			return ec.marshalNRollCall2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCall(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallVoteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RollCallVoteEdge) graphql.Marshaler {
+			return ec.marshalNRollCallVoteEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallVoteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallVoteEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallVoteConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallVoteConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallVoteConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallVoteConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RollCallVoteEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallVoteEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RollCallVoteEdge_vote(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteEdge_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Vote) graphql.Marshaler {
+			return ec.marshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteEdge_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallVoteEdge", field, false, false, "Vote")
+}
+
+func (ec *executionContext) _RollCallVoteEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RollCallVoteEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallVoteEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallVoteEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallVoteEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12413,6 +14749,75 @@ func (ec *executionContext) _Signature_method(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Signature_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+}
+
+func (ec *executionContext) _Signature_until(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Signature_sourceUrl(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_sourceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+}
+
+func (ec *executionContext) _Signature_note(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Signature_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Signature_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
 }
 
@@ -12712,6 +15117,75 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _VoteTally_yes(ctx context.Context, field graphql.CollectedField, obj *model.VoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTally_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTally_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VoteTally_no(ctx context.Context, field graphql.CollectedField, obj *model.VoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTally_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTally_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VoteTally_abstain(ctx context.Context, field graphql.CollectedField, obj *model.VoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTally_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTally_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTally", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -13798,7 +16272,7 @@ func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "historical", "AND", "OR", "NOT"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13854,6 +16328,13 @@ func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it.Signed = data
+		case "historical":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("historical"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Historical = data
 		case "AND":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
 			data, err := ec.unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhereᚄ(ctx, v)
@@ -14033,7 +16514,7 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "signatories", "issueAreas", "establishes", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "openYear", "mtdsgNo", "acronym", "signatories", "issueAreas", "establishes", "AND", "OR", "NOT"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14068,6 +16549,27 @@ func (ec *executionContext) unmarshalInputAgreementWhere(ctx context.Context, ob
 				return it, err
 			}
 			it.AdoptedOn = data
+		case "openYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openYear"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenYear = data
+		case "mtdsgNo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mtdsgNo"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MtdsgNo = data
+		case "acronym":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Acronym = data
 		case "signatories":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatories"))
 			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
@@ -14264,6 +16766,76 @@ func UnmarshalCountrySort(ctx context.Context, raw any) (model.CountrySort, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountryVoteWhere(ctx context.Context, obj any) (model.CountryVoteWhere, error) {
+	var it model.CountryVoteWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"issueArea", "from", "to", "vote", "rollCall"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "issueArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueArea = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "vote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vote"))
+			data, err := ec.unmarshalOVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vote = data
+		case "rollCall":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rollCall"))
+			data, err := ec.unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RollCall = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryVoteWhere unmarshals raw into the CountryVoteWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryVoteWhere(ctx context.Context, raw any) (model.CountryVoteWhere, error) {
+	var out model.CountryVoteWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryVoteWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj any) (model.CountryWhere, error) {
 	var it model.CountryWhere
 	if obj == nil {
@@ -14275,7 +16847,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "subRegion", "m49", "historical", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "votedIn", "AND", "OR", "NOT"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14317,6 +16889,27 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Region = data
+		case "subRegion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subRegion"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubRegion = data
+		case "m49":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("m49"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.M49 = data
+		case "historical":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("historical"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Historical = data
 		case "memberOfInitiative":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOfInitiative"))
 			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
@@ -14352,6 +16945,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Hosted = data
+		case "votedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votedIn"))
+			data, err := ec.unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotedIn = data
 		case "AND":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
 			data, err := ec.unmarshalOCountryWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhereᚄ(ctx, v)
@@ -15144,6 +17744,69 @@ func UnmarshalInitiativeWhere(ctx context.Context, raw any) (model.InitiativeWhe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIntFilter(ctx context.Context, obj any) (model.IntFilter, error) {
+	var it model.IntFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "gte", "lte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntFilter unmarshals raw into the IntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntFilter(ctx context.Context, raw any) (model.IntFilter, error) {
+	var out model.IntFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIssueAreaInput(ctx context.Context, obj any) (model.IssueAreaInput, error) {
 	var it model.IssueAreaInput
 	if obj == nil {
@@ -15706,7 +18369,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "acronym", "members", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "acronym", "cowId", "startDate", "endDate", "members", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "AND", "OR", "NOT"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15741,6 +18404,27 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it.Acronym = data
+		case "cowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cowId"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CowID = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
 		case "members":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
 			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
@@ -15923,6 +18607,269 @@ func UnmarshalParticipationWhere(ctx context.Context, raw any) (model.Participat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRollCallSort(ctx context.Context, obj any) (model.RollCallSort, error) {
+	var it model.RollCallSort
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRollCallSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSortField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSortDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRollCallSort unmarshals raw into the RollCallSort input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRollCallSort(ctx context.Context, raw any) (model.RollCallSort, error) {
+	var out model.RollCallSort
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RollCallSort", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRollCallVoteWhere(ctx context.Context, obj any) (model.RollCallVoteWhere, error) {
+	var it model.RollCallVoteWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"vote", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "vote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vote"))
+			data, err := ec.unmarshalOVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vote = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRollCallVoteWhere unmarshals raw into the RollCallVoteWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRollCallVoteWhere(ctx context.Context, raw any) (model.RollCallVoteWhere, error) {
+	var out model.RollCallVoteWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RollCallVoteWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRollCallWhere(ctx context.Context, obj any) (model.RollCallWhere, error) {
+	var it model.RollCallWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "rcid", "session", "date", "from", "to", "resolution", "title", "description", "important", "amendment", "paragraph", "issueArea", "issueAreas", "AND", "OR", "NOT"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIDFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "rcid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rcid"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rcid = data
+		case "session":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("session"))
+			data, err := ec.unmarshalOIntFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIntFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Session = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "important":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("important"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Important = data
+		case "amendment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amendment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amendment = data
+		case "paragraph":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paragraph"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paragraph = data
+		case "issueArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueArea"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueArea = data
+		case "issueAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreas"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreas = data
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalORollCallWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalORollCallWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRollCallWhere unmarshals raw into the RollCallWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRollCallWhere(ctx context.Context, raw any) (model.RollCallWhere, error) {
+	var out model.RollCallWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RollCallWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignatureSort(ctx context.Context, obj any) (model.SignatureSort, error) {
 	var it model.SignatureSort
 	if obj == nil {
@@ -15987,7 +18934,7 @@ func (ec *executionContext) unmarshalInputSignatureWhere(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"signed", "ratified", "method", "actor", "agreement"}
+	fieldsInOrder := [...]string{"signed", "ratified", "method", "until", "actor", "agreement"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16015,6 +18962,13 @@ func (ec *executionContext) unmarshalInputSignatureWhere(ctx context.Context, ob
 				return it, err
 			}
 			it.Method = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
 		case "actor":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
 			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhere(ctx, v)
@@ -16291,6 +19245,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Source(ctx, sel, obj)
+	case model.RollCall:
+		return ec._RollCall(ctx, sel, &obj)
+	case *model.RollCall:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RollCall(ctx, sel, obj)
 	case model.IssueArea:
 		return ec._IssueArea(ctx, sel, &obj)
 	case *model.IssueArea:
@@ -16419,6 +19380,31 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 		case "adoptedOn":
 			out.Values[i] = ec._Agreement_adoptedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openYear":
+			out.Values[i] = ec._Agreement_openYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mtdsgNo":
+			out.Values[i] = ec._Agreement_mtdsgNo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceUrl":
+			out.Values[i] = ec._Agreement_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acronym":
+			out.Values[i] = ec._Agreement_acronym(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Agreement_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "signatories":
@@ -16670,6 +19656,21 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "subRegion":
+			out.Values[i] = ec._Country_subRegion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "m49":
+			out.Values[i] = ec._Country_m49(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "historical":
+			out.Values[i] = ec._Country_historical(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16699,6 +19700,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_eventsHeld(ctx, field, obj)
+				})
+		case "votes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_votes(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16779,6 +19786,93 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._CountryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryVoteConnectionImplementors = []string{"CountryVoteConnection"}
+
+func (ec *executionContext) _CountryVoteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CountryVoteConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryVoteConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryVoteConnection")
+		case "edges":
+			out.Values[i] = ec._CountryVoteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CountryVoteConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryVoteConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryVoteEdgeImplementors = []string{"CountryVoteEdge"}
+
+func (ec *executionContext) _CountryVoteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CountryVoteEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryVoteEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryVoteEdge")
+		case "cursor":
+			out.Values[i] = ec._CountryVoteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vote":
+			out.Values[i] = ec._CountryVoteEdge_vote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CountryVoteEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18013,6 +21107,21 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cowId":
+			out.Values[i] = ec._Organization_cowId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startDate":
+			out.Values[i] = ec._Organization_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endDate":
+			out.Values[i] = ec._Organization_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18505,6 +21614,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_agreement(ctx, field)
 				})
+		case "rollCalls":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rollCalls(ctx, field)
+				})
+		case "rollCall":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rollCall(ctx, field)
+				})
 		case "sources":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18614,6 +21735,281 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var rollCallImplementors = []string{"RollCall", "Node"}
+
+func (ec *executionContext) _RollCall(ctx context.Context, sel ast.SelectionSet, obj *model.RollCall) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCall")
+		case "id":
+			out.Values[i] = ec._RollCall_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._RollCall_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rcid":
+			out.Values[i] = ec._RollCall_rcid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "session":
+			out.Values[i] = ec._RollCall_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._RollCall_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolution":
+			out.Values[i] = ec._RollCall_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._RollCall_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._RollCall_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "important":
+			out.Values[i] = ec._RollCall_important(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amendment":
+			out.Values[i] = ec._RollCall_amendment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paragraph":
+			out.Values[i] = ec._RollCall_paragraph(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issueAreas":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCall_issueAreas(ctx, field, obj)
+				})
+		case "votes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCall_votes(ctx, field, obj)
+				})
+		case "tally":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCall_tally(ctx, field, obj)
+				})
+		case "evidence":
+			out.Values[i] = ec._RollCall_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rollCallConnectionImplementors = []string{"RollCallConnection"}
+
+func (ec *executionContext) _RollCallConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallConnection")
+		case "edges":
+			out.Values[i] = ec._RollCallConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RollCallConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCallConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rollCallEdgeImplementors = []string{"RollCallEdge"}
+
+func (ec *executionContext) _RollCallEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallEdge")
+		case "cursor":
+			out.Values[i] = ec._RollCallEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RollCallEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rollCallVoteConnectionImplementors = []string{"RollCallVoteConnection"}
+
+func (ec *executionContext) _RollCallVoteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallVoteConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallVoteConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallVoteConnection")
+		case "edges":
+			out.Values[i] = ec._RollCallVoteConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RollCallVoteConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCallVoteConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rollCallVoteEdgeImplementors = []string{"RollCallVoteEdge"}
+
+func (ec *executionContext) _RollCallVoteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallVoteEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallVoteEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallVoteEdge")
+		case "cursor":
+			out.Values[i] = ec._RollCallVoteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vote":
+			out.Values[i] = ec._RollCallVoteEdge_vote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RollCallVoteEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
@@ -18680,6 +22076,21 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 			}
 		case "method":
 			out.Values[i] = ec._Signature_method(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._Signature_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sourceUrl":
+			out.Values[i] = ec._Signature_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Signature_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -18791,6 +22202,49 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "truncated":
 			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var voteTallyImplementors = []string{"VoteTally"}
+
+func (ec *executionContext) _VoteTally(ctx context.Context, sel ast.SelectionSet, obj *model.VoteTally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, voteTallyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VoteTally")
+		case "yes":
+			out.Values[i] = ec._VoteTally_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._VoteTally_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._VoteTally_abstain(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19421,6 +22875,38 @@ func (ec *executionContext) unmarshalNCountrySortField2githubᚗcomᚋlysoenᚋl
 
 func (ec *executionContext) marshalNCountrySortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortField(ctx context.Context, sel ast.SelectionSet, v model.CountrySortField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCountryVoteConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteConnection(ctx context.Context, sel ast.SelectionSet, v *model.CountryVoteConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryVoteConnection!")
+		return graphql.Null
+	}
+	return ec._CountryVoteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryVoteEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CountryVoteEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryVoteEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryVoteEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteEdge(ctx context.Context, sel ast.SelectionSet, v *model.CountryVoteEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryVoteEdge!")
+		return graphql.Null
+	}
+	return ec._CountryVoteEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx context.Context, v any) (*model.CountryWhere, error) {
@@ -20228,6 +23714,98 @@ func (ec *executionContext) marshalNRelationshipType2githubᚗcomᚋlysoenᚋlys
 	return v
 }
 
+func (ec *executionContext) marshalNRollCall2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCall(ctx context.Context, sel ast.SelectionSet, v *model.RollCall) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCall!")
+		return graphql.Null
+	}
+	return ec._RollCall(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRollCallConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallConnection(ctx context.Context, sel ast.SelectionSet, v *model.RollCallConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCallConnection!")
+		return graphql.Null
+	}
+	return ec._RollCallConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRollCallEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RollCallEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRollCallEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRollCallEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallEdge(ctx context.Context, sel ast.SelectionSet, v *model.RollCallEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCallEdge!")
+		return graphql.Null
+	}
+	return ec._RollCallEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRollCallSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSort(ctx context.Context, v any) (*model.RollCallSort, error) {
+	res, err := ec.unmarshalInputRollCallSort(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRollCallSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSortField(ctx context.Context, v any) (model.RollCallSortField, error) {
+	var res model.RollCallSortField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRollCallSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSortField(ctx context.Context, sel ast.SelectionSet, v model.RollCallSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRollCallVoteConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteConnection(ctx context.Context, sel ast.SelectionSet, v *model.RollCallVoteConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCallVoteConnection!")
+		return graphql.Null
+	}
+	return ec._RollCallVoteConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRollCallVoteEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RollCallVoteEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRollCallVoteEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRollCallVoteEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteEdge(ctx context.Context, sel ast.SelectionSet, v *model.RollCallVoteEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCallVoteEdge!")
+		return graphql.Null
+	}
+	return ec._RollCallVoteEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx context.Context, v any) (*model.RollCallWhere, error) {
+	res, err := ec.unmarshalInputRollCallWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20374,6 +23952,24 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 func (ec *executionContext) unmarshalNUnlinkInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUnlinkInput(ctx context.Context, v any) (model.UnlinkInput, error) {
 	res, err := ec.unmarshalInputUnlinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx context.Context, v any) (model.Vote, error) {
+	var res model.Vote
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx context.Context, sel ast.SelectionSet, v model.Vote) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNVoteTally2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteTally(ctx context.Context, sel ast.SelectionSet, v *model.VoteTally) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VoteTally!")
+		return graphql.Null
+	}
+	return ec._VoteTally(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -20698,6 +24294,14 @@ func (ec *executionContext) unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOCountryVoteWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryVoteWhere(ctx context.Context, v any) (*model.CountryVoteWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryVoteWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCountryWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhereᚄ(ctx context.Context, v any) ([]*model.CountryWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -20953,6 +24557,41 @@ func (ec *executionContext) unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoen�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -20969,6 +24608,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIntFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIntFilter(ctx context.Context, v any) (*model.IntFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueArea(ctx context.Context, sel ast.SelectionSet, v *model.IssueArea) graphql.Marshaler {
@@ -21187,6 +24834,63 @@ func (ec *executionContext) marshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalORollCall2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCall(ctx context.Context, sel ast.SelectionSet, v *model.RollCall) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RollCall(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORollCallSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSortᚄ(ctx context.Context, v any) ([]*model.RollCallSort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RollCallSort, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRollCallSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSort(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORollCallVoteWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallVoteWhere(ctx context.Context, v any) (*model.RollCallVoteWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRollCallVoteWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORollCallWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhereᚄ(ctx context.Context, v any) ([]*model.RollCallWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RollCallWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx context.Context, v any) (*model.RollCallWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRollCallWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx context.Context, v any) ([]*model.SignatureSort, error) {
 	if v == nil {
 		return nil, nil
@@ -21287,6 +24991,22 @@ func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋly
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx context.Context, v any) (*model.Vote, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Vote)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx context.Context, sel ast.SelectionSet, v *model.Vote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

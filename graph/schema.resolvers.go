@@ -62,6 +62,10 @@ func (r *countryResolver) EventsHeld(ctx context.Context, obj *model.Country, fi
 	return nodesAlong[model.Event](ctx, r.Resolver, store.CountryEventsHeld, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
 }
 
+func (r *countryResolver) Votes(ctx context.Context, obj *model.Country, first *int, after *string, where *model.CountryVoteWhere) (*model.CountryVoteConnection, error) {
+	return countryVotes(ctx, r.Resolver, obj, first, after, where)
+}
+
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
 	return edgesOf(ctx, r.Resolver, store.EventParticipants, obj.ID, obj.Group, first, participationQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Participation {
@@ -290,7 +294,21 @@ func (r *queryResolver) Agreements(ctx context.Context, first *int, after *strin
 
 // Agreement is the resolver for the agreement field.
 func (r *queryResolver) Agreement(ctx context.Context, id string) (*model.Agreement, error) {
-	return lookup[*model.Agreement](ctx, r.Resolver, store.LabelAgreement, id)
+	a, err := lookup[*model.Agreement](ctx, r.Resolver, store.LabelAgreement, id)
+	if a == nil && err == nil {
+		return nil, agreementNotFound(ctx, r.Store, id)
+	}
+	return a, err
+}
+
+func (r *queryResolver) RollCalls(ctx context.Context, first *int, after *string, last *int, before *string, where *model.RollCallWhere, orderBy []*model.RollCallSort) (*model.RollCallConnection, error) {
+	edges, paged, err := listNodes(ctx, r.Resolver, store.LabelRollCall, listArgs{first, last, after, before, rollCallFilter(where), rollCallOrder(orderBy)},
+		func(c string, n *model.RollCall) *model.RollCallEdge { return &model.RollCallEdge{Cursor: c, Node: n} })
+	return &model.RollCallConnection{Paged: paged, Edges: edges}, err
+}
+
+func (r *queryResolver) RollCall(ctx context.Context, id string) (*model.RollCall, error) {
+	return lookup[*model.RollCall](ctx, r.Resolver, store.LabelRollCall, id)
 }
 
 // Sources is the resolver for the sources field.
@@ -313,6 +331,18 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int) ([]
 	return search(ctx, r.Resolver, text, first)
 }
 
+func (r *rollCallResolver) IssueAreas(ctx context.Context, obj *model.RollCall, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error) {
+	return nodesAlong[model.IssueArea](ctx, r.Resolver, store.RollCallIssueAreas, obj.ID, obj.Group, first, sub(where, issueAreaFilter), issueAreaOrder(orderBy))
+}
+
+func (r *rollCallResolver) Votes(ctx context.Context, obj *model.RollCall, first *int, after *string, where *model.RollCallVoteWhere) (*model.RollCallVoteConnection, error) {
+	return rollCallVotes(ctx, r.Resolver, obj, first, after, where)
+}
+
+func (r *rollCallResolver) Tally(ctx context.Context, obj *model.RollCall) (*model.VoteTally, error) {
+	return rollCallTally(ctx, r.Resolver, obj)
+}
+
 func (r *Resolver) Agreement() AgreementResolver { return &agreementResolver{r} }
 
 func (r *Resolver) Country() CountryResolver { return &countryResolver{r} }
@@ -327,6 +357,8 @@ func (r *Resolver) Organization() OrganizationResolver { return &organizationRes
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) RollCall() RollCallResolver { return &rollCallResolver{r} }
+
 type (
 	agreementResolver    struct{ *Resolver }
 	countryResolver      struct{ *Resolver }
@@ -335,4 +367,5 @@ type (
 	issueAreaResolver    struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	rollCallResolver     struct{ *Resolver }
 )

@@ -30,6 +30,38 @@ func strConds(prop string, f *model.StringFilter) []store.Cond {
 	return out
 }
 
+func intConds(prop string, f *model.IntFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	var out []store.Cond
+	if f.Eq != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpEq, Value: *f.Eq})
+	}
+	if f.In != nil {
+		in := make([]int64, len(f.In))
+		for i, n := range f.In {
+			in[i] = int64(n)
+		}
+		out = append(out, store.Cond{Prop: prop, Op: store.OpIn, Value: in})
+	}
+	if f.Gte != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpGte, Value: *f.Gte})
+	}
+	if f.Lte != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpLte, Value: *f.Lte})
+	}
+	return out
+}
+
+// boolConds: a node without the flag counts as false.
+func boolConds(prop string, b *bool) []store.Cond {
+	if b == nil {
+		return nil
+	}
+	return []store.Cond{{Prop: prop, Op: store.OpEq, Value: *b}}
+}
+
 func idConds(f *model.IDFilter) []store.Cond {
 	if f == nil {
 		return nil
@@ -120,6 +152,10 @@ func actorFilter(w *model.ActorWhere) store.Filter {
 	f.Conds = append(f.Conds, strConds("name", w.Name)...)
 	f.Conds = append(f.Conds, strConds("kind", w.Kind)...)
 	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
+	if w.Historical != nil {
+		// Only countries have the flag: an organization never matches.
+		f.And = append(f.And, store.Filter{Label: store.LabelCountry, Conds: boolConds("historical", w.Historical)})
+	}
 	combine(&f, w.And, w.Or, w.Not, actorFilter)
 	return f
 }
@@ -133,11 +169,13 @@ func countryFilter(w *model.CountryWhere) store.Filter {
 	for _, c := range []struct {
 		p string
 		f *model.StringFilter
-	}{{"name", w.Name}, {"iso3", w.Iso3}, {"iso2", w.Iso2}, {"region", w.Region}} {
+	}{{"name", w.Name}, {"iso3", w.Iso3}, {"iso2", w.Iso2}, {"region", w.Region}, {"subRegion", w.SubRegion}, {"m49", w.M49}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
 	}
+	f.Conds = append(f.Conds, boolConds("historical", w.Historical)...)
 	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
 	f.Rels = append(f.Rels, rel(store.RelHeldIn, store.Incoming, store.LabelEvent, sub(w.Hosted, eventFilter))...)
+	f.Rels = append(f.Rels, rel(store.RelVoted, store.Outgoing, store.LabelRollCall, sub(w.VotedIn, rollCallFilter))...)
 	combine(&f, w.And, w.Or, w.Not, countryFilter)
 	return f
 }
@@ -154,6 +192,9 @@ func organizationFilter(w *model.OrganizationWhere) store.Filter {
 	}{{"name", w.Name}, {"kind", w.Kind}, {"acronym", w.Acronym}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
 	}
+	f.Conds = append(f.Conds, intConds("cowId", w.CowID)...)
+	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
+	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
 	f.Rels = rel(store.RelMemberOf, store.Incoming, store.LabelActor, sub(w.Members, actorFilter))
 	f.Rels = append(f.Rels, actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)...)
 	combine(&f, w.And, w.Or, w.Not, organizationFilter)
@@ -236,10 +277,43 @@ func agreementFilter(w *model.AgreementWhere) store.Filter {
 	f.Conds = append(f.Conds, strConds("name", w.Name)...)
 	f.Conds = append(f.Conds, strConds("kind", w.Kind)...)
 	f.Conds = append(f.Conds, dateConds("adoptedOn", w.AdoptedOn)...)
+	f.Conds = append(f.Conds, dateConds("openYear", w.OpenYear)...)
+	f.Conds = append(f.Conds, strConds("mtdsgNo", w.MtdsgNo)...)
+	f.Conds = append(f.Conds, strConds("acronym", w.Acronym)...)
 	f.Rels = append(f.Rels, rel(store.RelSignatoryOf, store.Incoming, store.LabelActor, sub(w.Signatories, actorFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelEstablishedBy, store.Incoming, store.LabelInitiative, sub(w.Establishes, initiativeFilter))...)
 	combine(&f, w.And, w.Or, w.Not, agreementFilter)
+	return f
+}
+
+func rollCallFilter(w *model.RollCallWhere) store.Filter {
+	if w == nil {
+		return store.Filter{}
+	}
+	var f store.Filter
+	f.Conds = append(f.Conds, idConds(w.ID)...)
+	for _, c := range []struct {
+		p string
+		f *model.StringFilter
+	}{{"name", w.Name}, {"resolution", w.Resolution}, {"title", w.Title}, {"description", w.Description}} {
+		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	f.Conds = append(f.Conds, intConds("rcid", w.Rcid)...)
+	f.Conds = append(f.Conds, intConds("session", w.Session)...)
+	f.Conds = append(f.Conds, dateConds("date", w.Date)...)
+	if w.From != nil || w.To != nil {
+		f.Conds = append(f.Conds, store.Cond{Prop: "date", Op: store.OpOverlaps, Value: dateRange(w.From, w.To)})
+	}
+	f.Conds = append(f.Conds, boolConds("important", w.Important)...)
+	f.Conds = append(f.Conds, boolConds("amendment", w.Amendment)...)
+	f.Conds = append(f.Conds, boolConds("paragraph", w.Paragraph)...)
+	if w.IssueArea != nil {
+		f.Rels = append(f.Rels, store.RelFilter{Type: store.RelAddresses, Dir: store.Outgoing, Other: store.LabelIssueArea,
+			Where: store.Filter{Conds: []store.Cond{{Prop: "id", Op: store.OpEq, Value: *w.IssueArea}}}})
+	}
+	f.Rels = append(f.Rels, rel(store.RelAddresses, store.Outgoing, store.LabelIssueArea, sub(w.IssueAreas, issueAreaFilter))...)
+	combine(&f, w.And, w.Or, w.Not, rollCallFilter)
 	return f
 }
 
@@ -320,6 +394,14 @@ func eventOrder(s []*model.EventSort) []store.SortKey {
 		return map[model.EventSortField]string{model.EventSortFieldStartDate: "startDate", model.EventSortFieldEndDate: "endDate",
 			model.EventSortFieldName: "name", model.EventSortFieldKind: "kind", model.EventSortFieldLocation: "location",
 			model.EventSortFieldStatus: "status", model.EventSortFieldID: "id"}[s.Field], s.Direction
+	})
+}
+
+func rollCallOrder(s []*model.RollCallSort) []store.SortKey {
+	return sortKeys(s, func(s *model.RollCallSort) (string, *model.SortDirection) {
+		return map[model.RollCallSortField]string{model.RollCallSortFieldDate: "date", model.RollCallSortFieldRcid: "rcid",
+			model.RollCallSortFieldSession: "session", model.RollCallSortFieldResolution: "resolution",
+			model.RollCallSortFieldName: "name", model.RollCallSortFieldID: "id"}[s.Field], s.Direction
 	})
 }
 
@@ -424,6 +506,7 @@ func signatureQuery(w *model.SignatureWhere, order []*model.SignatureSort, actor
 		q.Rel = append(q.Rel, dateConds("signed", w.Signed)...)
 		q.Rel = append(q.Rel, dateConds("ratified", w.Ratified)...)
 		q.Rel = append(q.Rel, strConds("method", w.Method)...)
+		q.Rel = append(q.Rel, dateConds("until", w.Until)...)
 		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
 		addEnd(&q, agreementSide, "", sub(w.Agreement, agreementFilter))
 	}

@@ -26,6 +26,8 @@ type Loaders struct {
 	store *store.Store
 	mu    sync.Mutex
 	edges map[edgeKey]*edgeCall
+	// batches holds the answers of Batch (batch.go).
+	batches map[batchKey]*batchCall
 }
 
 type edgeKey struct {

@@ -41,3 +41,20 @@ type AgreementConnection struct {
 	Paged
 	Edges []*AgreementEdge `json:"edges"`
 }
+
+type RollCallConnection struct {
+	Paged
+	Edges []*RollCallEdge `json:"edges"`
+}
+
+// CountryVoteConnection is a country's votes; RollCallVoteConnection a
+// roll call's.
+type CountryVoteConnection struct {
+	Paged
+	Edges []*CountryVoteEdge `json:"edges"`
+}
+
+type RollCallVoteConnection struct {
+	Paged
+	Edges []*RollCallVoteEdge `json:"edges"`
+}

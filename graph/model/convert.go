@@ -29,9 +29,11 @@ func FromNode(n store.Node, g *Group) Node {
 	p := props(n.Props)
 	switch n.Label {
 	case store.LabelCountry:
-		return &Country{Group: g, ID: p.str("id"), Name: p.str("name"), Iso3: p.str("iso3"), Iso2: p.opt("iso2"), Region: p.opt("region"), Evidence: p.evidence()}
+		return &Country{Group: g, ID: p.str("id"), Name: p.str("name"), Iso3: p.str("iso3"), Iso2: p.opt("iso2"), Region: p.opt("region"),
+			SubRegion: p.opt("subRegion"), M49: p.opt("m49"), Historical: p.flag("historical") != nil && *p.flag("historical"), Evidence: p.evidence()}
 	case store.LabelOrganization:
-		return &Organization{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), Acronym: p.opt("acronym"), Evidence: p.evidence()}
+		return &Organization{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), Acronym: p.opt("acronym"),
+			CowID: p.integer("cowId"), StartDate: p.date("startDate"), EndDate: p.date("endDate"), Evidence: p.evidence()}
 	case store.LabelIssueArea:
 		return &IssueArea{Group: g, ID: p.str("id"), Name: p.str("name"), Description: p.opt("description"), Evidence: p.evidence()}
 	case store.LabelInitiative:
@@ -49,9 +51,21 @@ func FromNode(n store.Node, g *Group) Node {
 		}
 		return e
 	case store.LabelAgreement:
-		return &Agreement{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), AdoptedOn: p.date("adoptedOn"), Evidence: p.evidence()}
+		return &Agreement{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), AdoptedOn: p.date("adoptedOn"),
+			OpenYear: p.date("openYear"), MtdsgNo: p.opt("mtdsgNo"), SourceURL: p.opt("sourceUrl"), Acronym: p.opt("acronym"), Aliases: p.strs("aliases"), Evidence: p.evidence()}
 	case store.LabelSource:
 		return &Source{Group: g, ID: p.str("id"), Title: p.str("title"), Date: p.date("date"), File: p.opt("file"), URL: p.opt("url")}
+	case store.LabelRollCall:
+		r := &RollCall{Group: g, ID: p.str("id"), Name: p.str("name"), Date: p.date("date"), Resolution: p.opt("resolution"),
+			Title: p.opt("title"), Description: p.opt("description"), Important: p.flag("important"), Amendment: p.flag("amendment"),
+			Paragraph: p.flag("paragraph"), Evidence: p.evidence()}
+		if n := p.integer("rcid"); n != nil {
+			r.Rcid = *n
+		}
+		if n := p.integer("session"); n != nil {
+			r.Session = *n
+		}
+		return r
 	}
 	return nil
 }
@@ -105,6 +119,37 @@ func (p props) date(k string) *Date {
 		return nil
 	}
 	return &d
+}
+
+// integer reads an INTEGER property (int64 from the driver).
+func (p props) integer(k string) *int {
+	n, ok := p[k].(int64)
+	if !ok {
+		return nil
+	}
+	i := int(n)
+	return &i
+}
+
+// flag reads a BOOLEAN property; nil when absent.
+func (p props) flag(k string) *bool {
+	b, ok := p[k].(bool)
+	if !ok {
+		return nil
+	}
+	return &b
+}
+
+// strs reads a list of strings; never nil, so a list field answers [].
+func (p props) strs(k string) []string {
+	raw, _ := p[k].([]any)
+	out := make([]string, 0, len(raw))
+	for _, x := range raw {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (p props) evidence() *Evidence {

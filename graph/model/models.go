@@ -24,13 +24,18 @@ type Evidence struct {
 
 type Country struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group    *Group  `json:"-"`
-	ID       string  `json:"id"`
-	Name     string  `json:"name"`
-	Iso3     string  `json:"iso3"`
-	Iso2     *string `json:"iso2"`
-	Region   *string `json:"region"`
-	Evidence *Evidence
+	Group  *Group  `json:"-"`
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Iso3   string  `json:"iso3"`
+	Iso2   *string `json:"iso2"`
+	Region *string `json:"region"`
+	// SubRegion and M49 come from the ISO 3166 reference data.
+	SubRegion *string `json:"subRegion"`
+	M49       *string `json:"m49"`
+	// Historical marks a state that no longer exists.
+	Historical bool `json:"historical"`
+	Evidence   *Evidence
 }
 
 func (Country) IsNode()               {}
@@ -46,12 +51,16 @@ func (o Organization) ActorName() string {
 
 type Organization struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group    *Group  `json:"-"`
-	ID       string  `json:"id"`
-	Name     string  `json:"name"`
-	Kind     *string `json:"kind"`
-	Acronym  *string `json:"acronym"`
-	Evidence *Evidence
+	Group   *Group  `json:"-"`
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Kind    *string `json:"kind"`
+	Acronym *string `json:"acronym"`
+	// CowID, StartDate and EndDate come from the Correlates of War IGO data.
+	CowID     *int  `json:"cowId"`
+	StartDate *Date `json:"startDate"`
+	EndDate   *Date `json:"endDate"`
+	Evidence  *Evidence
 }
 
 type IssueArea struct {
@@ -105,6 +114,11 @@ type Agreement struct {
 	Name      string    `json:"name"`
 	Kind      *string   `json:"kind"`
 	AdoptedOn *Date     `json:"adoptedOn"`
+	OpenYear  *Date     `json:"openYear"`
+	MtdsgNo   *string   `json:"mtdsgNo"`
+	SourceURL *string   `json:"sourceUrl"`
+	Acronym   *string   `json:"acronym"`
+	Aliases   []string  `json:"aliases"`
 	Evidence  *Evidence `json:"evidence"`
 }
 
@@ -123,6 +137,27 @@ type Source struct {
 
 func (Source) IsNode()          {}
 func (s Source) NodeID() string { return s.ID }
+
+// RollCall is one UN General Assembly roll-call vote.
+type RollCall struct {
+	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
+	Group       *Group    `json:"-"`
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Rcid        int       `json:"rcid"`
+	Session     int       `json:"session"`
+	Date        *Date     `json:"date"`
+	Resolution  *string   `json:"resolution"`
+	Title       *string   `json:"title"`
+	Description *string   `json:"description"`
+	Important   *bool     `json:"important"`
+	Amendment   *bool     `json:"amendment"`
+	Paragraph   *bool     `json:"paragraph"`
+	Evidence    *Evidence `json:"evidence"`
+}
+
+func (RollCall) IsNode()          {}
+func (r RollCall) NodeID() string { return r.ID }
 
 // Membership is a MEMBER_OF relationship; exactly one of Initiative and
 // Organization is set.
@@ -149,6 +184,9 @@ type Signature struct {
 	Signed    *Date      `json:"signed"`
 	Ratified  *Date      `json:"ratified"`
 	Method    *string    `json:"method"`
+	Until     *Date      `json:"until"`
+	SourceURL *string    `json:"sourceUrl"`
+	Note      *string    `json:"note"`
 	Actor     Actor      `json:"actor"`
 	Agreement *Agreement `json:"agreement"`
 	Evidence  *Evidence  `json:"evidence"`

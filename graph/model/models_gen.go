@@ -37,9 +37,11 @@ type ActorWhere struct {
 	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
 	ParticipatedIn       *EventWhere        `json:"participatedIn,omitempty"`
 	Signed               *AgreementWhere    `json:"signed,omitempty"`
-	And                  []*ActorWhere      `json:"AND,omitempty"`
-	Or                   []*ActorWhere      `json:"OR,omitempty"`
-	Not                  *ActorWhere        `json:"NOT,omitempty"`
+	// Countries only: historical states (true) or current ones (false); organizations never match.
+	Historical *bool         `json:"historical,omitempty"`
+	And        []*ActorWhere `json:"AND,omitempty"`
+	Or         []*ActorWhere `json:"OR,omitempty"`
+	Not        *ActorWhere   `json:"NOT,omitempty"`
 }
 
 type AgreementEdge struct {
@@ -70,6 +72,9 @@ type AgreementWhere struct {
 	Name      *StringFilter `json:"name,omitempty"`
 	Kind      *StringFilter `json:"kind,omitempty"`
 	AdoptedOn *DateFilter   `json:"adoptedOn,omitempty"`
+	OpenYear  *DateFilter   `json:"openYear,omitempty"`
+	MtdsgNo   *StringFilter `json:"mtdsgNo,omitempty"`
+	Acronym   *StringFilter `json:"acronym,omitempty"`
 	// Signed or ratified by an actor matching this filter.
 	Signatories *ActorWhere `json:"signatories,omitempty"`
 	// Addresses an issue area matching this filter.
@@ -127,13 +132,36 @@ type CountrySort struct {
 	Direction *SortDirection   `json:"direction,omitempty"`
 }
 
+// One of a country's votes: the vote and the roll call.
+type CountryVoteEdge struct {
+	Cursor string    `json:"cursor"`
+	Vote   Vote      `json:"vote"`
+	Node   *RollCall `json:"node"`
+}
+
+// Filter for a country's votes. All given fields must hold. `from`/`to`
+// bound the roll call's date (a month or year covers its whole range).
+type CountryVoteWhere struct {
+	// Id of an issue area the roll call addresses, e.g. `issue:human-rights`.
+	IssueArea *string `json:"issueArea,omitempty"`
+	From      *Date   `json:"from,omitempty"`
+	To        *Date   `json:"to,omitempty"`
+	Vote      *Vote   `json:"vote,omitempty"`
+	// The roll call matches this filter.
+	RollCall *RollCallWhere `json:"rollCall,omitempty"`
+}
+
 // Filter for countries; relationship filters hold when at least one related node matches.
 type CountryWhere struct {
-	ID     *IDFilter     `json:"id,omitempty"`
-	Name   *StringFilter `json:"name,omitempty"`
-	Iso3   *StringFilter `json:"iso3,omitempty"`
-	Iso2   *StringFilter `json:"iso2,omitempty"`
-	Region *StringFilter `json:"region,omitempty"`
+	ID        *IDFilter     `json:"id,omitempty"`
+	Name      *StringFilter `json:"name,omitempty"`
+	Iso3      *StringFilter `json:"iso3,omitempty"`
+	Iso2      *StringFilter `json:"iso2,omitempty"`
+	Region    *StringFilter `json:"region,omitempty"`
+	SubRegion *StringFilter `json:"subRegion,omitempty"`
+	M49       *StringFilter `json:"m49,omitempty"`
+	// Historical states (true) or current ones (false); see `Country.historical`.
+	Historical *bool `json:"historical,omitempty"`
 	// Member of an initiative matching this filter.
 	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
 	// Member of an organization matching this filter.
@@ -143,10 +171,12 @@ type CountryWhere struct {
 	// Signed or ratified an agreement matching this filter.
 	Signed *AgreementWhere `json:"signed,omitempty"`
 	// Place where an event matching this filter was held.
-	Hosted *EventWhere     `json:"hosted,omitempty"`
-	And    []*CountryWhere `json:"AND,omitempty"`
-	Or     []*CountryWhere `json:"OR,omitempty"`
-	Not    *CountryWhere   `json:"NOT,omitempty"`
+	Hosted *EventWhere `json:"hosted,omitempty"`
+	// Voted (yes, no or abstain) in a roll call matching this filter.
+	VotedIn *RollCallWhere  `json:"votedIn,omitempty"`
+	And     []*CountryWhere `json:"AND,omitempty"`
+	Or      []*CountryWhere `json:"OR,omitempty"`
+	Not     *CountryWhere   `json:"NOT,omitempty"`
 }
 
 // The answer of a read-only Cypher query. Each row is a list aligned with
@@ -382,6 +412,14 @@ type InitiativeWhere struct {
 	Not                  *InitiativeWhere   `json:"NOT,omitempty"`
 }
 
+// Conditions on an integer property. All given operators must hold; bounds are inclusive.
+type IntFilter struct {
+	Eq  *int  `json:"eq,omitempty"`
+	In  []int `json:"in,omitempty"`
+	Gte *int  `json:"gte,omitempty"`
+	Lte *int  `json:"lte,omitempty"`
+}
+
 type IssueAreaEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *IssueArea `json:"node"`
@@ -501,6 +539,10 @@ type OrganizationWhere struct {
 	Name    *StringFilter `json:"name,omitempty"`
 	Kind    *StringFilter `json:"kind,omitempty"`
 	Acronym *StringFilter `json:"acronym,omitempty"`
+	// Correlates of War IGO number.
+	CowID     *IntFilter  `json:"cowId,omitempty"`
+	StartDate *DateFilter `json:"startDate,omitempty"`
+	EndDate   *DateFilter `json:"endDate,omitempty"`
 	// Has a member matching this filter.
 	Members              *ActorWhere          `json:"members,omitempty"`
 	MemberOfInitiative   *InitiativeWhere     `json:"memberOfInitiative,omitempty"`
@@ -573,6 +615,57 @@ type Path struct {
 type Query struct {
 }
 
+type RollCallEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *RollCall `json:"node"`
+}
+
+type RollCallSort struct {
+	Field     RollCallSortField `json:"field"`
+	Direction *SortDirection    `json:"direction,omitempty"`
+}
+
+// One vote of a roll call: the country and how it voted.
+type RollCallVoteEdge struct {
+	Cursor string   `json:"cursor"`
+	Vote   Vote     `json:"vote"`
+	Node   *Country `json:"node"`
+}
+
+// Filter for a roll call's votes. All given fields must hold.
+type RollCallVoteWhere struct {
+	Vote *Vote `json:"vote,omitempty"`
+	// The voting country matches this filter.
+	Country *CountryWhere `json:"country,omitempty"`
+}
+
+// Filter for roll calls. `from`/`to` are a shortcut for `date: {from, to}`:
+// a date at month or year precision covers its whole month or year
+// (`from: "1999"` starts on 1999-01-01). `issueArea` is a shortcut for
+// `issueAreas: {id: {eq: …}}`.
+type RollCallWhere struct {
+	ID          *IDFilter     `json:"id,omitempty"`
+	Name        *StringFilter `json:"name,omitempty"`
+	Rcid        *IntFilter    `json:"rcid,omitempty"`
+	Session     *IntFilter    `json:"session,omitempty"`
+	Date        *DateFilter   `json:"date,omitempty"`
+	From        *Date         `json:"from,omitempty"`
+	To          *Date         `json:"to,omitempty"`
+	Resolution  *StringFilter `json:"resolution,omitempty"`
+	Title       *StringFilter `json:"title,omitempty"`
+	Description *StringFilter `json:"description,omitempty"`
+	Important   *bool         `json:"important,omitempty"`
+	Amendment   *bool         `json:"amendment,omitempty"`
+	Paragraph   *bool         `json:"paragraph,omitempty"`
+	// Id of an issue area the roll call addresses, e.g. `issue:human-rights`.
+	IssueArea *string `json:"issueArea,omitempty"`
+	// Addresses an issue area matching this filter.
+	IssueAreas *IssueAreaWhere  `json:"issueAreas,omitempty"`
+	And        []*RollCallWhere `json:"AND,omitempty"`
+	Or         []*RollCallWhere `json:"OR,omitempty"`
+	Not        *RollCallWhere   `json:"NOT,omitempty"`
+}
+
 // One full-text search result.
 type SearchHit struct {
 	Node Node `json:"node"`
@@ -589,9 +682,11 @@ type SignatureSort struct {
 
 // Filter for a list of signatures.
 type SignatureWhere struct {
-	Signed    *DateFilter     `json:"signed,omitempty"`
-	Ratified  *DateFilter     `json:"ratified,omitempty"`
-	Method    *StringFilter   `json:"method,omitempty"`
+	Signed   *DateFilter   `json:"signed,omitempty"`
+	Ratified *DateFilter   `json:"ratified,omitempty"`
+	Method   *StringFilter `json:"method,omitempty"`
+	// Withdrawal date.
+	Until     *DateFilter     `json:"until,omitempty"`
 	Actor     *ActorWhere     `json:"actor,omitempty"`
 	Agreement *AgreementWhere `json:"agreement,omitempty"`
 }
@@ -629,6 +724,13 @@ type UnlinkInput struct {
 	Type RelationshipType `json:"type"`
 	From string           `json:"from"`
 	To   string           `json:"to"`
+}
+
+// The counts of a roll call's votes.
+type VoteTally struct {
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	Abstain int `json:"abstain"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.
@@ -1359,6 +1461,69 @@ func (e RelationshipType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type RollCallSortField string
+
+const (
+	RollCallSortFieldDate       RollCallSortField = "DATE"
+	RollCallSortFieldRcid       RollCallSortField = "RCID"
+	RollCallSortFieldSession    RollCallSortField = "SESSION"
+	RollCallSortFieldResolution RollCallSortField = "RESOLUTION"
+	RollCallSortFieldName       RollCallSortField = "NAME"
+	RollCallSortFieldID         RollCallSortField = "ID"
+)
+
+var AllRollCallSortField = []RollCallSortField{
+	RollCallSortFieldDate,
+	RollCallSortFieldRcid,
+	RollCallSortFieldSession,
+	RollCallSortFieldResolution,
+	RollCallSortFieldName,
+	RollCallSortFieldID,
+}
+
+func (e RollCallSortField) IsValid() bool {
+	switch e {
+	case RollCallSortFieldDate, RollCallSortFieldRcid, RollCallSortFieldSession, RollCallSortFieldResolution, RollCallSortFieldName, RollCallSortFieldID:
+		return true
+	}
+	return false
+}
+
+func (e RollCallSortField) String() string {
+	return string(e)
+}
+
+func (e *RollCallSortField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RollCallSortField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RollCallSortField", str)
+	}
+	return nil
+}
+
+func (e RollCallSortField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RollCallSortField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RollCallSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // `NAME` sorts by the name of the other end (the signatory, or the agreement).
 type SignatureSortField string
 
@@ -1467,6 +1632,64 @@ func (e *SortDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e SortDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A vote cast in a UN General Assembly roll call.
+type Vote string
+
+const (
+	VoteYes     Vote = "YES"
+	VoteNo      Vote = "NO"
+	VoteAbstain Vote = "ABSTAIN"
+)
+
+var AllVote = []Vote{
+	VoteYes,
+	VoteNo,
+	VoteAbstain,
+}
+
+func (e Vote) IsValid() bool {
+	switch e {
+	case VoteYes, VoteNo, VoteAbstain:
+		return true
+	}
+	return false
+}
+
+func (e Vote) String() string {
+	return string(e)
+}
+
+func (e *Vote) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Vote(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Vote", str)
+	}
+	return nil
+}
+
+func (e Vote) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Vote) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Vote) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

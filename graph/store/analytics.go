@@ -109,7 +109,11 @@ func lookupCypher(param, alias string) string {
 func relTypesPattern(types []RelType) (string, error) {
 	if len(types) == 0 {
 		for t := range RelTypes {
-			types = append(types, t)
+			// Votes are excluded unless asked for: hundreds of thousands of
+			// edges that say only that two states voted in one roll call.
+			if t != RelVoted {
+				types = append(types, t)
+			}
 		}
 	}
 	seen := map[RelType]bool{}

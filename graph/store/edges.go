@@ -53,6 +53,7 @@ var (
 	IssueAreaAgreements  = EdgeSpec{LabelIssueArea, RelAddresses, Incoming, LabelAgreement}
 	CountryEventsHeld    = EdgeSpec{LabelCountry, RelHeldIn, Incoming, LabelEvent}
 	ActorProspectOf      = EdgeSpec{LabelActor, RelSeeksPartnershipWith, Incoming, LabelInitiative}
+	RollCallIssueAreas   = EdgeSpec{LabelRollCall, RelAddresses, Outgoing, LabelIssueArea}
 	// ActorIssueAreas is derived: the issue areas addressed by the actor's
 	// initiatives, events and agreements (two hops, distinct).
 	ActorIssueAreas = EdgeSpec{LabelActor, RelAddresses, Outgoing, LabelIssueArea}

@@ -25,6 +25,9 @@ const (
 	// OpWithin: the date range the property stands for lies wholly inside
 	// the filter's DateRange (Value).
 	OpWithin Op = "within"
+	// OpGte, OpLte: an integer property is at least, at most, the value.
+	OpGte Op = "gte"
+	OpLte Op = "lte"
 )
 
 // DateRange is an inclusive range of days, "YYYY-MM-DD"; an empty bound is open.
@@ -76,28 +79,37 @@ type propKind int
 const (
 	kindString propKind = iota
 	kindDate
+	// kindInt: an INTEGER property (a roll call's rcid and session, an
+	// organization's cowId).
+	kindInt
+	// kindBool: a BOOLEAN property; a node without it counts as false.
+	kindBool
 )
 
 var commonProps = map[string]propKind{"id": kindString, "name": kindString}
 
 // nodeProps is the allow-list of filterable and sortable properties per label.
 var nodeProps = map[Label]map[string]propKind{
-	LabelActor:        {"kind": kindString},
-	LabelCountry:      {"iso3": kindString, "iso2": kindString, "region": kindString},
-	LabelOrganization: {"kind": kindString, "acronym": kindString},
+	LabelActor: {"kind": kindString},
+	LabelCountry: {"iso3": kindString, "iso2": kindString, "region": kindString, "subRegion": kindString, "m49": kindString,
+		"historical": kindBool},
+	LabelOrganization: {"kind": kindString, "acronym": kindString, "cowId": kindInt, "startDate": kindDate, "endDate": kindDate},
 	LabelIssueArea:    {"description": kindString},
 	LabelInitiative:   {"kind": kindString, "objective": kindString, "startDate": kindDate, "endDate": kindDate},
 	LabelEvent: {"kind": kindString, "location": kindString, "status": kindString, "datePrecision": kindString,
 		"startDate": kindDate, "endDate": kindDate},
-	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate},
+	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate, "openYear": kindDate, "mtdsgNo": kindString, "acronym": kindString},
+	LabelRollCall: {"rcid": kindInt, "session": kindInt, "date": kindDate, "resolution": kindString, "title": kindString,
+		"description": kindString, "important": kindBool, "amendment": kindBool, "paragraph": kindBool},
 }
 
 // relProps is the allow-list of filterable and sortable relationship properties.
 var relProps = map[RelType]map[string]propKind{
 	RelMemberOf:             {"role": kindString, "since": kindDate, "until": kindDate},
 	RelParticipatedIn:       {"role": kindString},
-	RelSignatoryOf:          {"signed": kindDate, "ratified": kindDate, "method": kindString},
+	RelSignatoryOf:          {"signed": kindDate, "ratified": kindDate, "method": kindString, "until": kindDate},
 	RelSeeksPartnershipWith: {"status": kindString},
+	RelVoted:                {"vote": kindString},
 }
 
 func nodeProp(l Label, p string) (propKind, bool) {
@@ -253,7 +265,20 @@ func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 	p := v + "." + c.Prop
 	switch c.Op {
 	case OpEq:
+		if kind == kindBool {
+			// Writers set a flag only where it holds (historical: true).
+			return "coalesce(" + p + ", false) = " + b.param(c.Value), nil
+		}
 		return p + " = " + b.param(c.Value), nil
+	case OpGte, OpLte:
+		if kind != kindInt {
+			return "", fmt.Errorf("%s on %q, which is not an integer", c.Op, c.Prop)
+		}
+		op := " >= "
+		if c.Op == OpLte {
+			op = " <= "
+		}
+		return p + op + b.param(c.Value), nil
 	case OpIn:
 		return p + " IN " + b.param(c.Value), nil
 	case OpContains, OpStartsWith:

@@ -63,10 +63,14 @@ type ListQuery struct {
 }
 
 // DefaultOrder is a label's natural order: events on the timeline
-// (startDate, then name), everything else by name. The id always breaks ties.
+// (startDate, then name), roll calls by date then roll-call number,
+// everything else by name. The id always breaks ties.
 func DefaultOrder(l Label) []SortKey {
-	if l == LabelEvent {
+	switch l {
+	case LabelEvent:
 		return []SortKey{{Prop: "startDate"}, {Prop: "name"}}
+	case LabelRollCall:
+		return []SortKey{{Prop: "date"}, {Prop: "rcid"}}
 	}
 	return []SortKey{{Prop: "name"}}
 }
@@ -277,7 +281,7 @@ func planList(label Label, q ListQuery) (listPlan, error) {
 	exprs := make([]string, len(order))
 	present := presentProps(label, q.Where)
 	for i, k := range order {
-		exprs[i] = sortExpr("n", k.Prop, present)
+		exprs[i] = sortExpr("n", label, k.Prop, present)
 	}
 	conds := []string{}
 	if where != "" {
@@ -362,7 +366,13 @@ func presentProps(label Label, where Filter) map[string]bool {
 // has it, so a range index can give the order and the query can stop at
 // the page's end (docs/benchmarks.md); otherwise coalesce with the empty string, which sorts
 // the nodes without it first, as the order is defined.
-func sortExpr(v, prop string, present map[string]bool) string {
+//
+// An integer property sorts as a zero-padded string, so that cursors,
+// which hold sort keys as strings, compare it in numeric order.
+func sortExpr(v string, label Label, prop string, present map[string]bool) string {
+	if k, _ := nodeProp(label, prop); k == kindInt {
+		return "coalesce(right('000000000000' + toString(" + v + "." + prop + "), 12), '')"
+	}
 	if present[prop] {
 		return v + "." + prop
 	}

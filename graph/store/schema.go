@@ -11,6 +11,14 @@ import (
 // FullTextIndex is the name of the full-text index over names.
 const FullTextIndex = "node_names"
 
+// fullTextLabels and fullTextProps are what FullTextIndex covers: the
+// names and acronyms of the searchable labels, and the usual names of
+// agreements (aliases, a list of strings: "Ottawa Treaty", "ICC").
+var (
+	fullTextLabels = []string{"Country", "Organization", "IssueArea", "Initiative", "Event", "Agreement"}
+	fullTextProps  = []string{"name", "acronym", "aliases"}
+)
+
 // schemaStatement is one idempotent constraint or index.
 type schemaStatement struct {
 	name   string
@@ -29,7 +37,7 @@ func schemaStatements() []schemaStatement {
 	out = append(out,
 		schemaStatement{"unique_country_iso3", "CREATE CONSTRAINT unique_country_iso3 IF NOT EXISTS FOR (n:Country) REQUIRE n.iso3 IS UNIQUE"},
 		schemaStatement{FullTextIndex, "CREATE FULLTEXT INDEX " + FullTextIndex + " IF NOT EXISTS " +
-			"FOR (n:Country|Organization|IssueArea|Initiative|Event|Agreement) ON EACH [n.name, n.acronym]"},
+			"FOR (n:" + strings.Join(fullTextLabels, "|") + ") ON EACH [n." + strings.Join(fullTextProps, ", n.") + "]"},
 	)
 	for _, l := range []Label{LabelCountry, LabelOrganization, LabelIssueArea, LabelInitiative, LabelEvent, LabelAgreement} {
 		name := "range_" + strings.ToLower(string(l)) + "_name"
@@ -40,7 +48,7 @@ func schemaStatements() []schemaStatement {
 	for _, d := range []struct {
 		l    Label
 		prop string
-	}{{LabelEvent, "startDate"}, {LabelInitiative, "startDate"}, {LabelAgreement, "adoptedOn"}} {
+	}{{LabelEvent, "startDate"}, {LabelInitiative, "startDate"}, {LabelAgreement, "adoptedOn"}, {LabelRollCall, "date"}} {
 		name := "range_" + strings.ToLower(string(d.l)) + "_" + strings.ToLower(d.prop)
 		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, d.l, d.prop)})
 	}
@@ -50,6 +58,9 @@ func schemaStatements() []schemaStatement {
 // EnsureSchema creates the constraints and indexes the API relies on, then
 // waits until they are online.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	if err := s.dropStaleFullText(ctx); err != nil {
+		return err
+	}
 	for _, st := range schemaStatements() {
 		// Schema commands cannot share a transaction with other statements.
 		if _, err := write(ctx, s, func(tx runner) (struct{}, error) {
@@ -66,6 +77,52 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		return fmt.Errorf("await indexes: %w", err)
 	}
 	return nil
+}
+
+// dropStaleFullText drops FullTextIndex when it exists with other labels or
+// properties than fullTextLabels and fullTextProps (a database made before
+// agreements had aliases), so that EnsureSchema creates it again as
+// wanted: CREATE … IF NOT EXISTS would keep the old one.
+func (s *Store) dropStaleFullText(ctx context.Context) error {
+	stale, err := read(ctx, s, func(tx runner) (bool, error) {
+		recs, err := s.run(ctx, tx, "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties WHERE name = $name "+
+			"RETURN labelsOrTypes, properties", map[string]any{"name": FullTextIndex})
+		if err != nil || len(recs) == 0 {
+			return false, err
+		}
+		labels, _, _ := neo4j.GetRecordValue[[]any](recs[0], "labelsOrTypes")
+		props, _, _ := neo4j.GetRecordValue[[]any](recs[0], "properties")
+		return !sameStrings(labels, fullTextLabels) || !sameStrings(props, fullTextProps), nil
+	})
+	if err != nil || !stale {
+		return err
+	}
+	_, err = write(ctx, s, func(tx runner) (struct{}, error) {
+		_, err := s.run(ctx, tx, "DROP INDEX "+FullTextIndex+" IF EXISTS", nil)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("drop outdated %s: %w", FullTextIndex, err)
+	}
+	return nil
+}
+
+// sameStrings reports whether got holds exactly the strings of want, in any order.
+func sameStrings(got []any, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, g := range got {
+		s, _ := g.(string)
+		seen[s] = true
+	}
+	for _, w := range want {
+		if !seen[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // SchemaMissing returns the names of constraints and indexes that are not

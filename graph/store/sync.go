@@ -14,7 +14,7 @@ import (
 type SyncNode struct {
 	Label       Label
 	ID          string
-	Props, Init map[string]any // string values only
+	Props, Init map[string]any // string values, or []string lists
 }
 
 // SyncRel is a relationship a bulk import wants, with the same Props/Init split.
@@ -181,6 +181,28 @@ func (s *Store) Sync(ctx context.Context, b SyncBatch, a Audit) (SyncStats, erro
 	})
 }
 
+// sameValue compares a stored property with a wanted one. Lists come back
+// from the driver as []any and are wanted as []string (an agreement's
+// aliases): equal when they hold the same strings in the same order.
+func sameValue(stored, want any) bool {
+	if w, ok := want.([]string); ok {
+		got, ok := stored.([]any)
+		if !ok || len(got) != len(w) {
+			return false
+		}
+		for i := range w {
+			if s, _ := got[i].(string); s != w[i] {
+				return false
+			}
+		}
+		return true
+	}
+	if _, ok := stored.([]any); ok {
+		return false // a list stored where a scalar is wanted
+	}
+	return stored == want
+}
+
 // diff returns the properties to set so that a stored entity (old, which
 // exists when found) holds props, and init where it has nothing; with the
 // audit stamps. An empty map means nothing to do.
@@ -188,7 +210,7 @@ func diff(old map[string]any, found bool, props, init map[string]any, by, at str
 	set := map[string]any{}
 	for k, v := range props {
 		// A nil value means "absent": removed when stored, skipped otherwise.
-		if (found && old[k] != v) || (!found && v != nil) {
+		if (found && !sameValue(old[k], v)) || (!found && v != nil) {
 			set[k] = v
 		}
 	}

@@ -84,3 +84,20 @@ func Seeded(t testing.TB) *store.Store {
 	}
 	return s
 }
+
+// Exec runs one write statement on the test database: tests write their
+// own fixtures (rows of the real datasets) with it.
+func Exec(t testing.TB, cypher string, params map[string]any) {
+	t.Helper()
+	c := FromEnv(t)
+	driver, err := neo4j.NewDriverWithContext(c.URI, neo4j.BasicAuth(c.User, c.Password, ""))
+	if err != nil {
+		t.Fatalf("neo4j driver: %v", err)
+	}
+	defer driver.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer); err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+}

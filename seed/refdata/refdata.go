@@ -58,7 +58,11 @@ type Treaty struct {
 	// scraper's config; sometimes the year of adoption, sometimes of
 	// opening for signature. "" for the Rome Statute.
 	OpenYear string
-	File     string // the file whose rows reference this treaty
+	// Acronym and Aliases are the treaty's usual acronym and other names
+	// (treatyNames), e.g. "APMBC", "Mine Ban Convention".
+	Acronym string
+	Aliases []string
+	File    string // the file whose rows reference this treaty
 }
 
 // Action is one state's participation in one treaty: its signature and/or

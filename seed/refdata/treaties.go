@@ -144,6 +144,64 @@ var knownTreaties = map[string]treatyInfo{
 	"ced":       {KindConvention, []string{IssueHumanRights}, fixNone},
 }
 
+// treatyNames are the usual acronym and other names of the treaties,
+// which the files' formal names do not contain (an analyst asks for "the
+// Mine Ban Convention" or "the ICC", not for "Convention on the
+// Prohibition of Anti-Personnel Mines"). They become the Agreement's
+// acronym and aliases, which the full-text index searches. Only names in
+// common use for the instrument itself. An optional protocol's names
+// avoid its parent's acronym as a word of their own ("OP-CEDAW"): its
+// formal name already holds it, and a second match would rank the
+// protocol above the treaty when the acronym alone is searched.
+var treatyNames = map[string]struct {
+	acronym string
+	aliases []string
+}{
+	"ottawa":      {"APMBC", []string{"Mine Ban Convention", "Mine Ban Treaty", "Ottawa Treaty", "Ottawa Convention", "Anti-Personnel Mine Ban Convention"}},
+	"ccm":         {"CCM", []string{"Cluster Munitions Convention", "Oslo Convention"}},
+	"att":         {"ATT", nil},
+	"ccw":         {"CCW", []string{"Certain Conventional Weapons Convention", "Inhumane Weapons Convention"}},
+	"ccw_p2a":     {"", []string{"Amended Protocol II"}},
+	"ccw_p4":      {"", []string{"Protocol IV", "Blinding Laser Weapons Protocol"}},
+	"ccw_p5":      {"", []string{"Protocol V", "Explosive Remnants of War Protocol"}},
+	"cwc":         {"CWC", []string{"Chemical Weapons Convention"}},
+	"ctbt":        {"CTBT", []string{"Test-Ban Treaty"}},
+	"tpnw":        {"TPNW", []string{"Nuclear Weapon Ban Treaty", "Nuclear Ban Treaty"}},
+	"enmod":       {"ENMOD", []string{"ENMOD Convention"}},
+	"cerd":        {"ICERD", []string{"CERD", "Racial Discrimination Convention"}},
+	"icescr":      {"ICESCR", []string{"Covenant on Economic, Social and Cultural Rights"}},
+	"iccpr":       {"ICCPR", []string{"Covenant on Civil and Political Rights"}},
+	"iccpr_op2":   {"", []string{"Death Penalty Protocol"}},
+	"cedaw":       {"CEDAW", []string{"Women's Convention"}},
+	"cat":         {"CAT", []string{"Convention against Torture", "Torture Convention"}},
+	"cat_op":      {"OPCAT", nil},
+	"crc":         {"CRC", []string{"Children's Convention", "UNCRC"}},
+	"crc_op_ac":   {"OPAC", []string{"CRC-OPAC", "Optional Protocol on the involvement of children in armed conflict", "Child Soldiers Protocol"}},
+	"crc_op_sc":   {"OPSC", []string{"Optional Protocol on the sale of children, child prostitution and child pornography"}},
+	"crc_op_ic":   {"OPIC", []string{"Optional Protocol on a communications procedure"}},
+	"cmw":         {"ICRMW", []string{"CMW", "Migrant Workers Convention"}},
+	"crpd":        {"CRPD", []string{"Disability Convention"}},
+	"ced":         {"CED", []string{"ICPPED", "Enforced Disappearance Convention"}},
+	RomeStatuteID: {"", []string{"Rome Statute", "ICC Statute", "ICC", "International Criminal Court Statute"}},
+}
+
+// Acronym returns the usual acronym of a treaty (by file treaty_id), or "".
+func Acronym(treatyID string) string { return treatyNames[treatyID].acronym }
+
+// Aliases returns the usual names of a treaty (by file treaty_id): its
+// acronym first, then the other names; nil when it has none. The acronym
+// is among them so that searching it matches the treaty in two fields
+// (acronym and aliases) and ranks it above the protocols whose formal
+// names contain it.
+func Aliases(treatyID string) []string {
+	n := treatyNames[treatyID]
+	var out []string
+	if n.acronym != "" {
+		out = append(out, n.acronym)
+	}
+	return append(out, n.aliases...)
+}
+
 // The Rome Statute file names no treaty, id or URL, so they are fixed here.
 const (
 	RomeStatuteID        = "rome-statute"
@@ -178,6 +236,8 @@ func newTreaty(id, name string, info treatyInfo, mtdsg, openYear, sourceURL, fil
 		SourceURL:    sourceURL,
 		MTDSGNo:      mtdsg,
 		OpenYear:     openYear,
+		Acronym:      Acronym(id),
+		Aliases:      Aliases(id),
 		File:         file,
 	}
 }

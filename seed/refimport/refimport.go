@@ -8,7 +8,7 @@
 //   - every ISO country as a Country (iso3, iso2, m49, region, subRegion),
 //     merged with the seed's countries on the id country:<ISO3>;
 //   - every treaty as an Agreement (name, kind, mtdsgNo, openYear,
-//     sourceUrl) with ADDRESSES edges to the issue areas refdata assigns it,
+//     sourceUrl, acronym and aliases: its usual names) with ADDRESSES edges to the issue areas refdata assigns it,
 //     only for issue areas that exist in the seed (seed/seed.json);
 //   - every state action as SIGNATORY_OF {signed, ratified, method,
 //     sourceUrl, note} from the Country to the Agreement.
@@ -170,9 +170,12 @@ func plan(ds *refdata.Dataset, sf *seed.File, size int, rejected *[]Rejected) []
 	for _, t := range ds.Treaties {
 		src := sourceOfFile[t.File]
 		ev := fmt.Sprintf("%s%s: the rows with treaty_id %s (%q, UNTC %s)", DataDir, t.File, t.ID, t.Name, t.MTDSGNo)
-		head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelAgreement, ID: t.AgreementID,
-			Props: withNil(map[string]any{"name": t.Name, "kind": t.Kind, "mtdsgNo": t.MTDSGNo, "openYear": t.OpenYear,
-				"sourceUrl": t.SourceURL, "refSourceId": src, "refEvidence": ev}),
+		props := withNil(map[string]any{"name": t.Name, "kind": t.Kind, "mtdsgNo": t.MTDSGNo, "openYear": t.OpenYear,
+			"sourceUrl": t.SourceURL, "acronym": t.Acronym, "refSourceId": src, "refEvidence": ev})
+		if len(t.Aliases) > 0 {
+			props["aliases"] = t.Aliases
+		}
+		head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelAgreement, ID: t.AgreementID, Props: props,
 			Init: map[string]any{"sourceId": src, "evidence": ev}})
 		for _, issue := range t.IssueAreaIDs {
 			if _, ok := seedIssues[issue]; !ok {
