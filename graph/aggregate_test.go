@@ -398,7 +398,9 @@ CREATE (a)-[:SIGNATORY_OF {signed: '2000', ratified: '2001-03-02'}]->(ag),
 				Years   []map[string]int
 				Undated int
 			}
-			Countries struct{ Edges []struct{ Node struct{ ID string } } }
+			Countries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		a.on(t).ok(`{ uptake(agreementId: "agreement:fixture-withdrawals") { undated years { year signed ratified withdrawn parties cumulativeRatified } }
 		  countries(where: {partyTo: {id: {eq: "agreement:fixture-withdrawals"}}}) { edges { node { id } } } }`, nil, &d)
