@@ -293,8 +293,9 @@ func TestCoalitionMeasuresOnReferenceData(t *testing.T) {
 				Edges []struct{ Cursor string }
 			}
 		}
-		a.on(t).ok(`{ events { aggregate { count groups: groupBy(field: YEAR) { key count } } }
-		  organizations(first: 1) { edges { cursor } aggregate { count groups: groupBy(field: KIND) { key count } } } }`, nil, &d)
+		a.on(t).ok(`{ events { aggregate { count ... on EventAggregate { groups: groupBy(field: YEAR) { key count } } } }
+		  organizations(first: 1) { edges { cursor } aggregate { count ...kinds } } }
+		fragment kinds on OrganizationAggregate { groups: groupBy(field: KIND) { key count } }`, nil, &d)
 		if d.Events.Aggregate.Count != len(years) || !reflect.DeepEqual(d.Events.Aggregate.Groups, expectGroups(years)) {
 			t.Errorf("events: %d %s; seed file: %d %s", d.Events.Aggregate.Count, groupsString(d.Events.Aggregate.Groups), len(years), groupsString(expectGroups(years)))
 		}
@@ -303,6 +304,19 @@ func TestCoalitionMeasuresOnReferenceData(t *testing.T) {
 		}
 		if len(d.Organizations.Edges) != 1 {
 			t.Errorf("the page beside the aggregate: %d edges, want 1", len(d.Organizations.Edges))
+		}
+	})
+
+	t.Run("the page beside an aggregate, also inside a fragment", func(t *testing.T) {
+		var d struct {
+			Countries struct {
+				Edges     []struct{ Node struct{ ID string } }
+				Aggregate struct{ Count int }
+			}
+		}
+		a.on(t).ok(`{ countries(first: 2) { ... on CountryConnection { edges { node { id } } } aggregate { count } } }`, nil, &d)
+		if len(d.Countries.Edges) != 2 || d.Countries.Aggregate.Count != len(rf.country) {
+			t.Errorf("%d edges (want 2), count %d (want the %d ISO countries)", len(d.Countries.Edges), d.Countries.Aggregate.Count, len(rf.country))
 		}
 	})
 
