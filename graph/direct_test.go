@@ -138,6 +138,9 @@ var directCases = []struct {
 	{"connection pieces", `{ countries(first: 3) { __typename totalCount pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
   edges { __typename cursor node { __typename id name iso3 iso2 region } } } }`, nil, true},
 	{"count only", `{ initiatives { totalCount } }`, nil, true},
+	{"aggregate (answered by the resolvers)", `{ countries(first: 2, where: {partyTo: {}}) { totalCount aggregate { count groupBy(field: REGION) { key count } }
+  edges { node { id } } } }`, nil, false},
+	{"partyTo", `{ countries(where: {OR: [{partyTo: {kind: {eq: "DECLARATION"}}}, {signed: {}}]}) { edges { node { id } } } }`, nil, true},
 	{"empty page", `{ events(first: 0) { pageInfo { hasNextPage startCursor endCursor } edges { cursor } } }`, nil, true},
 	{"backwards", `{ organizations(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor } edges { cursor node { name acronym kind } } } }`, nil, true},
 	{"every node field", `{ events(first: 100) { edges { node { id name kind startDate endDate datePrecision location status evidence { sourceId quote }

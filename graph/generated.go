@@ -30,12 +30,23 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Agreement() AgreementResolver
+	AgreementAggregate() AgreementAggregateResolver
+	AgreementConnection() AgreementConnectionResolver
 	Country() CountryResolver
+	CountryAggregate() CountryAggregateResolver
+	CountryConnection() CountryConnectionResolver
 	Event() EventResolver
+	EventAggregate() EventAggregateResolver
+	EventConnection() EventConnectionResolver
 	Initiative() InitiativeResolver
+	InitiativeAggregate() InitiativeAggregateResolver
+	InitiativeConnection() InitiativeConnectionResolver
 	IssueArea() IssueAreaResolver
+	IssueAreaConnection() IssueAreaConnectionResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
+	OrganizationAggregate() OrganizationAggregateResolver
+	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
 	RollCall() RollCallResolver
 }
@@ -44,12 +55,25 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActorInfluence struct {
+		Actor      func(childComplexity int) int
+		ComputedAt func(childComplexity int) int
+		Degree     func(childComplexity int) int
+		Exact      func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	ActorScore struct {
 		Actor      func(childComplexity int) int
 		ComputedAt func(childComplexity int) int
 		Degree     func(childComplexity int) int
 		Exact      func(childComplexity int) int
 		Score      func(childComplexity int) int
+	}
+
+	AggregateGroup struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
 	}
 
 	Agreement struct {
@@ -68,7 +92,13 @@ type ComplexityRoot struct {
 		SourceURL   func(childComplexity int) int
 	}
 
+	AgreementAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.AgreementGroupField) int
+	}
+
 	AgreementConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -109,7 +139,13 @@ type ComplexityRoot struct {
 		Votes          func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
 	}
 
+	CountryAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.CountryGroupField) int
+	}
+
 	CountryConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -165,7 +201,13 @@ type ComplexityRoot struct {
 		Status        func(childComplexity int) int
 	}
 
+	EventAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.EventGroupField) int
+	}
+
 	EventConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -239,7 +281,13 @@ type ComplexityRoot struct {
 		StartDate            func(childComplexity int) int
 	}
 
+	InitiativeAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.InitiativeGroupField) int
+	}
+
 	InitiativeConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -259,7 +307,12 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 	}
 
+	IssueAreaAggregate struct {
+		Count func(childComplexity int) int
+	}
+
 	IssueAreaConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -321,7 +374,13 @@ type ComplexityRoot struct {
 		StartDate      func(childComplexity int) int
 	}
 
+	OrganizationAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.OrganizationGroupField) int
+	}
+
 	OrganizationConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -385,6 +444,7 @@ type ComplexityRoot struct {
 		Event             func(childComplexity int, id string) int
 		Events            func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
 		GraphModel        func(childComplexity int) int
+		Influence         func(childComplexity int, first *int, kind *model.ActorKind) int
 		Initiative        func(childComplexity int, id string) int
 		Initiatives       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		IssueArea         func(childComplexity int, id string) int
@@ -400,6 +460,7 @@ type ComplexityRoot struct {
 		SharedIssueAreas  func(childComplexity int, a string, b string) int
 		Sources           func(childComplexity int) int
 		Timeline          func(childComplexity int, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) int
+		Uptake            func(childComplexity int, agreementID string) int
 	}
 
 	RollCall struct {
@@ -475,6 +536,23 @@ type ComplexityRoot struct {
 		Truncated func(childComplexity int) int
 	}
 
+	Uptake struct {
+		Agreement func(childComplexity int) int
+		Sources   func(childComplexity int) int
+		Undated   func(childComplexity int) int
+		Years     func(childComplexity int) int
+	}
+
+	UptakeYear struct {
+		CumulativeRatified func(childComplexity int) int
+		CumulativeSigned   func(childComplexity int) int
+		Parties            func(childComplexity int) int
+		Ratified           func(childComplexity int) int
+		Signed             func(childComplexity int) int
+		Withdrawn          func(childComplexity int) int
+		Year               func(childComplexity int) int
+	}
+
 	VoteTally struct {
 		Abstain func(childComplexity int) int
 		No      func(childComplexity int) int
@@ -491,6 +569,12 @@ type AgreementResolver interface {
 	IssueAreas(ctx context.Context, obj *model.Agreement, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
 	Establishes(ctx context.Context, obj *model.Agreement, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
 }
+type AgreementAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.AgreementAggregate, field model.AgreementGroupField) ([]*model.AggregateGroup, error)
+}
+type AgreementConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.AgreementConnection) (*model.AgreementAggregate, error)
+}
 type CountryResolver interface {
 	Memberships(ctx context.Context, obj *model.Country, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
 	Participations(ctx context.Context, obj *model.Country, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
@@ -498,6 +582,12 @@ type CountryResolver interface {
 	IssueAreas(ctx context.Context, obj *model.Country) ([]*model.IssueArea, error)
 	EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	Votes(ctx context.Context, obj *model.Country, first *int, after *string, where *model.CountryVoteWhere) (*model.CountryVoteConnection, error)
+}
+type CountryAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.CountryAggregate, field model.CountryGroupField) ([]*model.AggregateGroup, error)
+}
+type CountryConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.CountryConnection) (*model.CountryAggregate, error)
 }
 type EventResolver interface {
 	Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error)
@@ -507,6 +597,12 @@ type EventResolver interface {
 	Follows(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	FollowedBy(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 }
+type EventAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.EventAggregate, field model.EventGroupField) ([]*model.AggregateGroup, error)
+}
+type EventConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.EventConnection) (*model.EventAggregate, error)
+}
 type InitiativeResolver interface {
 	Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
 	Events(ctx context.Context, obj *model.Initiative, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
@@ -514,10 +610,19 @@ type InitiativeResolver interface {
 	EstablishedBy(ctx context.Context, obj *model.Initiative, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
 	SeeksPartnershipWith(ctx context.Context, obj *model.Initiative) ([]*model.PartnershipProspect, error)
 }
+type InitiativeAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.InitiativeAggregate, field model.InitiativeGroupField) ([]*model.AggregateGroup, error)
+}
+type InitiativeConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.InitiativeConnection) (*model.InitiativeAggregate, error)
+}
 type IssueAreaResolver interface {
 	Initiatives(ctx context.Context, obj *model.IssueArea, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
 	Events(ctx context.Context, obj *model.IssueArea, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	Agreements(ctx context.Context, obj *model.IssueArea, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
+}
+type IssueAreaConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.IssueAreaConnection) (*model.IssueAreaAggregate, error)
 }
 type MutationResolver interface {
 	UpsertCountry(ctx context.Context, input model.CountryInput) (*model.Country, error)
@@ -539,6 +644,12 @@ type OrganizationResolver interface {
 	IssueAreas(ctx context.Context, obj *model.Organization) ([]*model.IssueArea, error)
 	SoughtBy(ctx context.Context, obj *model.Organization) ([]*model.PartnershipProspect, error)
 }
+type OrganizationAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.OrganizationAggregate, field model.OrganizationGroupField) ([]*model.AggregateGroup, error)
+}
+type OrganizationConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.OrganizationConnection) (*model.OrganizationAggregate, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Countries(ctx context.Context, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.CountryConnection, error)
@@ -557,6 +668,7 @@ type QueryResolver interface {
 	RollCall(ctx context.Context, id string) (*model.RollCall, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
 	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
+	Uptake(ctx context.Context, agreementID string) (*model.Uptake, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error)
 	ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) (*model.Path, error)
 	PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind) ([]*model.PartnerCandidate, error)
@@ -566,6 +678,7 @@ type QueryResolver interface {
 	CoParticipants(ctx context.Context, actorID string, first *int) ([]*model.CoParticipation, error)
 	Brokers(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorScore, error)
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
+	Influence(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorInfluence, error)
 	GraphModel(ctx context.Context) (*model.GraphModel, error)
 	Cypher(ctx context.Context, query string, params any) (*model.CypherResult, error)
 }
@@ -592,6 +705,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActorInfluence.actor":
+		if e.ComplexityRoot.ActorInfluence.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorInfluence.Actor(childComplexity), true
+	case "ActorInfluence.computedAt":
+		if e.ComplexityRoot.ActorInfluence.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorInfluence.ComputedAt(childComplexity), true
+	case "ActorInfluence.degree":
+		if e.ComplexityRoot.ActorInfluence.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorInfluence.Degree(childComplexity), true
+	case "ActorInfluence.exact":
+		if e.ComplexityRoot.ActorInfluence.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorInfluence.Exact(childComplexity), true
+	case "ActorInfluence.score":
+		if e.ComplexityRoot.ActorInfluence.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorInfluence.Score(childComplexity), true
 
 	case "ActorScore.actor":
 		if e.ComplexityRoot.ActorScore.Actor == nil {
@@ -623,6 +767,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActorScore.Score(childComplexity), true
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
 
 	case "Agreement.acronym":
 		if e.ComplexityRoot.Agreement.Acronym == nil {
@@ -718,6 +875,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Agreement.SourceURL(childComplexity), true
 
+	case "AgreementAggregate.count":
+		if e.ComplexityRoot.AgreementAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.Count(childComplexity), true
+	case "AgreementAggregate.groupBy":
+		if e.ComplexityRoot.AgreementAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_AgreementAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AgreementAggregate.GroupBy(childComplexity, args["field"].(model.AgreementGroupField)), true
+
+	case "AgreementConnection.aggregate":
+		if e.ComplexityRoot.AgreementConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgreementConnection.Aggregate(childComplexity), true
 	case "AgreementConnection.edges":
 		if e.ComplexityRoot.AgreementConnection.Edges == nil {
 			break
@@ -904,6 +1085,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.Votes(childComplexity, args["first"].(*int), args["after"].(*string), args["where"].(*model.CountryVoteWhere)), true
 
+	case "CountryAggregate.count":
+		if e.ComplexityRoot.CountryAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryAggregate.Count(childComplexity), true
+	case "CountryAggregate.groupBy":
+		if e.ComplexityRoot.CountryAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_CountryAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CountryAggregate.GroupBy(childComplexity, args["field"].(model.CountryGroupField)), true
+
+	case "CountryConnection.aggregate":
+		if e.ComplexityRoot.CountryConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Aggregate(childComplexity), true
 	case "CountryConnection.edges":
 		if e.ComplexityRoot.CountryConnection.Edges == nil {
 			break
@@ -1151,6 +1356,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Status(childComplexity), true
 
+	case "EventAggregate.count":
+		if e.ComplexityRoot.EventAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventAggregate.Count(childComplexity), true
+	case "EventAggregate.groupBy":
+		if e.ComplexityRoot.EventAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_EventAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EventAggregate.GroupBy(childComplexity, args["field"].(model.EventGroupField)), true
+
+	case "EventConnection.aggregate":
+		if e.ComplexityRoot.EventConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Aggregate(childComplexity), true
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
 			break
@@ -1445,6 +1674,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Initiative.StartDate(childComplexity), true
 
+	case "InitiativeAggregate.count":
+		if e.ComplexityRoot.InitiativeAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeAggregate.Count(childComplexity), true
+	case "InitiativeAggregate.groupBy":
+		if e.ComplexityRoot.InitiativeAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_InitiativeAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InitiativeAggregate.GroupBy(childComplexity, args["field"].(model.InitiativeGroupField)), true
+
+	case "InitiativeConnection.aggregate":
+		if e.ComplexityRoot.InitiativeConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InitiativeConnection.Aggregate(childComplexity), true
 	case "InitiativeConnection.edges":
 		if e.ComplexityRoot.InitiativeConnection.Edges == nil {
 			break
@@ -1529,6 +1782,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IssueArea.Name(childComplexity), true
 
+	case "IssueAreaAggregate.count":
+		if e.ComplexityRoot.IssueAreaAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueAreaAggregate.Count(childComplexity), true
+
+	case "IssueAreaConnection.aggregate":
+		if e.ComplexityRoot.IssueAreaConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueAreaConnection.Aggregate(childComplexity), true
 	case "IssueAreaConnection.edges":
 		if e.ComplexityRoot.IssueAreaConnection.Edges == nil {
 			break
@@ -1869,6 +2135,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organization.StartDate(childComplexity), true
 
+	case "OrganizationAggregate.count":
+		if e.ComplexityRoot.OrganizationAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationAggregate.Count(childComplexity), true
+	case "OrganizationAggregate.groupBy":
+		if e.ComplexityRoot.OrganizationAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_OrganizationAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OrganizationAggregate.GroupBy(childComplexity, args["field"].(model.OrganizationGroupField)), true
+
+	case "OrganizationConnection.aggregate":
+		if e.ComplexityRoot.OrganizationConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Aggregate(childComplexity), true
 	case "OrganizationConnection.edges":
 		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
 			break
@@ -2188,6 +2478,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.GraphModel(childComplexity), true
+	case "Query.influence":
+		if e.ComplexityRoot.Query.Influence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_influence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Influence(childComplexity, args["first"].(*int), args["kind"].(*model.ActorKind)), true
 	case "Query.initiative":
 		if e.ComplexityRoot.Query.Initiative == nil {
 			break
@@ -2349,6 +2650,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["actorId"].(*string), args["initiativeId"].(*string), args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["first"].(*int)), true
+	case "Query.uptake":
+		if e.ComplexityRoot.Query.Uptake == nil {
+			break
+		}
+
+		args, err := ec.field_Query_uptake_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Uptake(childComplexity, args["agreementId"].(string)), true
 
 	case "RollCall.amendment":
 		if e.ComplexityRoot.RollCall.Amendment == nil {
@@ -2645,6 +2957,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "Uptake.agreement":
+		if e.ComplexityRoot.Uptake.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Uptake.Agreement(childComplexity), true
+	case "Uptake.sources":
+		if e.ComplexityRoot.Uptake.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Uptake.Sources(childComplexity), true
+	case "Uptake.undated":
+		if e.ComplexityRoot.Uptake.Undated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Uptake.Undated(childComplexity), true
+	case "Uptake.years":
+		if e.ComplexityRoot.Uptake.Years == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Uptake.Years(childComplexity), true
+
+	case "UptakeYear.cumulativeRatified":
+		if e.ComplexityRoot.UptakeYear.CumulativeRatified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.CumulativeRatified(childComplexity), true
+	case "UptakeYear.cumulativeSigned":
+		if e.ComplexityRoot.UptakeYear.CumulativeSigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.CumulativeSigned(childComplexity), true
+	case "UptakeYear.parties":
+		if e.ComplexityRoot.UptakeYear.Parties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.Parties(childComplexity), true
+	case "UptakeYear.ratified":
+		if e.ComplexityRoot.UptakeYear.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.Ratified(childComplexity), true
+	case "UptakeYear.signed":
+		if e.ComplexityRoot.UptakeYear.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.Signed(childComplexity), true
+	case "UptakeYear.withdrawn":
+		if e.ComplexityRoot.UptakeYear.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.Withdrawn(childComplexity), true
+	case "UptakeYear.year":
+		if e.ComplexityRoot.UptakeYear.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UptakeYear.Year(childComplexity), true
+
 	case "VoteTally.abstain":
 		if e.ComplexityRoot.VoteTally.Abstain == nil {
 			break
@@ -2785,7 +3165,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "mutations.graphqls" "researchers.graphqls"
+//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "researchers.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3814,7 +4194,9 @@ input SignatureSort {
   direction: SortDirection = ASC
 }
 `, BuiltIn: false},
+	{Name: "aggregate.graphqls", Input: sourceData("aggregate.graphqls"), BuiltIn: false},
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
+	{Name: "influence.graphqls", Input: sourceData("influence.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "researchers.graphqls", Input: sourceData("researchers.graphqls"), BuiltIn: false},
 }
@@ -3823,6 +4205,22 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ActorInfluence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_ActorInfluence_actor(ctx, field)
+	case "score":
+		return ec.fieldContext_ActorInfluence_score(ctx, field)
+	case "degree":
+		return ec.fieldContext_ActorInfluence_degree(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_ActorInfluence_computedAt(ctx, field)
+	case "exact":
+		return ec.fieldContext_ActorInfluence_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorInfluence", field.Name)
+}
 
 func (ec *executionContext) childFields_ActorScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3838,6 +4236,16 @@ func (ec *executionContext) childFields_ActorScore(ctx context.Context, field gr
 		return ec.fieldContext_ActorScore_exact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActorScore", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Agreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3872,6 +4280,16 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
 }
 
+func (ec *executionContext) childFields_AgreementAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_AgreementAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_AgreementAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgreementAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_AgreementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3880,6 +4298,8 @@ func (ec *executionContext) childFields_AgreementConnection(ctx context.Context,
 		return ec.fieldContext_AgreementConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AgreementConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgreementConnection", field.Name)
 }
@@ -3954,6 +4374,16 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
 
+func (ec *executionContext) childFields_CountryAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_CountryAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_CountryAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_CountryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3962,6 +4392,8 @@ func (ec *executionContext) childFields_CountryConnection(ctx context.Context, f
 		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_CountryConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
 }
@@ -4066,6 +4498,16 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_EventAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_EventAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_EventAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4074,6 +4516,8 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_EventConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
@@ -4214,6 +4658,16 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Initiative", field.Name)
 }
 
+func (ec *executionContext) childFields_InitiativeAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_InitiativeAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_InitiativeAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InitiativeAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_InitiativeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4222,6 +4676,8 @@ func (ec *executionContext) childFields_InitiativeConnection(ctx context.Context
 		return ec.fieldContext_InitiativeConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InitiativeConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_InitiativeConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InitiativeConnection", field.Name)
 }
@@ -4254,6 +4710,14 @@ func (ec *executionContext) childFields_IssueArea(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type IssueArea", field.Name)
 }
 
+func (ec *executionContext) childFields_IssueAreaAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_IssueAreaAggregate_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueAreaAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_IssueAreaConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4262,6 +4726,8 @@ func (ec *executionContext) childFields_IssueAreaConnection(ctx context.Context,
 		return ec.fieldContext_IssueAreaConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_IssueAreaConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_IssueAreaConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssueAreaConnection", field.Name)
 }
@@ -4352,6 +4818,16 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
 
+func (ec *executionContext) childFields_OrganizationAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_OrganizationAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_OrganizationAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_OrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4360,6 +4836,8 @@ func (ec *executionContext) childFields_OrganizationConnection(ctx context.Conte
 		return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_OrganizationConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
 }
@@ -4598,6 +5076,40 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
 }
 
+func (ec *executionContext) childFields_Uptake(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "agreement":
+		return ec.fieldContext_Uptake_agreement(ctx, field)
+	case "years":
+		return ec.fieldContext_Uptake_years(ctx, field)
+	case "undated":
+		return ec.fieldContext_Uptake_undated(ctx, field)
+	case "sources":
+		return ec.fieldContext_Uptake_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Uptake", field.Name)
+}
+
+func (ec *executionContext) childFields_UptakeYear(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_UptakeYear_year(ctx, field)
+	case "signed":
+		return ec.fieldContext_UptakeYear_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_UptakeYear_ratified(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_UptakeYear_withdrawn(ctx, field)
+	case "cumulativeSigned":
+		return ec.fieldContext_UptakeYear_cumulativeSigned(ctx, field)
+	case "cumulativeRatified":
+		return ec.fieldContext_UptakeYear_cumulativeRatified(ctx, field)
+	case "parties":
+		return ec.fieldContext_UptakeYear_parties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UptakeYear", field.Name)
+}
+
 func (ec *executionContext) childFields_VoteTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "yes":
@@ -4726,6 +5238,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_AgreementAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.AgreementGroupField, error) {
+			return ec.unmarshalNAgreementGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Agreement_establishes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4813,6 +5339,20 @@ func (ec *executionContext) field_Agreement_signatories_args(ctx context.Context
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_CountryAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.CountryGroupField, error) {
+			return ec.unmarshalNCountryGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -4963,6 +5503,20 @@ func (ec *executionContext) field_Country_votes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_EventAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.EventGroupField, error) {
+			return ec.unmarshalNEventGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -5143,6 +5697,20 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_InitiativeAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.InitiativeGroupField, error) {
+			return ec.unmarshalNInitiativeGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -5501,6 +6069,20 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OrganizationAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.OrganizationGroupField, error) {
+			return ec.unmarshalNOrganizationGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -5990,6 +6572,28 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_influence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.ActorKind, error) {
+			return ec.unmarshalOActorKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_initiative_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6442,6 +7046,20 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_uptake_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agreementId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["agreementId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_RollCall_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6576,6 +7194,130 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _ActorInfluence_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorInfluence_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorInfluence_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActorInfluence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActorInfluence_score(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorInfluence_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorInfluence_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ActorInfluence_degree(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorInfluence_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorInfluence_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActorInfluence_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorInfluence_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorInfluence_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActorInfluence_exact(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorInfluence_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorInfluence_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ActorScore_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorScore) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6698,6 +7440,52 @@ func (ec *executionContext) _ActorScore_exact(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ActorScore_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorScore", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AggregateGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Agreement_id(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
@@ -7071,6 +7859,73 @@ func (ec *executionContext) fieldContext_Agreement_evidence(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _AgreementAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.AgreementAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgreementAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgreementAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.AgreementAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AgreementAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.AgreementGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AgreementAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7156,6 +8011,38 @@ func (ec *executionContext) _AgreementConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_AgreementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AgreementConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AgreementConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.AgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AgreementConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AgreementAggregate) graphql.Marshaler {
+			return ec.marshalNAgreementAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgreementAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AgreementEdge) (ret graphql.Marshaler) {
@@ -7864,6 +8751,73 @@ func (ec *executionContext) fieldContext_Country_votes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _CountryAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.CountryAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountryAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.CountryAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CountryAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.CountryGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CountryAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7949,6 +8903,38 @@ func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CountryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CountryConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.CountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CountryConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryAggregate) graphql.Marshaler {
+			return ec.marshalNCountryAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CountryEdge) (ret graphql.Marshaler) {
@@ -8858,6 +9844,73 @@ func (ec *executionContext) fieldContext_Event_evidence(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _EventAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.EventAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EventAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.EventAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EventAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.EventGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EventAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8943,6 +9996,38 @@ func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _EventConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EventConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventAggregate) graphql.Marshaler {
+			return ec.marshalNEventAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
@@ -10044,6 +11129,73 @@ func (ec *executionContext) fieldContext_Initiative_evidence(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _InitiativeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InitiativeAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InitiativeAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InitiativeAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.InitiativeGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InitiativeAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10129,6 +11281,38 @@ func (ec *executionContext) _InitiativeConnection_totalCount(ctx context.Context
 }
 func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InitiativeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InitiativeConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InitiativeConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InitiativeConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeAggregate) graphql.Marshaler {
+			return ec.marshalNInitiativeAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InitiativeConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InitiativeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InitiativeAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InitiativeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeEdge) (ret graphql.Marshaler) {
@@ -10387,6 +11571,29 @@ func (ec *executionContext) fieldContext_IssueArea_agreements(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _IssueAreaAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.IssueAreaAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueAreaAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueAreaAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssueAreaAggregate", field, false, false, "Int")
+}
+
 func (ec *executionContext) _IssueAreaConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IssueAreaConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10472,6 +11679,38 @@ func (ec *executionContext) _IssueAreaConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_IssueAreaConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueAreaConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _IssueAreaConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.IssueAreaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueAreaConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IssueAreaConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueAreaAggregate) graphql.Marshaler {
+			return ec.marshalNIssueAreaAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueAreaConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueAreaConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueAreaAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _IssueAreaEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IssueAreaEdge) (ret graphql.Marshaler) {
@@ -11801,6 +13040,73 @@ func (ec *executionContext) fieldContext_Organization_soughtBy(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _OrganizationAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OrganizationAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.OrganizationGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OrganizationAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11886,6 +13192,38 @@ func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganizationConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationAggregate) graphql.Marshaler {
+			return ec.marshalNOrganizationAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
@@ -13339,6 +14677,50 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_uptake(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_uptake(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Uptake(ctx, fc.Args["agreementId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Uptake) graphql.Marshaler {
+			return ec.marshalNUptake2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptake(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_uptake(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Uptake(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_uptake_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13729,6 +15111,50 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_timeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_influence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_influence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Influence(ctx, fc.Args["first"].(*int), fc.Args["kind"].(*model.ActorKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorInfluence) graphql.Marshaler {
+			return ec.marshalNActorInfluence2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorInfluenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_influence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorInfluence(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_influence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15117,6 +16543,286 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Uptake_agreement(ctx context.Context, field graphql.CollectedField, obj *model.Uptake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Uptake_agreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Uptake_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Uptake",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Uptake_years(ctx context.Context, field graphql.CollectedField, obj *model.Uptake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Uptake_years(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UptakeYear) graphql.Marshaler {
+			return ec.marshalNUptakeYear2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptakeYearᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Uptake_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Uptake",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UptakeYear(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Uptake_undated(ctx context.Context, field graphql.CollectedField, obj *model.Uptake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Uptake_undated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Uptake_undated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Uptake", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Uptake_sources(ctx context.Context, field graphql.CollectedField, obj *model.Uptake) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Uptake_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Uptake_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Uptake",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UptakeYear_year(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_signed(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_ratified(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_withdrawn(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_cumulativeSigned(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_cumulativeSigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CumulativeSigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_cumulativeSigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_cumulativeRatified(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_cumulativeRatified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CumulativeRatified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_cumulativeRatified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UptakeYear_parties(ctx context.Context, field graphql.CollectedField, obj *model.UptakeYear) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UptakeYear_parties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UptakeYear_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
 }
 
 func (ec *executionContext) _VoteTally_yes(ctx context.Context, field graphql.CollectedField, obj *model.VoteTally) (ret graphql.Marshaler) {
@@ -16847,7 +18553,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "subRegion", "m49", "historical", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "votedIn", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "subRegion", "m49", "historical", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "votedIn", "AND", "OR", "NOT", "partyTo"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16973,6 +18679,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Not = data
+		case "partyTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyTo"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartyTo = data
 		}
 	}
 	return it, nil
@@ -19298,6 +21011,59 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var actorInfluenceImplementors = []string{"ActorInfluence"}
+
+func (ec *executionContext) _ActorInfluence(ctx context.Context, sel ast.SelectionSet, obj *model.ActorInfluence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorInfluenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorInfluence")
+		case "actor":
+			out.Values[i] = ec._ActorInfluence_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ActorInfluence_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._ActorInfluence_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedAt":
+			out.Values[i] = ec._ActorInfluence_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._ActorInfluence_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var actorScoreImplementors = []string{"ActorScore"}
 
 func (ec *executionContext) _ActorScore(ctx context.Context, sel ast.SelectionSet, obj *model.ActorScore) graphql.Marshaler {
@@ -19331,6 +21097,44 @@ func (ec *executionContext) _ActorScore(ctx context.Context, sel ast.SelectionSe
 			}
 		case "exact":
 			out.Values[i] = ec._ActorScore_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "key":
+			out.Values[i] = ec._AggregateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19447,6 +21251,45 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var agreementAggregateImplementors = []string{"AgreementAggregate"}
+
+func (ec *executionContext) _AgreementAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agreementAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgreementAggregate")
+		case "count":
+			out.Values[i] = ec._AgreementAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AgreementAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var agreementConnectionImplementors = []string{"AgreementConnection"}
 
 func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AgreementConnection) graphql.Marshaler {
@@ -19473,6 +21316,12 @@ func (ec *executionContext) _AgreementConnection(ctx context.Context, sel ast.Se
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AgreementConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AgreementConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19724,6 +21573,45 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var countryAggregateImplementors = []string{"CountryAggregate"}
+
+func (ec *executionContext) _CountryAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.CountryAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryAggregate")
+		case "count":
+			out.Values[i] = ec._CountryAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CountryConnection) graphql.Marshaler {
@@ -19750,6 +21638,12 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CountryConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CountryConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20103,6 +21997,45 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var eventAggregateImplementors = []string{"EventAggregate"}
+
+func (ec *executionContext) _EventAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.EventAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventAggregate")
+		case "count":
+			out.Values[i] = ec._EventAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
@@ -20129,6 +22062,12 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EventConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EventConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20609,6 +22548,45 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var initiativeAggregateImplementors = []string{"InitiativeAggregate"}
+
+func (ec *executionContext) _InitiativeAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InitiativeAggregate")
+		case "count":
+			out.Values[i] = ec._InitiativeAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InitiativeAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InitiativeConnection) graphql.Marshaler {
@@ -20635,6 +22613,12 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._InitiativeConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InitiativeConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20752,6 +22736,39 @@ func (ec *executionContext) _IssueArea(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var issueAreaAggregateImplementors = []string{"IssueAreaAggregate"}
+
+func (ec *executionContext) _IssueAreaAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.IssueAreaAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issueAreaAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssueAreaAggregate")
+		case "count":
+			out.Values[i] = ec._IssueAreaAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var issueAreaConnectionImplementors = []string{"IssueAreaConnection"}
 
 func (ec *executionContext) _IssueAreaConnection(ctx context.Context, sel ast.SelectionSet, obj *model.IssueAreaConnection) graphql.Marshaler {
@@ -20778,6 +22795,12 @@ func (ec *executionContext) _IssueAreaConnection(ctx context.Context, sel ast.Se
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IssueAreaConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssueAreaConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21175,6 +23198,45 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var organizationAggregateImplementors = []string{"OrganizationAggregate"}
+
+func (ec *executionContext) _OrganizationAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationAggregate")
+		case "count":
+			out.Values[i] = ec._OrganizationAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganizationAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
@@ -21201,6 +23263,12 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._OrganizationConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganizationConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21638,6 +23706,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "uptake":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_uptake(ctx, field)
+				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21691,6 +23765,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
+				})
+		case "influence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_influence(ctx, field)
 				})
 		case "graphModel":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -22222,6 +24302,117 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var uptakeImplementors = []string{"Uptake"}
+
+func (ec *executionContext) _Uptake(ctx context.Context, sel ast.SelectionSet, obj *model.Uptake) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, uptakeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Uptake")
+		case "agreement":
+			out.Values[i] = ec._Uptake_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._Uptake_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undated":
+			out.Values[i] = ec._Uptake_undated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Uptake_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var uptakeYearImplementors = []string{"UptakeYear"}
+
+func (ec *executionContext) _UptakeYear(ctx context.Context, sel ast.SelectionSet, obj *model.UptakeYear) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, uptakeYearImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UptakeYear")
+		case "year":
+			out.Values[i] = ec._UptakeYear_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._UptakeYear_signed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._UptakeYear_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawn":
+			out.Values[i] = ec._UptakeYear_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cumulativeSigned":
+			out.Values[i] = ec._UptakeYear_cumulativeSigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cumulativeRatified":
+			out.Values[i] = ec._UptakeYear_cumulativeRatified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parties":
+			out.Values[i] = ec._UptakeYear_parties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var voteTallyImplementors = []string{"VoteTally"}
 
 func (ec *executionContext) _VoteTally(ctx context.Context, sel ast.SelectionSet, obj *model.VoteTally) graphql.Marshaler {
@@ -22635,6 +24826,30 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraph
 	return ec._Actor(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActorInfluence2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorInfluenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorInfluence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorInfluence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorInfluence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorInfluence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorInfluence(ctx context.Context, sel ast.SelectionSet, v *model.ActorInfluence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorInfluence!")
+		return graphql.Null
+	}
+	return ec._ActorInfluence(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKind(ctx context.Context, v any) (model.ActorKind, error) {
 	var res model.ActorKind
 	err := res.UnmarshalGQL(v)
@@ -22674,6 +24889,30 @@ func (ec *executionContext) unmarshalNActorWhere2ᚖgithubᚗcomᚋlysoenᚋlyso
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v *model.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateGroup!")
+		return graphql.Null
+	}
+	return ec._AggregateGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgreement2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22696,6 +24935,14 @@ func (ec *executionContext) marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._Agreement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAgreementAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementAggregate(ctx context.Context, sel ast.SelectionSet, v *model.AgreementAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgreementAggregate!")
+		return graphql.Null
+	}
+	return ec._AgreementAggregate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAgreementConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *model.AgreementConnection) graphql.Marshaler {
@@ -22728,6 +24975,16 @@ func (ec *executionContext) marshalNAgreementEdge2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return ec._AgreementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgreementGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementGroupField(ctx context.Context, v any) (model.AgreementGroupField, error) {
+	var res model.AgreementGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgreementGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementGroupField(ctx context.Context, sel ast.SelectionSet, v model.AgreementGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNAgreementInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementInput(ctx context.Context, v any) (model.AgreementInput, error) {
@@ -22825,6 +25082,14 @@ func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋ
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCountryAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryAggregate(ctx context.Context, sel ast.SelectionSet, v *model.CountryAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryAggregate!")
+		return graphql.Null
+	}
+	return ec._CountryAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCountryConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryConnection(ctx context.Context, sel ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CountryConnection!")
@@ -22855,6 +25120,16 @@ func (ec *executionContext) marshalNCountryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoe
 		return graphql.Null
 	}
 	return ec._CountryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCountryGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryGroupField(ctx context.Context, v any) (model.CountryGroupField, error) {
+	var res model.CountryGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountryGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryGroupField(ctx context.Context, sel ast.SelectionSet, v model.CountryGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCountryInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryInput(ctx context.Context, v any) (model.CountryInput, error) {
@@ -22954,6 +25229,14 @@ func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgr
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEventAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventAggregate(ctx context.Context, sel ast.SelectionSet, v *model.EventAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EventAggregate!")
+		return graphql.Null
+	}
+	return ec._EventAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EventConnection!")
@@ -22984,6 +25267,16 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._EventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventGroupField(ctx context.Context, v any) (model.EventGroupField, error) {
+	var res model.EventGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventGroupField(ctx context.Context, sel ast.SelectionSet, v model.EventGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
@@ -23262,6 +25555,14 @@ func (ec *executionContext) marshalNInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._Initiative(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInitiativeAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeAggregate(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InitiativeAggregate!")
+		return graphql.Null
+	}
+	return ec._InitiativeAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInitiativeConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeConnection(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InitiativeConnection!")
@@ -23292,6 +25593,16 @@ func (ec *executionContext) marshalNInitiativeEdge2ᚖgithubᚗcomᚋlysoenᚋly
 		return graphql.Null
 	}
 	return ec._InitiativeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInitiativeGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeGroupField(ctx context.Context, v any) (model.InitiativeGroupField, error) {
+	var res model.InitiativeGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInitiativeGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeGroupField(ctx context.Context, sel ast.SelectionSet, v model.InitiativeGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInitiativeInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeInput(ctx context.Context, v any) (model.InitiativeInput, error) {
@@ -23355,6 +25666,14 @@ func (ec *executionContext) marshalNIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._IssueArea(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIssueAreaAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaAggregate(ctx context.Context, sel ast.SelectionSet, v *model.IssueAreaAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IssueAreaAggregate!")
+		return graphql.Null
+	}
+	return ec._IssueAreaAggregate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaConnection(ctx context.Context, sel ast.SelectionSet, v *model.IssueAreaConnection) graphql.Marshaler {
@@ -23552,6 +25871,14 @@ func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋlysoenᚋlyso
 	return ec._Organization(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrganizationAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationAggregate(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationAggregate!")
+		return graphql.Null
+	}
+	return ec._OrganizationAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
@@ -23582,6 +25909,16 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚖgithubᚗcomᚋlysoenᚋ
 		return graphql.Null
 	}
 	return ec._OrganizationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrganizationGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationGroupField(ctx context.Context, v any) (model.OrganizationGroupField, error) {
+	var res model.OrganizationGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganizationGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationGroupField(ctx context.Context, sel ast.SelectionSet, v model.OrganizationGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOrganizationInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (model.OrganizationInput, error) {
@@ -23952,6 +26289,38 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 func (ec *executionContext) unmarshalNUnlinkInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUnlinkInput(ctx context.Context, v any) (model.UnlinkInput, error) {
 	res, err := ec.unmarshalInputUnlinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUptake2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptake(ctx context.Context, sel ast.SelectionSet, v *model.Uptake) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Uptake!")
+		return graphql.Null
+	}
+	return ec._Uptake(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUptakeYear2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptakeYearᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UptakeYear) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUptakeYear2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptakeYear(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUptakeYear2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUptakeYear(ctx context.Context, sel ast.SelectionSet, v *model.UptakeYear) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UptakeYear!")
+		return graphql.Null
+	}
+	return ec._UptakeYear(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVote(ctx context.Context, v any) (model.Vote, error) {

@@ -80,10 +80,16 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 	if page.Before != nil && page.Before.Order != sig {
 		return nil, model.Paged{}, badInput("before", "this cursor was made for another orderBy")
 	}
-	count := func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label, a.where) }
+	paged := model.Paged{
+		Count: func(ctx context.Context) (int, error) { return r.Store.CountNodes(ctx, label, a.where) },
+		Agg: func(ctx context.Context, keys []store.GroupKey) (store.Aggregation, error) {
+			return r.Store.CountNodesGrouped(ctx, label, a.where, keys)
+		},
+	}
 	if onlyCounted(ctx) {
-		// `{ countries { totalCount } }` needs the count, not the page.
-		return []E{}, model.Paged{PageInfo: &model.PageInfo{}, Count: count}, nil
+		// `{ countries { totalCount aggregate { … } } }` needs the counts, not the page.
+		paged.PageInfo = &model.PageInfo{}
+		return []E{}, paged, nil
 	}
 	aheads := connectionAhead(ctx)
 	res, err := r.Store.ListNodes(ctx, label, store.ListQuery{Where: a.where, Order: a.order, Page: page, Ahead: aheads})
@@ -106,17 +112,18 @@ func listNodes[T any, E any](ctx context.Context, r *Resolver, label store.Label
 		info.EndCursor = &c
 		edges = append(edges, mkEdge(c, t))
 	}
-	return edges, model.Paged{PageInfo: info, Count: count}, nil
+	paged.PageInfo = info
+	return edges, paged, nil
 }
 
 // onlyCounted reports whether a connection's selection asks for nothing
-// but totalCount (and __typename), so its page need not be read.
+// but totalCount and aggregate (and __typename), so its page need not be read.
 func onlyCounted(ctx context.Context) bool {
 	if graphql.GetFieldContext(ctx) == nil {
 		return false
 	}
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name != "totalCount" && f.Name != "__typename" {
+		if f.Name != "totalCount" && f.Name != "aggregate" && f.Name != "__typename" {
 			return false
 		}
 	}

@@ -19,6 +19,8 @@ type Resolver struct {
 
 	// brokers caches the betweenness scores behind Query.brokers (analytics.go).
 	brokers brokerCache
+	// influence caches the PageRank scores behind Query.influence (influence.go).
+	influence influenceCache
 }
 
 // loaders returns the request's loaders (installed by the HTTP middleware),

@@ -345,27 +345,55 @@ func (r *rollCallResolver) Tally(ctx context.Context, obj *model.RollCall) (*mod
 
 func (r *Resolver) Agreement() AgreementResolver { return &agreementResolver{r} }
 
+func (r *Resolver) AgreementConnection() AgreementConnectionResolver {
+	return &agreementConnectionResolver{r}
+}
+
 func (r *Resolver) Country() CountryResolver { return &countryResolver{r} }
+
+func (r *Resolver) CountryConnection() CountryConnectionResolver {
+	return &countryConnectionResolver{r}
+}
 
 func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
+func (r *Resolver) EventConnection() EventConnectionResolver { return &eventConnectionResolver{r} }
+
 func (r *Resolver) Initiative() InitiativeResolver { return &initiativeResolver{r} }
+
+func (r *Resolver) InitiativeConnection() InitiativeConnectionResolver {
+	return &initiativeConnectionResolver{r}
+}
 
 func (r *Resolver) IssueArea() IssueAreaResolver { return &issueAreaResolver{r} }
 
+func (r *Resolver) IssueAreaConnection() IssueAreaConnectionResolver {
+	return &issueAreaConnectionResolver{r}
+}
+
 func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+
+func (r *Resolver) OrganizationConnection() OrganizationConnectionResolver {
+	return &organizationConnectionResolver{r}
+}
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) RollCall() RollCallResolver { return &rollCallResolver{r} }
 
 type (
-	agreementResolver    struct{ *Resolver }
-	countryResolver      struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	initiativeResolver   struct{ *Resolver }
-	issueAreaResolver    struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	rollCallResolver     struct{ *Resolver }
+	agreementResolver              struct{ *Resolver }
+	agreementConnectionResolver    struct{ *Resolver }
+	countryResolver                struct{ *Resolver }
+	countryConnectionResolver      struct{ *Resolver }
+	eventResolver                  struct{ *Resolver }
+	eventConnectionResolver        struct{ *Resolver }
+	initiativeResolver             struct{ *Resolver }
+	initiativeConnectionResolver   struct{ *Resolver }
+	issueAreaResolver              struct{ *Resolver }
+	issueAreaConnectionResolver    struct{ *Resolver }
+	organizationResolver           struct{ *Resolver }
+	organizationConnectionResolver struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	rollCallResolver               struct{ *Resolver }
 )

@@ -103,7 +103,7 @@ type voteRow struct {
 	historical       bool
 }
 
-func readCSV(t *testing.T, s string) []map[string]string {
+func parseCSVText(t *testing.T, s string) []map[string]string {
 	t.Helper()
 	r := csv.NewReader(strings.NewReader(s))
 	recs, err := r.ReadAll()
@@ -198,18 +198,18 @@ func countingAPI(t *testing.T) (*api, *atomic.Int64, *store.Store, map[int]rcRow
 func fixtureRows(t *testing.T) (map[int]rcRow, []voteRow) {
 	t.Helper()
 	rcs := map[int]rcRow{}
-	for _, r := range readCSV(t, rollCallRows) {
+	for _, r := range parseCSVText(t, rollCallRows) {
 		rc := rcRow{rcid: num(t, r["rcid"]), session: num(t, r["session"]), important: r["importantvote"] == "1.0", date: r["date"],
 			unres: r["unres"], short: r["short"], descr: r["descr"], amend: flag(r["amend"]), para: flag(r["para"])}
 		rcs[rc.rcid] = rc
 	}
-	for _, r := range readCSV(t, rollCallIssueRows) {
+	for _, r := range parseCSVText(t, rollCallIssueRows) {
 		rc := rcs[num(t, r["rcid"])]
 		rc.issues = append(rc.issues, fixtureIssues[r["short_name"]])
 		rcs[rc.rcid] = rc
 	}
 	var votes []voteRow
-	for _, r := range readCSV(t, voteRows) {
+	for _, r := range parseCSVText(t, voteRows) {
 		s := fixtureStates[r["country_code"]]
 		votes = append(votes, voteRow{rcid: num(t, r["rcid"]), name: r["country"], iso3: s.iso3, vote: strings.ToUpper(r["vote"]), historical: s.historical})
 	}

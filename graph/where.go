@@ -176,8 +176,22 @@ func countryFilter(w *model.CountryWhere) store.Filter {
 	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
 	f.Rels = append(f.Rels, rel(store.RelHeldIn, store.Incoming, store.LabelEvent, sub(w.Hosted, eventFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelVoted, store.Outgoing, store.LabelRollCall, sub(w.VotedIn, rollCallFilter))...)
+	f.Rels = append(f.Rels, partyTo(w.PartyTo)...)
 	combine(&f, w.And, w.Or, w.Not, countryFilter)
 	return f
+}
+
+// partyTo is the filter "is a party to an agreement matching where": a
+// signature with a consent date (ratified) and no withdrawal (until).
+func partyTo(where *model.AgreementWhere) []store.RelFilter {
+	rs := rel(store.RelSignatoryOf, store.Outgoing, store.LabelAgreement, sub(where, agreementFilter))
+	for i := range rs {
+		rs[i].RelConds = []store.Cond{
+			{Prop: "ratified", Op: store.OpPresent, Value: true},
+			{Prop: "until", Op: store.OpPresent, Value: false},
+		}
+	}
+	return rs
 }
 
 func organizationFilter(w *model.OrganizationWhere) store.Filter {

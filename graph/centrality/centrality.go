@@ -1,6 +1,13 @@
-// Package centrality computes betweenness centrality on an unweighted,
-// undirected graph given as adjacency lists (Brandes 2001), exactly or
-// estimated from a sample of source nodes (Brandes & Pich 2007).
+// Package centrality scores the nodes of an unweighted, undirected graph
+// given as adjacency lists: betweenness (Brandes 2001), exactly or
+// estimated from a sample of source nodes (Brandes & Pich 2007), and
+// PageRank (pagerank.go, computed by gonum).
+//
+// The betweenness is hand-written rather than gonum's network.Betweenness:
+// both give the same scores (TestBetweennessMatchesGonum), but gonum's has
+// no sampled mode and keeps its state in maps; on a projection-shaped graph
+// of 4,000 nodes and 20,000 edges it took 228 s and 4.4 GB per run against
+// 8.0 s and 160 KB here (BenchmarkBetweenness*, docs/analytics.md).
 package centrality
 
 import (

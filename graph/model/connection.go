@@ -1,12 +1,18 @@
 package model
 
-import "context"
+import (
+	"context"
 
-// Paged is embedded in every connection: the page information, and a
-// count that runs only if the client selects totalCount.
+	"github.com/lysoen/lysoen/graph/store"
+)
+
+// Paged is embedded in every connection: the page information, a count
+// that runs only if the client selects totalCount, and the aggregate
+// that runs only if it selects aggregate (grouped by the keys asked for).
 type Paged struct {
 	PageInfo *PageInfo `json:"pageInfo"`
 	Count    func(ctx context.Context) (int, error)
+	Agg      func(ctx context.Context, keys []store.GroupKey) (store.Aggregation, error)
 }
 
 // TotalCount counts the whole list without fetching its rows.

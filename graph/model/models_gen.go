@@ -9,6 +9,22 @@ import (
 	"strconv"
 )
 
+// An actor's influence in the actor–event–initiative graph.
+type ActorInfluence struct {
+	Actor Actor `json:"actor"`
+	// PageRank (damping 0.85, power iteration to a 2-norm change below 1e-10)
+	// on the graph `brokers` uses, with every relationship taken in both
+	// directions: the share of a random walk's time spent at the actor. Scores
+	// of all nodes of the projection (actors, events, initiatives) sum to 1.
+	Score float64 `json:"score"`
+	// Number of distinct neighbours in the projection (actors' events, initiatives and organizations).
+	Degree int `json:"degree"`
+	// When the scores were computed (RFC 3339); they are recomputed when the graph's counts change, and at least every 10 minutes.
+	ComputedAt string `json:"computedAt"`
+	// True: PageRank is computed over the whole projection (never sampled).
+	Exact bool `json:"exact"`
+}
+
 // An actor's place in the actor–event–initiative graph.
 type ActorScore struct {
 	Actor Actor `json:"actor"`
@@ -42,6 +58,13 @@ type ActorWhere struct {
 	And        []*ActorWhere `json:"AND,omitempty"`
 	Or         []*ActorWhere `json:"OR,omitempty"`
 	Not        *ActorWhere   `json:"NOT,omitempty"`
+}
+
+// One group of an aggregate: the nodes that share a value, and how many there are.
+type AggregateGroup struct {
+	// The shared value; null for the nodes without one (grouped together).
+	Key   *string `json:"key,omitempty"`
+	Count int     `json:"count"`
 }
 
 type AgreementEdge struct {
@@ -177,6 +200,12 @@ type CountryWhere struct {
 	And     []*CountryWhere `json:"AND,omitempty"`
 	Or      []*CountryWhere `json:"OR,omitempty"`
 	Not     *CountryWhere   `json:"NOT,omitempty"`
+	// Is a party to an agreement matching this filter: has ratified, acceded
+	// to, accepted, approved, succeeded to or consented to be bound by it
+	// (the signature's `ratified` date is set) and has not withdrawn (no
+	// `until`). The UN treaty files are as of 2026-02 and omit states that
+	// withdrew; the Rome Statute file stops in March 2015.
+	PartyTo *AgreementWhere `json:"partyTo,omitempty"`
 }
 
 // The answer of a read-only Cypher query. Each row is a list aligned with
@@ -726,6 +755,39 @@ type UnlinkInput struct {
 	To   string           `json:"to"`
 }
 
+// An agreement's uptake over time: the coalition's growth curve, one entry
+// per year from the first dated signature or consent to the last dated event
+// (years without one included, with zero counts). A date counts in its year
+// whatever its precision.
+type Uptake struct {
+	Agreement *Agreement    `json:"agreement"`
+	Years     []*UptakeYear `json:"years"`
+	// Signatories with neither a signature nor a consent date: in no year's count.
+	Undated int `json:"undated"`
+	// The sources the signatures rest on; each one's `date` is as of when its
+	// data runs (UN Treaty Collection files: 2026-02, without the states that
+	// withdrew; the Rome Statute file: 2015-03). Nothing after that date is
+	// counted.
+	Sources []*Source `json:"sources"`
+}
+
+// One year of an agreement's uptake. Counts are of actors (signatories).
+type UptakeYear struct {
+	Year int `json:"year"`
+	// Signatures dated in this year.
+	Signed int `json:"signed"`
+	// Consents to be bound (ratification, accession, acceptance, approval, succession) dated in this year.
+	Ratified int `json:"ratified"`
+	// Parties that withdrew in this year (the signature's `until`).
+	Withdrawn int `json:"withdrawn"`
+	// Signatures up to the end of this year.
+	CumulativeSigned int `json:"cumulativeSigned"`
+	// Consents to be bound up to the end of this year, withdrawals not subtracted.
+	CumulativeRatified int `json:"cumulativeRatified"`
+	// Parties at the end of this year: cumulativeRatified minus the withdrawals so far.
+	Parties int `json:"parties"`
+}
+
 // The counts of a roll call's votes.
 type VoteTally struct {
 	Yes     int `json:"yes"`
@@ -797,6 +859,66 @@ func (e ActorKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What agreements can be grouped by.
+type AgreementGroupField string
+
+const (
+	AgreementGroupFieldKind AgreementGroupField = "KIND"
+	// The year of `adoptedOn` (whatever its precision).
+	AgreementGroupFieldAdoptedYear AgreementGroupField = "ADOPTED_YEAR"
+	// The year the treaty opened for signature, as the UN Treaty Collection gives it (imported treaties only).
+	AgreementGroupFieldOpenYear AgreementGroupField = "OPEN_YEAR"
+)
+
+var AllAgreementGroupField = []AgreementGroupField{
+	AgreementGroupFieldKind,
+	AgreementGroupFieldAdoptedYear,
+	AgreementGroupFieldOpenYear,
+}
+
+func (e AgreementGroupField) IsValid() bool {
+	switch e {
+	case AgreementGroupFieldKind, AgreementGroupFieldAdoptedYear, AgreementGroupFieldOpenYear:
+		return true
+	}
+	return false
+}
+
+func (e AgreementGroupField) String() string {
+	return string(e)
+}
+
+func (e *AgreementGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgreementGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgreementGroupField", str)
+	}
+	return nil
+}
+
+func (e AgreementGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgreementGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgreementGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AgreementSortField string
 
 const (
@@ -851,6 +973,64 @@ func (e *AgreementSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e AgreementSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What countries can be grouped by.
+type CountryGroupField string
+
+const (
+	// UN M49 region (Africa, Americas, Asia, Europe, Oceania), as imported from ISO 3166 reference data.
+	CountryGroupFieldRegion CountryGroupField = "REGION"
+	// UN M49 sub-region (Western Europe, South-eastern Asia, …).
+	CountryGroupFieldSubRegion CountryGroupField = "SUB_REGION"
+)
+
+var AllCountryGroupField = []CountryGroupField{
+	CountryGroupFieldRegion,
+	CountryGroupFieldSubRegion,
+}
+
+func (e CountryGroupField) IsValid() bool {
+	switch e {
+	case CountryGroupFieldRegion, CountryGroupFieldSubRegion:
+		return true
+	}
+	return false
+}
+
+func (e CountryGroupField) String() string {
+	return string(e)
+}
+
+func (e *CountryGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryGroupField", str)
+	}
+	return nil
+}
+
+func (e CountryGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryGroupField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1033,6 +1213,67 @@ func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What events can be grouped by.
+type EventGroupField string
+
+const (
+	EventGroupFieldKind          EventGroupField = "KIND"
+	EventGroupFieldStatus        EventGroupField = "STATUS"
+	EventGroupFieldDatePrecision EventGroupField = "DATE_PRECISION"
+	// The year of `startDate` (whatever its precision).
+	EventGroupFieldYear EventGroupField = "YEAR"
+)
+
+var AllEventGroupField = []EventGroupField{
+	EventGroupFieldKind,
+	EventGroupFieldStatus,
+	EventGroupFieldDatePrecision,
+	EventGroupFieldYear,
+}
+
+func (e EventGroupField) IsValid() bool {
+	switch e {
+	case EventGroupFieldKind, EventGroupFieldStatus, EventGroupFieldDatePrecision, EventGroupFieldYear:
+		return true
+	}
+	return false
+}
+
+func (e EventGroupField) String() string {
+	return string(e)
+}
+
+func (e *EventGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventGroupField", str)
+	}
+	return nil
+}
+
+func (e EventGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type EventSortField string
 
 const (
@@ -1093,6 +1334,63 @@ func (e *EventSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What initiatives can be grouped by.
+type InitiativeGroupField string
+
+const (
+	InitiativeGroupFieldKind InitiativeGroupField = "KIND"
+	// The year of `startDate` (whatever its precision).
+	InitiativeGroupFieldStartYear InitiativeGroupField = "START_YEAR"
+)
+
+var AllInitiativeGroupField = []InitiativeGroupField{
+	InitiativeGroupFieldKind,
+	InitiativeGroupFieldStartYear,
+}
+
+func (e InitiativeGroupField) IsValid() bool {
+	switch e {
+	case InitiativeGroupFieldKind, InitiativeGroupFieldStartYear:
+		return true
+	}
+	return false
+}
+
+func (e InitiativeGroupField) String() string {
+	return string(e)
+}
+
+func (e *InitiativeGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InitiativeGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InitiativeGroupField", str)
+	}
+	return nil
+}
+
+func (e InitiativeGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InitiativeGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InitiativeGroupField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1269,6 +1567,61 @@ func (e *MembershipSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MembershipSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What organizations can be grouped by.
+type OrganizationGroupField string
+
+const (
+	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
+	OrganizationGroupFieldKind OrganizationGroupField = "KIND"
+)
+
+var AllOrganizationGroupField = []OrganizationGroupField{
+	OrganizationGroupFieldKind,
+}
+
+func (e OrganizationGroupField) IsValid() bool {
+	switch e {
+	case OrganizationGroupFieldKind:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationGroupField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationGroupField", str)
+	}
+	return nil
+}
+
+func (e OrganizationGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationGroupField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

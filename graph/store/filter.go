@@ -28,6 +28,8 @@ const (
 	// OpGte, OpLte: an integer property is at least, at most, the value.
 	OpGte Op = "gte"
 	OpLte Op = "lte"
+	// OpPresent: the property is set (Value true) or absent (Value false).
+	OpPresent Op = "present"
 )
 
 // DateRange is an inclusive range of days, "YYYY-MM-DD"; an empty bound is open.
@@ -48,12 +50,14 @@ type Cond struct {
 }
 
 // RelFilter holds when at least one relationship of Type, in direction Dir,
-// leads to a node of label Other that matches Where.
+// whose own properties meet RelConds, leads to a node of label Other that
+// matches Where.
 type RelFilter struct {
-	Type  RelType   `json:"t"`
-	Dir   Direction `json:"d"`
-	Other Label     `json:"l"`
-	Where Filter    `json:"w"`
+	Type     RelType   `json:"t"`
+	Dir      Direction `json:"d"`
+	Other    Label     `json:"l"`
+	Where    Filter    `json:"w"`
+	RelConds []Cond    `json:"rc,omitempty"`
 }
 
 // Filter is a typed where clause over one node: all of Conds, Rels, And
@@ -246,13 +250,25 @@ func (b *whereBuilder) rel(v string, from Label, r RelFilter) (string, error) {
 	}
 	b.vars++
 	m := "r" + strconv.Itoa(b.vars)
-	pattern := "(" + v + ")-[:" + string(r.Type) + "]->(" + m + ":" + string(r.Other) + ")"
+	rv := ""
+	var relCond string
+	if len(r.RelConds) > 0 {
+		rv = "e" + strconv.Itoa(b.vars)
+		var err error
+		if relCond, err = b.relConds(r.RelConds, rv, r.Type); err != nil {
+			return "", err
+		}
+	}
+	pattern := "(" + v + ")-[" + rv + ":" + string(r.Type) + "]->(" + m + ":" + string(r.Other) + ")"
 	if r.Dir == Incoming {
-		pattern = "(" + v + ")<-[:" + string(r.Type) + "]-(" + m + ":" + string(r.Other) + ")"
+		pattern = "(" + v + ")<-[" + rv + ":" + string(r.Type) + "]-(" + m + ":" + string(r.Other) + ")"
 	}
 	inner, err := b.node(r.Where, m, r.Other)
 	if err != nil {
 		return "", err
+	}
+	if relCond != "" {
+		inner = joinAnd(append([]string{relCond}, nonEmptyStrings(inner)...))
 	}
 	if inner == "" {
 		return "EXISTS { MATCH " + pattern + " }", nil
@@ -260,10 +276,30 @@ func (b *whereBuilder) rel(v string, from Label, r RelFilter) (string, error) {
 	return "EXISTS { MATCH " + pattern + " WHERE " + inner + " }", nil
 }
 
+// nonEmptyStrings is ss without its empty strings.
+func nonEmptyStrings(ss ...string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // cond builds one property condition; prop names were checked by the caller.
 func (b *whereBuilder) cond(v string, c Cond, kind propKind) (string, error) {
 	p := v + "." + c.Prop
 	switch c.Op {
+	case OpPresent:
+		present, ok := c.Value.(bool)
+		if !ok {
+			return "", fmt.Errorf("%s needs a boolean", c.Op)
+		}
+		if present {
+			return p + " IS NOT NULL", nil
+		}
+		return p + " IS NULL", nil
 	case OpEq:
 		if kind == kindBool {
 			// Writers set a flag only where it holds (historical: true).
