@@ -245,14 +245,14 @@ func nodePeriod(n Node) period {
 	if instantLabels[n.Type] {
 		startProps = append(startProps[:len(startProps):len(startProps)], "date")
 	}
-	first, firstLast, ok := earliest(n.Props, startProps)
+	first, firstLast, started := earliest(n.Props, startProps)
 	var p period
-	if ok {
+	if started {
 		p.start = first.Format(isoDay)
 	}
-	if last, ok := latest(n.Props, nodeEndProps); ok {
+	if last, ended := latest(n.Props, nodeEndProps); ended {
 		p.end = last.Format(isoDay)
-	} else if ok && instantLabels[n.Type] {
+	} else if started && instantLabels[n.Type] {
 		// An event known only by its start lasted within that date's range.
 		p.end = firstLast.Format(isoDay)
 	}
