@@ -642,3 +642,82 @@ func TestDatasetVersion(t *testing.T) {
 		t.Errorf("export after the write: metadata %v, want version %s and a last write", c.Metadata, about.Version)
 	}
 }
+
+// TestExportView: POST /export/view (the explorer's Export GEXF and
+// GraphML) holds the nodes asked for and every relationship among them of
+// the types asked for, computed here from the seed file itself.
+func TestExportView(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, nil)
+	var seedFile struct {
+		Relationships []struct{ Type, From, To, Evidence string }
+	}
+	raw, err := os.ReadFile("seed/seed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &seedFile); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"country:CAN", "country:NOR", "country:THA", "initiative:lysoen-partnership", "org:un-security-council",
+		"event:human-security-luncheon-1998", "agreement:lysoen-declaration", "issue:landmines", "country:XXX"}
+	in := map[string]bool{}
+	for _, id := range ids {
+		in[id] = true
+	}
+	for _, types := range [][]string{nil, {"MEMBER_OF", "PARTICIPATED_IN"}} {
+		want := map[string]string{} // edge id -> evidence
+		for _, r := range seedFile.Relationships {
+			if in[r.From] && in[r.To] && (types == nil || strings.Contains(strings.Join(types, ","), r.Type)) {
+				want[r.From+"|"+r.Type+"|"+r.To] = r.Evidence
+			}
+		}
+		if len(want) < 3 {
+			t.Fatalf("types %v: only %d seed relationships among the ids", types, len(want))
+		}
+		body, _ := json.Marshal(map[string]any{"ids": ids, "relationshipTypes": types})
+		resp, err := http.Post(s.URL+"/export/view?format=gexf", "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST /export/view: %d %s", resp.StatusCode, b)
+		}
+		file := filepath.Join(t.TempDir(), "view.gexf")
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var c consumed
+		exporttest.Read(t, "gexf", file, &c)
+		sameIDs(t, "view nodes", sortedKeys(c.Networkx.Nodes), ids[:len(ids)-1]) // country:XXX is not in the graph
+		var got []string
+		for _, e := range c.Networkx.Edges {
+			id := fmt.Sprint(e.Data["id"])
+			got = append(got, id)
+			if ev, ok := want[id]; ok && e.Data["evidence"] != ev {
+				t.Errorf("view edge %s: evidence %v, want %q", id, e.Data["evidence"], ev)
+			}
+		}
+		sameIDs(t, fmt.Sprintf("view edges of types %v", types), got, sortedKeys(want))
+	}
+	for _, c := range []struct {
+		body, arg string
+	}{
+		{`{"ids": []}`, "ids"},
+		{`{"ids": ["country:CAN"], "relationshipTypes": ["KNOWS"]}`, "relationshipTypes"},
+		{`{"ids": ["country:CAN"], "colour": "red"}`, "body"},
+		{`not json`, "body"},
+	} {
+		resp, err := http.Post(s.URL+"/export/view?format=graphml", "application/json", strings.NewReader(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `"argument":"`+c.arg+`"`) || !strings.Contains(string(b), "BAD_USER_INPUT") {
+			t.Errorf("POST /export/view %s: %d %s, want 400 BAD_USER_INPUT on %s", c.body, resp.StatusCode, b, c.arg)
+		}
+	}
+}

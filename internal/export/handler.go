@@ -55,10 +55,11 @@ func (h *Handler) Mount(mux *http.ServeMux, wrap func(http.Handler) http.Handler
 	mux.Handle("GET /export/neighborhood", wrap(h.serve("neighborhood", h.neighborhood)))
 	mux.Handle("GET /export/path", wrap(h.serve("path", h.path)))
 	mux.Handle("GET /export/coalition", wrap(h.serve("coalition", h.coalition)))
+	mux.Handle("POST /export/view", wrap(h.serve("view", h.view)))
 }
 
 // reader reads a subgraph from the query's parameters (format removed).
-type reader func(ctx context.Context, q *params) (*Graph, error)
+type reader func(r *http.Request, q *params) (*Graph, error)
 
 // Common parameters of every export.
 var commonParams = []string{"format"}
@@ -80,7 +81,7 @@ func (h *Handler) serve(kind string, read reader) http.Handler {
 			h.fail(w, r, graph.BadArgument("format", "must be gexf, graphml or csv (got %q)", fname))
 			return
 		}
-		g, err := read(ctx, q)
+		g, err := read(r, q)
 		if err == nil {
 			err = q.unknown()
 		}
@@ -112,7 +113,8 @@ func (h *Handler) serve(kind string, read reader) http.Handler {
 	})
 }
 
-func (h *Handler) neighborhood(ctx context.Context, q *params) (*Graph, error) {
+func (h *Handler) neighborhood(r *http.Request, q *params) (*Graph, error) {
+	ctx := r.Context()
 	id := q.str("id")
 	depth, err := q.intp("depth")
 	if err != nil {
@@ -145,12 +147,13 @@ func (h *Handler) neighborhood(ctx context.Context, q *params) (*Graph, error) {
 	g.Meta.Title = fmt.Sprintf("Neighbourhood of %s, depth %d, at most %d nodes", id, d, n)
 	if sg.Truncated {
 		g.Meta.Truncated = true
-		g.Meta.Note = fmt.Sprintf("the node limit (%d) or the edge budget (%d relationships) cut this neighbourhood: more nodes or relationships lie within depth %d", n, 5*n, d)
+		g.Meta.Note = fmt.Sprintf("the node limit (%d) or the edge budget (%d relationships) cut this neighbourhood: more nodes or relationships lie within depth %d", n, store.EdgesPerNode*n, d)
 	}
 	return g, nil
 }
 
-func (h *Handler) path(ctx context.Context, q *params) (*Graph, error) {
+func (h *Handler) path(r *http.Request, q *params) (*Graph, error) {
+	ctx := r.Context()
 	from, to := q.str("from"), q.str("to")
 	hops, err := q.intp("maxHops")
 	if err != nil {
@@ -188,7 +191,8 @@ func (h *Handler) path(ctx context.Context, q *params) (*Graph, error) {
 	return g, nil
 }
 
-func (h *Handler) coalition(ctx context.Context, q *params) (*Graph, error) {
+func (h *Handler) coalition(r *http.Request, q *params) (*Graph, error) {
+	ctx := r.Context()
 	id := q.str("initiativeId")
 	var asOf *model.Date
 	if s := q.str("asOf"); s != "" {
@@ -239,6 +243,55 @@ func (h *Handler) coalition(ctx context.Context, q *params) (*Graph, error) {
 	if capped {
 		g.Meta.Truncated = true
 		g.Meta.Note = fmt.Sprintf("the group has more than %d memberships: the first %d by actor name were read", store.MaxCoalitionRows, store.MaxCoalitionRows)
+	}
+	return g, nil
+}
+
+// viewBody is the body of POST /export/view: the ids of the nodes shown
+// and the relationship types ticked (every type when empty).
+type viewBody struct {
+	IDs               []string `json:"ids"`
+	RelationshipTypes []string `json:"relationshipTypes"`
+}
+
+// view exports what a client shows: the nodes with the given ids, read
+// again from the database, and the relationships among them.
+func (h *Handler) view(r *http.Request, q *params) (*Graph, error) {
+	if err := q.unknown(); err != nil {
+		return nil, err
+	}
+	var body viewBody
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		return nil, graph.BadArgument("body", "must be JSON {\"ids\": [...], \"relationshipTypes\": [...]}: %v", err)
+	}
+	if len(body.IDs) == 0 || len(body.IDs) > store.MaxViewNodes {
+		return nil, graph.BadArgument("ids", "must hold 1 to %d node ids (got %d)", store.MaxViewNodes, len(body.IDs))
+	}
+	types := make([]store.RelType, 0, len(body.RelationshipTypes))
+	for _, t := range body.RelationshipTypes {
+		if !model.RelationshipType(t).IsValid() {
+			return nil, graph.BadArgument("relationshipTypes", "%q is not a relationship type (one of %v)", t, model.AllRelationshipType)
+		}
+		types = append(types, store.RelType(t))
+	}
+	sg, err := h.Store.InducedSubgraph(r.Context(), body.IDs, types)
+	if err != nil {
+		return nil, err
+	}
+	q.subject = fmt.Sprintf("%d-nodes", len(sg.Nodes))
+	g := fromStore(sg.Nodes, sg.Edges)
+	g.Meta.Title = fmt.Sprintf("A view of %d nodes and the relationships among them", len(sg.Nodes))
+	if len(body.RelationshipTypes) > 0 {
+		g.Meta.Title += " of the types " + strings.Join(body.RelationshipTypes, ", ")
+	}
+	if missing := len(body.IDs) - len(sg.Nodes); missing > 0 {
+		g.Meta.Title += fmt.Sprintf(" (%d of the ids asked for are not in the graph)", missing)
+	}
+	if sg.Truncated {
+		g.Meta.Truncated = true
+		g.Meta.Note = fmt.Sprintf("more relationships lie among these nodes than the cap (%d per node): the first ones read are included", store.EdgesPerNode)
 	}
 	return g, nil
 }
