@@ -8,9 +8,9 @@ import (
 
 // scenario is one operation of the mix.
 type scenario struct {
-	Name   string // also the operation name, so /metrics shows it
-	Kind   string // read, analytics, export or write
-	Query  string
+	Name  string // also the operation name, so /metrics shows it
+	Kind  string // read, analytics, export or write
+	Query string
 	// Export, when set, makes the scenario a GET of this path and query
 	// (a file export, docs/exports.md) on the server instead of a GraphQL
 	// operation; Vars then fill its {placeholders}.
