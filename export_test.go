@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -379,6 +380,19 @@ func TestExports(t *testing.T) {
 		}
 		if d := got["graphml"].Networkx.Nodes[presidency]; d["periodStart"] != month+"-01" || d["periodEnd"] != lastDay(month) {
 			t.Errorf("graphml %s: period %v..%v", presidency, d["periodStart"], d["periodEnd"])
+		}
+
+		// The walkthrough's networkx script (docs/exports.md) runs on it.
+		file, _ := download(t, s, "/export/neighborhood", url.Values{"id": {"country:CAN"}, "depth": {"2"}, "format": {"gexf"}})
+		out, err := exec.Command(exporttest.Python(t), filepath.Join("examples", "exports", "analyse.py"), file, "1999-06-01").CombinedOutput()
+		if err != nil {
+			t.Fatalf("examples/exports/analyse.py: %v\n%s", err, out)
+		}
+		for _, line := range []string{"Dataset version: " + want.Dataset, fmt.Sprintf("%d nodes:", len(want.Nodes)),
+			"Canada -MEMBER_OF-> United Nations Security Council  [('" + since + "-01-01', '" + lastDay(until) + "')]"} {
+			if !strings.Contains(string(out), line) {
+				t.Errorf("analyse.py's output lacks %q:\n%s", line, out)
+			}
 		}
 	})
 
