@@ -54,10 +54,10 @@ var scenarios = []scenario{
 	{Name: "Organizations", Kind: "analytics",
 		Query: `query Organizations { organizations(first: 100) { totalCount edges { node { name members { role actor { name } } } } } }`},
 	// Exports: the same subgraphs as files, streamed (docs/exports.md).
-	{Name: "ExportNeighborhoodGEXF", Kind: "export", Export: "/export/neighborhood?id=country:{iso3}&depth=2&format=gexf",
+	{Name: "ExportNeighborhood", Kind: "export", Export: "/export/neighborhood?id=country:{iso3}&depth=2&format=gexf",
 		Vars: func(r *rand.Rand) map[string]any { return map[string]any{"iso3": iso3s[r.IntN(len(iso3s))]} }},
-	{Name: "ExportPathGraphML", Kind: "export", Export: "/export/path?from=country:THA&to=org:icrc&allShortest=true&format=graphml"},
-	{Name: "ExportCoalitionCSV", Kind: "export", Export: "/export/coalition?initiativeId=initiative:lysoen-partnership&asOf=1999&format=csv"},
+	{Name: "ExportPath", Kind: "export", Export: "/export/path?from=country:THA&to=org:icrc&allShortest=true&format=graphml"},
+	{Name: "ExportCoalition", Kind: "export", Export: "/export/coalition?initiativeId=initiative:lysoen-partnership&asOf=1999&format=csv"},
 	// Writes: an organization plus its MEMBER_OF link, each with a new id,
 	// counted afterwards (writes.go). Needs an editor token (-token, or
 	// made up with -server).
