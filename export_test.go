@@ -526,6 +526,7 @@ func TestExportErrors(t *testing.T) {
 		{"/export/path?from=country:CAN&to=org:nope", 404, "NOT_FOUND", "to"},
 		{"/export/coalition?initiativeId=initiative:lysoen-partnership&asOf=1999-13", 400, "BAD_USER_INPUT", "asOf"},
 		{"/export/coalition?initiativeId=country:CAN", 404, "NOT_FOUND", "initiativeId"},
+		{"/export/path?from=country:THA&to=org:icrc&maxHops=1", 404, "NOT_FOUND", ""}, // both exist, no path that short
 	} {
 		resp, err := http.Get(s.URL + c.query)
 		if err != nil {
@@ -539,10 +540,23 @@ func TestExportErrors(t *testing.T) {
 			continue
 		}
 		ext := body.Errors[0].Extensions
-		if resp.StatusCode != c.status || ext["code"] != c.code || ext["argument"] != c.arg || ext["requestId"] == "" ||
+		arg, _ := ext["argument"].(string)
+		if resp.StatusCode != c.status || ext["code"] != c.code || arg != c.arg || ext["requestId"] == "" ||
 			!strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s: %d %s, want %d %s on argument %s", c.query, resp.StatusCode, raw, c.status, c.code, c.arg)
 		}
+	}
+}
+
+// A coalition with no member at the date: the group alone.
+func TestExportEmptyCoalition(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, nil)
+	file, _ := download(t, s, "/export/coalition", url.Values{"initiativeId": {"initiative:lysoen-partnership"}, "asOf": {"1990"}, "format": {"graphml"}})
+	var c consumed
+	exporttest.Read(t, "graphml", file, &c)
+	if ig := c.Igraph; ig.VCount != 1 || ig.ECount != 0 || ig.Vertices["initiative:lysoen-partnership"] == nil {
+		t.Errorf("coalition as of 1990 (before its founding in 1998): %d nodes, %d edges, %v", ig.VCount, ig.ECount, ig.Vertices)
 	}
 }
 

@@ -228,7 +228,11 @@ func (h *Handler) coalition(r *http.Request, q *params) (*Graph, error) {
 	}
 	if len(rows) == 0 {
 		// No member at that date: the group alone.
-		grp, err := h.Store.NodeByID(ctx, "", id)
+		// (CoalitionAt found it: an initiative or an organization.)
+		grp, err := h.Store.NodeByID(ctx, store.LabelInitiative, id)
+		if errors.Is(err, store.ErrNotFound) {
+			grp, err = h.Store.NodeByID(ctx, store.LabelOrganization, id)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -296,8 +300,9 @@ func (h *Handler) view(r *http.Request, q *params) (*Graph, error) {
 	return g, nil
 }
 
-// errNoPath is the answer when both ends exist but no path lies within maxHops.
-var errNoPath = errors.New("no path between from and to within maxHops")
+// errNoPath is the answer when both ends exist but no path lies within
+// maxHops: NOT_FOUND, as the error presenter maps store.ErrNotFound.
+var errNoPath = fmt.Errorf("no path between from and to within maxHops: %w", store.ErrNotFound)
 
 func fromStore(ns []store.Node, es []store.GraphEdge) *Graph {
 	g := &Graph{Nodes: make([]Node, 0, len(ns)), Edges: make([]Edge, 0, len(es))}
@@ -325,12 +330,7 @@ func edge(e store.GraphEdge) Edge {
 // fail writes err as a GraphQL-style error body with the status of its code.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := r.Context()
-	var gqlErr *gqlerror.Error
-	if errors.Is(err, errNoPath) {
-		gqlErr = &gqlerror.Error{Message: err.Error(), Extensions: map[string]any{"code": graph.CodeNotFound}}
-	} else {
-		gqlErr = h.Present(ctx, err)
-	}
+	gqlErr := h.Present(ctx, err)
 	code, _ := gqlErr.Extensions["code"].(string)
 	status := statusOf(code)
 	rid := ""
