@@ -1,19 +1,36 @@
 package dataset
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"net/http"
 	"strings"
 )
 
+// aboutStyle is the page's only style; the Content-Security-Policy allows
+// exactly it (by hash) and nothing else: no script, no other origin.
+const aboutStyle = `body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
+code{background:#f4f4f4;padding:0 .2rem}`
+
+var aboutPolicy = func() string {
+	sum := sha256.Sum256([]byte(aboutStyle))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}()
+
+type aboutData struct {
+	Style template.CSS
+	*Version
+}
+
 var aboutPage = template.Must(template.New("about").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lysøen — about the data</title>
-<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
-code{background:#f4f4f4;padding:0 .2rem}</style></head><body>
+<style>{{.Style}}</style></head><body>
 <h1>About the data</h1>
-{{if .}}<p>Dataset version <code id="dataset-version">{{.ID}}</code>{{if .LastWrite.IsZero}}{{else}}, last write <time>{{.LastWriteText}}</time>{{end}}:
+{{if .Version}}<p>Dataset version <code id="dataset-version">{{.ID}}</code>{{if .LastWrite.IsZero}}{{else}}, last write <time>{{.LastWriteText}}</time>{{end}}:
 {{.Nodes}} nodes and {{.Relationships}} relationships, read {{.ComputedAt.Format "2006-01-02T15:04:05Z07:00"}}.
 Every GraphQL response names it in <code>extensions.dataset</code>, and every export in its metadata: the same version gives the same answers.
 Cite it with the sources below.</p>
@@ -44,9 +61,10 @@ func (k *Keeper) About() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", aboutPolicy)
 		if v == nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
-		_ = aboutPage.Execute(w, v)
+		_ = aboutPage.Execute(w, aboutData{Style: template.CSS(aboutStyle), Version: v})
 	})
 }
