@@ -12,7 +12,7 @@ GO_TEST_FLAGS ?= -count=1 -timeout 15m
 
 .PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
         e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web bench bench-smoke bench-deps bench-build \
-        neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example clean
+        neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example export-venv clean
 
 ## run: fetch and start Neo4j, apply the schema, load the seed and the reference data, serve on 127.0.0.1:8080
 run: build neo4j-start
@@ -193,6 +193,14 @@ neo4j-logs:
 ## or pass arguments: `make cypher-shell ARGS='--format plain "MATCH (n) RETURN count(n)"'`
 cypher-shell:
 	scripts/neo4j.sh cypher-shell $(ARGS)
+
+## export-venv: the Python environment (networkx, igraph, pandas; pinned) that the export tests and
+## docs/exports.md read exports with, in bin/export-venv (the tests also create it when missing)
+EXPORT_REQUIREMENTS := internal/export/exporttest/consumers/requirements.txt
+export-venv:
+	@command -v python3 >/dev/null || { echo "python3 is required (apt-get install python3 python3-venv)"; exit 1; }
+	@[[ -x bin/export-venv/bin/python ]] || python3 -m venv bin/export-venv
+	bin/export-venv/bin/pip install --quiet --disable-pip-version-check -r $(EXPORT_REQUIREMENTS)
 
 ## python-example: the official Python driver answers three cookbook questions (NEO4J_URI, default the local database)
 PYTHON_VENV := examples/python/.venv

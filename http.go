@@ -23,6 +23,7 @@ import (
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/loader"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/dataset"
 	"github.com/lysoen/lysoen/web"
 )
 
@@ -33,11 +34,13 @@ type app struct {
 	store  *store.Store
 	schema *schemaKeeper
 	guards *guards // hardening.go
+	// dataset is the current dataset version (export_http.go).
+	dataset *dataset.Keeper
 }
 
 func newApp(c config, logger *slog.Logger, st *store.Store) *app {
 	return &app{cfg: c, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger},
-		guards: newGuards(c, st.SessionsOpen)}
+		guards: newGuards(c, st.SessionsOpen), dataset: dataset.NewKeeper(st, logger)}
 }
 
 // routes mounts every endpoint behind the request middleware.
@@ -52,6 +55,7 @@ func (a *app) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /examples.json", web.Examples())
+	a.mountExports(mux) // export_http.go: /export/*, /about
 	mux.Handle("/explore", web.Explorer("/graphql"))
 	mux.Handle("/", web.GraphiQL("/graphql"))
 	mountPprof(mux) // pprof.go: only with LYSOEN_PPROF=1
@@ -89,9 +93,13 @@ func (a *app) graphqlHandler() http.Handler {
 			}
 			resp.Extensions["cypherRoundTrips"] = roundTrips(ctx)
 			resp.Extensions["requestId"] = requestIDFrom(ctx)
+			if v := a.dataset.ID(); v != "" {
+				resp.Extensions["dataset"] = v
+			}
 			// After a committed write: the bookmarks to send back in
 			// X-Lysoen-Bookmarks to read it on any replica (bookmarks_http.go).
 			if c := store.CausalFrom(ctx); c != nil && c.Wrote() {
+				a.dataset.Wrote()
 				if b, err := c.Bookmarks(ctx); err == nil && len(b) > 0 {
 					resp.Extensions["bookmarks"] = b
 				}

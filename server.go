@@ -226,8 +226,10 @@ func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) 
 	// borrowing a connection while the driver closed).
 	keepCtx, stopKeeper := context.WithCancel(ctx)
 	keeperDone := make(chan struct{})
+	datasetDone := make(chan struct{})
 	go func() { defer close(keeperDone); app.schema.keep(keepCtx) }()
-	defer func() { stopKeeper(); <-keeperDone }()
+	go func() { defer close(datasetDone); app.dataset.Run(keepCtx) }() // export_http.go
+	defer func() { stopKeeper(); <-keeperDone; <-datasetDone }()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

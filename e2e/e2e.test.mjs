@@ -255,6 +255,29 @@ test('explorer: Norway, expand, path from Thailand to the ICRC, evidence', { tim
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
   const head = (await readFile(await png.path())).subarray(0, 8);
   assert.deepEqual([...head], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+
+  // GEXF and GraphML of what is on screen, written by the server: each
+  // parses as XML (the browser's own parser) and holds the visible nodes.
+  const visible = await page.evaluate(() => window.lysoenExplorer.cy.nodes(':visible').map((n) => n.id()).sort());
+  for (const [button, ns, root] of [['#export-gexf', 'http://gexf.net/1.3', 'gexf'], ['#export-graphml', 'http://graphml.graphdrawing.org/xmlns', 'graphml']]) {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const xml = await readFile(await file.path(), 'utf8');
+    const parsed = await page.evaluate(({ xml, ns }) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      if (doc.getElementsByTagName('parsererror').length > 0) return { error: doc.getElementsByTagName('parsererror')[0].textContent };
+      return {
+        root: doc.documentElement.localName,
+        ns: doc.documentElement.namespaceURI,
+        nodes: [...doc.getElementsByTagNameNS(ns, 'node')].map((n) => n.getAttribute('id')).sort(),
+        edges: doc.getElementsByTagNameNS(ns, 'edge').length,
+      };
+    }, { xml, ns });
+    assert.equal(parsed.error, undefined, `${button}: ${parsed.error}`);
+    assert.equal(parsed.root, root);
+    assert.equal(parsed.ns, ns);
+    assert.deepEqual(parsed.nodes, visible, `${button} holds the nodes on screen`);
+    assert.ok(parsed.edges > 0, `${button} holds relationships`);
+  }
 });
 
 test('explorer: a synthetic hub\'s capped neighbourhood of a few thousand elements stays usable', { timeout: 300_000 }, async () => {

@@ -14,19 +14,7 @@ import (
 )
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error) {
-	if err := idArg("id", id); err != nil {
-		return nil, err
-	}
-	d, err := intArg("depth", depth, 1, 1, store.MaxNeighborhoodDepth)
-	if err != nil {
-		return nil, err
-	}
-	n, err := intArg("limit", limit, DefaultNeighborhoodLimit, 1, store.MaxNeighborhoodLimit)
-	if err != nil {
-		return nil, err
-	}
-	sg, err := r.Store.Neighborhood(ctx, store.NeighborhoodQuery{ID: id, Depth: d, Types: relTypes(relationshipTypes), Limit: n,
-		Properties: selectsProperties(ctx, "Subgraph")})
+	sg, err := NeighborhoodOf(ctx, r.Store, id, depth, limit, relationshipTypes, selectsProperties(ctx, "Subgraph"))
 	if err != nil {
 		return nil, err
 	}
@@ -34,20 +22,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 }
 
 func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) (*model.Path, error) {
-	if err := idArg("from", from); err != nil {
-		return nil, err
-	}
-	if err := idArg("to", to); err != nil {
-		return nil, err
-	}
-	if from == to {
-		return nil, badInput("to", "must differ from `from` (both are %q)", from)
-	}
-	hops, err := intArg("maxHops", maxHops, DefaultPathHops, 1, store.MaxPathHops)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.Store.ShortestPath(ctx, from, to, hops, relTypes(relationshipTypes), allShortest != nil && *allShortest)
+	p, err := PathBetween(ctx, r.Store, from, to, maxHops, relationshipTypes, allShortest != nil && *allShortest)
 	if err != nil || p == nil {
 		return nil, err
 	}
@@ -122,10 +97,7 @@ func (r *queryResolver) CommonGround(ctx context.Context, ids []string) (*model.
 }
 
 func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf *model.Date) ([]*model.Membership, error) {
-	if err := idArg("initiativeId", initiativeID); err != nil {
-		return nil, err
-	}
-	rows, err := r.Store.Members(ctx, initiativeID)
+	rows, _, err := CoalitionAt(ctx, r.Store, initiativeID, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +108,6 @@ func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf
 	g := model.NewGroup(actors)
 	out := []*model.Membership{}
 	for _, row := range rows {
-		if asOf != nil && !memberAt(row, *asOf) {
-			continue
-		}
 		m := membership(model.Rel(row.Props))
 		m.Actor, _ = model.FromNode(row.Actor, g).(model.Actor)
 		switch grp := model.FromNode(row.Group, nil).(type) {

@@ -62,7 +62,7 @@ func run() error {
 	clients := flag.Int("clients", 16, "concurrent clients")
 	duration := flag.Duration("duration", 30*time.Second, "how long to send (at most 10m)")
 	maxRequests := flag.Int("requests", 200_000, "stop after this many requests")
-	mix := flag.String("mix", "read=70,analytics=30", "weights by scenario kind (read, analytics, write)")
+	mix := flag.String("mix", "read=65,analytics=25,export=10", "weights by scenario kind (read, analytics, export, write)")
 	jsonOut := flag.String("json", "", "also write the summary as JSON to this file")
 	flag.StringVar(&writeToken, "token", os.Getenv("LOADTEST_TOKEN"), "Bearer token (editor) for the write mix (env LOADTEST_TOKEN); with -server one is made up")
 	flag.Parse()
@@ -251,9 +251,18 @@ func do(ctx context.Context, c *http.Client, target string, sc scenario, rng *ra
 }
 
 func send(ctx context.Context, c *http.Client, target string, sc scenario, vars map[string]any) result {
-	body, _ := json.Marshal(map[string]any{"query": sc.Query, "variables": vars, "operationName": sc.Name})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	var req *http.Request
+	if sc.Export != "" {
+		path := sc.Export
+		for k, v := range vars {
+			path = strings.ReplaceAll(path, "{"+k+"}", url.QueryEscape(fmt.Sprint(v)))
+		}
+		req, _ = http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(target, "/graphql")+path, nil)
+	} else {
+		body, _ := json.Marshal(map[string]any{"query": sc.Query, "variables": vars, "operationName": sc.Name})
+		req, _ = http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if sc.Kind == "write" && writeToken != "" {
 		req.Header.Set("Authorization", "Bearer "+writeToken)
 	}

@@ -8,9 +8,13 @@ import (
 
 // scenario is one operation of the mix.
 type scenario struct {
-	Name   string // also the operation name, so /metrics shows it
-	Kind   string // read, analytics or write
-	Query  string
+	Name  string // also the operation name, so /metrics shows it
+	Kind  string // read, analytics, export or write
+	Query string
+	// Export, when set, makes the scenario a GET of this path and query
+	// (a file export, docs/exports.md) on the server instead of a GraphQL
+	// operation; Vars then fill its {placeholders}.
+	Export string
 	Vars   func(r *rand.Rand) map[string]any
 	Verify func(ctx context.Context, c *http.Client, target string) error // after the run, e.g. count the writes
 	Setup  func(ctx context.Context, c *http.Client, target string) error // before the run, e.g. fixtures
@@ -49,6 +53,11 @@ var scenarios = []scenario{
 		Query: `query IssueReach { countries(first: 100) { edges { node { name issueAreas { name } signatures { agreement { name } } } } } }`},
 	{Name: "Organizations", Kind: "analytics",
 		Query: `query Organizations { organizations(first: 100) { totalCount edges { node { name members { role actor { name } } } } } }`},
+	// Exports: the same subgraphs as files, streamed (docs/exports.md).
+	{Name: "ExportNeighborhood", Kind: "export", Export: "/export/neighborhood?id=country:{iso3}&depth=2&format=gexf",
+		Vars: func(r *rand.Rand) map[string]any { return map[string]any{"iso3": iso3s[r.IntN(len(iso3s))]} }},
+	{Name: "ExportPath", Kind: "export", Export: "/export/path?from=country:THA&to=org:icrc&allShortest=true&format=graphml"},
+	{Name: "ExportCoalition", Kind: "export", Export: "/export/coalition?initiativeId=initiative:lysoen-partnership&asOf=1999&format=csv"},
 	// Writes: an organization plus its MEMBER_OF link, each with a new id,
 	// counted afterwards (writes.go). Needs an editor token (-token, or
 	// made up with -server).

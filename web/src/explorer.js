@@ -195,10 +195,48 @@ class Client {
     this.tokenInput = tokenInput;
   }
 
-  async request(query, variables) {
+  headers() {
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
     const token = this.tokenInput.value.trim();
     if (token) headers.Authorization = /^bearer\s/i.test(token) ? token : `Bearer ${token}`;
+    return headers;
+  }
+
+  // exportView asks the server for a file of the given nodes and the
+  // relationships among them (POST /export/view, beside the GraphQL
+  // endpoint): GEXF or GraphML with every property, the evidence and the
+  // dataset version, read again from the database. Returns the file's
+  // name and contents.
+  async exportView(format, ids, relationshipTypes) {
+    const url = new URL(`export/view?format=${encodeURIComponent(format)}`, this.endpoint);
+    let res;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: this.headers(),
+        body: JSON.stringify({ ids, relationshipTypes: relationshipTypes || [] }),
+      });
+    } catch (e) {
+      throw new APIError(`Cannot reach the server (${e.message}).`, 'NETWORK');
+    }
+    if (!res.ok) {
+      let first = null;
+      try {
+        first = (await res.json()).errors[0];
+      } catch {
+        first = null;
+      }
+      if (first) throw new APIError(describeError(first), (first.extensions && first.extensions.code) || `HTTP_${res.status}`);
+      throw new APIError(`The server answered HTTP ${res.status}`, `HTTP_${res.status}`);
+    }
+    const disposition = res.headers.get('Content-Disposition') || '';
+    const m = /filename="([^"]+)"/.exec(disposition);
+    return { name: m ? m[1] : `lysoen-view.${format}`, blob: await res.blob() };
+  }
+
+  async request(query, variables) {
+    const headers = this.headers();
     let res;
     try {
       res = await fetch(this.endpoint, {
@@ -390,6 +428,8 @@ class Explorer {
     $('clear').addEventListener('click', () => this.clear());
     $('export-png').addEventListener('click', () => this.exportPNG());
     $('export-json').addEventListener('click', () => this.exportJSON());
+    $('export-gexf').addEventListener('click', () => this.exportFile('gexf'));
+    $('export-graphml').addEventListener('click', () => this.exportFile('graphml'));
     $('size-by').addEventListener('change', () => this.resize());
   }
 
@@ -804,6 +844,20 @@ class Explorer {
     }
     const body = JSON.stringify(this.viewJSON(), null, 2);
     download('lysoen-graph.json', new Blob([body + '\n'], { type: 'application/json' }));
+  }
+
+  // exportFile downloads what is on screen — the visible nodes and the
+  // relationships among them of the ticked types — as GEXF (Gephi,
+  // networkx) or GraphML (Cytoscape, igraph), written by the server.
+  async exportFile(format) {
+    const ids = this.cy.nodes(':visible').map((n) => n.id());
+    if (ids.length === 0) {
+      messages.show('warn', 'Nothing to export yet: draw a neighbourhood first.', { key: 'export' });
+      return;
+    }
+    const file = await this.run(`Export ${format === 'gexf' ? 'GEXF' : 'GraphML'}`, () =>
+      this.client.exportView(format, ids, this.selectedTypes()));
+    if (file) download(file.name, file.blob);
   }
 }
 

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/internal/export"
+)
+
+// mountExports adds the file exports (GET /export/neighborhood, /path,
+// /coalition; docs/exports.md) behind the same guards and authentication
+// as /graphql, and the /about page of the dataset version and sources.
+func (a *app) mountExports(mux *http.ServeMux) {
+	h := &export.Handler{
+		Store:     a.store,
+		Logger:    a.logger,
+		Present:   graph.ErrorPresenter(a.logger, requestIDFrom),
+		RequestID: requestIDFrom,
+		Version: func() (string, time.Time) {
+			if v := a.dataset.Current(); v != nil {
+				return v.ID, v.LastWrite
+			}
+			return "", time.Time{}
+		},
+	}
+	h.Mount(mux, func(next http.Handler) http.Handler { return a.protectGraphQL(a.authenticate(next)) })
+	mux.Handle("GET /about", a.dataset.About())
+}
