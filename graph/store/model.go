@@ -15,11 +15,12 @@ const (
 	LabelEvent        Label = "Event"
 	LabelAgreement    Label = "Agreement"
 	LabelSource       Label = "Source"
+	LabelRollCall     Label = "RollCall" // a UN General Assembly roll-call vote
 )
 
 // PrimaryLabels are the labels a node is "of", in the order used to pick a
 // node's primary label from its label set.
-var PrimaryLabels = []Label{LabelCountry, LabelOrganization, LabelIssueArea, LabelInitiative, LabelEvent, LabelAgreement, LabelSource}
+var PrimaryLabels = []Label{LabelCountry, LabelOrganization, LabelIssueArea, LabelInitiative, LabelEvent, LabelAgreement, LabelSource, LabelRollCall}
 
 // ValidLabel reports whether l is a primary label.
 func ValidLabel(l Label) bool {
@@ -47,6 +48,7 @@ const (
 	RelHeldIn               RelType = "HELD_IN"
 	RelEstablishedBy        RelType = "ESTABLISHED_BY"
 	RelSeeksPartnershipWith RelType = "SEEKS_PARTNERSHIP_WITH"
+	RelVoted                RelType = "VOTED"
 )
 
 // RelTypes lists every relationship type with the endpoint labels the model allows.
@@ -54,12 +56,13 @@ var RelTypes = map[RelType]struct{ From, To []Label }{
 	RelMemberOf:             {From: []Label{LabelCountry, LabelOrganization}, To: []Label{LabelInitiative, LabelOrganization}},
 	RelParticipatedIn:       {From: []Label{LabelCountry, LabelOrganization}, To: []Label{LabelEvent}},
 	RelSignatoryOf:          {From: []Label{LabelCountry, LabelOrganization}, To: []Label{LabelAgreement}},
-	RelAddresses:            {From: []Label{LabelInitiative, LabelEvent, LabelAgreement}, To: []Label{LabelIssueArea}},
-	RelPartOf:               {From: []Label{LabelEvent}, To: []Label{LabelInitiative}},
+	RelAddresses:            {From: []Label{LabelInitiative, LabelEvent, LabelAgreement, LabelRollCall}, To: []Label{LabelIssueArea}},
+	RelPartOf:               {From: []Label{LabelEvent, LabelIssueArea}, To: []Label{LabelInitiative, LabelIssueArea}},
 	RelFollows:              {From: []Label{LabelEvent}, To: []Label{LabelEvent}},
 	RelHeldIn:               {From: []Label{LabelEvent}, To: []Label{LabelCountry}},
 	RelEstablishedBy:        {From: []Label{LabelInitiative}, To: []Label{LabelAgreement}},
 	RelSeeksPartnershipWith: {From: []Label{LabelInitiative}, To: []Label{LabelCountry, LabelOrganization}},
+	RelVoted:                {From: []Label{LabelCountry}, To: []Label{LabelRollCall}},
 }
 
 // CheckEndpoints reports an error unless the model allows a relationship of

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// A dataset import (seed/coalition) owns sets of relationships: all the
+// relationships of one type and shape whose sourceId names its Source node.
+// SyncOwnedRels makes such a set equal to what the dataset wants, writing
+// only the differences, so running an unchanged dataset again changes
+// nothing and a changed one is brought up to date (removed rows are
+// deleted). The Source node's contentHash tells a later run that a dataset
+// was written completely from files with that content.
+
+// OwnedRelSet names a set of relationships a dataset owns.
+type OwnedRelSet struct {
+	Type               RelType
+	FromLabel, ToLabel Label
+	SourceID           string // the owner: relationships with this sourceId
+	// KeyProp names the property that tells several relationships between
+	// the same two nodes apart (MEMBER_OF spans by "since"); "" means at
+	// most one per pair.
+	KeyProp string
+}
+
+// OwnedRel is one wanted relationship; Props hold every property it should
+// have (sourceId included). A nil value is not written.
+type OwnedRel struct {
+	From, To string
+	Props    map[string]any
+}
+
+// OwnedStats counts what SyncOwnedRels did.
+type OwnedStats struct {
+	Created, Updated, Deleted, Unchanged int
+	PropertiesSet                        int
+}
+
+// Add sums two counts.
+func (s *OwnedStats) Add(o OwnedStats) {
+	s.Created += o.Created
+	s.Updated += o.Updated
+	s.Deleted += o.Deleted
+	s.Unchanged += o.Unchanged
+	s.PropertiesSet += o.PropertiesSet
+}
+
+// Changed is the number of relationships created, updated or deleted.
+func (s OwnedStats) Changed() int { return s.Created + s.Updated + s.Deleted }
+
+type ownedKey struct {
+	from, to string
+	key      any
+}
+
+// SyncOwnedRels makes the set hold exactly want. It reads the stored set
+// once, then writes creations, updates and deletions in transactions of at
+// most batch relationships each, calling step after each commit with the
+// number of relationships written so far. Both endpoints of every wanted
+// relationship must exist; a missing one fails with ErrNotFound before
+// anything is written. An interrupted run leaves whole batches behind and
+// is completed by running it again.
+func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []OwnedRel, batch int, step func(done, total int)) (OwnedStats, error) {
+	var st OwnedStats
+	if err := CheckEndpoints(set.Type, set.FromLabel, set.ToLabel); err != nil {
+		return st, err
+	}
+	if batch <= 0 {
+		batch = 10000
+	}
+	keyOf := func(from, to string, props map[string]any) ownedKey {
+		k := ownedKey{from: from, to: to}
+		if set.KeyProp != "" {
+			k.key = props[set.KeyProp]
+		}
+		return k
+	}
+	type stored struct {
+		eid   string
+		props map[string]any
+	}
+	have := map[ownedKey]stored{}
+	_, err := read(ctx, s, func(tx runner) (struct{}, error) {
+		clear(have)
+		q := "MATCH (a:" + string(set.FromLabel) + ")-[r:" + string(set.Type) + "]->(b:" + string(set.ToLabel) + ") " +
+			"WHERE r.sourceId = $src RETURN a.id AS a, b.id AS b, elementId(r) AS eid, properties(r) AS p"
+		return struct{}{}, s.each(ctx, tx, q, map[string]any{"src": set.SourceID}, func(r *neo4j.Record) error {
+			v := r.Values
+			a, _ := v[0].(string)
+			b, _ := v[1].(string)
+			eid, _ := v[2].(string)
+			p, _ := v[3].(map[string]any)
+			have[keyOf(a, b, p)] = stored{eid, p}
+			return nil
+		})
+	})
+	if err != nil {
+		return st, fmt.Errorf("read %s (%s): %w", set.Type, set.SourceID, err)
+	}
+
+	var creates, updates, deletes []map[string]any
+	seen := make(map[ownedKey]bool, len(want))
+	for _, w := range want {
+		k := keyOf(w.From, w.To, w.Props)
+		if seen[k] {
+			return st, fmt.Errorf("%s %s->%s (%v): wanted twice", set.Type, w.From, w.To, k.key)
+		}
+		seen[k] = true
+		props := map[string]any{}
+		for p, v := range w.Props {
+			if v != nil {
+				props[p] = v
+			}
+		}
+		old, ok := have[k]
+		if !ok {
+			creates = append(creates, map[string]any{"from": w.From, "to": w.To, "props": props})
+			continue
+		}
+		setProps := map[string]any{}
+		for p, v := range props {
+			if old.props[p] != v {
+				setProps[p] = v
+			}
+		}
+		for p := range old.props {
+			if _, keep := props[p]; !keep {
+				setProps[p] = nil
+			}
+		}
+		if len(setProps) == 0 {
+			st.Unchanged++
+			continue
+		}
+		updates = append(updates, map[string]any{"r": old.eid, "set": setProps})
+	}
+	for k, old := range have {
+		if !seen[k] {
+			deletes = append(deletes, map[string]any{"r": old.eid})
+		}
+	}
+	if len(creates) > 0 {
+		if err := s.resolveEndpoints(ctx, set, creates); err != nil {
+			return st, err
+		}
+	}
+	sort.SliceStable(creates, func(i, j int) bool { return creates[i]["b"].(string) < creates[j]["b"].(string) })
+
+	total := len(creates) + len(updates) + len(deletes)
+	done := 0
+	create := "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
+		"CREATE (a)-[r:" + string(set.Type) + "]->(b) SET r = row.props"
+	if lit, ok := propsLiteral(creates, "props"); ok {
+		create = "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
+			"CREATE (a)-[r:" + string(set.Type) + " " + lit + "]->(b)"
+	}
+	for _, part := range []struct {
+		rows   []map[string]any
+		cypher string
+		count  *int
+	}{
+		{deletes, "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.r DELETE r", &st.Deleted},
+		{updates, "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.r SET r += row.set", &st.Updated},
+		{creates, create, &st.Created},
+	} {
+		for i := 0; i < len(part.rows); i += batch {
+			rows := part.rows[i:min(i+batch, len(part.rows))]
+			c, err := write(ctx, s, func(tx runner) (neo4j.Counters, error) {
+				return s.runSummary(ctx, tx, part.cypher, map[string]any{"rows": rows})
+			})
+			if err != nil {
+				return st, fmt.Errorf("write %s (%s): %w", set.Type, set.SourceID, err)
+			}
+			*part.count += len(rows)
+			st.PropertiesSet += c.PropertiesSet()
+			done += len(rows)
+			if step != nil {
+				step(done, total)
+			}
+		}
+	}
+	return st, nil
+}
+
+// resolveEndpoints sets "a" and "b" of each row to the element ids of its
+// "from" and "to" nodes, so the writes find them by a direct record read.
+func (s *Store) resolveEndpoints(ctx context.Context, set OwnedRelSet, rows []map[string]any) error {
+	for _, end := range []struct {
+		field, into string
+		label       Label
+	}{{"from", "a", set.FromLabel}, {"to", "b", set.ToLabel}} {
+		idset := map[string]bool{}
+		for _, r := range rows {
+			idset[r[end.field].(string)] = true
+		}
+		ids := make([]string, 0, len(idset))
+		for id := range idset {
+			ids = append(ids, id)
+		}
+		eids, err := s.ElementIDs(ctx, end.label, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			id := r[end.field].(string)
+			eid, ok := eids[id]
+			if !ok {
+				return fmt.Errorf("%s %s->%s: no %s node %s: %w", set.Type, r["from"], r["to"], end.label, id, ErrNotFound)
+			}
+			r[end.into] = eid
+		}
+	}
+	return nil
+}
+
+// ElementIDs returns the element id of each node of label l among ids that
+// exists.
+func (s *Store) ElementIDs(ctx context.Context, l Label, ids []string) (map[string]string, error) {
+	if !ValidLabel(l) {
+		return nil, fmt.Errorf("label %q is not in the model", l)
+	}
+	return read(ctx, s, func(tx runner) (map[string]string, error) {
+		out := make(map[string]string, len(ids))
+		err := s.each(ctx, tx, "UNWIND $ids AS id MATCH (n:"+string(l)+" {id: id}) RETURN n.id AS id, elementId(n) AS eid",
+			map[string]any{"ids": ids}, func(r *neo4j.Record) error {
+				id, _ := r.Values[0].(string)
+				eid, _ := r.Values[1].(string)
+				out[id] = eid
+				return nil
+			})
+		return out, err
+	})
+}
+
+// DatasetState is what the graph holds of a dataset: the content hash its
+// Source node records (empty when absent) and how many relationships of
+// each owned set carry its sourceId.
+func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedRelSet) (hash string, counts []int, err error) {
+	type state struct {
+		hash   string
+		counts []int
+	}
+	for _, set := range sets {
+		if err := CheckEndpoints(set.Type, set.FromLabel, set.ToLabel); err != nil {
+			return "", nil, err
+		}
+	}
+	v, err := read(ctx, s, func(tx runner) (state, error) {
+		var out state
+		recs, err := s.run(ctx, tx, "OPTIONAL MATCH (s:Source {id: $id}) RETURN s.contentHash AS h", map[string]any{"id": sourceID})
+		if err != nil {
+			return out, err
+		}
+		if len(recs) == 1 {
+			out.hash, _ = recs[0].Values[0].(string)
+		}
+		for _, set := range sets {
+			recs, err := s.run(ctx, tx, "MATCH (:"+string(set.FromLabel)+")-[r:"+string(set.Type)+"]->(:"+string(set.ToLabel)+") "+
+				"WHERE r.sourceId = $src RETURN count(r) AS n", map[string]any{"src": set.SourceID})
+			if err != nil {
+				return out, err
+			}
+			n, _ := recs[0].Values[0].(int64)
+			out.counts = append(out.counts, int(n))
+		}
+		return out, nil
+	})
+	return v.hash, v.counts, err
+}
+
+// SetContentHash records on a Source node that its dataset was written
+// completely from files with this content hash.
+func (s *Store) SetContentHash(ctx context.Context, sourceID, hash string) error {
+	_, err := write(ctx, s, func(tx runner) (struct{}, error) {
+		recs, err := s.run(ctx, tx, "MATCH (s:Source {id: $id}) SET s.contentHash = $h RETURN s.id AS id",
+			map[string]any{"id": sourceID, "h": hash})
+		if err == nil && len(recs) != 1 {
+			err = fmt.Errorf("source %s: %w", sourceID, ErrNotFound)
+		}
+		return struct{}{}, err
+	})
+	return err
+}
