@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -25,6 +26,10 @@ type OwnedRelSet struct {
 	// the same two nodes apart (MEMBER_OF spans by "since"); "" means at
 	// most one per pair.
 	KeyProp string
+	// Exclusive says that every relationship of the type comes from this
+	// source (VOTED), so DatasetState counts it from Neo4j's count store
+	// instead of reading each relationship's sourceId.
+	Exclusive bool
 }
 
 // OwnedRel is one wanted relationship; Props hold every property it should
@@ -152,12 +157,6 @@ func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []Owned
 
 	total := len(creates) + len(updates) + len(deletes)
 	done := 0
-	create := "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
-		"CREATE (a)-[r:" + string(set.Type) + "]->(b) SET r = row.props"
-	if lit, ok := propsLiteral(creates, "props"); ok {
-		create = "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
-			"CREATE (a)-[r:" + string(set.Type) + " " + lit + "]->(b)"
-	}
 	for _, part := range []struct {
 		rows   []map[string]any
 		cypher string
@@ -165,7 +164,6 @@ func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []Owned
 	}{
 		{deletes, "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.r DELETE r", &st.Deleted},
 		{updates, "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.r SET r += row.set", &st.Updated},
-		{creates, create, &st.Created},
 	} {
 		for i := 0; i < len(part.rows); i += batch {
 			rows := part.rows[i:min(i+batch, len(part.rows))]
@@ -181,6 +179,25 @@ func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []Owned
 			if step != nil {
 				step(done, total)
 			}
+		}
+	}
+	for i := 0; i < len(creates); i += batch {
+		rows := creates[i:min(i+batch, len(creates))]
+		cypher, params := createOwned(set.Type, rows)
+		c, err := write(ctx, s, func(tx runner) (neo4j.Counters, error) {
+			return s.runSummary(ctx, tx, cypher, params)
+		})
+		if err == nil && c.RelationshipsCreated() != len(rows) {
+			err = fmt.Errorf("%d of %d created: %w (an endpoint is gone)", c.RelationshipsCreated(), len(rows), ErrNotFound)
+		}
+		if err != nil {
+			return st, fmt.Errorf("write %s (%s): %w", set.Type, set.SourceID, err)
+		}
+		st.Created += len(rows)
+		st.PropertiesSet += c.PropertiesSet()
+		done += len(rows)
+		if step != nil {
+			step(done, total)
 		}
 	}
 	return st, nil
@@ -259,8 +276,12 @@ func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedR
 			out.hash, _ = recs[0].Values[0].(string)
 		}
 		for _, set := range sets {
-			recs, err := s.run(ctx, tx, "MATCH (:"+string(set.FromLabel)+")-[r:"+string(set.Type)+"]->(:"+string(set.ToLabel)+") "+
-				"WHERE r.sourceId = $src RETURN count(r) AS n", map[string]any{"src": set.SourceID})
+			q := "MATCH (:" + string(set.FromLabel) + ")-[r:" + string(set.Type) + "]->(:" + string(set.ToLabel) + ") " +
+				"WHERE r.sourceId = $src RETURN count(r) AS n"
+			if set.Exclusive {
+				q = "MATCH ()-[r:" + string(set.Type) + "]->() RETURN count(r) AS n"
+			}
+			recs, err := s.run(ctx, tx, q, map[string]any{"src": set.SourceID})
 			if err != nil {
 				return out, err
 			}
@@ -284,4 +305,87 @@ func (s *Store) SetContentHash(ctx context.Context, sourceID, hash string) error
 		return struct{}{}, err
 	})
 	return err
+}
+
+// createOwned builds the statement creating rows (sorted by their "b"
+// endpoint): the "from" nodes are sought once per transaction ($as, each
+// element id once) and the rows grouped by their "to" node, each holding
+// the position of its "from" node and the properties not shared by every
+// row; the shared ones come once as $common. For 870,000 votes between
+// 200 countries and 6,000 roll calls this sends a tenth of the bytes of
+// one map per relationship and seeks each node once per transaction.
+func createOwned(t RelType, rows []map[string]any) (string, map[string]any) {
+	common := map[string]any{}
+	for k, v := range rows[0]["props"].(map[string]any) {
+		common[k] = v
+	}
+	for _, r := range rows[1:] {
+		p := r["props"].(map[string]any)
+		for k, v := range common {
+			if pv, ok := p[k]; !ok || pv != v {
+				delete(common, k)
+			}
+		}
+	}
+	pos := map[string]int{}
+	var as []string
+	var groups []map[string]any
+	var cur map[string]any
+	for _, r := range rows {
+		a := r["a"].(string)
+		i, ok := pos[a]
+		if !ok {
+			i = len(as)
+			pos[a] = i
+			as = append(as, a)
+		}
+		rest := map[string]any{}
+		for k, v := range r["props"].(map[string]any) {
+			if _, shared := common[k]; !shared {
+				rest[k] = v
+			}
+		}
+		if cur == nil || cur["b"] != r["b"] {
+			cur = map[string]any{"b": r["b"], "r": []any{}}
+			groups = append(groups, cur)
+		}
+		cur["r"] = append(cur["r"].([]any), map[string]any{"a": int64(i), "p": rest})
+	}
+	var restRows []map[string]any
+	for _, g := range groups {
+		for _, x := range g["r"].([]any) {
+			restRows = append(restRows, x.(map[string]any))
+		}
+	}
+	var parts []string
+	if lit, ok := propsLiteral(restRows, "p"); ok && lit != "{}" {
+		parts = append(parts, strings.TrimSuffix(strings.TrimPrefix(lit, "{"), "}"))
+	}
+	keys := make([]string, 0, len(common))
+	for k := range common {
+		if !plainKey.MatchString(k) {
+			return createOwnedPlain(t, rows)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k+": $common."+k)
+	}
+	if _, ok := propsLiteral(restRows, "p"); !ok {
+		return createOwnedPlain(t, rows)
+	}
+	cypher := "UNWIND $as AS aid MATCH (a) WHERE elementId(a) = aid WITH collect(a) AS as " +
+		"WHERE size(as) = size($as) " +
+		"UNWIND $groups AS g MATCH (b) WHERE elementId(b) = g.b " +
+		"UNWIND g.r AS row WITH as[row.a] AS a, b, row " +
+		"CREATE (a)-[r:" + string(t) + " {" + strings.Join(parts, ", ") + "}]->(b)"
+	return cypher, map[string]any{"as": as, "groups": groups, "common": common}
+}
+
+// createOwnedPlain is createOwned for property keys that cannot stand in a
+// map literal.
+func createOwnedPlain(t RelType, rows []map[string]any) (string, map[string]any) {
+	return "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a MATCH (b) WHERE elementId(b) = row.b " +
+		"CREATE (a)-[r:" + string(t) + "]->(b) SET r = row.props", map[string]any{"rows": rows}
 }

@@ -170,7 +170,7 @@ func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
 		return nil, err
 	}
 
-	voted := relSet{set: store.OwnedRelSet{Type: store.RelVoted, FromLabel: store.LabelCountry, ToLabel: store.LabelRollCall, SourceID: SourceVotes}}
+	voted := relSet{set: store.OwnedRelSet{Type: store.RelVoted, FromLabel: store.LabelCountry, ToLabel: store.LabelRollCall, SourceID: SourceVotes, Exclusive: true}}
 	voted.want = make([]store.OwnedRel, 0, 870109)
 	seenVote := map[[2]string]bool{}
 	used := map[string]bool{}
