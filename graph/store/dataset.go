@@ -88,23 +88,42 @@ func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []Owned
 		eid   string
 		props map[string]any
 	}
+	// Read the stored set a slice of end nodes at a time, each slice its
+	// own short read (870,000 votes would outlast a transaction timeout).
 	have := map[ownedKey]stored{}
-	_, err := read(ctx, s, func(tx runner) (struct{}, error) {
-		clear(have)
-		q := "MATCH (a:" + string(set.FromLabel) + ")-[r:" + string(set.Type) + "]->(b:" + string(set.ToLabel) + ") " +
-			"WHERE r.sourceId = $src RETURN a.id AS a, b.id AS b, elementId(r) AS eid, properties(r) AS p"
-		return struct{}{}, s.each(ctx, tx, q, map[string]any{"src": set.SourceID}, func(r *neo4j.Record) error {
-			v := r.Values
-			a, _ := v[0].(string)
-			b, _ := v[1].(string)
-			eid, _ := v[2].(string)
-			p, _ := v[3].(map[string]any)
-			have[keyOf(a, b, p)] = stored{eid, p}
-			return nil
-		})
-	})
+	const endNodes = 200
+	q := "MATCH (b:" + string(set.ToLabel) + ") WITH b ORDER BY b.id SKIP $skip LIMIT $limit " +
+		"MATCH (a:" + string(set.FromLabel) + ")-[r:" + string(set.Type) + "]->(b) " +
+		"WHERE r.sourceId = $src RETURN a.id AS a, b.id AS b, elementId(r) AS eid, properties(r) AS p"
+	ends, err := s.countNodes(ctx, set.ToLabel)
 	if err != nil {
 		return st, fmt.Errorf("read %s (%s): %w", set.Type, set.SourceID, err)
+	}
+	for skip := 0; skip < ends; skip += endNodes {
+		type page struct {
+			rows []stored
+			keys []ownedKey
+		}
+		pg, err := read(ctx, s, func(tx runner) (page, error) {
+			var out page
+			err := s.each(ctx, tx, q, map[string]any{"src": set.SourceID, "skip": skip, "limit": endNodes}, func(r *neo4j.Record) error {
+				v := r.Values
+				a, _ := v[0].(string)
+				b, _ := v[1].(string)
+				eid, _ := v[2].(string)
+				p, _ := v[3].(map[string]any)
+				out.rows = append(out.rows, stored{eid, p})
+				out.keys = append(out.keys, keyOf(a, b, p))
+				return nil
+			})
+			return out, err
+		})
+		if err != nil {
+			return st, fmt.Errorf("read %s (%s): %w", set.Type, set.SourceID, err)
+		}
+		for i, k := range pg.keys {
+			have[k] = pg.rows[i]
+		}
 	}
 
 	var creates, updates, deletes []map[string]any
@@ -203,6 +222,18 @@ func (s *Store) SyncOwnedRels(ctx context.Context, set OwnedRelSet, want []Owned
 	return st, nil
 }
 
+// countNodes is the number of nodes of label l (from the count store).
+func (s *Store) countNodes(ctx context.Context, l Label) (int, error) {
+	return read(ctx, s, func(tx runner) (int, error) {
+		recs, err := s.run(ctx, tx, "MATCH (b:"+string(l)+") RETURN count(b) AS n", nil)
+		if err != nil {
+			return 0, err
+		}
+		n, _ := recs[0].Values[0].(int64)
+		return int(n), nil
+	})
+}
+
 // resolveEndpoints sets "a" and "b" of each row to the element ids of its
 // "from" and "to" nodes, so the writes find them by a direct record read.
 func (s *Store) resolveEndpoints(ctx context.Context, set OwnedRelSet, rows []map[string]any) error {
@@ -253,27 +284,34 @@ func (s *Store) ElementIDs(ctx context.Context, l Label, ids []string) (map[stri
 	})
 }
 
-// DatasetState is what the graph holds of a dataset: the content hash its
-// Source node records (empty when absent) and how many relationships of
-// each owned set carry its sourceId.
-func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedRelSet) (hash string, counts []int, err error) {
+// DatasetState is what the graph holds of a dataset: the content hash and
+// the sizes of its relationship sets that its Source node recorded when it
+// was last written completely (empty when never), and how many
+// relationships of each owned set carry its sourceId now.
+func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedRelSet) (hash string, recorded, counts []int, err error) {
 	type state struct {
-		hash   string
-		counts []int
+		hash             string
+		recorded, counts []int
 	}
 	for _, set := range sets {
 		if err := CheckEndpoints(set.Type, set.FromLabel, set.ToLabel); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
 	v, err := read(ctx, s, func(tx runner) (state, error) {
 		var out state
-		recs, err := s.run(ctx, tx, "OPTIONAL MATCH (s:Source {id: $id}) RETURN s.contentHash AS h", map[string]any{"id": sourceID})
+		recs, err := s.run(ctx, tx, "OPTIONAL MATCH (s:Source {id: $id}) RETURN s.contentHash AS h, s.relationshipCounts AS c",
+			map[string]any{"id": sourceID})
 		if err != nil {
 			return out, err
 		}
 		if len(recs) == 1 {
 			out.hash, _ = recs[0].Values[0].(string)
+			c, _ := recs[0].Values[1].([]any)
+			for _, n := range c {
+				i, _ := n.(int64)
+				out.recorded = append(out.recorded, int(i))
+			}
 		}
 		for _, set := range sets {
 			q := "MATCH (:" + string(set.FromLabel) + ")-[r:" + string(set.Type) + "]->(:" + string(set.ToLabel) + ") " +
@@ -290,15 +328,20 @@ func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedR
 		}
 		return out, nil
 	})
-	return v.hash, v.counts, err
+	return v.hash, v.recorded, v.counts, err
 }
 
 // SetContentHash records on a Source node that its dataset was written
-// completely from files with this content hash.
-func (s *Store) SetContentHash(ctx context.Context, sourceID, hash string) error {
+// completely from files with this content hash, giving the sizes of its
+// relationship sets (in DatasetState's order).
+func (s *Store) SetContentHash(ctx context.Context, sourceID, hash string, counts []int) error {
+	c := make([]int64, len(counts))
+	for i, n := range counts {
+		c[i] = int64(n)
+	}
 	_, err := write(ctx, s, func(tx runner) (struct{}, error) {
-		recs, err := s.run(ctx, tx, "MATCH (s:Source {id: $id}) SET s.contentHash = $h RETURN s.id AS id",
-			map[string]any{"id": sourceID, "h": hash})
+		recs, err := s.run(ctx, tx, "MATCH (s:Source {id: $id}) SET s.contentHash = $h, s.relationshipCounts = $c RETURN s.id AS id",
+			map[string]any{"id": sourceID, "h": hash, "c": c})
 		if err == nil && len(recs) != 1 {
 			err = fmt.Errorf("source %s: %w", sourceID, ErrNotFound)
 		}

@@ -100,9 +100,8 @@ type relSet struct {
 
 // dataset is everything one folder of seed/data writes.
 type dataset struct {
-	name     string
-	source   sourceInfo
-	files    []string // every file the content hash covers
+	spec
+	hash     string
 	rowsRead map[string]int
 	nodes    []store.SyncNode
 	rels     []relSet
@@ -118,13 +117,19 @@ func (s sourceInfo) node() store.SyncNode {
 		"licence": s.licence, "citation": s.citation})}
 }
 
-// parsers lists the datasets in the order they are written.
-var parsers = []struct {
-	name  string
-	parse func(fsys fs.FS, env *env) (*dataset, error)
-}{
-	{"unga-votes", parseVotes},
+// spec is a dataset as the import knows it before reading it: its files
+// (the content hash covers them), its Source and the relationship sets it
+// owns, in the order parse returns them.
+type spec struct {
+	name   string
+	source sourceInfo
+	files  []string
+	sets   []store.OwnedRelSet
+	parse  func(fsys fs.FS, e *env, d *dataset) error
 }
+
+// specs lists the datasets in the order they are written.
+var specs = []spec{votesSpec}
 
 // env is what the parsers share: the country crosswalk and the reject list.
 type env struct {
@@ -156,25 +161,44 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 		return sum, err
 	}
 	e := &env{cw: newCrosswalk(ref.Countries)}
-	// Read every file first: a malformed one stops the run before any write.
-	var sets []*dataset
-	for _, p := range parsers {
-		if len(opt.Only) > 0 && !contains(opt.Only, p.name) {
+	p := &progress{w: opt.Progress, tty: opt.TTY}
+	// Hash every dataset and compare with the graph; read every changed
+	// one before the first write, so a malformed file stops the run with
+	// nothing written.
+	var todo []*dataset
+	for _, sp := range specs {
+		if len(opt.Only) > 0 && !contains(opt.Only, sp.name) {
 			continue
 		}
-		d, err := p.parse(fsys, e)
-		if err != nil {
+		t0 := time.Now()
+		d := &dataset{spec: sp, rowsRead: map[string]int{}}
+		if d.hash, err = hashFiles(fsys, sp.files); err != nil {
 			return sum, err
 		}
-		if d.files == nil {
-			return sum, fmt.Errorf("dataset %s lists no files", d.name)
+		stored, storedCounts, counts, err := st.DatasetState(ctx, sp.source.id, sp.sets)
+		if err != nil {
+			return sum, fmt.Errorf("dataset %s: %w", sp.name, err)
 		}
-		sets = append(sets, d)
+		if stored == d.hash && !opt.Force && equalInts(storedCounts, counts) {
+			ds := DatasetSummary{Name: sp.name, Skipped: true, RelCount: map[store.RelType]int{}, Duration: time.Since(t0)}
+			for i, set := range sp.sets {
+				ds.RelCount[set.Type] += counts[i]
+			}
+			sum.Datasets = append(sum.Datasets, ds)
+			p.line(fmt.Sprintf("%s: unchanged (content hash %s…) and complete, skipped", sp.name, d.hash[:12]))
+			continue
+		}
+		if err := sp.parse(fsys, e, d); err != nil {
+			return sum, err
+		}
+		if len(d.rels) != len(sp.sets) {
+			return sum, fmt.Errorf("dataset %s: %d relationship sets read, %d declared", sp.name, len(d.rels), len(sp.sets))
+		}
+		todo = append(todo, d)
 	}
 	sum.Rejected = e.rejected
-	p := &progress{w: opt.Progress, tty: opt.TTY}
-	for _, d := range sets {
-		ds, err := write(ctx, st, fsys, d, opt, p)
+	for _, d := range todo {
+		ds, err := write(ctx, st, d, opt, p)
 		sum.Datasets = append(sum.Datasets, ds)
 		if err != nil {
 			p.finish()
@@ -186,35 +210,10 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 	return sum, nil
 }
 
-// write syncs one dataset unless its hash and sizes say it is complete.
-func write(ctx context.Context, st *store.Store, fsys fs.FS, d *dataset, opt Options, p *progress) (DatasetSummary, error) {
+// write syncs one dataset, then records its content hash and sizes.
+func write(ctx context.Context, st *store.Store, d *dataset, opt Options, p *progress) (DatasetSummary, error) {
 	start := time.Now()
 	out := DatasetSummary{Name: d.name, RowsRead: d.rowsRead, Rels: map[store.RelType]store.OwnedStats{}, RelCount: map[store.RelType]int{}}
-	hash, err := hashFiles(fsys, d.files)
-	if err != nil {
-		return out, err
-	}
-	sets := make([]store.OwnedRelSet, len(d.rels))
-	for i, r := range d.rels {
-		sets[i] = r.set
-	}
-	stored, counts, err := st.DatasetState(ctx, d.source.id, sets)
-	if err != nil {
-		return out, err
-	}
-	complete := stored == hash
-	for i, r := range d.rels {
-		complete = complete && counts[i] == len(r.want)
-	}
-	if complete && !opt.Force {
-		out.Skipped = true
-		for _, r := range d.rels {
-			out.RelCount[r.set.Type] += len(r.want)
-		}
-		out.Duration = time.Since(start)
-		p.line(fmt.Sprintf("%s: unchanged (content hash %s…), skipped", d.name, hash[:12]))
-		return out, nil
-	}
 	audit := store.Audit{By: opt.By, At: opt.Now()}
 	nodes := append([]store.SyncNode{d.source.node()}, d.nodes...)
 	const nodeBatch = 2000
@@ -226,7 +225,8 @@ func write(ctx context.Context, st *store.Store, fsys fs.FS, d *dataset, opt Opt
 		out.Nodes.Add(s)
 		p.step(d.name, "nodes", min(i+nodeBatch, len(nodes)), len(nodes))
 	}
-	for _, r := range d.rels {
+	counts := make([]int, len(d.rels))
+	for i, r := range d.rels {
 		what := string(r.set.Type)
 		s, err := st.SyncOwnedRels(ctx, r.set, r.want, opt.BatchSize, func(done, total int) { p.step(d.name, what, done, total) })
 		o := out.Rels[r.set.Type]
@@ -236,13 +236,26 @@ func write(ctx context.Context, st *store.Store, fsys fs.FS, d *dataset, opt Opt
 			return out, err
 		}
 		out.RelCount[r.set.Type] += len(r.want)
+		counts[i] = len(r.want)
 	}
-	if err := st.SetContentHash(ctx, d.source.id, hash); err != nil {
+	if err := st.SetContentHash(ctx, d.source.id, d.hash, counts); err != nil {
 		return out, err
 	}
 	out.Duration = time.Since(start)
 	p.line(fmt.Sprintf("%s: written in %s", d.name, out.Duration.Round(time.Millisecond)))
 	return out, nil
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Write prints the summary: per dataset the rows read and what was

@@ -55,11 +55,19 @@ var votesSource = sourceInfo{
 	citation: "Erik Voeten, Anton Strezhnev and Michael Bailey, United Nations General Assembly Voting Data, Harvard Dataverse, hdl:1902.1/12379",
 }
 
+var votesSpec = spec{
+	name: "unga-votes", source: votesSource,
+	files: []string{FileVotes, FileRollCalls, FileRollIssues,
+		"unga-votes/DATA-RAW-README.md", "unga-votes/PACKAGE-DESCRIPTION", "unga-votes/PACKAGE-LICENSE"},
+	sets: []store.OwnedRelSet{
+		{Type: store.RelAddresses, FromLabel: store.LabelRollCall, ToLabel: store.LabelIssueArea, SourceID: SourceVotes},
+		{Type: store.RelVoted, FromLabel: store.LabelCountry, ToLabel: store.LabelRollCall, SourceID: SourceVotes, Exclusive: true},
+	},
+	parse: parseVotes,
+}
+
 // parseVotes reads the roll calls, their topic codes and the votes.
-func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
-	d := &dataset{name: "unga-votes", source: votesSource, rowsRead: map[string]int{},
-		files: []string{FileVotes, FileRollCalls, FileRollIssues,
-			"unga-votes/DATA-RAW-README.md", "unga-votes/PACKAGE-DESCRIPTION", "unga-votes/PACKAGE-LICENSE"}}
+func parseVotes(fsys fs.FS, e *env, d *dataset) error {
 	dates := map[int64]string{}
 	err := readCSV(fsys, FileRollCalls, ',', []string{"rcid", "session", "importantvote", "date", "unres", "amend", "para", "short", "descr"}, func(r row) error {
 		d.rowsRead[FileRollCalls]++
@@ -109,14 +117,14 @@ func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// Issue areas: the seed's where reused (its own wording and evidence,
 	// written only if absent), the others from the codebook.
 	seedFile, err := seed.Parse(bytes.NewReader(seed.GraphJSON), "seed/seed.json", seed.SourceText)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byCode := map[string]IssueMapping{}
 	for _, m := range IssueMappings {
@@ -139,7 +147,7 @@ func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
 		d.nodes = append(d.nodes, store.SyncNode{Label: store.LabelIssueArea, ID: m.IssueID,
 			Props: map[string]any{"name": m.Name, "sourceId": SourceVotes, "evidence": ev}})
 	}
-	addresses := relSet{set: store.OwnedRelSet{Type: store.RelAddresses, FromLabel: store.LabelRollCall, ToLabel: store.LabelIssueArea, SourceID: SourceVotes}}
+	addresses := relSet{set: d.sets[0]}
 	seenIssue := map[[2]string]bool{}
 	err = readCSV(fsys, FileRollIssues, ',', []string{"rcid", "short_name", "issue"}, func(r row) error {
 		d.rowsRead[FileRollIssues]++
@@ -167,10 +175,10 @@ func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 
-	voted := relSet{set: store.OwnedRelSet{Type: store.RelVoted, FromLabel: store.LabelCountry, ToLabel: store.LabelRollCall, SourceID: SourceVotes, Exclusive: true}}
+	voted := relSet{set: d.sets[1]}
 	voted.want = make([]store.OwnedRel, 0, 870109)
 	seenVote := map[[2]string]bool{}
 	used := map[string]bool{}
@@ -208,11 +216,11 @@ func parseVotes(fsys fs.FS, e *env) (*dataset, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	d.nodes = append(d.nodes, e.historicalNodes(used, SourceVotes, DataDir+FileVotes)...)
 	d.rels = []relSet{addresses, voted}
-	return d, nil
+	return nil
 }
 
 // historicalNodes returns the Country nodes of the historical states among
