@@ -129,7 +129,7 @@ type spec struct {
 }
 
 // specs lists the datasets in the order they are written.
-var specs = []spec{votesSpec}
+var specs = []spec{votesSpec, cowSpec}
 
 // env is what the parsers share: the country crosswalk and the reject list.
 type env struct {

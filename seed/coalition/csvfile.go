@@ -41,10 +41,16 @@ type row struct {
 	line int
 }
 
-func (r row) get(col string) string { return strings.TrimSpace(r.rec[r.cols[col]]) }
+func (r row) get(col string) string {
+	i := r.cols[col]
+	if i >= len(r.rec) {
+		return "" // a short row of a tab-separated file: trailing fields empty
+	}
+	return strings.TrimSpace(r.rec[i])
+}
 
 // readCSV reads a CSV (gzip-compressed when its name ends in .gz, comma or
-// tab separated) with encoding/csv, checks that the header holds every
+// tab separated; tab-separated rows may be short) with encoding/csv, checks that the header holds every
 // required column and hands each record to fn with its line number. A
 // malformed record ends the read with a *FormatError; fn's error too.
 func readCSV(fsys fs.FS, file string, comma rune, required []string, fn func(r row) error) error {
@@ -64,6 +70,10 @@ func readCSV(fsys fs.FS, file string, comma rune, required []string, fn func(r r
 	}
 	cr := csv.NewReader(in)
 	cr.Comma = comma
+	if comma == '\t' {
+		// country_data.tsv drops trailing empty fields on some rows.
+		cr.FieldsPerRecord = -1
+	}
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
