@@ -124,12 +124,13 @@ type spec struct {
 	name   string
 	source sourceInfo
 	files  []string
+	code   []string // this package's files that map the dataset
 	sets   []store.OwnedRelSet
 	parse  func(fsys fs.FS, e *env, d *dataset) error
 }
 
 // specs lists the datasets in the order they are written.
-var specs = []spec{votesSpec, cowSpec}
+var specs = []spec{votesSpec, cowSpec, informalSpec}
 
 // env is what the parsers share: the country crosswalk and the reject list.
 type env struct {
@@ -172,7 +173,7 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 		}
 		t0 := time.Now()
 		d := &dataset{spec: sp, rowsRead: map[string]int{}}
-		if d.hash, err = hashFiles(fsys, sp.files); err != nil {
+		if d.hash, err = hashFiles(fsys, sp.files, sp.code); err != nil {
 			return sum, err
 		}
 		stored, storedCounts, counts, err := st.DatasetState(ctx, sp.source.id, sp.sets)

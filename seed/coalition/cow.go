@@ -36,6 +36,7 @@ var cowSource = sourceInfo{
 var cowSpec = spec{
 	name: "cow-igo", source: cowSource,
 	files: []string{FileIGOYear, FileStateYear, FileStates, FileCountries, "cow-igo/COPYRIGHTS", "cow-igo/PACKAGE-DESCRIPTION"},
+	code:  []string{"cow.go", "countries.go", "csvfile.go"},
 	sets: []store.OwnedRelSet{
 		{Type: store.RelMemberOf, FromLabel: store.LabelCountry, ToLabel: store.LabelOrganization, SourceID: SourceCOW, KeyProp: "since"},
 	},

@@ -111,12 +111,13 @@ func readCSV(fsys fs.FS, file string, comma rune, required []string, fn func(r r
 	}
 }
 
-// hashFiles is the SHA-256 over the named files' bytes (names included),
-// the dataset's content hash.
-func hashFiles(fsys fs.FS, files []string) (string, error) {
+// hashFiles is the SHA-256 over the named files' bytes (names included)
+// and the importer's code, the dataset's content hash.
+func hashFiles(fsys fs.FS, files, code []string) (string, error) {
 	files = append([]string(nil), files...)
 	sort.Strings(files)
 	h := sha256.New()
+	h.Write([]byte(codeHash(code)))
 	for _, name := range files {
 		f, err := fsys.Open(name)
 		if err != nil {

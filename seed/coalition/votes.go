@@ -59,6 +59,7 @@ var votesSpec = spec{
 	name: "unga-votes", source: votesSource,
 	files: []string{FileVotes, FileRollCalls, FileRollIssues,
 		"unga-votes/DATA-RAW-README.md", "unga-votes/PACKAGE-DESCRIPTION", "unga-votes/PACKAGE-LICENSE"},
+	code: []string{"votes.go", "countries.go", "csvfile.go"},
 	sets: []store.OwnedRelSet{
 		{Type: store.RelAddresses, FromLabel: store.LabelRollCall, ToLabel: store.LabelIssueArea, SourceID: SourceVotes},
 		{Type: store.RelVoted, FromLabel: store.LabelCountry, ToLabel: store.LabelRollCall, SourceID: SourceVotes, Exclusive: true},
