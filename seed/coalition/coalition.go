@@ -68,15 +68,21 @@ type DatasetSummary struct {
 	RowsRead map[string]int
 	Nodes    store.SyncStats
 	Rels     map[store.RelType]store.OwnedStats
-	RelCount map[store.RelType]int // relationships of the dataset after the run
-	Duration time.Duration
+	// Augmented counts the relationships of other sources this dataset
+	// added properties to.
+	Augmented store.SyncStats
+	RelCount  map[store.RelType]int // relationships of the dataset after the run
+	Duration  time.Duration
 }
 
 // Summary is the outcome of a run.
 type Summary struct {
 	Datasets []DatasetSummary
 	Rejected []Rejected
-	Duration time.Duration
+	// Conflicts are facts two sources state differently; the summary says
+	// which was kept (docs/data.md gives the rule).
+	Conflicts []Conflict
+	Duration  time.Duration
 }
 
 // Changes is the number of nodes and relationships created, updated or
@@ -84,7 +90,7 @@ type Summary struct {
 func (s Summary) Changes() int {
 	n := 0
 	for _, d := range s.Datasets {
-		n += d.Nodes.NodesCreated + d.Nodes.NodesUpdated
+		n += d.Nodes.NodesCreated + d.Nodes.NodesUpdated + d.Augmented.RelsCreated + d.Augmented.RelsUpdated
 		for _, r := range d.Rels {
 			n += r.Changed()
 		}
@@ -105,6 +111,9 @@ type dataset struct {
 	rowsRead map[string]int
 	nodes    []store.SyncNode
 	rels     []relSet
+	// augment are properties the dataset adds to relationships another
+	// source owns (a withdrawal on a UN Treaty Collection SIGNATORY_OF).
+	augment []store.SyncRel
 }
 
 type sourceInfo struct {
@@ -130,13 +139,19 @@ type spec struct {
 }
 
 // specs lists the datasets in the order they are written.
-var specs = []spec{votesSpec, cowSpec, informalSpec}
+var specs = []spec{votesSpec, cowSpec, informalSpec, ggoSpec}
 
 // env is what the parsers share: the country crosswalk and the reject list.
 type env struct {
-	cw       *crosswalk
-	rejected []Rejected
-	hist     map[string]bool // historical states a dataset uses
+	cw        *crosswalk
+	ref       *refdata.Dataset
+	rejected  []Rejected
+	conflicts []Conflict
+	hist      map[string]bool // historical states a dataset uses
+}
+
+func (e *env) conflict(file string, line int, name, reason string) {
+	e.conflicts = append(e.conflicts, Conflict{File: file, Line: line, Name: name, Reason: reason})
 }
 
 func (e *env) reject(file string, line int, name, reason string) {
@@ -161,7 +176,7 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 	if err != nil {
 		return sum, err
 	}
-	e := &env{cw: newCrosswalk(ref.Countries)}
+	e := &env{cw: newCrosswalk(ref.Countries), ref: ref}
 	p := &progress{w: opt.Progress, tty: opt.TTY}
 	// Hash every dataset and compare with the graph; read every changed
 	// one before the first write, so a malformed file stops the run with
@@ -197,7 +212,7 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 		}
 		todo = append(todo, d)
 	}
-	sum.Rejected = e.rejected
+	sum.Rejected, sum.Conflicts = e.rejected, e.conflicts
 	for _, d := range todo {
 		ds, err := write(ctx, st, d, opt, p)
 		sum.Datasets = append(sum.Datasets, ds)
@@ -238,6 +253,14 @@ func write(ctx context.Context, st *store.Store, d *dataset, opt Options, p *pro
 		}
 		out.RelCount[r.set.Type] += len(r.want)
 		counts[i] = len(r.want)
+	}
+	for i := 0; i < len(d.augment); i += nodeBatch {
+		s, err := st.Sync(ctx, store.SyncBatch{Rels: d.augment[i:min(i+nodeBatch, len(d.augment))]}, audit)
+		if err != nil {
+			return out, fmt.Errorf("relationships of other sources: %w", err)
+		}
+		out.Augmented.Add(s)
+		p.step(d.name, "SIGNATORY_OF (UNTC)", min(i+nodeBatch, len(d.augment)), len(d.augment))
 	}
 	if err := st.SetContentHash(ctx, d.source.id, d.hash, counts); err != nil {
 		return out, err
@@ -295,6 +318,13 @@ func (s Summary) Write(w io.Writer) {
 			}
 			fmt.Fprintf(w, "    %s: %d created, %d updated, %d deleted, %d unchanged\n", t, r.Created, r.Updated, r.Deleted, r.Unchanged)
 		}
+		if a := d.Augmented; a.RelsCreated+a.RelsUpdated+a.RelsUnchanged > 0 {
+			fmt.Fprintf(w, "    relationships of other sources completed: %d updated, %d unchanged, %d created\n", a.RelsUpdated, a.RelsUnchanged, a.RelsCreated)
+		}
+	}
+	fmt.Fprintf(w, "  conflicts between sources: %d (the UN Treaty Collection's dates are kept)\n", len(s.Conflicts))
+	for _, c := range s.Conflicts {
+		fmt.Fprintf(w, "    %s%s line %d: %s: %s\n", DataDir, c.File, c.Line, c.Name, c.Reason)
 	}
 	fmt.Fprintf(w, "  rejected: %d\n", len(s.Rejected))
 	for _, r := range s.Rejected {
