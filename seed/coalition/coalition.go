@@ -139,7 +139,7 @@ type spec struct {
 }
 
 // specs lists the datasets in the order they are written.
-var specs = []spec{votesSpec, cowSpec, informalSpec, ggoSpec}
+var specs = []spec{votesSpec, cowSpec, informalSpec, ggoSpec, unMembersSpec}
 
 // env is what the parsers share: the country crosswalk and the reject list.
 type env struct {
@@ -290,7 +290,7 @@ func (s Summary) Write(w io.Writer) {
 	for _, d := range s.Datasets {
 		state := "written"
 		if d.Skipped {
-			state = "unchanged, skipped"
+			state = "unchanged and complete, skipped (its rejected rows were listed when it was written; docs/data.md)"
 		}
 		fmt.Fprintf(w, "  %s: %s in %s\n", d.Name, state, d.Duration.Round(time.Millisecond))
 		files := make([]string, 0, len(d.RowsRead))
