@@ -56,6 +56,9 @@ type Options struct {
 	Only []string
 	// Force syncs a dataset even when its content hash says it is complete.
 	Force bool
+	// DryRun reads and maps every file (reporting rejects and conflicts)
+	// and writes nothing; with a nil store it does not look at the graph.
+	DryRun bool
 }
 
 // Rejected is a row the import did not write, and why.
@@ -65,6 +68,7 @@ type Rejected = refdata.Rejected
 type DatasetSummary struct {
 	Name     string
 	Skipped  bool // unchanged and complete: nothing was written
+	DryRun   bool // read and mapped only
 	RowsRead map[string]int
 	Nodes    store.SyncStats
 	Rels     map[store.RelType]store.OwnedStats
@@ -191,11 +195,15 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 		if d.hash, err = hashFiles(fsys, sp.files, sp.code); err != nil {
 			return sum, err
 		}
-		stored, storedCounts, counts, err := st.DatasetState(ctx, sp.source.id, sp.sets)
-		if err != nil {
-			return sum, fmt.Errorf("dataset %s: %w", sp.name, err)
+		var stored string
+		var storedCounts, counts []int
+		if st != nil {
+			stored, storedCounts, counts, err = st.DatasetState(ctx, sp.source.id, sp.sets)
+			if err != nil {
+				return sum, fmt.Errorf("dataset %s: %w", sp.name, err)
+			}
 		}
-		if stored == d.hash && !opt.Force && equalInts(storedCounts, counts) {
+		if st != nil && stored == d.hash && !opt.Force && equalInts(storedCounts, counts) {
 			ds := DatasetSummary{Name: sp.name, Skipped: true, RelCount: map[store.RelType]int{}, Duration: time.Since(t0)}
 			for i, set := range sp.sets {
 				ds.RelCount[set.Type] += counts[i]
@@ -213,6 +221,17 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 		todo = append(todo, d)
 	}
 	sum.Rejected, sum.Conflicts = e.rejected, e.conflicts
+	if opt.DryRun || st == nil {
+		for _, d := range todo {
+			ds := DatasetSummary{Name: d.name, DryRun: true, RowsRead: d.rowsRead, RelCount: map[store.RelType]int{}}
+			for _, r := range d.rels {
+				ds.RelCount[r.set.Type] += len(r.want)
+			}
+			sum.Datasets = append(sum.Datasets, ds)
+		}
+		sum.Duration = time.Since(start)
+		return sum, nil
+	}
 	for _, d := range todo {
 		ds, err := write(ctx, st, d, opt, p)
 		sum.Datasets = append(sum.Datasets, ds)
@@ -289,7 +308,10 @@ func (s Summary) Write(w io.Writer) {
 	fmt.Fprintf(w, "coalition data import summary (%s)\n", s.Duration.Round(time.Millisecond))
 	for _, d := range s.Datasets {
 		state := "written"
-		if d.Skipped {
+		switch {
+		case d.DryRun:
+			state = "read and mapped (dry run, nothing written)"
+		case d.Skipped:
 			state = "unchanged and complete, skipped (its rejected rows were listed when it was written; docs/data.md)"
 		}
 		fmt.Fprintf(w, "  %s: %s in %s\n", d.Name, state, d.Duration.Round(time.Millisecond))
@@ -301,7 +323,7 @@ func (s Summary) Write(w io.Writer) {
 		for _, f := range files {
 			fmt.Fprintf(w, "    rows read %s%s: %d\n", DataDir, f, d.RowsRead[f])
 		}
-		if !d.Skipped {
+		if !d.Skipped && !d.DryRun {
 			n := d.Nodes
 			fmt.Fprintf(w, "    nodes: %d created, %d updated, %d unchanged\n", n.NodesCreated, n.NodesUpdated, n.NodesUnchanged)
 		}
@@ -312,8 +334,8 @@ func (s Summary) Write(w io.Writer) {
 		sort.Strings(types)
 		for _, t := range types {
 			r := d.Rels[store.RelType(t)]
-			if d.Skipped {
-				fmt.Fprintf(w, "    %s: %d in the graph\n", t, d.RelCount[store.RelType(t)])
+			if d.Skipped || d.DryRun {
+				fmt.Fprintf(w, "    %s: %d\n", t, d.RelCount[store.RelType(t)])
 				continue
 			}
 			fmt.Fprintf(w, "    %s: %d created, %d updated, %d deleted, %d unchanged\n", t, r.Created, r.Updated, r.Deleted, r.Unchanged)

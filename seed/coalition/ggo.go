@@ -58,6 +58,7 @@ var GGOToUNTC = map[string]string{
 // territories (ANT) and are reported.
 var ggoStates = map[string]string{
 	"CSK": "CSHH", "SCG": "CSXX", "YMD": "YDYE", "YAR": "XYAR", "ROM": "ROU", "PRU": "XGMY", "HSG": "XHSG",
+	"YPR": "YDYE", "GDR": "DDDE", "LES": "LSO", // COW abbreviations
 }
 
 // AgreementIDForGGO is the Agreement id of a GGO treaty: the UN Treaty
