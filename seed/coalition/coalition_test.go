@@ -98,12 +98,25 @@ func snapshot(t *testing.T, st *store.Store) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
-		"MATCH (n) WHERE n:RollCall OR n:Organization OR n:Initiative OR n:Agreement OR n:Country RETURN n.id + ' ' + toString(properties(n))",
-		"MATCH (a)-[r:MEMBER_OF|SIGNATORY_OF|ADDRESSES|PART_OF]->(b) RETURN a.id + ' ' + type(r) + ' ' + b.id + ' ' + toString(properties(r))",
-		"MATCH (c)-[v:VOTED]->(r) WITH c.id + r.id + v.vote + v.sourceId AS s ORDER BY s RETURN toString(count(s)) + ' ' + toString(sum(size(s)))",
+		"MATCH (n) WHERE n:RollCall OR n:Organization OR n:Initiative OR n:Agreement OR n:Country OR n:Source OR n:IssueArea RETURN n.id AS k, properties(n) AS p",
+		"MATCH (a)-[r:MEMBER_OF|SIGNATORY_OF|ADDRESSES|PART_OF]->(b) RETURN a.id + ' ' + type(r) + ' ' + b.id AS k, properties(r) AS p",
+		"MATCH (c)-[v:VOTED]->(r) WITH v.vote + ' ' + v.sourceId AS k, count(*) AS n, sum(size(c.id) * size(r.id)) AS w RETURN k, {n: n, w: w} AS p",
 	} {
-		out = append(out, strs(t, st, q, nil)...)
+		for _, r := range query(t, st, q, nil) {
+			props, _ := r.Values[1].(map[string]any)
+			keys := make([]string, 0, len(props))
+			for k := range props {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			line := fmt.Sprint(r.Values[0])
+			for _, k := range keys {
+				line += fmt.Sprintf(" %s=%v", k, props[k])
+			}
+			out = append(out, line)
+		}
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -247,7 +260,7 @@ func checkIssues(t *testing.T, st *store.Store) {
 		want[r["short_name"]]++
 	}
 	for _, code := range []string{"hr", "me", "nu"} {
-		got := strs(t, st, "MATCH (:RollCall)-[a:ADDRESSES {code: $c}]->(i:IssueArea) RETURN i.id + ' ' + toString(count(*))", map[string]any{"c": code})
+		got := strs(t, st, "MATCH (:RollCall)-[a:ADDRESSES {code: $c}]->(i:IssueArea) WITH i, count(*) AS n RETURN i.id + ' ' + toString(n)", map[string]any{"c": code})
 		if len(got) != 1 || !strings.HasSuffix(got[0], " "+strconv.Itoa(want[code])) {
 			t.Errorf("topic %s: %v, file %d rows", code, got, want[code])
 		}
