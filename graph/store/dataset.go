@@ -335,9 +335,13 @@ func (s *Store) DatasetState(ctx context.Context, sourceID string, sets []OwnedR
 // completely from files with this content hash, giving the sizes of its
 // relationship sets (in DatasetState's order).
 func (s *Store) SetContentHash(ctx context.Context, sourceID, hash string, counts []int) error {
-	var c []int64 // nil when the dataset owns no relationships: Neo4j types an empty list as strings
-	for _, n := range counts {
-		c = append(c, int64(n))
+	var c any // null when the dataset owns no relationships: Neo4j would type an empty list as strings
+	if len(counts) > 0 {
+		list := make([]int64, len(counts))
+		for i, n := range counts {
+			list[i] = int64(n)
+		}
+		c = list
 	}
 	_, err := write(ctx, s, func(tx runner) (struct{}, error) {
 		recs, err := s.run(ctx, tx, "MATCH (s:Source {id: $id}) SET s.contentHash = $h, s.relationshipCounts = $c RETURN s.id AS id",
