@@ -8,13 +8,16 @@ import (
 	"os"
 
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/seed/coalition"
 	"github.com/lysoen/lysoen/seed/data"
 	"github.com/lysoen/lysoen/seed/refimport"
 )
 
 // importRefData applies the schema and loads the reference data (ISO
-// countries, UN treaty participation) in batches, printing progress to
-// stderr (a bar on a terminal) and the summary to stdout.
+// countries, UN treaty participation), then the coalition datasets (UN
+// votes, IGO memberships, informal groups, treaties, UN membership), in
+// batches, printing progress to stderr (a bar on a terminal) and the
+// summaries to stdout.
 func importRefData(ctx context.Context, logger *slog.Logger, st *store.Store, stdout, stderr io.Writer) error {
 	if err := st.EnsureSchema(ctx); err != nil {
 		return fmt.Errorf("apply schema: %w", err)
@@ -28,6 +31,14 @@ func importRefData(ctx context.Context, logger *slog.Logger, st *store.Store, st
 	logger.Info("reference data imported", "duration_ms", sum.Duration.Milliseconds(), "batches", sum.Batches,
 		"nodes_created", s.NodesCreated, "nodes_updated", s.NodesUpdated, "relationships_created", s.RelsCreated,
 		"relationships_updated", s.RelsUpdated, "properties_set", s.PropertiesSet, "rejected", len(sum.Rejected))
+
+	csum, err := coalition.Run(ctx, st, data.FS, coalition.Options{Progress: stderr, TTY: isTerminal(stderr)})
+	csum.Write(stdout)
+	if err != nil {
+		return fmt.Errorf("import coalition data: %w", err)
+	}
+	logger.Info("coalition data imported", "duration_ms", csum.Duration.Milliseconds(), "changes", csum.Changes(),
+		"rejected", len(csum.Rejected))
 	return nil
 }
 

@@ -208,15 +208,16 @@ func TestAnalyticsSeed(t *testing.T) {
 		// Members Canada and Norway (FOUNDER); established by the Lysøen
 		// Declaration; its events: the signing (11 May 1998), the senior
 		// officials' meeting (Dec 1998), the ministerial retreat (Feb 1999);
-		// the nine issues of the Partnership plus human security itself; the
-		// ICRC it envisages partnering with.
+		// the nine agreed issues of the Partnership (child soldiers is part of
+		// war-affected children, human security its objective: neither is
+		// addressed); the ICRC it envisages partnering with.
 		var d struct{ Neighborhood subgraph }
 		a.ok(neighborhoodQ, map[string]any{"id": "initiative:lysoen-partnership"}, &d)
 		want := sorted("initiative:lysoen-partnership", "country:CAN", "country:NOR", "agreement:lysoen-declaration",
 			"event:lysoen-declaration-signing", "event:lysoen-senior-officials-1998", "event:lysoen-ministerial-retreat-1999",
-			"issue:human-security", "issue:landmines", "issue:international-criminal-court", "issue:human-rights",
+			"issue:landmines", "issue:international-criminal-court", "issue:human-rights",
 			"issue:humanitarian-law", "issue:gender-armed-conflict", "issue:small-arms", "issue:war-affected-children",
-			"issue:child-soldiers", "issue:child-labour", "issue:arctic-northern-cooperation", "org:icrc")
+			"issue:child-labour", "issue:arctic-northern-cooperation", "org:icrc")
 		if got := ids(d.Neighborhood.Nodes); !reflect.DeepEqual(got, want) {
 			t.Fatalf("nodes %v\nwant %v", got, want)
 		}
@@ -245,9 +246,10 @@ func TestAnalyticsSeed(t *testing.T) {
 		// Thailand's only tie is the luncheon of 25 Sep 1998. The ICRC's only
 		// tie is the Lysøen Partnership's envisaged partnership. The luncheon's
 		// neighbours that touch the Partnership are Canada and Norway (hosts,
-		// founders) and the issue area Human Security (addressed by both), so
-		// there are exactly three shortest paths, each of 4 relationships:
-		// THA -> luncheon <- {CAN | NOR | -> human-security} ... lysoen -> ICRC.
+		// founders); Human Security, the luncheon's theme, reaches the
+		// Partnership only through the declaration (one step more). So there
+		// are exactly two shortest paths, each of 4 relationships:
+		// THA -> luncheon <- {CAN | NOR} -> lysoen -> ICRC.
 		const q = `query($types: [RelationshipType!], $all: Boolean) { connectionPath(from: "country:THA", to: "org:icrc", relationshipTypes: $types, allShortest: $all) {
 		  length nodes { id } edges { id type source target } routes truncated } }`
 		type path struct {
@@ -266,12 +268,11 @@ func TestAnalyticsSeed(t *testing.T) {
 		wantRoutes := [][]string{
 			{"country:THA", "event:human-security-luncheon-1998", "country:CAN", "initiative:lysoen-partnership", "org:icrc"},
 			{"country:THA", "event:human-security-luncheon-1998", "country:NOR", "initiative:lysoen-partnership", "org:icrc"},
-			{"country:THA", "event:human-security-luncheon-1998", "issue:human-security", "initiative:lysoen-partnership", "org:icrc"},
 		}
 		if !reflect.DeepEqual(p.Routes, wantRoutes) {
 			t.Fatalf("routes %v\nwant %v", p.Routes, wantRoutes)
 		}
-		// Without allShortest: one of the three routes (whichever Neo4j's
+		// Without allShortest: one of the two routes (whichever Neo4j's
 		// search meets first), with its relationships in path order and in
 		// their stored direction.
 		a.ok(q, nil, &d)
@@ -288,10 +289,6 @@ func TestAnalyticsSeed(t *testing.T) {
 			"country:NOR": {"country:THA|PARTICIPATED_IN|event:human-security-luncheon-1998",
 				"country:NOR|PARTICIPATED_IN|event:human-security-luncheon-1998",
 				"country:NOR|MEMBER_OF|initiative:lysoen-partnership",
-				"initiative:lysoen-partnership|SEEKS_PARTNERSHIP_WITH|org:icrc"},
-			"issue:human-security": {"country:THA|PARTICIPATED_IN|event:human-security-luncheon-1998",
-				"event:human-security-luncheon-1998|ADDRESSES|issue:human-security",
-				"initiative:lysoen-partnership|ADDRESSES|issue:human-security",
 				"initiative:lysoen-partnership|SEEKS_PARTNERSHIP_WITH|org:icrc"},
 		}[middle]
 		if !slices.ContainsFunc(wantRoutes, func(r []string) bool { return reflect.DeepEqual(r, p.Routes[0]) }) || wantEdges == nil {
@@ -354,13 +351,14 @@ func TestAnalyticsSeed(t *testing.T) {
 			t.Fatalf("ICRC: %+v", icrc)
 		}
 		tha := d.PotentialPartners[9]
+		// Human Security, the luncheon's theme, is the Partnership's
+		// objective, not an issue area it addresses: the luncheon is
+		// Thailand's only reason.
 		wantReasons := []string{
 			"Thailand took part in Human security luncheon with Foreign Ministers (1998-09-25) together with members Canada and Norway.",
-			"Thailand works on Human Security, an issue area of the initiative (through Human security luncheon with Foreign Ministers).",
 		}
-		if tha.Score != 4 || !reflect.DeepEqual(tha.Reasons, wantReasons) || len(tha.SharedEvents) != 1 ||
-			tha.SharedEvents[0].ID != "event:human-security-luncheon-1998" || len(tha.SharedIssueAreas) != 1 ||
-			tha.SharedIssueAreas[0].ID != "issue:human-security" || len(tha.Agreements) != 0 {
+		if tha.Score != 3 || !reflect.DeepEqual(tha.Reasons, wantReasons) || len(tha.SharedEvents) != 1 ||
+			tha.SharedEvents[0].ID != "event:human-security-luncheon-1998" || len(tha.SharedIssueAreas) != 0 || len(tha.Agreements) != 0 {
 			t.Fatalf("Thailand: %+v", tha)
 		}
 		// kinds filters: only organizations of kind HUMANITARIAN.
@@ -373,18 +371,19 @@ func TestAnalyticsSeed(t *testing.T) {
 	t.Run("shared issue areas and common ground", func(t *testing.T) {
 		a := a.on(t)
 		// Canada and Thailand share only Human Security (the luncheon's theme);
-		// Canada and Norway share the eleven issue areas of the Partnership they
-		// both belong to (human security and the ten listed: landmines, the ICC,
-		// human rights, humanitarian law, gender, small arms, war-affected
-		// children, child soldiers, child labour, Arctic cooperation).
+		// Canada and Norway share ten: the nine agreed issues of the
+		// Partnership they both belong to (landmines, the ICC, human rights,
+		// humanitarian law, gender, small arms, war-affected children, child
+		// labour, Arctic cooperation) and Human Security, which the Lysøen
+		// Declaration they both signed addresses.
 		var d struct{ SharedIssueAreas []struct{ ID string } }
 		a.ok(`{ sharedIssueAreas(a: "country:CAN", b: "country:THA") { id } }`, nil, &d)
 		if len(d.SharedIssueAreas) != 1 || d.SharedIssueAreas[0].ID != "issue:human-security" {
 			t.Fatalf("CAN/THA: %+v", d.SharedIssueAreas)
 		}
 		a.ok(`{ sharedIssueAreas(a: "country:CAN", b: "country:NOR") { id } }`, nil, &d)
-		if len(d.SharedIssueAreas) != 11 {
-			t.Fatalf("CAN/NOR share %d issue areas, want the Partnership's 11", len(d.SharedIssueAreas))
+		if len(d.SharedIssueAreas) != 10 {
+			t.Fatalf("CAN/NOR share %d issue areas, want the Partnership's 9 and the declaration's 1", len(d.SharedIssueAreas))
 		}
 		// Canada, Norway and Thailand: the luncheon and Human Security, nothing else.
 		var cg struct {
@@ -399,12 +398,13 @@ func TestAnalyticsSeed(t *testing.T) {
 			t.Fatalf("CAN/NOR/THA: %+v", c)
 		}
 		// Canada and Norway: both signed the Lysøen Declaration, took part in its
-		// signing and the luncheon, and founded the Partnership.
+		// signing and the luncheon, and founded the Partnership: the nine agreed
+		// issues and human security (the declaration, the luncheon).
 		a.ok(`{ commonGround(ids: ["country:CAN", "country:NOR"]) { issueAreas { id } events { id } agreements { id } initiatives { id } } }`, nil, &cg)
 		c = cg.CommonGround
 		if len(c.Events) != 2 || c.Events[0].ID != "event:lysoen-declaration-signing" || c.Events[1].ID != "event:human-security-luncheon-1998" ||
 			len(c.Agreements) != 1 || c.Agreements[0].ID != "agreement:lysoen-declaration" ||
-			len(c.Initiatives) != 1 || c.Initiatives[0].ID != "initiative:lysoen-partnership" || len(c.IssueAreas) != 11 {
+			len(c.Initiatives) != 1 || c.Initiatives[0].ID != "initiative:lysoen-partnership" || len(c.IssueAreas) != 10 {
 			t.Fatalf("CAN/NOR: %+v", c)
 		}
 	})

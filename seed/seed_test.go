@@ -97,10 +97,19 @@ func TestSeedFacts(t *testing.T) {
 	// "...on the following issues: Landmines; the International Criminal Court; Human Rights; Humanitarian Law; the Gender
 	// Dimensions of Armed Conflict; Small Arms Proliferation; War-Affected Children (including Child Soldiers); Child Labour;
 	// and Arctic and Northern Cooperation."
+	// Nine agreed issues: child soldiers is part of war-affected children, and human security
+	// is the objective (kept as the Partnership's objective and what the declaration addresses).
 	equal(t, "partnership issue areas", strings1(t, `MATCH (:Initiative {id: 'initiative:lysoen-partnership'})-[:ADDRESSES]->(i:IssueArea) RETURN i.id AS v`, nil),
-		[]string{"issue:human-security", "issue:landmines", "issue:international-criminal-court", "issue:human-rights", "issue:humanitarian-law",
-			"issue:gender-armed-conflict", "issue:small-arms", "issue:war-affected-children", "issue:child-soldiers",
+		[]string{"issue:landmines", "issue:international-criminal-court", "issue:human-rights", "issue:humanitarian-law",
+			"issue:gender-armed-conflict", "issue:small-arms", "issue:war-affected-children",
 			"issue:child-labour", "issue:arctic-northern-cooperation"})
+	equal(t, "child soldiers within war-affected children", strings1(t, `MATCH (:IssueArea {id: 'issue:child-soldiers'})-[r:PART_OF]->(i:IssueArea)
+		WHERE r.evidence CONTAINS 'War-Affected Children (including Child Soldiers)' RETURN i.id AS v`, nil),
+		[]string{"issue:war-affected-children"})
+	equal(t, "human security as the objective", strings1(t, `MATCH (i:Initiative {id: 'initiative:lysoen-partnership'})
+		WHERE i.objective CONTAINS 'human security' RETURN i.id AS v`, nil), []string{"initiative:lysoen-partnership"})
+	equal(t, "the declaration addresses human security", strings1(t, `MATCH (:Agreement {id: 'agreement:lysoen-declaration'})-[:ADDRESSES]->(i:IssueArea) RETURN i.id AS v`, nil),
+		[]string{"issue:human-security"})
 
 	// "Senior Official Coordinators of the Lysøen Partnership met in December, 1998, followed by a Ministerial retreat in the February, 1999"
 	equal(t, "month-precision events", strings1(t, `MATCH (e:Event {datePrecision: 'MONTH'}) RETURN e.id + ' ' + e.startDate AS v`, nil),

@@ -193,18 +193,26 @@ func (b *Bulk) Write(ctx context.Context, g GraphWrite) (WriteStats, error) {
 	return res.stats, nil
 }
 
-// DeleteRelationships removes every relationship in batches of 20,000 (one
-// transaction each). DeleteAll detaches hub nodes with all their
-// relationships in one batch, which can exceed the transaction memory limit
-// on a large graph; deleting the relationships first keeps each batch small.
+// DeleteRelationships removes every relationship, 20,000 per transaction,
+// each its own short write: a million relationships (the UN votes) would
+// outlast the server's transaction timeout as one statement, even one
+// that commits in batches (CALL { } IN TRANSACTIONS runs under one outer
+// transaction and its timeout).
 func (s *Store) DeleteRelationships(ctx context.Context) error {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.database})
-	defer session.Close(ctx)
-	// CALL { } IN TRANSACTIONS must run in an implicit (auto-commit) transaction.
-	res, err := session.Run(ctx, "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS", nil)
-	if err != nil {
-		return classify(err)
+	for {
+		n, err := write(ctx, s, func(tx runner) (int64, error) {
+			recs, err := s.run(ctx, tx, "MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(r) AS n", nil)
+			if err != nil {
+				return 0, err
+			}
+			n, _ := recs[0].Values[0].(int64)
+			return n, nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
 	}
-	_, err = res.Consume(ctx)
-	return classify(err)
 }

@@ -59,7 +59,7 @@ var RelTypes = map[RelType]struct{ From, To []Label }{
 	RelParticipatedIn:       {From: []Label{LabelCountry, LabelOrganization}, To: []Label{LabelEvent}},
 	RelSignatoryOf:          {From: []Label{LabelCountry, LabelOrganization}, To: []Label{LabelAgreement}},
 	RelAddresses:            {From: []Label{LabelInitiative, LabelEvent, LabelAgreement, LabelRollCall}, To: []Label{LabelIssueArea}},
-	RelPartOf:               {From: []Label{LabelEvent}, To: []Label{LabelInitiative}},
+	RelPartOf:               {From: []Label{LabelEvent, LabelIssueArea}, To: []Label{LabelInitiative, LabelIssueArea}},
 	RelFollows:              {From: []Label{LabelEvent}, To: []Label{LabelEvent}},
 	RelHeldIn:               {From: []Label{LabelEvent}, To: []Label{LabelCountry}},
 	RelEstablishedBy:        {From: []Label{LabelInitiative}, To: []Label{LabelAgreement}},

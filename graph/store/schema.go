@@ -48,7 +48,7 @@ func schemaStatements() []schemaStatement {
 	for _, d := range []struct {
 		l    Label
 		prop string
-	}{{LabelEvent, "startDate"}, {LabelInitiative, "startDate"}, {LabelAgreement, "adoptedOn"}, {LabelRollCall, "date"}} {
+	}{{LabelEvent, "startDate"}, {LabelInitiative, "startDate"}, {LabelAgreement, "adoptedOn"}, {LabelRollCall, "date"}, {LabelRollCall, "rcid"}} {
 		name := "range_" + strings.ToLower(string(d.l)) + "_" + strings.ToLower(d.prop)
 		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, d.l, d.prop)})
 	}
