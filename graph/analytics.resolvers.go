@@ -13,7 +13,7 @@ import (
 	"github.com/lysoen/lysoen/graph/store"
 )
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int, asOf *model.Date, scope *model.Scope) (*model.Subgraph, error) {
 	if err := idArg("id", id); err != nil {
 		return nil, err
 	}
@@ -25,15 +25,19 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
+	sc, err := scopeArg(asOf, scope, relationshipTypes)
+	if err != nil {
+		return nil, err
+	}
 	sg, err := r.Store.Neighborhood(ctx, store.NeighborhoodQuery{ID: id, Depth: d, Types: relTypes(relationshipTypes), Limit: n,
-		Properties: selectsProperties(ctx, "Subgraph")})
+		Properties: selectsProperties(ctx, "Subgraph"), Scope: sc})
 	if err != nil {
 		return nil, err
 	}
 	return &model.Subgraph{Nodes: graphNodes(sg.Nodes), Edges: graphEdges(sg.Edges), Truncated: sg.Truncated}, nil
 }
 
-func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) (*model.Path, error) {
+func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool, asOf *model.Date, scope *model.Scope) (*model.Path, error) {
 	if err := idArg("from", from); err != nil {
 		return nil, err
 	}
@@ -47,14 +51,18 @@ func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to stri
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.ShortestPath(ctx, from, to, hops, relTypes(relationshipTypes), allShortest != nil && *allShortest)
+	sc, err := scopeArg(asOf, scope, relationshipTypes)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.ShortestPath(ctx, from, to, hops, relTypes(relationshipTypes), allShortest != nil && *allShortest, sc)
 	if err != nil || p == nil {
 		return nil, err
 	}
 	return &model.Path{Length: p.Length, Nodes: graphNodes(p.Nodes), Edges: graphEdges(p.Edges), Routes: p.Routes, Truncated: p.Truncated}, nil
 }
 
-func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind) ([]*model.PartnerCandidate, error) {
+func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.PartnerCandidate, error) {
 	if err := idArg("initiativeId", initiativeID); err != nil {
 		return nil, err
 	}
@@ -66,7 +74,11 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	for _, k := range kinds {
 		ks = append(ks, string(k))
 	}
-	cands, caps, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	cands, caps, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +137,11 @@ func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf
 	if err := idArg("initiativeId", initiativeID); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.Members(ctx, initiativeID)
+	sc, err := scopeArg(asOf, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.Store.Members(ctx, initiativeID, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +152,6 @@ func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf
 	g := model.NewGroup(actors)
 	out := []*model.Membership{}
 	for _, row := range rows {
-		if asOf != nil && !memberAt(row, *asOf) {
-			continue
-		}
 		m := membership(model.Rel(row.Props))
 		m.Actor, _ = model.FromNode(row.Actor, g).(model.Actor)
 		switch grp := model.FromNode(row.Group, nil).(type) {
@@ -152,7 +165,7 @@ func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf
 	return out, nil
 }
 
-func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, first *int) ([]*model.CoParticipation, error) {
+func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, first *int, asOf *model.Date, scope *model.Scope) ([]*model.CoParticipation, error) {
 	if err := idArg("actorId", actorID); err != nil {
 		return nil, err
 	}
@@ -160,7 +173,11 @@ func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, firs
 	if err != nil {
 		return nil, err
 	}
-	cps, capped, err := r.Store.CoParticipants(ctx, actorID, n)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	cps, capped, err := r.Store.CoParticipants(ctx, actorID, n, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +198,16 @@ func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, firs
 	return out, nil
 }
 
-func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorScore, error) {
+func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.ActorScore, error) {
 	n, err := intArg("first", first, 10, 0, store.MaxAnalyticsFirst)
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.brokers.get(ctx, r.Store)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.brokers.get(ctx, r.Store, sc)
 	if err != nil {
 		return nil, err
 	}
