@@ -712,7 +712,7 @@ WITH i, issues, collect(c) AS needed
 CALL (i, issues, needed) {
   UNWIND needed[..$first] AS c
   WITH i, issues, c, c.a AS a
-  ` + partnerIssueFacts + `
+  `+partnerIssueFacts+`
   RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS head
 }
 WITH i, issues, needed, head,
@@ -723,7 +723,7 @@ WITH i, issues, head, rest[..$pool - $first] AS rest, size(rest) - size(rest[..$
 CALL (i, issues, rest) {
   UNWIND rest AS c
   WITH i, issues, c, c.a AS a
-  ` + partnerIssueFacts + `
+  `+partnerIssueFacts+`
   RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS checked
 }
 UNWIND head + checked AS c
