@@ -122,7 +122,7 @@ type fixtureRow struct {
 }
 
 var fixture = []fixtureRow{
-	{"country:THA", "2005", "", "source:scope-fixture"},       // began in 2005: not a member in 1999
+	{"country:THA", "2005", "", "source:scope-fixture"},        // began in 2005: not a member in 1999
 	{"country:CHL", "1999", "1999-03", "source:scope-fixture"}, // the first quarter of 1999
 	{"country:AUT", "1999-12-31", "", "source:scope-fixture"},  // the last day of 1999
 	{"country:JOR", "", "", ""},                                // no date, no source: never in a period
@@ -176,7 +176,9 @@ func TestScopeTime(t *testing.T) {
 				}
 			}
 			sort.Strings(want)
-			var d struct{ Coalition []struct{ Actor struct{ ID string } } }
+			var d struct {
+				Coalition []struct{ Actor struct{ ID string } }
+			}
 			a.ok(`query($at: Date) { coalition(initiativeId: "org:scope-fixture", asOf: $at) { actor { id } } }`, map[string]any{"at": at}, &d)
 			var got []string
 			for _, m := range d.Coalition {
@@ -203,7 +205,9 @@ func TestScopeTime(t *testing.T) {
 		// Spot checks of the rule the loop computes: a membership that began
 		// in 2005 is not one of 1999; a year-precise since covers the year;
 		// until ends on the last day of its range.
-		var d struct{ Coalition []struct{ Actor struct{ ID string } } }
+		var d struct {
+			Coalition []struct{ Actor struct{ ID string } }
+		}
 		a.ok(`{ coalition(initiativeId: "org:scope-fixture", asOf: "1999") { actor { id } } }`, nil, &d)
 		var ids []string
 		for _, m := range d.Coalition {
