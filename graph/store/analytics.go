@@ -1,6 +1,6 @@
 package store
 
-// Coalition analytics (issue 4): every Cypher statement behind the
+// Coalition analytics: every Cypher statement behind the
 // neighborhood, connectionPath, potentialPartners, sharedIssueAreas,
 // commonGround, coalition, coParticipants, brokers and timeline fields.
 // Relationship types come only from RelTypes; every traversal is bounded by
