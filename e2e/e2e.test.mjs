@@ -12,7 +12,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { startServer, launchBrowser, watch, loadSynthetic, newKey } from './harness.mjs';
+import { startServer, launchBrowser, watch, loadSynthetic, newKey, importReference } from './harness.mjs';
 
 let server;
 let browser;
@@ -290,6 +290,10 @@ test('explorer: a synthetic hub\'s capped neighbourhood of a few thousand elemen
   // The hub country at depth 3 (the page's deepest) with the API's node cap:
   // the answer is cut (1,000 nodes, and as many relationships as the API
   // reads for them). At depth 2 the hub of this graph reaches ~900 nodes.
+  // The whole graph, drawn as the API sends it (no grouping): this measures
+  // drawing at the API's cap.
+  await page.selectOption('#scope-sources', '');
+  await page.uncheck('#scope-group');
   await page.fill('#limit', '1000');
   await page.selectOption('#depth', '3');
   await search('Synthland XAA');
@@ -474,5 +478,123 @@ test('rate limited: the explorer says how long to wait', { timeout: 120_000 }, a
     await p.close();
     await limited.stop();
     assert.deepEqual(found.filter((x) => !refusedWith(429)(x)), [], 'the page had console errors, failed requests or requests to other hosts');
+  }
+});
+
+// The first view a person gets, on the graph `make run` serves (the seed
+// and the reference data: hundreds of treaty actions around every state).
+// The explorer opens on the 1999 text, where Thailand's and Canada's
+// neighbourhoods are exactly the seed's; with all sources, fan-out past the
+// group threshold is drawn as group nodes that account for every node the
+// API sent. Expected sets are computed here from seed/seed.json.
+test('explorer: a readable first view of Thailand and Canada on the full graph; path labels apart', { timeout: 420_000 }, async () => {
+  const started = Date.now();
+  importReference();
+  console.log(`# reference data imported in ${Date.now() - started} ms`);
+  const seed = JSON.parse(await readFile(new URL('../seed/seed.json', import.meta.url), 'utf8'));
+  const adj = new Map();
+  const link = (a, b) => { if (!adj.has(a)) adj.set(a, []); adj.get(a).push(b); };
+  for (const r of seed.relationships) { link(r.from, r.to); link(r.to, r.from); }
+  const within2 = (root) => {
+    const seen = new Set([root]);
+    let frontier = [root];
+    for (let d = 0; d < 2; d++) {
+      const next = [];
+      for (const x of frontier) for (const y of adj.get(x) || []) if (!seen.has(y)) { seen.add(y); next.push(y); }
+      frontier = next;
+    }
+    return [...seen].sort();
+  };
+  const answer = () => page.waitForResponse((r) => r.url() === `${server.url}/graphql` &&
+    (r.request().postData() || '').includes('ExplorerNeighborhood'));
+  const drawn = () => page.evaluate(() => {
+    const { cy } = window.lysoenExplorer;
+    const groups = cy.nodes('[label = "Group"]');
+    return {
+      ids: cy.nodes().filter((n) => n.data('label') !== 'Group').map((n) => n.id()).sort(),
+      groups: groups.map((g) => ({ id: g.id(), count: g.data('properties').count })),
+      total: cy.nodes().length,
+    };
+  });
+  const open = async (name, id) => {
+    await search(name);
+    const a = answer();
+    await page.click(`#search-results li[data-id="${id}"]`);
+    const sub = (await (await a).json()).data.neighborhood;
+    await settle();
+    return sub;
+  };
+
+  await page.goto(`${server.url}/explore`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#cy canvas');
+  assert.equal(await page.inputValue('#scope-sources'), 'source:human-security-1999', 'the explorer opens on the 1999 text');
+  for (const [name, id] of [['Thailand', 'country:THA'], ['Canada', 'country:CAN']]) {
+    await page.click('#clear');
+    await open(name, id);
+    const got = await drawn();
+    assert.deepEqual(got.ids, within2(id), `${name} in the 1999 text: the seed's 2-hop neighbourhood`);
+    assert.equal(got.groups.length, 0);
+    console.log(`# first view of ${name} (1999 text): ${got.total} nodes`);
+  }
+
+  // All sources: the same first view stays readable (at most 60 nodes
+  // drawn), and the groups account for every node the API sent.
+  for (const [name, id] of [['Canada', 'country:CAN'], ['Thailand', 'country:THA']]) {
+    await page.click('#clear');
+    await page.selectOption('#scope-sources', '');
+    const sub = await open(name, id);
+    const got = await drawn();
+    const grouped = got.groups.reduce((n, g) => n + g.count, 0);
+    assert.ok(sub.nodes.length > 100, `${name}, all sources: the API sends the fan-out (${sub.nodes.length} nodes)`);
+    assert.ok(got.total <= 60, `${name}, all sources: ${got.total} nodes drawn`);
+    assert.ok(got.groups.length > 0, 'fan-out is grouped');
+    assert.equal(got.ids.length + grouped, sub.nodes.length, 'every node sent is drawn or counted in a group');
+    assert.ok(got.ids.every((x) => sub.nodes.some((n) => n.id === x)));
+    assert.match(await page.textContent('#messages'), /summarized in \d+ groups?/);
+    console.log(`# first view of ${name} (all sources): ${got.total} nodes drawn for ${sub.nodes.length} sent, ${got.groups.length} groups`);
+    await page.selectOption('#scope-sources', 'source:human-security-1999');
+    await settle();
+  }
+
+  // A group opens on a click: its members are drawn in its place.
+  await page.selectOption('#scope-sources', '');
+  await settle();
+  const before = await drawn();
+  const g = before.groups.sort((a, b) => a.count - b.count)[0];
+  // (The tap a click on the canvas gives: a group box may sit under an edge label.)
+  // (The function returns nothing: a returned collection would be serialized.)
+  await page.evaluate((id) => { window.lysoenExplorer.cy.getElementById(id).emit('tap'); }, g.id);
+  await settle();
+  const after = await drawn();
+  const accounted = (v) => v.ids.length + v.groups.reduce((n, x) => n + x.count, 0);
+  assert.ok(after.ids.length > before.ids.length, `members of ${g.id} are drawn`);
+  assert.equal(accounted(after), accounted(before), 'nothing lost: drawn or counted in a group');
+  assert.ok(!after.groups.some((x) => x.id === g.id));
+
+  // The path view: Thailand to the ICRC in the 1999 text, every label apart.
+  await page.selectOption('#scope-sources', 'source:human-security-1999');
+  await settle();
+  await page.evaluate(() => {
+    const x = window.lysoenExplorer;
+    x.setPathEnd('from', x.cy.getElementById('country:THA'));
+  });
+  await page.evaluate(async () => {
+    const x = window.lysoenExplorer;
+    await x.expand('org:icrc');
+    x.setPathEnd('to', x.cy.getElementById('org:icrc'));
+  });
+  await settle();
+  await page.click('#path-button');
+  await page.waitForSelector('#messages .msg >> text=Path of length');
+  await settle();
+  const boxes = await page.evaluate(() => window.lysoenExplorer.cy.nodes('.path')
+    .map((n) => ({ id: n.id(), ...n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }) })));
+  assert.ok(boxes.length >= 3, JSON.stringify(boxes));
+  for (const a of boxes) {
+    for (const b of boxes) {
+      if (a.id >= b.id) continue;
+      const apart = a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1;
+      assert.ok(apart, `the labels of ${a.id} and ${b.id} overlap: ${JSON.stringify([a, b])}`);
+    }
   }
 });

@@ -35,6 +35,15 @@ function buildOnce() {
   return built;
 }
 
+// importReference loads the reference data (every ISO country, the UN
+// treaties and every state's treaty actions) as `lysoen import` does, next
+// to whatever the database holds: the graph `make run` serves.
+export function importReference() {
+  execFileSync(buildOnce(), ['import'], {
+    cwd: repo, env: { ...process.env, LYSOEN_REQUEST_TIMEOUT: '2m' }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 // loadSynthetic loads the synthetic graph of e2e/synthload (scale "e2e",
 // seed 1: hub country "Synthland XAA", id country:XAA) next to whatever the
 // database holds, and returns the line it prints (counts and time).

@@ -1,13 +1,17 @@
-// `make screenshots`: regenerates docs/screenshots/graphiql.png and
-// docs/screenshots/explorer.png with the browser-test harness (real server,
-// test Neo4j from NEO4J_URI, Debian's Chromium).
+// `make screenshots`: regenerates docs/screenshots/graphiql.png,
+// docs/screenshots/explorer.png and the explorer's first views
+// (explorer-thailand.png: the 1999 text; explorer-canada-all-sources.png:
+// the reference data too, fan-out grouped) with the browser-test harness
+// (real server, test Neo4j from NEO4J_URI with the seed and the reference
+// data, as `make run` serves; Debian's Chromium).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { repo, startServer, launchBrowser, watch } from './harness.mjs';
+import { repo, startServer, launchBrowser, watch, importReference } from './harness.mjs';
 
 const out = path.join(repo, 'docs', 'screenshots');
 await mkdir(out, { recursive: true });
 const server = await startServer();
+importReference();
 const browser = await launchBrowser();
 let failed = false;
 try {
@@ -58,7 +62,27 @@ try {
   await page.waitForSelector('#details .evidence cite');
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(out, 'explorer.png') });
-  const all = [...graphiqlProblems, ...explorerProblems];
+  await page.close();
+
+  // The first views: Thailand as the explorer opens (the 1999 text), and
+  // Canada with all sources, its treaty actions grouped.
+  page = await browser.context.newPage();
+  const firstProblems = watch(page, server.url);
+  const firstView = async (name, id, sources, file) => {
+    await page.goto(`${server.url}/explore`, { waitUntil: 'networkidle' });
+    await page.selectOption('#scope-sources', sources);
+    await page.fill('#search-text', name);
+    await page.click('#search-button');
+    await page.click(`#search-results li[data-id="${id}"]`);
+    await page.waitForFunction(() => window.lysoenExplorer && !document.body.classList.contains('busy'));
+    await page.evaluate(() => window.lysoenExplorer.layoutDone.then(() => true));
+    await page.evaluate(() => { const { cy } = window.lysoenExplorer; cy.stop(true, true); cy.fit(undefined, 30); });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, file) });
+  };
+  await firstView('Thailand', 'country:THA', 'source:human-security-1999', 'explorer-thailand.png');
+  await firstView('Canada', 'country:CAN', '', 'explorer-canada-all-sources.png');
+  const all = [...graphiqlProblems, ...explorerProblems, ...firstProblems];
   if (all.length > 0) {
     failed = true;
     console.error('problems on the pages:\n' + all.join('\n'));
@@ -68,4 +92,4 @@ try {
   await server.stop();
 }
 if (failed) process.exit(1);
-console.log(`wrote ${path.join(out, 'graphiql.png')} and ${path.join(out, 'explorer.png')}`);
+console.log(`wrote graphiql.png, explorer.png, explorer-thailand.png and explorer-canada-all-sources.png in ${out}`);

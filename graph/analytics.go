@@ -194,45 +194,77 @@ func joinNames(names []string, one, many string) string {
 	return s
 }
 
-// memberAt applies the date rule of `coalition`: a membership holds at asOf
-// when its since (or, without one, the group's startDate) is not after asOf
-// and its until (or the group's endDate) is not before it. A date known to
-// the year or month counts from the first day of its range ("1999" from
-// 1999-01-01) and until the last ("2000" to 2000-12-31); asOf is taken at
-// the first day of its own range. Unknown start: a member from the beginning.
-func memberAt(row store.MembershipRow, asOf model.Date) bool {
-	at, _ := asOf.Range()
-	since := dateProp(row.Props, "since")
-	if since == nil {
-		since = dateProp(row.Group.Props, "startDate")
-	}
-	if since != nil {
-		if first, _ := since.Range(); at.Before(first) {
-			return false
+// scopeArg reads a field's asOf and scope arguments into the store's
+// Scope (whose doc states the rule of time). fieldTypes are the field's own
+// relationshipTypes argument: the types are given in one place or the other.
+func scopeArg(asOf *model.Date, sc *model.Scope, fieldTypes []model.RelationshipType) (store.Scope, error) {
+	var out store.Scope
+	var from, to *model.Date
+	if sc != nil {
+		if sc.AsOf != nil {
+			if asOf != nil {
+				return out, badInput("asOf", "give asOf once: as an argument or in scope")
+			}
+			asOf = sc.AsOf
+		}
+		from, to = sc.From, sc.To
+		if asOf != nil && (from != nil || to != nil) {
+			return out, badInput("scope", "asOf is one date and from/to a window: give one or the other")
+		}
+		if sc.Sources != nil {
+			if len(sc.Sources) == 0 {
+				return out, badInput("scope.sources", "must name at least one source (leave it out for every source)")
+			}
+			for _, id := range sc.Sources {
+				if err := idArg("scope.sources", id); err != nil {
+					return out, err
+				}
+			}
+			out.Sources = dedupeIDs(sc.Sources)
+		}
+		if sc.RelationshipTypes != nil {
+			if len(fieldTypes) > 0 {
+				return out, badInput("scope.relationshipTypes", "the field's relationshipTypes are given too: give the types in one place")
+			}
+			if len(sc.RelationshipTypes) == 0 {
+				return out, badInput("scope.relationshipTypes", "must name at least one type (leave it out for every type)")
+			}
+			out.Types = relTypes(sc.RelationshipTypes)
 		}
 	}
-	until := dateProp(row.Props, "until")
-	if until == nil {
-		until = dateProp(row.Group.Props, "endDate")
+	if asOf != nil {
+		first, last := asOf.Range()
+		out.From, out.To, out.AsOf = first.Format(time.DateOnly), last.Format(time.DateOnly), true
+		return out, nil
 	}
-	if until != nil {
-		if _, last := until.Range(); at.After(last) {
-			return false
+	if from != nil && to != nil {
+		f, _ := from.Range()
+		_, l := to.Range()
+		if f.After(l) {
+			return out, badInput("scope.from", "%s is after to (%s): the window is empty", *from, *to)
 		}
 	}
-	return true
+	if from != nil {
+		f, _ := from.Range()
+		out.From = f.Format(time.DateOnly)
+	}
+	if to != nil {
+		_, l := to.Range()
+		out.To = l.Format(time.DateOnly)
+	}
+	return out, nil
 }
 
-func dateProp(props map[string]any, k string) *model.Date {
-	s, _ := props[k].(string)
-	if s == "" {
-		return nil
+func dedupeIDs(ids []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
 	}
-	d, err := model.ParseDate(s)
-	if err != nil {
-		return nil
-	}
-	return &d
+	return out
 }
 
 // Freshness of the broker scores: they are recomputed when the database's
@@ -254,52 +286,63 @@ type brokerScore struct {
 }
 
 type brokerEntry struct {
+	key         string // the scope's
 	at          time.Time
 	nodes, rels int
 	exact       bool
 	scores      []brokerScore // actors only, best first
 }
 
-// brokerCache holds the last broker scores; the zero value is ready to use.
-// Scores are computed in the background, detached from the request that
-// asked (a large projection can take longer than a request may): a request
-// with no scores yet waits for the computation until its own deadline; a
-// request that finds stale scores gets them at once (computedAt says how
-// old) while fresh ones are computed. One computation runs at a time.
+// BrokersMaxScopes bounds how many scopes' broker scores are kept (the
+// unscoped ones count as one); past it the oldest are dropped.
+const BrokersMaxScopes = 16
+
+// brokerCache holds the last broker scores of each scope; the zero value is
+// ready to use. Scores are computed in the background, detached from the
+// request that asked (a large projection can take longer than a request
+// may): a request with no scores yet waits for the computation until its
+// own deadline; a request that finds stale scores gets them at once
+// (computedAt says how old) while fresh ones are computed. One computation
+// runs at a time per scope.
 type brokerCache struct {
 	mu      sync.Mutex
-	entry   *brokerEntry
-	running chan struct{} // closed when the running computation ends
-	lastErr error
+	entries map[string]*brokerEntry
+	running map[string]chan struct{} // closed when the scope's computation ends
+	lastErr map[string]error
 }
 
-func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, error) {
+func (c *brokerCache) get(ctx context.Context, st *store.Store, sc store.Scope) (*brokerEntry, error) {
 	nodes, rels, err := st.Counts(ctx)
 	if err != nil {
 		return nil, err
 	}
+	key := sc.Key()
 	c.mu.Lock()
-	e := c.entry
+	if c.entries == nil {
+		c.entries, c.running, c.lastErr = map[string]*brokerEntry{}, map[string]chan struct{}{}, map[string]error{}
+	}
+	e := c.entries[key]
 	if e != nil && e.nodes == nodes && e.rels == rels && time.Since(e.at) < BrokersMaxAge {
 		c.mu.Unlock()
 		return e, nil
 	}
-	if c.running == nil {
+	if c.running[key] == nil {
 		done := make(chan struct{})
-		c.running = done
+		c.running[key] = done
 		go func() {
-			fresh, err := computeBrokers(context.WithoutCancel(ctx), st, nodes, rels)
+			fresh, err := computeBrokers(context.WithoutCancel(ctx), st, sc, nodes, rels)
 			c.mu.Lock()
 			if err == nil {
-				c.entry = fresh
+				c.entries[key] = fresh
+				c.evict()
 			}
-			c.lastErr = err
-			c.running = nil
+			c.lastErr[key] = err
+			delete(c.running, key)
 			c.mu.Unlock()
 			close(done)
 		}()
 	}
-	running := c.running
+	running := c.running[key]
 	c.mu.Unlock()
 	if e != nil {
 		return e, nil // stale-while-recomputing
@@ -311,20 +354,35 @@ func (c *brokerCache) get(ctx context.Context, st *store.Store) (*brokerEntry, e
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entry == nil {
-		return nil, c.lastErr
+	if c.entries[key] == nil {
+		return nil, c.lastErr[key]
 	}
-	return c.entry, nil
+	return c.entries[key], nil
 }
 
-// computeBrokers loads the projection and scores it.
-func computeBrokers(ctx context.Context, st *store.Store, nodes, rels int) (*brokerEntry, error) {
-	p, err := st.LoadProjection(ctx)
+// evict drops the oldest scores while more than BrokersMaxScopes scopes are
+// kept. c.mu is held.
+func (c *brokerCache) evict() {
+	for len(c.entries) > BrokersMaxScopes {
+		var oldest *brokerEntry
+		for _, e := range c.entries {
+			if oldest == nil || e.at.Before(oldest.at) {
+				oldest = e
+			}
+		}
+		delete(c.entries, oldest.key)
+		delete(c.lastErr, oldest.key)
+	}
+}
+
+// computeBrokers loads the scope's projection and scores it.
+func computeBrokers(ctx context.Context, st *store.Store, sc store.Scope, nodes, rels int) (*brokerEntry, error) {
+	p, err := st.LoadProjection(ctx, sc)
 	if err != nil {
 		return nil, fmt.Errorf("brokers projection: %w", err)
 	}
 	res := centrality.Betweenness(p.Adj, BrokersMaxExact, BrokersSamples, brokersSeed)
-	e := &brokerEntry{at: time.Now(), nodes: nodes, rels: rels, exact: res.Exact}
+	e := &brokerEntry{key: sc.Key(), at: time.Now(), nodes: nodes, rels: rels, exact: res.Exact}
 	for i, id := range p.ActorIDs {
 		if id != "" {
 			e.scores = append(e.scores, brokerScore{id: id, kind: p.ActorKinds[i], score: res.Scores[i], degree: len(p.Adj[i])})

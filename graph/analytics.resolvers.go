@@ -13,23 +13,23 @@ import (
 	"github.com/lysoen/lysoen/graph/store"
 )
 
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error) {
-	sg, err := NeighborhoodOf(ctx, r.Store, id, depth, limit, relationshipTypes, selectsProperties(ctx, "Subgraph"))
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int, asOf *model.Date, scope *model.Scope) (*model.Subgraph, error) {
+	sg, err := NeighborhoodOf(ctx, r.Store, id, depth, limit, relationshipTypes, asOf, scope, selectsProperties(ctx, "Subgraph"))
 	if err != nil {
 		return nil, err
 	}
 	return &model.Subgraph{Nodes: graphNodes(sg.Nodes), Edges: graphEdges(sg.Edges), Truncated: sg.Truncated}, nil
 }
 
-func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) (*model.Path, error) {
-	p, err := PathBetween(ctx, r.Store, from, to, maxHops, relationshipTypes, allShortest != nil && *allShortest)
+func (r *queryResolver) ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool, asOf *model.Date, scope *model.Scope) (*model.Path, error) {
+	p, err := PathBetween(ctx, r.Store, from, to, maxHops, relationshipTypes, asOf, scope, allShortest != nil && *allShortest)
 	if err != nil || p == nil {
 		return nil, err
 	}
 	return &model.Path{Length: p.Length, Nodes: graphNodes(p.Nodes), Edges: graphEdges(p.Edges), Routes: p.Routes, Truncated: p.Truncated}, nil
 }
 
-func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind) ([]*model.PartnerCandidate, error) {
+func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.PartnerCandidate, error) {
 	if err := idArg("initiativeId", initiativeID); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,11 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	for _, k := range kinds {
 		ks = append(ks, string(k))
 	}
-	cands, caps, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	cands, caps, err := r.Store.PotentialPartners(ctx, initiativeID, n, ks, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +125,7 @@ func (r *queryResolver) Coalition(ctx context.Context, initiativeID string, asOf
 	return out, nil
 }
 
-func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, first *int) ([]*model.CoParticipation, error) {
+func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, first *int, asOf *model.Date, scope *model.Scope) ([]*model.CoParticipation, error) {
 	if err := idArg("actorId", actorID); err != nil {
 		return nil, err
 	}
@@ -129,7 +133,11 @@ func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, firs
 	if err != nil {
 		return nil, err
 	}
-	cps, capped, err := r.Store.CoParticipants(ctx, actorID, n)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	cps, capped, err := r.Store.CoParticipants(ctx, actorID, n, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -150,12 +158,16 @@ func (r *queryResolver) CoParticipants(ctx context.Context, actorID string, firs
 	return out, nil
 }
 
-func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorScore, error) {
+func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.ActorScore, error) {
 	n, err := intArg("first", first, 10, 0, store.MaxAnalyticsFirst)
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.brokers.get(ctx, r.Store)
+	sc, err := scopeArg(asOf, scope, nil)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.brokers.get(ctx, r.Store, sc)
 	if err != nil {
 		return nil, err
 	}

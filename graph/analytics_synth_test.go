@@ -119,7 +119,7 @@ func TestAnalyticsCapsOnSyntheticGraph(t *testing.T) {
 		unchecked := 0
 		for i := 0; i < synth.ScaleTiny.Initiatives; i++ {
 			id := synth.InitiativeID(i)
-			all, caps, err := st.PotentialPartners(ctx, id, 100, nil)
+			all, caps, err := st.PotentialPartners(ctx, id, 100, nil, store.Scope{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func TestAnalyticsCapsOnSyntheticGraph(t *testing.T) {
 				t.Fatalf("%s, first 100: %d candidates unchecked", id, caps.Unchecked)
 			}
 			for _, k := range []int{1, 2, 3, 5, 10} {
-				got, caps, err := st.PotentialPartners(ctx, id, k, nil)
+				got, caps, err := st.PotentialPartners(ctx, id, k, nil, store.Scope{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -212,7 +212,7 @@ func TestAnalyticsCapsOnSyntheticGraph(t *testing.T) {
 		defer cancel()
 		r := &Resolver{Store: st}
 		depth, limit := 3, store.MaxNeighborhoodLimit
-		_, err := r.Query().Neighborhood(ctx, hub, &depth, nil, &limit)
+		_, err := r.Query().Neighborhood(ctx, hub, &depth, nil, &limit, nil, nil)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v, want a deadline error", err)
 		}

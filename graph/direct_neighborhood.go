@@ -31,6 +31,7 @@ var graphElementFields = map[string]map[string]bool{
 }
 
 // bindNeighborhood reads neighborhood(id, depth, limit, relationshipTypes),
+// without asOf or scope,
 // leaving to the resolver the arguments it refuses (Neighborhood in
 // analytics.resolvers.go, whose checks it shares).
 func (p *planner) bindNeighborhood(r *rootPlan, raw map[string]any) bool {
@@ -43,6 +44,9 @@ func (p *planner) bindNeighborhood(r *rootPlan, raw map[string]any) bool {
 	limit, errLimit := intArg("limit", arg[*int](args, "limit"), DefaultNeighborhoodLimit, 1, store.MaxNeighborhoodLimit)
 	if idArg("id", id) != nil || errDepth != nil || errLimit != nil {
 		return false
+	}
+	if arg[*model.Date](args, "asOf") != nil || arg[*model.Scope](args, "scope") != nil {
+		return false // a scoped neighbourhood takes the resolver path
 	}
 	r.kind = rootNeighborhood
 	r.hood = store.NeighborhoodQuery{ID: id, Depth: depth, Limit: limit, Types: relTypes(arg[[]model.RelationshipType](args, "relationshipTypes"))}

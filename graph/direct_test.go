@@ -184,6 +184,8 @@ var directCases = []struct {
 	{"neighborhood with properties goes to the resolvers", `{ neighborhood(id: "country:CAN") { nodes { id properties } } }`, nil, false},
 	{"neighborhood with evidence goes to the resolvers", `{ neighborhood(id: "country:CAN") { edges { id evidence { quote } } } }`, nil, false},
 	{"bad neighborhood depth goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 9) { truncated } }`, nil, false},
+	{"scoped neighborhood goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 2, scope: {sources: ["source:human-security-1999"]}) { truncated nodes { id } edges { id } } }`, nil, false},
+	{"neighborhood as of a date goes to the resolvers", `query($at: Date) { neighborhood(id: "country:CAN", asOf: $at) { nodes { id } } }`, map[string]any{"at": "1999"}, false},
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},

@@ -433,11 +433,11 @@ type ComplexityRoot struct {
 	Query struct {
 		Agreement         func(childComplexity int, id string) int
 		Agreements        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
-		Brokers           func(childComplexity int, first *int, kind *model.ActorKind) int
-		CoParticipants    func(childComplexity int, actorID string, first *int) int
+		Brokers           func(childComplexity int, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) int
+		CoParticipants    func(childComplexity int, actorID string, first *int, asOf *model.Date, scope *model.Scope) int
 		Coalition         func(childComplexity int, initiativeID string, asOf *model.Date) int
 		CommonGround      func(childComplexity int, ids []string) int
-		ConnectionPath    func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) int
+		ConnectionPath    func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool, asOf *model.Date, scope *model.Scope) int
 		Countries         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
 		Country           func(childComplexity int, iso3 string) int
 		Cypher            func(childComplexity int, query string, params any) int
@@ -449,11 +449,11 @@ type ComplexityRoot struct {
 		Initiatives       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		IssueArea         func(childComplexity int, id string) int
 		IssueAreas        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
-		Neighborhood      func(childComplexity int, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) int
+		Neighborhood      func(childComplexity int, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int, asOf *model.Date, scope *model.Scope) int
 		Node              func(childComplexity int, id string) int
 		Organization      func(childComplexity int, id string) int
 		Organizations     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) int
-		PotentialPartners func(childComplexity int, initiativeID string, first *int, kinds []model.ActorKind) int
+		PotentialPartners func(childComplexity int, initiativeID string, first *int, kinds []model.ActorKind, asOf *model.Date, scope *model.Scope) int
 		RollCall          func(childComplexity int, id string) int
 		RollCalls         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.RollCallWhere, orderBy []*model.RollCallSort) int
 		Search            func(childComplexity int, text string, first *int) int
@@ -669,14 +669,14 @@ type QueryResolver interface {
 	Sources(ctx context.Context) ([]*model.Source, error)
 	Search(ctx context.Context, text string, first *int) ([]*model.SearchHit, error)
 	Uptake(ctx context.Context, agreementID string) (*model.Uptake, error)
-	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int) (*model.Subgraph, error)
-	ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) (*model.Path, error)
-	PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind) ([]*model.PartnerCandidate, error)
+	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int, asOf *model.Date, scope *model.Scope) (*model.Subgraph, error)
+	ConnectionPath(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool, asOf *model.Date, scope *model.Scope) (*model.Path, error)
+	PotentialPartners(ctx context.Context, initiativeID string, first *int, kinds []model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.PartnerCandidate, error)
 	SharedIssueAreas(ctx context.Context, a string, b string) ([]*model.IssueArea, error)
 	CommonGround(ctx context.Context, ids []string) (*model.CommonGround, error)
 	Coalition(ctx context.Context, initiativeID string, asOf *model.Date) ([]*model.Membership, error)
-	CoParticipants(ctx context.Context, actorID string, first *int) ([]*model.CoParticipation, error)
-	Brokers(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorScore, error)
+	CoParticipants(ctx context.Context, actorID string, first *int, asOf *model.Date, scope *model.Scope) ([]*model.CoParticipation, error)
+	Brokers(ctx context.Context, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.ActorScore, error)
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
 	Influence(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorInfluence, error)
 	GraphModel(ctx context.Context) (*model.GraphModel, error)
@@ -2372,7 +2372,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Brokers(childComplexity, args["first"].(*int), args["kind"].(*model.ActorKind)), true
+		return e.ComplexityRoot.Query.Brokers(childComplexity, args["first"].(*int), args["kind"].(*model.ActorKind), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
 	case "Query.coParticipants":
 		if e.ComplexityRoot.Query.CoParticipants == nil {
 			break
@@ -2383,7 +2383,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CoParticipants(childComplexity, args["actorId"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.CoParticipants(childComplexity, args["actorId"].(string), args["first"].(*int), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
 	case "Query.coalition":
 		if e.ComplexityRoot.Query.Coalition == nil {
 			break
@@ -2416,7 +2416,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ConnectionPath(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["allShortest"].(*bool)), true
+		return e.ComplexityRoot.Query.ConnectionPath(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["allShortest"].(*bool), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2544,7 +2544,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relationshipTypes"].([]model.RelationshipType), args["limit"].(*int), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2588,7 +2588,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PotentialPartners(childComplexity, args["initiativeId"].(string), args["first"].(*int), args["kinds"].([]model.ActorKind)), true
+		return e.ComplexityRoot.Query.PotentialPartners(childComplexity, args["initiativeId"].(string), args["first"].(*int), args["kinds"].([]model.ActorKind), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
 	case "Query.rollCall":
 		if e.ComplexityRoot.Query.RollCall == nil {
 			break
@@ -3085,6 +3085,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RollCallSort", ec.unmarshalInputRollCallSort),
 			graphql.NewInputUnmarshaler("RollCallVoteWhere", ec.unmarshalInputRollCallVoteWhere),
 			graphql.NewInputUnmarshaler("RollCallWhere", ec.unmarshalInputRollCallWhere),
+			graphql.NewInputUnmarshaler("Scope", ec.unmarshalInputScope),
 			graphql.NewInputUnmarshaler("SignatureSort", ec.unmarshalInputSignatureSort),
 			graphql.NewInputUnmarshaler("SignatureWhere", ec.unmarshalInputSignatureWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -6307,6 +6308,22 @@ func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["kind"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
 	return args, nil
 }
 
@@ -6329,6 +6346,22 @@ func (ec *executionContext) field_Query_coParticipants_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
 	return args, nil
 }
 
@@ -6411,6 +6444,22 @@ func (ec *executionContext) field_Query_connectionPath_args(ctx context.Context,
 		return nil, err
 	}
 	args["allShortest"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg6
 	return args, nil
 }
 
@@ -6765,6 +6814,22 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg5
 	return args, nil
 }
 
@@ -6877,6 +6942,22 @@ func (ec *executionContext) field_Query_potentialPartners_args(ctx context.Conte
 		return nil, err
 	}
 	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg4
 	return args, nil
 }
 
@@ -14731,7 +14812,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["limit"].(*int), fc.Args["asOf"].(*model.Date), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -14775,7 +14856,7 @@ func (ec *executionContext) _Query_connectionPath(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ConnectionPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["allShortest"].(*bool))
+			return ec.Resolvers.Query().ConnectionPath(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["relationshipTypes"].([]model.RelationshipType), fc.Args["allShortest"].(*bool), fc.Args["asOf"].(*model.Date), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -14819,7 +14900,7 @@ func (ec *executionContext) _Query_potentialPartners(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PotentialPartners(ctx, fc.Args["initiativeId"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]model.ActorKind))
+			return ec.Resolvers.Query().PotentialPartners(ctx, fc.Args["initiativeId"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]model.ActorKind), fc.Args["asOf"].(*model.Date), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PartnerCandidate) graphql.Marshaler {
@@ -14995,7 +15076,7 @@ func (ec *executionContext) _Query_coParticipants(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CoParticipants(ctx, fc.Args["actorId"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().CoParticipants(ctx, fc.Args["actorId"].(string), fc.Args["first"].(*int), fc.Args["asOf"].(*model.Date), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CoParticipation) graphql.Marshaler {
@@ -15039,7 +15120,7 @@ func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Brokers(ctx, fc.Args["first"].(*int), fc.Args["kind"].(*model.ActorKind))
+			return ec.Resolvers.Query().Brokers(ctx, fc.Args["first"].(*int), fc.Args["kind"].(*model.ActorKind), fc.Args["asOf"].(*model.Date), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorScore) graphql.Marshaler {
@@ -20580,6 +20661,76 @@ func (ec *executionContext) unmarshalInputRollCallWhere(ctx context.Context, obj
 func UnmarshalRollCallWhere(ctx context.Context, raw any) (model.RollCallWhere, error) {
 	var out model.RollCallWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RollCallWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputScope(ctx context.Context, obj any) (model.Scope, error) {
+	var it model.Scope
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sources", "asOf", "from", "to", "relationshipTypes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "relationshipTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationshipTypes"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationshipTypes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScope unmarshals raw into the Scope input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScope(ctx context.Context, raw any) (model.Scope, error) {
+	var out model.Scope
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Scope", raw, &out)
 	return out, err
 }
 
@@ -27257,6 +27408,14 @@ func (ec *executionContext) unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋl
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRollCallWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐScope(ctx context.Context, v any) (*model.Scope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputScope(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -81,7 +81,7 @@ func (c *influenceCache) get(ctx context.Context, st *store.Store) (*influenceEn
 // computeInfluence loads the projection and ranks its actors by PageRank
 // (ties: degree, then id).
 func computeInfluence(ctx context.Context, st *store.Store, nodes, rels int) (*influenceEntry, error) {
-	p, err := st.LoadProjection(ctx)
+	p, err := st.LoadProjection(ctx, store.Scope{})
 	if err != nil {
 		return nil, fmt.Errorf("influence projection: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 // NeighborhoodOf is the `neighborhood` field's read: depth (default 1) and
 // limit (default DefaultNeighborhoodLimit) checked against the store's caps.
 // properties asks for every property of nodes and relationships.
-func NeighborhoodOf(ctx context.Context, st *store.Store, id string, depth, limit *int, types []model.RelationshipType, properties bool) (store.Subgraph, error) {
+func NeighborhoodOf(ctx context.Context, st *store.Store, id string, depth, limit *int, types []model.RelationshipType, asOf *model.Date, scope *model.Scope, properties bool) (store.Subgraph, error) {
 	if err := idArg("id", id); err != nil {
 		return store.Subgraph{}, err
 	}
@@ -26,12 +26,16 @@ func NeighborhoodOf(ctx context.Context, st *store.Store, id string, depth, limi
 	if err != nil {
 		return store.Subgraph{}, err
 	}
-	return st.Neighborhood(ctx, store.NeighborhoodQuery{ID: id, Depth: d, Types: relTypes(types), Limit: n, Properties: properties})
+	sc, err := scopeArg(asOf, scope, types)
+	if err != nil {
+		return store.Subgraph{}, err
+	}
+	return st.Neighborhood(ctx, store.NeighborhoodQuery{ID: id, Depth: d, Types: relTypes(types), Limit: n, Properties: properties, Scope: sc})
 }
 
 // PathBetween is the `connectionPath` field's read; nil when no path lies
 // within maxHops (default DefaultPathHops).
-func PathBetween(ctx context.Context, st *store.Store, from, to string, maxHops *int, types []model.RelationshipType, all bool) (*store.PathResult, error) {
+func PathBetween(ctx context.Context, st *store.Store, from, to string, maxHops *int, types []model.RelationshipType, asOf *model.Date, scope *model.Scope, all bool) (*store.PathResult, error) {
 	if err := idArg("from", from); err != nil {
 		return nil, err
 	}
@@ -45,32 +49,31 @@ func PathBetween(ctx context.Context, st *store.Store, from, to string, maxHops 
 	if err != nil {
 		return nil, err
 	}
-	return st.ShortestPath(ctx, from, to, hops, relTypes(types), all)
+	sc, err := scopeArg(asOf, scope, types)
+	if err != nil {
+		return nil, err
+	}
+	return st.ShortestPath(ctx, from, to, hops, relTypes(types), all, sc)
 }
 
 // CoalitionAt is the `coalition` field's read: the MEMBER_OF rows into the
 // initiative (or organization) that hold at asOf (every row when asOf is
-// nil), by the date rule of memberAt. capped is true when the group has
-// more memberships than the store reads (store.MaxCoalitionRows).
+// nil), by the scope's rule of time (graph/store/scope.go). capped is true
+// when the group has more memberships than the store reads
+// (store.MaxCoalitionRows).
 func CoalitionAt(ctx context.Context, st *store.Store, initiativeID string, asOf *model.Date) (rows []store.MembershipRow, capped bool, err error) {
 	if err := idArg("initiativeId", initiativeID); err != nil {
 		return nil, false, err
 	}
-	rows, err = st.Members(ctx, initiativeID)
+	sc, err := scopeArg(asOf, nil, nil)
 	if err != nil {
 		return nil, false, err
 	}
-	capped = len(rows) >= store.MaxCoalitionRows
-	if asOf == nil {
-		return rows, capped, nil
+	rows, err = st.Members(ctx, initiativeID, sc)
+	if err != nil {
+		return nil, false, err
 	}
-	kept := rows[:0]
-	for _, row := range rows {
-		if memberAt(row, *asOf) {
-			kept = append(kept, row)
-		}
-	}
-	return kept, capped, nil
+	return rows, len(rows) >= store.MaxCoalitionRows, nil
 }
 
 // BadArgument is bad input for the named argument, reported as the GraphQL

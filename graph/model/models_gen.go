@@ -695,6 +695,46 @@ type RollCallWhere struct {
 	Not        *RollCallWhere   `json:"NOT,omitempty"`
 }
 
+// Which facts an analytics field reads: relationships from some sources, in
+// a period, of some types. Every field that takes a scope applies it to every
+// relationship it follows; without one it reads the whole graph (the 1999
+// text and all the reference data).
+//
+// The period is a date (`asOf`: the graph as it stood then) or a window
+// (`from`, `to`, either end may be open), each date taken at its precision:
+// `asOf: "1999"` is the whole of 1999, `to: "1999-06"` ends on 1999-06-30. A
+// relationship counts when it began on or before the period's last day and
+// did not end before its first day:
+//
+//   - MEMBER_OF from `since` to `until`; without `since`, from the group's
+//     `startDate` (else the date of the relationship's source); without
+//     `until`, to the group's `endDate` (else open).
+//   - SIGNATORY_OF from `signed` (or `ratified` when only that is known) to
+//     `until` (a withdrawal), else open.
+//   - PARTICIPATED_IN over the event's `startDate` .. `endDate`. With `asOf`, an
+//     event that had taken place by the end of the date counts (the record as
+//     it stood then); with `from`/`to`, only events overlapping the window.
+//   - SEEKS_PARTNERSHIP_WITH from the date of its source (the document stating
+//     the intent).
+//   - ADDRESSES, PART_OF, FOLLOWS, HELD_IN and ESTABLISHED_BY describe their
+//     start node: from its `startDate` (initiative, event) or `adoptedOn` /
+//     `openYear` (agreement), else the date of the relationship's source.
+//
+// A relationship with no date at all (none of its own, of its node or of its
+// source) is left out whenever a period is given: it could be anachronistic.
+type Scope struct {
+	// Keep relationships whose `sourceId` or `refSourceId` is one of these Source ids (`["source:human-security-1999"]`: the 1999 text only). Unknown ids are a NOT_FOUND error.
+	Sources []string `json:"sources,omitempty"`
+	// The graph as it stood at this date (not with from/to).
+	AsOf *Date `json:"asOf,omitempty"`
+	// Start of the window (open when absent).
+	From *Date `json:"from,omitempty"`
+	// End of the window (open when absent); from after to is a BAD_USER_INPUT error.
+	To *Date `json:"to,omitempty"`
+	// Keep relationships of these types only (on a field that also takes relationshipTypes, give them in one place).
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+}
+
 // One full-text search result.
 type SearchHit struct {
 	Node Node `json:"node"`

@@ -225,6 +225,8 @@ type NeighborhoodQuery struct {
 	// Source's title) and a relationship's none: what a drawing needs, and
 	// about half the bytes to send and decode.
 	Properties bool
+	// Scope narrows the relationships followed (the zero Scope: all).
+	Scope Scope
 }
 
 // Neighborhood expands breadth-first from the node, every level in one
@@ -240,15 +242,22 @@ func (s *Store) Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph
 	if q.Limit < 1 || q.Limit > MaxNeighborhoodLimit {
 		return Subgraph{}, fmt.Errorf("limit %d outside 1..%d", q.Limit, MaxNeighborhoodLimit)
 	}
-	pattern, err := relTypesPattern(q.Types)
+	pattern, ok, err := relTypesScoped(q.Types, q.Scope)
 	if err != nil {
 		return Subgraph{}, err
 	}
-	cypher := neighborhoodCypher(pattern, q.Properties, q.Depth)
+	if !ok { // no type left: the predicate's type test keeps nothing
+		pattern, _ = relTypesPattern(q.Types)
+	}
+	cypher := neighborhoodCypher(pattern, q.Properties, q.Depth, q.Scope)
 	maxEdges := edgesPerNode * q.Limit
 	params := map[string]any{"id": q.ID, "limit": q.Limit, "maxEdges": maxEdges, "rows": 2*maxEdges + 1}
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (Subgraph, error) {
-		recs, err := s.run(ctx, tx, cypher, params)
+		dates, err := s.scopeSources(ctx, tx, "scope", q.Scope)
+		if err != nil {
+			return Subgraph{}, err
+		}
+		recs, err := s.run(ctx, tx, cypher, scopeParams(params, q.Scope, dates))
 		if err != nil {
 			return Subgraph{}, err
 		}
@@ -337,7 +346,13 @@ const (
 // picking the new nodes from the row stream, instead of grouping every row
 // by its other end, cut Neo4j's CPU per 2-hop neighbourhood by ~15 % at
 // scale S (docs/benchmarks.md).
-func neighborhoodCypher(pattern string, properties bool, depth int) string {
+//
+// A scope adds its predicate to every level's read (scopeCypher).
+func neighborhoodCypher(pattern string, properties bool, depth int, sc Scope) string {
+	where := ""
+	if p := scopeCypher("r", sc); p != "" {
+		where = "WHERE " + p + " "
+	}
 	mprops, rprops := "{id: g[0].id, name: CASE WHEN g[0].name IS NULL OR g[0].name = '' THEN g[0].title ELSE g[0].name END}", "null"
 	if properties {
 		mprops, rprops = "properties(g[0])", "properties(x[1])"
@@ -350,7 +365,7 @@ func neighborhoodCypher(pattern string, properties bool, depth int) string {
 	b.WriteString("WITH n, [n] AS frontier, [n] AS seen, [] AS rels, false AS truncated, [] AS added, [] AS kept, $rows AS rowsLimit ")
 	for d := 1; d <= depth; d++ {
 		// rs: [frontier node, relationship, other end, seen before].
-		b.WriteString("CALL (frontier, seen) { UNWIND frontier AS f MATCH (f)-[r" + pattern + "]-(m) " +
+		b.WriteString("CALL (frontier, seen) { UNWIND frontier AS f MATCH (f)-[r" + pattern + "]-(m) " + where +
 			"WITH f, r, m, m IN seen AS old LIMIT $rows RETURN collect([f, r, m, old]) AS rs } ")
 		if d > 1 {
 			b.WriteString("WITH n, seen, rels, truncated, added, kept, rs[..rowsLimit] AS rs, rowsLimit ")
@@ -424,14 +439,24 @@ type PathResult struct {
 // Neo4j's shortestPath finds first: enumerating every shortest path to pick
 // a canonical one cost ~20× the database hits at scale M (122k against 5.6k)
 // for an answer no more correct. With all, every shortest path, up to
-// MaxShortestPaths, sorted by their node-id sequences.
-func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, types []RelType, all bool) (*PathResult, error) {
+// MaxShortestPaths, sorted by their node-id sequences. A scope keeps the
+// path to relationships within it (every relationship of the path must be).
+func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, types []RelType, all bool, sc Scope) (*PathResult, error) {
 	if maxHops < 1 || maxHops > MaxPathHops {
 		return nil, fmt.Errorf("maxHops %d outside 1..%d", maxHops, MaxPathHops)
 	}
-	pattern, err := relTypesPattern(types)
+	pattern, ok, err := relTypesScoped(types, sc)
 	if err != nil {
 		return nil, err
+	}
+	if !ok { // no type left: the predicate's type test keeps nothing
+		pattern, _ = relTypesPattern(types)
+	}
+	where := ""
+	if p := scopeCypher("r", sc); p != "" {
+		// Neo4j checks a predicate on all of a path's relationships while it
+		// searches, so the shortest path found is the shortest in scope.
+		where = "WHERE all(r IN relationships(p) WHERE " + p + ") "
 	}
 	// One statement finds both ends and the path: no row means an end is
 	// missing (then looked up one by one to name the argument), one row
@@ -439,12 +464,16 @@ func (s *Store) ShortestPath(ctx context.Context, from, to string, maxHops int, 
 	// fewer than checking the ends first: at ~5 ms a call, round trips are
 	// a large part of this field.
 	cypher := lookupCypher("from", "a") + lookupCypher("to", "b") +
-		fmt.Sprintf("OPTIONAL MATCH p = %s((a)-[%s*..%d]-(b)) ", shortestPathFunc(all), pattern, maxHops) +
+		fmt.Sprintf("OPTIONAL MATCH p = %s((a)-[%s*..%d]-(b)) ", shortestPathFunc(all), pattern, maxHops) + where +
 		"RETURN [x IN nodes(p) | {labels: labels(x), props: properties(x)}] AS ns, " +
 		"[r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}] AS rs " +
 		"LIMIT $paths"
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (*PathResult, error) {
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"from": from, "to": to, "paths": MaxShortestPaths + 1})
+		dates, err := s.scopeSources(ctx, tx, "scope", sc)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := s.run(ctx, tx, cypher, scopeParams(map[string]any{"from": from, "to": to, "paths": MaxShortestPaths + 1}, sc, dates))
 		if err != nil {
 			return nil, err
 		}
@@ -599,7 +628,7 @@ func PartnerPool(first int) int { return 2*first + 10 }
 const partnerIssueFacts = `CALL (i, issues, a) {
     UNWIND issues AS ia
     CALL (a, ia, i) {
-      MATCH (a)-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[:ADDRESSES]->(ia) WHERE y <> i
+      MATCH (a)-[ry:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->(y)-[ryi:ADDRESSES]->(ia) WHERE y <> i{{ry}}{{ryi}}
       RETURN y.name AS yname LIMIT 3
     }
     WITH ia, collect(yname) AS via
@@ -613,7 +642,11 @@ const partnerIssueFacts = `CALL (i, issues, a) {
 // initiative seeks a partnership with the actor. kinds ("COUNTRY" or an
 // organization kind) filters the candidates. One statement (after the id
 // check); the caps that cut its search are returned beside the answer.
-func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, first int, kinds []string) ([]PartnerCandidate, PartnerCaps, error) {
+//
+// A scope keeps every relationship the ranking reads within it: the
+// members are those of the scope (as of its period), and only the events,
+// signatures, issue areas and sought partnerships in scope count.
+func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, first int, kinds []string, sc Scope) ([]PartnerCandidate, PartnerCaps, error) {
 	if first < 0 || first > MaxAnalyticsFirst {
 		return nil, PartnerCaps{}, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
 	}
@@ -634,17 +667,17 @@ func (s *Store) PotentialPartners(ctx context.Context, initiativeID string, firs
 	// Labels the graph model guarantees (PARTICIPATED_IN
 	// joins an actor to an event, SIGNATORY_OF an actor to an agreement)
 	// are not re-checked.
-	const cypher = `
+	cypher := scopeTemplate(`
 MATCH (i:Initiative {id: $id})
-CALL (i) { OPTIONAL MATCH (i)<-[:MEMBER_OF]-(mem:Actor) RETURN collect(DISTINCT mem) AS members }
-CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea) RETURN collect(DISTINCT ia) AS issues }
+CALL (i) { OPTIONAL MATCH (i)<-[rm:MEMBER_OF]-(mem:Actor) WHERE true{{rm}} RETURN collect(DISTINCT mem) AS members }
+CALL (i) { OPTIONAL MATCH (i)-[ri:ADDRESSES]->(ia:IssueArea) WHERE true{{ri}} RETURN collect(DISTINCT ia) AS issues }
 CALL (i, members, issues) {
-  MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members
+  MATCH (i)-[s:SEEKS_PARTNERSHIP_WITH]->(a:Actor) WHERE NOT a IN members{{s}}
   RETURN a, 'sought' AS kind, coalesce(s.status, '') AS status, null AS x, [] AS via, $wSought AS w
   UNION ALL
   UNWIND members AS m
   CALL (m) {
-    MATCH (m)-[:PARTICIPATED_IN]->(e)
+    MATCH (m)-[pm:PARTICIPATED_IN]->(e) WHERE true{{pm}}
     WITH e, e.startDate AS d ORDER BY d DESC LIMIT $perMember + $tieSlack
     WITH collect({e: e, d: d}) AS top
     WITH top, size(top) < $perMember + $tieSlack OR top[-1].d < top[$perMember - 1].d AS complete
@@ -655,19 +688,19 @@ CALL (i, members, issues) {
       RETURN e
       UNION ALL
       WITH * WHERE NOT complete
-      MATCH (m)-[:PARTICIPATED_IN]->(e) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember
+      MATCH (m)-[pm:PARTICIPATED_IN]->(e) WHERE true{{pm}} RETURN e ORDER BY e.startDate DESC, e.id LIMIT $perMember
     }
     RETURN e
   }
   WITH members, e, collect(DISTINCT m.name) AS via
-  MATCH (e)<-[:PARTICIPATED_IN]-(a) WHERE NOT a IN members
+  MATCH (e)<-[pa:PARTICIPATED_IN]-(a) WHERE NOT a IN members{{pa}}
   RETURN a, 'event' AS kind, '' AS status, e AS x, via, $wEvent AS w
   UNION ALL
   UNWIND issues AS ia
   WITH members, ia, ia.name AS iname
-  CALL (ia) { MATCH (ia)<-[:ADDRESSES]-(ag:Agreement) RETURN ag ORDER BY ag.adoptedOn DESC, ag.id LIMIT $perIssue }
+  CALL (ia) { MATCH (ia)<-[ra:ADDRESSES]-(ag:Agreement) WHERE true{{ra}} RETURN ag ORDER BY ag.adoptedOn DESC, ag.id LIMIT $perIssue }
   WITH members, ag, collect(iname) AS via
-  MATCH (ag)<-[:SIGNATORY_OF]-(a) WHERE NOT a IN members
+  MATCH (ag)<-[sa:SIGNATORY_OF]-(a) WHERE NOT a IN members{{sa}}
   RETURN a, 'agreement' AS kind, '' AS status, ag AS x, via, $wAgreement AS w
 }
 WITH i, issues, a, kind, status, x, via, w
@@ -683,7 +716,7 @@ WITH i, issues, collect(c) AS needed
 CALL (i, issues, needed) {
   UNWIND needed[..$first] AS c
   WITH i, issues, c, c.a AS a
-  ` + partnerIssueFacts + `
+  `+partnerIssueFacts+`
   RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS head
 }
 WITH i, issues, needed, head,
@@ -694,7 +727,7 @@ WITH i, issues, head, rest[..$pool - $first] AS rest, size(rest) - size(rest[..$
 CALL (i, issues, rest) {
   UNWIND rest AS c
   WITH i, issues, c, c.a AS a
-  ` + partnerIssueFacts + `
+  `+partnerIssueFacts+`
   RETURN collect({a: a, facts: c.facts + issueFacts, score: c.base + $wIssue * size(issueFacts)}) AS checked
 }
 UNWIND head + checked AS c
@@ -704,7 +737,7 @@ LIMIT $first
 RETURN labels(a) AS labels, properties(a) AS props, score, unchecked,
   [f IN facts | {kind: f.kind, status: f.status, via: f.via,
     labels: CASE WHEN f.x IS NULL THEN [] ELSE labels(f.x) END,
-    props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`
+    props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`, sc)
 	// Which caps cut the window: degrees are read from the count store.
 	const capsCypher = `
 MATCH (i:Initiative {id: $id})
@@ -725,9 +758,13 @@ RETURN members, issues`
 		if _, err := s.require(ctx, tx, "initiativeId", LabelInitiative, initiativeID); err != nil {
 			return answer{}, err
 		}
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
+		dates, err := s.scopeSources(ctx, tx, "scope", sc)
+		if err != nil {
+			return answer{}, err
+		}
+		recs, err := s.run(ctx, tx, cypher, scopeParams(map[string]any{"id": initiativeID, "first": first, "kinds": kindsParam,
 			"perMember": PartnerEventsPerMember, "tieSlack": partnerTieSlack, "perIssue": PartnerAgreementsPerIssue, "pool": PartnerPool(first),
-			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought})
+			"wEvent": WeightSharedEvent, "wAgreement": WeightAgreement, "wIssue": WeightIssueArea, "wSought": WeightSought}, sc, dates))
 		if err != nil {
 			return answer{}, err
 		}
@@ -932,14 +969,13 @@ type MembershipRow struct {
 }
 
 // Members returns every MEMBER_OF into the initiative or organization id
-// (at most MaxCoalitionRows), ordered by actor name. The date filter of
-// `coalition` is applied by the caller, which knows date precision.
-func (s *Store) Members(ctx context.Context, id string) ([]MembershipRow, error) {
-	const cypher = `
+// within the scope (at most MaxCoalitionRows), ordered by actor name.
+func (s *Store) Members(ctx context.Context, id string, sc Scope) ([]MembershipRow, error) {
+	cypher := scopeTemplate(`
 CALL () { MATCH (g:Initiative {id: $id}) RETURN g UNION MATCH (g:Organization {id: $id}) RETURN g }
-MATCH (a:Actor)-[r:MEMBER_OF]->(g)
+MATCH (a:Actor)-[r:MEMBER_OF]->(g) WHERE true{{r}}
 RETURN labels(a) AS labels, properties(a) AS props, properties(r) AS rprops, labels(g) AS glabels, properties(g) AS gprops
-ORDER BY a.name, a.id LIMIT $limit`
+ORDER BY a.name, a.id LIMIT $limit`, sc)
 	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) ([]MembershipRow, error) {
 		got, err := s.existing(ctx, tx, "", []string{id})
 		if err != nil {
@@ -948,7 +984,11 @@ ORDER BY a.name, a.id LIMIT $limit`
 		if n, ok := got[id]; !ok || (n.Label != LabelInitiative && n.Label != LabelOrganization) {
 			return nil, &MissingError{Argument: "initiativeId", ID: id, Label: LabelInitiative}
 		}
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": id, "limit": MaxCoalitionRows})
+		dates, err := s.scopeSources(ctx, tx, "scope", sc)
+		if err != nil {
+			return nil, err
+		}
+		recs, err := s.run(ctx, tx, cypher, scopeParams(map[string]any{"id": id, "limit": MaxCoalitionRows}, sc, dates))
 		if err != nil {
 			return nil, err
 		}
@@ -979,20 +1019,23 @@ const CoParticipantEvents = 500
 // actorID, most shared events first (then name), at most first. For an
 // actor at more than CoParticipantEvents events, only its most recent ones
 // are compared and capped is true (the counts are then those of the window).
-func (s *Store) CoParticipants(ctx context.Context, actorID string, first int) (cps []CoParticipation, capped bool, err error) {
+//
+// A scope keeps both actors' participations within it (an event outside the
+// period, or a participation from another source, is not shared).
+func (s *Store) CoParticipants(ctx context.Context, actorID string, first int, sc Scope) (cps []CoParticipation, capped bool, err error) {
 	if first < 0 || first > MaxAnalyticsFirst {
 		return nil, false, fmt.Errorf("first %d outside 0..%d", first, MaxAnalyticsFirst)
 	}
-	const cypher = `
+	cypher := scopeTemplate(`
 MATCH (a:Actor {id: $id})
-CALL (a) { MATCH (a)-[:PARTICIPATED_IN]->(e:Event) RETURN e ORDER BY e.startDate DESC, e.id LIMIT $window }
-MATCH (e)<-[:PARTICIPATED_IN]-(o:Actor)
-WHERE o <> a
+CALL (a) { MATCH (a)-[pa:PARTICIPATED_IN]->(e:Event) WHERE true{{pa}} RETURN e ORDER BY e.startDate DESC, e.id LIMIT $window }
+MATCH (e)<-[po:PARTICIPATED_IN]-(o:Actor)
+WHERE o <> a{{po}}
 WITH o, collect(DISTINCT e) AS evs
 WITH o, evs, size(evs) AS c ORDER BY c DESC, o.name, o.id LIMIT $first
 CALL (evs) { UNWIND evs AS e WITH e ORDER BY e.startDate, e.name, e.id LIMIT $maxEvents
   RETURN collect({labels: labels(e), props: properties(e)}) AS top }
-RETURN labels(o) AS labels, properties(o) AS props, c, top`
+RETURN labels(o) AS labels, properties(o) AS props, c, top`, sc)
 	type answer struct {
 		cps    []CoParticipation
 		capped bool
@@ -1012,7 +1055,11 @@ RETURN labels(o) AS labels, properties(o) AS props, c, top`
 			n, _, _ := neo4j.GetRecordValue[int64](deg[0], "n")
 			out.capped = n > CoParticipantEvents
 		}
-		recs, err := s.run(ctx, tx, cypher, map[string]any{"id": actorID, "first": first, "maxEvents": MaxCoParticipationEvents, "window": CoParticipantEvents})
+		dates, err := s.scopeSources(ctx, tx, "scope", sc)
+		if err != nil {
+			return answer{}, err
+		}
+		recs, err := s.run(ctx, tx, cypher, scopeParams(map[string]any{"id": actorID, "first": first, "maxEvents": MaxCoParticipationEvents, "window": CoParticipantEvents}, sc, dates))
 		if err != nil {
 			return answer{}, err
 		}
@@ -1128,10 +1175,15 @@ type Projection struct {
 // statements: the actors, then the relationships grouped by start node).
 // It reads every relationship of ProjectionTypes: its cost grows with the
 // graph (about a second per million relationships here).
-func (s *Store) LoadProjection(ctx context.Context) (*Projection, error) {
-	pattern, err := relTypesPattern(ProjectionTypes)
+//
+// A scope keeps the projection to its relationships (brokers in scope).
+func (s *Store) LoadProjection(ctx context.Context, sc Scope) (*Projection, error) {
+	pattern, ok, err := relTypesScoped(ProjectionTypes, sc)
 	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		pattern, _ = relTypesPattern(ProjectionTypes)
 	}
 	return analyticsRead(ctx, s, ProjectionTimeout, func(tx runner) (*Projection, error) {
 		p := &Projection{}
@@ -1158,7 +1210,15 @@ func (s *Store) LoadProjection(ctx context.Context) (*Projection, error) {
 			i := add(eid)
 			p.ActorIDs[i], p.ActorKinds[i] = id, kind
 		}
-		res, err := tx.Run(ctx, "MATCH (x)-[r"+pattern+"]->(y) WITH elementId(x) AS x, collect(elementId(y)) AS ys RETURN x, ys", nil)
+		dates, err := s.scopeSources(ctx, tx, "scope", sc)
+		if err != nil {
+			return nil, err
+		}
+		where := ""
+		if p := scopeCypher("r", sc); p != "" {
+			where = " WHERE " + p
+		}
+		res, err := tx.Run(ctx, "MATCH (x)-[r"+pattern+"]->(y)"+where+" WITH elementId(x) AS x, collect(elementId(y)) AS ys RETURN x, ys", scopeParams(map[string]any{}, sc, dates))
 		if s.counter != nil {
 			s.counter(ctx)
 		}

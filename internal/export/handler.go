@@ -128,11 +128,15 @@ func (h *Handler) neighborhood(r *http.Request, q *params) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	asOf, err := q.asOf()
+	if err != nil {
+		return nil, err
+	}
 	q.subject = id
 	if err := q.unknown(); err != nil {
 		return nil, err
 	}
-	sg, err := graph.NeighborhoodOf(ctx, h.Store, id, depth, limit, types, true)
+	sg, err := graph.NeighborhoodOf(ctx, h.Store, id, depth, limit, types, asOf, nil, true)
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +171,15 @@ func (h *Handler) path(r *http.Request, q *params) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	asOf, err := q.asOf()
+	if err != nil {
+		return nil, err
+	}
 	q.subject = from + "-" + to
 	if err := q.unknown(); err != nil {
 		return nil, err
 	}
-	p, err := graph.PathBetween(ctx, h.Store, from, to, hops, types, all)
+	p, err := graph.PathBetween(ctx, h.Store, from, to, hops, types, asOf, nil, all)
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +202,9 @@ func (h *Handler) path(r *http.Request, q *params) (*Graph, error) {
 func (h *Handler) coalition(r *http.Request, q *params) (*Graph, error) {
 	ctx := r.Context()
 	id := q.str("initiativeId")
-	var asOf *model.Date
-	if s := q.str("asOf"); s != "" {
-		d, err := model.ParseDate(s)
-		if err != nil {
-			return nil, graph.BadArgument("asOf", "%s", err.Error())
-		}
-		asOf = &d
+	asOf, err := q.asOf()
+	if err != nil {
+		return nil, err
 	}
 	q.subject = id
 	if asOf != nil {
@@ -453,4 +457,18 @@ func fileSafe(s string) string {
 		b = b[:80]
 	}
 	return string(b)
+}
+
+// asOf reads the optional asOf parameter: a date at its precision, as the
+// GraphQL fields' asOf argument (the scope's rule of time).
+func (q *params) asOf() (*model.Date, error) {
+	s := q.str("asOf")
+	if s == "" {
+		return nil, nil
+	}
+	d, err := model.ParseDate(s)
+	if err != nil {
+		return nil, graph.BadArgument("asOf", "%s", err.Error())
+	}
+	return &d, nil
 }

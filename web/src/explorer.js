@@ -2,7 +2,9 @@
 // ../dist/explorer.js and ../dist/explorer.css, served at /explore by
 // ../web.go). It talks only to the GraphQL endpoint named by the mount
 // element's data-endpoint attribute, on the page's own origin, through four
-// fields: search, neighborhood, connectionPath and (optionally) brokers.
+// fields: search, neighborhood, connectionPath and (optionally) brokers,
+// the last three within the scope the Scope controls set (sources and
+// date), and with high-degree fan-out summarized into group nodes.
 import './explorer.css';
 
 import cytoscape from 'cytoscape';
@@ -57,25 +59,39 @@ const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int) {
   }
 }`;
 
-const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationshipType!], $limit: Int) {
-  neighborhood(id: $id, depth: $depth, relationshipTypes: $types, limit: $limit) {
+const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: Int, $types: [RelationshipType!], $limit: Int, $scope: Scope) {
+  neighborhood(id: $id, depth: $depth, relationshipTypes: $types, limit: $limit, scope: $scope) {
     nodes { ${NODE_FIELDS} }
     edges { ${EDGE_FIELDS} }
     truncated
   }
 }`;
 
-const PATH_QUERY = `query ExplorerPath($from: ID!, $to: ID!, $maxHops: Int, $types: [RelationshipType!]) {
-  connectionPath(from: $from, to: $to, maxHops: $maxHops, relationshipTypes: $types) {
+const PATH_QUERY = `query ExplorerPath($from: ID!, $to: ID!, $maxHops: Int, $types: [RelationshipType!], $scope: Scope) {
+  connectionPath(from: $from, to: $to, maxHops: $maxHops, relationshipTypes: $types, scope: $scope) {
     length
     nodes { ${NODE_FIELDS} }
     edges { ${EDGE_FIELDS} }
   }
 }`;
 
-const BROKERS_QUERY = `query ExplorerBrokers($first: Int) {
-  brokers(first: $first) { score actor { id } }
+const BROKERS_QUERY = `query ExplorerBrokers($first: Int, $scope: Scope) {
+  brokers(first: $first, scope: $scope) { score actor { id } }
 }`;
+
+// The explorer opens on the 1999 text: the reference data (every state's
+// treaty actions, later votes and memberships) fans out into hundreds of
+// nodes around any country. The Scope controls widen it.
+const TEXT_1999 = 'source:human-security-1999';
+const SCOPE_SOURCES = [
+  { value: TEXT_1999, text: 'The 1999 text' },
+  { value: '', text: 'All sources' },
+];
+// Children of one node over one relationship type beyond this many are
+// drawn as one group node (click it to draw them).
+const GROUP_THRESHOLD = 12;
+const GROUP_LABEL = 'Group';
+const DATE_SHAPE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
 const SOURCE_QUERY = `query ExplorerSource($id: ID!) {
   node(id: $id) { id ... on Source { title date url file } }
@@ -306,6 +322,14 @@ const style = [
   { selector: 'node[label = "Agreement"]', style: { shape: 'rectangle' } },
   { selector: 'node.expanded', style: { 'border-width': 2, 'border-color': '#1d2430' } },
   {
+    selector: `node[label = "${GROUP_LABEL}"]`,
+    style: {
+      shape: 'round-rectangle', 'background-opacity': 0.25, 'border-width': 2, 'border-style': 'dashed',
+      'border-color': 'data(colour)', 'font-style': 'italic', 'text-valign': 'center', 'text-margin-y': 0,
+    },
+  },
+  { selector: 'node.label-top', style: { 'text-valign': 'top', 'text-margin-y': -3 } },
+  {
     selector: 'edge',
     style: {
       width: 1.5,
@@ -325,7 +349,7 @@ const style = [
   },
   { selector: 'edge.evidenced', style: { 'line-style': 'solid' } },
   { selector: ':selected', style: { 'overlay-color': '#1f3a5f', 'overlay-opacity': 0.18, 'overlay-padding': 4 } },
-  { selector: '.faded', style: { opacity: 0.15 } },
+  { selector: '.faded', style: { opacity: 0.15, 'text-opacity': 0 } },
   { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d62728', opacity: 1 } },
   {
     selector: 'edge.path',
@@ -345,6 +369,8 @@ class Explorer {
     this.pathTo = null;
     this.brokerScores = null;
     this.sourceCache = new Map();
+    this.groups = new Map(); // group node id -> the nodes and edges it stands for
+    this.lastOpened = null;
     this.busy = 0;
     this.layoutDone = Promise.resolve();
 
@@ -358,6 +384,7 @@ class Explorer {
     window.lysoenExplorer = this; // for tests and the browser console
 
     this.buildFilters();
+    this.buildScopeControls();
     this.bind();
     this.updateView();
   }
@@ -413,6 +440,10 @@ class Explorer {
 
     this.cy.on('tap', 'node', (e) => {
       const n = e.target;
+      if (n.data('label') === GROUP_LABEL) {
+        this.expandGroup(n.id());
+        return;
+      }
       this.showNode(n);
       if (!this.expanded.has(n.id())) this.expand(n.id());
     });
@@ -499,6 +530,7 @@ class Explorer {
   // open draws a node's neighbourhood (adding it to what is shown) and
   // selects the node.
   async open(id) {
+    this.lastOpened = id;
     await this.expand(id);
     const n = this.cy.getElementById(id);
     if (n.nonempty()) {
@@ -519,12 +551,16 @@ class Explorer {
   async expand(id) {
     const depth = parseInt($('depth').value, 10);
     const limit = this.limit();
+    const scope = this.scope();
+    if (scope === undefined) return;
     const data = await this.run('Neighbourhood', () =>
-      this.client.request(NEIGHBORHOOD_QUERY, { id, depth, types: this.selectedTypes(), limit }));
+      this.client.request(NEIGHBORHOOD_QUERY, { id, depth, types: this.selectedTypes(), limit, scope }));
     if (!data) return;
     const sub = data.neighborhood;
     this.expanded.add(id);
-    const added = this.merge(sub.nodes, sub.edges, id);
+    const view = this.summarize(sub.nodes, sub.edges, id);
+    const added = this.merge(view.nodes, view.edges, id);
+    this.reportGroups(view.groups);
     const name = (sub.nodes.find((n) => n.id === id) || {}).name || id;
     this.cy.getElementById(id).addClass('expanded');
     if (sub.truncated && sub.nodes.length >= limit) {
@@ -550,7 +586,10 @@ class Explorer {
       if (cy.getElementById(n.id).nonempty()) continue;
       add.push({
         group: 'nodes',
-        data: { id: n.id, label: n.label, name: n.name || n.id, properties: n.properties || {}, colour: colourOf(n.label), size: 24 },
+        data: {
+          id: n.id, label: n.label, name: n.name || n.id, properties: n.properties || {},
+          colour: colourOf(n.memberLabel || n.label), size: n.group ? 34 : 24, memberLabel: n.memberLabel,
+        },
         position: centre ? { x: centre.x + (Math.random() - 0.5) * 120, y: centre.y + (Math.random() - 0.5) * 120 } : undefined,
       });
     }
@@ -623,7 +662,7 @@ class Explorer {
       // what costs on big graphs).
       const hidden = new Set();
       this.cy.nodes().forEach((n) => {
-        const hide = !labels.has(n.data('label'));
+        const hide = !labels.has(n.data('memberLabel') || n.data('label'));
         if (hide) hidden.add(n.id());
         if (n.hasClass('filtered') !== hide) n.toggleClass('filtered', hide);
       });
@@ -640,7 +679,9 @@ class Explorer {
   async resize() {
     const by = $('size-by').value;
     if (by === 'brokers' && !this.brokerScores) {
-      const data = await this.run('Broker scores', () => this.client.request(BROKERS_QUERY, { first: 100 }));
+      const scope = this.scope();
+      const data = scope === undefined ? undefined
+        : await this.run('Broker scores', () => this.client.request(BROKERS_QUERY, { first: 100, scope }));
       if (!data) { $('size-by').value = 'degree'; return this.resize(); }
       this.brokerScores = new Map(data.brokers.map((b) => [b.actor.id, b.score]));
     }
@@ -684,7 +725,7 @@ class Explorer {
   }
 
   clearPath(ends) {
-    this.cy.elements().removeClass('path faded');
+    this.cy.elements().removeClass('path faded label-top');
     if (ends) {
       this.pathFrom = null;
       this.pathTo = null;
@@ -703,24 +744,221 @@ class Explorer {
       return;
     }
     const maxHops = parseInt($('max-hops').value, 10);
+    const scope = this.scope();
+    if (scope === undefined) return;
     const data = await this.run('Connection path', () =>
-      this.client.request(PATH_QUERY, { from: from.id, to: to.id, maxHops, types: this.selectedTypes() }));
+      this.client.request(PATH_QUERY, { from: from.id, to: to.id, maxHops, types: this.selectedTypes(), scope }));
     if (!data) return;
     const p = data.connectionPath;
     if (!p) {
-      messages.show('warn', `No connection between ${from.name} and ${to.name} within ${maxHops} hops${this.selectedTypes() ? ' over the ticked relationship types' : ''}.`, { key: 'path' });
+      messages.show('warn', `No connection between ${from.name} and ${to.name} within ${maxHops} hops${this.selectedTypes() ? ' over the ticked relationship types' : ''} in the scope (${this.scopeText()}).`, { key: 'path' });
       return;
     }
     this.merge(p.nodes, p.edges, from.id);
+    await this.layoutDone;
     const ids = new Set([...p.nodes.map((n) => n.id), ...p.edges.map((e) => e.id)]);
     const onPath = this.cy.elements().filter((e) => ids.has(e.id()));
     this.cy.batch(() => {
       this.cy.elements().addClass('faded');
       onPath.removeClass('faded filtered').addClass('path');
     });
+    this.placePath(p.nodes.map((n) => n.id));
     const names = p.nodes.map((n) => n.name);
     messages.show('info', `Path of length ${p.length}: ${names.join(' → ')}`, { key: 'path', sticky: true });
     this.cy.animate({ fit: { eles: onPath, padding: 60 } }, { duration: 300 });
+  }
+
+  // ------------------------------------------------------------ scope and fan-out groups
+
+  // buildScopeControls adds the Scope section (sources, a date, grouping)
+  // below the Neighbourhood controls.
+  buildScopeControls() {
+    const sources = el('select', { id: 'scope-sources' },
+      SCOPE_SOURCES.map((o) => el('option', { value: o.value }, o.text)));
+    const asOf = el('input', {
+      id: 'scope-asof', type: 'text', inputmode: 'numeric', maxlength: 10, placeholder: 'any time, e.g. 1999',
+      'aria-label': 'As of (YYYY, YYYY-MM or YYYY-MM-DD)',
+    });
+    const group = el('input', { id: 'scope-group', type: 'checkbox', checked: true });
+    const section = el('section', { id: 'scope-controls' },
+      el('h2', {}, 'Scope'),
+      el('label', {}, 'Sources ', sources),
+      el('label', {}, 'As of ', asOf),
+      el('label', {}, group, ` Group more than ${GROUP_THRESHOLD} like neighbours`),
+      el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the reference data (treaty actions of every state). A date keeps what held then.'));
+    const first = $('controls').querySelector('section');
+    first.after(section);
+    const redraw = () => this.rescope();
+    sources.addEventListener('change', redraw);
+    group.addEventListener('change', redraw);
+    asOf.addEventListener('change', redraw);
+    asOf.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); redraw(); } });
+  }
+
+  // scope is the Scope argument of the controls: null for the whole graph,
+  // undefined (after a message) when the date cannot be read.
+  scope() {
+    const src = $('scope-sources').value;
+    const at = $('scope-asof').value.trim();
+    messages.clear('scope');
+    if (at !== '' && !DATE_SHAPE.test(at)) {
+      messages.show('warn', `“${at}” is not a date: write a year (1999), a month (1999-06) or a day (1999-06-30).`, { key: 'scope' });
+      return undefined;
+    }
+    const scope = {};
+    if (src) scope.sources = [src];
+    if (at) scope.asOf = at;
+    return Object.keys(scope).length === 0 ? null : scope;
+  }
+
+  scopeText() {
+    const src = SCOPE_SOURCES.find((o) => o.value === $('scope-sources').value);
+    const at = $('scope-asof').value.trim();
+    return `${src ? src.text.toLowerCase() : 'all sources'}${at ? `, as of ${at}` : ''}`;
+  }
+
+  // rescope redraws the last opened node in the new scope.
+  async rescope() {
+    this.brokerScores = null;
+    const id = this.lastOpened;
+    if (!id || this.cy.nodes().length === 0) return;
+    if (this.scope() === undefined) return;
+    this.clear();
+    await this.open(id);
+  }
+
+  // summarize replaces high-degree fan-out by group nodes. Walking the
+  // answer breadth-first from the expanded node, a node's children (the
+  // nodes one level further away) over one relationship type become one
+  // group node when there are more than GROUP_THRESHOLD of them (except
+  // the root's children over openType: a group being opened). Nodes reached
+  // only through a group's members belong to that group too, so the groups
+  // account for every node of the answer that is not drawn. Nodes already
+  // drawn are never grouped. Returns { nodes, edges, groups }.
+  summarize(nodes, edges, root, openType = null) {
+    if (!$('scope-group').checked) return { nodes, edges, groups: [] };
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const adj = new Map();
+    const link = (a, b, e) => { if (!adj.has(a)) adj.set(a, []); adj.get(a).push({ other: b, edge: e }); };
+    for (const e of edges) { link(e.source, e.target, e); link(e.target, e.source, e); }
+    const depth = new Map([[root, 0]]);
+    const order = [root];
+    for (let i = 0; i < order.length; i++) {
+      const x = order[i];
+      for (const { other } of adj.get(x) || []) {
+        if (!depth.has(other)) { depth.set(other, depth.get(x) + 1); order.push(other); }
+      }
+    }
+    const drawn = (id) => this.cy.getElementById(id).nonempty();
+    const visible = new Set([root]);
+    const candidates = []; // { hub, type, members }
+    let frontier = [root];
+    while (frontier.length > 0) {
+      const next = [];
+      for (const h of frontier) {
+        const byType = new Map();
+        for (const { other, edge } of adj.get(h) || []) {
+          if (depth.get(other) !== depth.get(h) + 1) continue;
+          if (!byType.has(edge.type)) byType.set(edge.type, new Set());
+          byType.get(edge.type).add(other);
+        }
+        for (const [type, kids] of byType) {
+          const fresh = [...kids].filter((k) => !drawn(k));
+          const group = fresh.length > GROUP_THRESHOLD && !(h === root && type === openType);
+          if (group) candidates.push({ hub: h, type, members: fresh });
+          for (const k of group ? [...kids].filter(drawn) : kids) {
+            if (!visible.has(k)) { visible.add(k); next.push(k); }
+          }
+        }
+      }
+      frontier = next;
+    }
+    for (const n of nodes) if (drawn(n.id)) visible.add(n.id);
+    // owner: the group a hidden node belongs to (its own, or its parent's).
+    const owner = new Map();
+    const live = candidates.map((c) => ({ ...c, members: c.members.filter((m) => !visible.has(m)) }))
+      .filter((c) => c.members.length > 0);
+    for (const c of live) {
+      c.id = `group:${c.hub}|${c.type}`;
+      for (const m of c.members) if (!owner.has(m)) owner.set(m, c);
+    }
+    for (const x of order) {
+      if (visible.has(x) || owner.has(x)) continue;
+      for (const { other } of adj.get(x) || []) {
+        if (depth.get(other) === depth.get(x) - 1 && owner.has(other)) { owner.set(x, owner.get(other)); break; }
+      }
+    }
+    const outNodes = nodes.filter((n) => visible.has(n.id));
+    const outEdges = edges.filter((e) => visible.has(e.source) && visible.has(e.target));
+    const groups = [];
+    for (const c of live) {
+      const own = nodes.filter((n) => owner.get(n.id) === c);
+      const ownIds = new Set(own.map((n) => n.id));
+      const labels = new Map();
+      for (const m of c.members) {
+        const l = (byId.get(m) || {}).label;
+        labels.set(l, (labels.get(l) || 0) + 1);
+      }
+      const memberLabel = [...labels.entries()].sort((a, b) => b[1] - a[1])[0][0];
+      const noun = memberLabel === 'Country' ? 'countries' : `${memberLabel.toLowerCase()}s`;
+      const beyond = own.length - c.members.length;
+      const hubName = (byId.get(c.hub) || {}).name || this.cy.getElementById(c.hub).data('name') || c.hub;
+      const group = {
+        id: c.id, hub: c.hub, type: c.type, count: own.length, memberLabel, hubName,
+        name: `${c.members.length} ${labels.size === 1 ? noun : 'nodes'} · ${c.type}${beyond > 0 ? ` (+${beyond} beyond)` : ''}`,
+        nodes: own,
+        edges: edges.filter((e) => ownIds.has(e.source) || ownIds.has(e.target)),
+      };
+      groups.push(group);
+      this.groups.set(group.id, group);
+      outNodes.push({ id: group.id, label: GROUP_LABEL, name: group.name, properties: { hub: c.hub, type: c.type, count: own.length }, group: true, memberLabel });
+      const memberSet = new Set(c.members);
+      const out = edges.some((e) => e.type === c.type && e.source === c.hub && memberSet.has(e.target));
+      outEdges.push({
+        id: `${group.id}|edge`, type: c.type, source: out ? c.hub : group.id, target: out ? group.id : c.hub,
+        properties: { count: own.length }, evidence: null,
+      });
+    }
+    return { nodes: outNodes, edges: outEdges, groups };
+  }
+
+  reportGroups(groups) {
+    messages.clear('groups');
+    if (groups.length === 0) return;
+    const hidden = groups.reduce((n, g) => n + g.count, 0);
+    messages.show('info', `${hidden} nodes are summarized in ${groups.length} group${groups.length === 1 ? '' : 's'} (dashed boxes: ${groups.slice(0, 3).map((g) => `${g.name} of ${g.hubName}`).join('; ')}${groups.length > 3 ? '; …' : ''}). Click a group to draw its members.`, { key: 'groups', sticky: true });
+  }
+
+  // expandGroup draws the members of a group node in its place.
+  expandGroup(id) {
+    const g = this.groups.get(id);
+    const n = this.cy.getElementById(id);
+    if (!g || n.empty()) return;
+    n.remove();
+    this.groups.delete(id);
+    // Its members are drawn; fan-out beyond them is grouped again.
+    const view = this.summarize(g.nodes, g.edges, g.hub, g.type);
+    const added = this.merge(view.nodes, view.edges, g.hub);
+    if (added === 0) this.updateView();
+    this.reportGroups(view.groups);
+    messages.show('info', `Drew “${g.name}” of ${g.hubName}.`, { key: 'group-open' });
+  }
+
+  // placePath lines the path's nodes up from left to right in path order,
+  // their labels alternately below and above, so that no two overlap.
+  placePath(ids) {
+    const nodes = ids.map((id) => this.cy.getElementById(id)).filter((n) => n.nonempty());
+    if (nodes.length === 0) return;
+    const bb = this.cy.collection(nodes).boundingBox();
+    const cx = (bb.x1 + bb.x2) / 2;
+    const cy = (bb.y1 + bb.y2) / 2;
+    const step = 170;
+    this.cy.batch(() => {
+      nodes.forEach((n, i) => {
+        n.position({ x: cx + (i - (nodes.length - 1) / 2) * step, y: cy });
+        n.toggleClass('label-top', i % 2 === 1);
+      });
+    });
   }
 
   // ------------------------------------------------------------ details panel
@@ -763,6 +1001,12 @@ class Explorer {
     const d = $('details');
     d.textContent = '';
     const data = n.data();
+    if (data.label === GROUP_LABEL) {
+      d.append(el('h3', {}, data.name),
+        el('p', { class: 'sub' }, `${data.properties.count} neighbours of ${data.properties.hub} over ${data.properties.type}, summarized.`),
+        el('div', { class: 'row' }, el('button', { type: 'button', id: 'group-expand', onclick: () => this.expandGroup(data.id) }, 'Draw them')));
+      return;
+    }
     const props = data.properties || {};
     const label = el('span', { class: 'label-chip' }, data.label);
     d.append(
@@ -809,6 +1053,7 @@ class Explorer {
   clear() {
     this.cy.elements().remove();
     this.expanded.clear();
+    this.groups.clear();
     this.clearPath(true);
     messages.clear();
     this.showNothing();
