@@ -151,7 +151,6 @@ type env struct {
 	ref       *refdata.Dataset
 	rejected  []Rejected
 	conflicts []Conflict
-	hist      map[string]bool // historical states a dataset uses
 }
 
 func (e *env) conflict(file string, line int, name, reason string) {
