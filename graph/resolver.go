@@ -19,6 +19,9 @@ type Resolver struct {
 
 	// brokers caches the betweenness scores behind Query.brokers (analytics.go).
 	brokers brokerCache
+	// votes holds the vote table and bloc partitions behind
+	// votingAgreement, likeMinded and blocs (votes.go).
+	votes voteCache
 }
 
 // loaders returns the request's loaders (installed by the HTTP middleware),
