@@ -46,7 +46,7 @@ var (
 // content hash: the import skips a complete dataset, but after another
 // package's tests reset the database it takes minutes, so it runs once
 // per package), and reads the files.
-func fixture(t *testing.T) (*store.Store, *fileVotes) {
+func fixture(t testing.TB) (*store.Store, *fileVotes) {
 	t.Helper()
 	fixtureOnce.Do(func() {
 		ctx := context.Background()
@@ -119,7 +119,7 @@ func atoi(s string) (int, bool) {
 }
 
 type api struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 }
 

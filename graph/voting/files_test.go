@@ -33,7 +33,7 @@ type fileVotes struct {
 	sel   map[window][]*fileRollCall // selections already made
 }
 
-func readCSV(t *testing.T, name string, gz bool) [][]string {
+func readCSV(t testing.TB, name string, gz bool) [][]string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dataDir, name))
 	if err != nil {
@@ -58,7 +58,7 @@ func readCSV(t *testing.T, name string, gz bool) [][]string {
 }
 
 // rcidOf reads the files' rcid, written "3.0" in some of them.
-func rcidOf(t *testing.T, s string) int {
+func rcidOf(t testing.TB, s string) int {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		t.Fatalf("rcid %q: %v", s, err)
@@ -97,7 +97,7 @@ func countryID(iso map[string]string, code, name, date string) string {
 	return "country:" + iso[code]
 }
 
-func loadFiles(t *testing.T) *fileVotes {
+func loadFiles(t testing.TB) *fileVotes {
 	iso := map[string]string{}
 	for _, r := range readCSV(t, "countries/iso3166.csv", false) {
 		iso[r[1]] = r[2]
