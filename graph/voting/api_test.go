@@ -79,7 +79,7 @@ func fixture(t testing.TB) (*store.Store, *fileVotes) {
 			if _, err := refimport.Run(ctx, st, data.FS, refimport.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := coalition.Run(ctx, st, data.FS, coalition.Options{}); err != nil {
+			if _, err := coalition.Run(ctx, st, data.FS, coalition.Options{Only: []string{"unga-votes"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
