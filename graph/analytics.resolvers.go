@@ -84,6 +84,9 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	for _, c := range cands {
 		out = append(out, partnerCandidate(c, g))
 	}
+	if err := r.votingReasons(ctx, initiativeID, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -72,6 +74,41 @@ func (c *voteCache) table(ctx context.Context, st *store.Store) (*voteTable, err
 		c.mu.Unlock()
 		return t, nil
 	}
+	loading := c.startLoad(ctx, st, version)
+	c.mu.Unlock()
+	select {
+	case <-loading:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil {
+		return nil, fmt.Errorf("load the vote table: %w", c.lastErr)
+	}
+	return c.cur, nil
+}
+
+// ready returns the vote table when it is loaded and current, else nil
+// after starting its load: for answers that use votes as an extra
+// (potentialPartners' reasons) and must not wait seconds for them.
+func (c *voteCache) ready(ctx context.Context, st *store.Store) (*voteTable, error) {
+	version, err := st.VotesVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil && c.cur.version == version {
+		return c.cur, nil
+	}
+	c.startLoad(ctx, st, version)
+	return nil, nil
+}
+
+// startLoad starts reading the table of version unless a load runs; it
+// returns the channel closed when the running load ends. Called with c.mu held.
+func (c *voteCache) startLoad(ctx context.Context, st *store.Store, version string) chan struct{} {
 	if c.loading == nil {
 		done := make(chan struct{})
 		c.loading = done
@@ -92,19 +129,7 @@ func (c *voteCache) table(ctx context.Context, st *store.Store) (*voteTable, err
 			close(done)
 		}()
 	}
-	loading := c.loading
-	c.mu.Unlock()
-	select {
-	case <-loading:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == nil {
-		return nil, fmt.Errorf("load the vote table: %w", c.lastErr)
-	}
-	return c.cur, nil
+	return c.loading
 }
 
 // partition returns the blocs of k, computed on t or kept from before.
@@ -255,4 +280,94 @@ func (r *Resolver) countriesByID(ctx context.Context, t *voting.Table, idx []int
 		}
 	}
 	return out, nil
+}
+
+// PartnerVotingYears is the span of the voting data (its last years) over
+// which potentialPartners reports a state's agreement with the members.
+const PartnerVotingYears = 10
+
+// votingReasons adds to each state among the candidates a reason citing
+// its voting agreement with the initiative's member states over the last
+// PartnerVotingYears years of the voting data (the members it agreed with
+// most, at most 3, each with at least DefaultMinVotes shared roll calls).
+// It changes no score. It needs the vote table already loaded: until it
+// is (the first use starts the load), the reasons are left as they are.
+func (r *Resolver) votingReasons(ctx context.Context, initiativeID string, cands []*model.PartnerCandidate) error {
+	states := false
+	for _, c := range cands {
+		if _, ok := c.Actor.(*model.Country); ok {
+			states = true
+		}
+	}
+	if !states {
+		return nil
+	}
+	t, err := r.votes.ready(ctx, r.Store)
+	if err != nil || t == nil || len(t.RollCalls) == 0 {
+		return err
+	}
+	rows, err := r.Store.Members(ctx, initiativeID)
+	if err != nil {
+		return err
+	}
+	type member struct {
+		idx  int
+		name string
+	}
+	var members []member
+	seen := map[int]bool{}
+	for _, row := range rows {
+		if i, ok := t.Country(row.Actor.ID()); ok && row.Actor.Label == store.LabelCountry && !seen[i] {
+			seen[i] = true
+			members = append(members, member{i, nodeName(row.Actor)})
+		}
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	last := t.RollCalls[len(t.RollCalls)-1].Date
+	year, _ := strconv.Atoi(last[:4])
+	from := fmt.Sprintf("%04d-01-01", year-PartnerVotingYears+1)
+	sel := t.Select(from, "", "")
+	span := fmt.Sprintf("%s–%s", from[:4], last[:4])
+	for _, c := range cands {
+		country, ok := c.Actor.(*model.Country)
+		if !ok {
+			continue
+		}
+		ci, ok := t.Country(country.ID)
+		if !ok {
+			continue
+		}
+		type agreement struct {
+			member
+			voting.Pair
+		}
+		var best []agreement
+		for _, m := range members {
+			if p := t.Agreement(sel, ci, m.idx); p.Votes >= DefaultMinVotes {
+				best = append(best, agreement{m, p})
+			}
+		}
+		if len(best) == 0 {
+			continue
+		}
+		sort.SliceStable(best, func(i, j int) bool {
+			si, _ := best[i].Score()
+			sj, _ := best[j].Score()
+			if si != sj {
+				return si > sj
+			}
+			return best[i].name < best[j].name
+		})
+		best = best[:min(3, len(best))]
+		parts := make([]string, 0, len(best))
+		for _, b := range best {
+			s, _ := b.Score()
+			parts = append(parts, fmt.Sprintf("%s in %d of %d roll calls (%.2f)", b.name, b.Agreed, b.Votes, s))
+		}
+		c.Reasons = append(c.Reasons, fmt.Sprintf("In the UN General Assembly (%s), %s voted like the initiative's %s.",
+			span, country.Name, joinNames(parts, "member", "members")))
+	}
+	return nil
 }

@@ -615,7 +615,13 @@ type PartnerCandidate struct {
 	Actor Actor `json:"actor"`
 	// 3 × shared events with members + 2 × agreements signed on the initiative's issues + 1 × shared issue areas + 5 if the initiative seeks a partnership with it.
 	Score float64 `json:"score"`
-	// Readable sentences, one per fact that earned a point.
+	// Readable sentences, one per fact that earned a point; for a state, also
+	// its agreement with the initiative's member states in the UN General
+	// Assembly over the last 10 calendar years of the voting data (2011 to
+	// January 2020; the up to 3 members it voted most like, with the roll
+	// calls behind each figure).
+	// That sentence earns no point, and appears once the server holds the vote
+	// table (votingAgreement; the first request starts reading it).
 	Reasons []string `json:"reasons"`
 	// Issue areas of the initiative the actor also works on (through its initiatives, events and agreements).
 	SharedIssueAreas []*IssueArea `json:"sharedIssueAreas"`

@@ -10,13 +10,16 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -592,5 +595,79 @@ func TestVotesErrors(t *testing.T) {
 		if len(errs) != 1 || errs[0].Extensions["code"] != c.code || errs[0].Extensions["argument"] != c.arg {
 			t.Errorf("%s: errors %+v, want one %s on %s", c.name, errs, c.code, c.arg)
 		}
+	}
+}
+
+// TestPartnerVotingReasons: potentialPartners' reason about a state's
+// voting agreement with the initiative's member states cites numbers the
+// files confirm (the last 10 calendar years of the data: 2011 to January
+// 2020).
+func TestPartnerVotingReasons(t *testing.T) {
+	_, fv := fixture(t)
+	a := sharedAPI(t)
+	// The reasons use the vote table only once it is loaded.
+	a.ok(`{ votingAgreement(a: "country:CAN", b: "country:NOR") { votes } }`, nil, nil)
+	const initiative = "initiative:lysoen-partnership"
+	var members struct {
+		Coalition []struct {
+			Actor struct{ ID, Name string }
+		}
+	}
+	a.ok(`{ coalition(initiativeId: "`+initiative+`") { actor { id name } } }`, nil, &members)
+	memberID := map[string]string{}
+	for _, m := range members.Coalition {
+		memberID[m.Actor.Name] = m.Actor.ID
+	}
+	var got struct {
+		PotentialPartners []struct {
+			Actor   struct{ Typename, ID, Name string }
+			Reasons []string
+		}
+	}
+	a.ok(`{ potentialPartners(initiativeId: "`+initiative+`", first: 30) { actor { typename: __typename id name } reasons } }`, nil, &got)
+	sentence := regexp.MustCompile(`^In the UN General Assembly \((\d{4})–(\d{4})\), (.+) voted like the initiative's members? (.+)\.$`)
+	part := regexp.MustCompile(`(.+?) in (\d+) of (\d+) roll calls \((\d\.\d\d)\)`)
+	w := window{from: "2011-01-01"}
+	checked := 0
+	for _, c := range got.PotentialPartners {
+		var voting []string
+		for _, r := range c.Reasons {
+			if strings.HasPrefix(r, "In the UN General Assembly") {
+				voting = append(voting, r)
+			}
+		}
+		if c.Actor.Typename != "Country" {
+			if len(voting) > 0 {
+				t.Errorf("%s (%s) has a voting reason", c.Actor.ID, c.Actor.Typename)
+			}
+			continue
+		}
+		if len(voting) != 1 {
+			t.Errorf("%s: %d voting reasons %v", c.Actor.ID, len(voting), c.Reasons)
+			continue
+		}
+		m := sentence.FindStringSubmatch(voting[0])
+		if m == nil || m[1] != "2011" || m[2] != "2020" || m[3] != c.Actor.Name {
+			t.Errorf("%s: reason %q", c.Actor.ID, voting[0])
+			continue
+		}
+		for _, p := range part.FindAllStringSubmatch(m[4], -1) {
+			name := strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(p[1], ",")), "and ")
+			id, ok := memberID[name]
+			if !ok {
+				t.Errorf("%s: %q is not a member (%v)", c.Actor.ID, name, memberID)
+				continue
+			}
+			want, _ := fv.agreement(w, c.Actor.ID, id)
+			agreed, _ := atoi(p[2])
+			votes, _ := atoi(p[3])
+			if agreed != want.agreed || votes != want.votes || p[4] != fmt.Sprintf("%.2f", float64(want.agreed)/float64(want.votes)) {
+				t.Errorf("%s with %s: %s of %s (%s), the files say %d of %d", c.Actor.ID, id, p[2], p[3], p[4], want.agreed, want.votes)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatalf("no voting reason checked in %+v", got.PotentialPartners)
 	}
 }
