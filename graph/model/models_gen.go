@@ -119,7 +119,7 @@ type BlocPartition struct {
 	Seed int `json:"seed"`
 	// States in the partition (those with at least minVotes votes in the window).
 	States int `json:"states"`
-	// Pairs of states linked (at least minVotes shared roll calls).
+	// Pairs of states linked (at least minVotes shared roll calls, at least one of them alike).
 	Links int `json:"links"`
 	// Roll calls in the window (and issue area).
 	RollCalls int `json:"rollCalls"`
