@@ -63,6 +63,9 @@ func (r *queryResolver) PotentialPartners(ctx context.Context, initiativeID stri
 	for _, c := range cands {
 		out = append(out, partnerCandidate(c, g))
 	}
+	if err := r.votingReasons(ctx, initiativeID, out, sc); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -109,6 +109,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Bloc struct {
+		Agreement     func(childComplexity int) int
+		CohesiveVotes func(childComplexity int) int
+		Index         func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Size          func(childComplexity int) int
+	}
+
+	BlocPartition struct {
+		Algorithm  func(childComplexity int) int
+		Blocs      func(childComplexity int) int
+		ComputedAt func(childComplexity int) int
+		Links      func(childComplexity int) int
+		MinVotes   func(childComplexity int) int
+		Modularity func(childComplexity int) int
+		Resolution func(childComplexity int) int
+		RollCalls  func(childComplexity int) int
+		Seed       func(childComplexity int) int
+		States     func(childComplexity int) int
+	}
+
+	BlocVote struct {
+		Date          func(childComplexity int) int
+		MembersCast   func(childComplexity int) int
+		MembersVoting func(childComplexity int) int
+		OthersCast    func(childComplexity int) int
+		OthersVoting  func(childComplexity int) int
+		Rcid          func(childComplexity int) int
+		Resolution    func(childComplexity int) int
+		RollCallID    func(childComplexity int) int
+		Title         func(childComplexity int) int
+		Vote          func(childComplexity int) int
+	}
+
 	CoParticipation struct {
 		Actor  func(childComplexity int) int
 		Count  func(childComplexity int) int
@@ -323,6 +357,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LikeMinded struct {
+		Actor  func(childComplexity int) int
+		Agreed func(childComplexity int) int
+		Score  func(childComplexity int) int
+		Votes  func(childComplexity int) int
+	}
+
 	Link struct {
 		CreatedAt  func(childComplexity int) int
 		CreatedBy  func(childComplexity int) int
@@ -433,6 +474,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Agreement         func(childComplexity int, id string) int
 		Agreements        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Blocs             func(childComplexity int, issueAreaID *string, from *model.Date, to *model.Date, minVotes *int, resolution *float64) int
 		Brokers           func(childComplexity int, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) int
 		CoParticipants    func(childComplexity int, actorID string, first *int, asOf *model.Date, scope *model.Scope) int
 		Coalition         func(childComplexity int, initiativeID string, asOf *model.Date) int
@@ -449,6 +491,7 @@ type ComplexityRoot struct {
 		Initiatives       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
 		IssueArea         func(childComplexity int, id string) int
 		IssueAreas        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		LikeMinded        func(childComplexity int, actorID string, issueAreaID *string, from *model.Date, to *model.Date, minVotes *int, first *int) int
 		Neighborhood      func(childComplexity int, id string, depth *int, relationshipTypes []model.RelationshipType, limit *int, asOf *model.Date, scope *model.Scope) int
 		Node              func(childComplexity int, id string) int
 		Organization      func(childComplexity int, id string) int
@@ -461,6 +504,7 @@ type ComplexityRoot struct {
 		Sources           func(childComplexity int) int
 		Timeline          func(childComplexity int, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) int
 		Uptake            func(childComplexity int, agreementID string) int
+		VotingAgreement   func(childComplexity int, a string, b string, issueAreaID *string, from *model.Date, to *model.Date) int
 	}
 
 	RollCall struct {
@@ -553,10 +597,31 @@ type ComplexityRoot struct {
 		Year               func(childComplexity int) int
 	}
 
+	VoteDisagreement struct {
+		Date       func(childComplexity int) int
+		Rcid       func(childComplexity int) int
+		Resolution func(childComplexity int) int
+		RollCallID func(childComplexity int) int
+		Title      func(childComplexity int) int
+		VoteA      func(childComplexity int) int
+		VoteB      func(childComplexity int) int
+	}
+
 	VoteTally struct {
 		Abstain func(childComplexity int) int
 		No      func(childComplexity int) int
 		Yes     func(childComplexity int) int
+	}
+
+	VotingAgreement struct {
+		A             func(childComplexity int) int
+		Agreed        func(childComplexity int) int
+		B             func(childComplexity int) int
+		ComputedAt    func(childComplexity int) int
+		Disagreements func(childComplexity int) int
+		IssueArea     func(childComplexity int) int
+		Score         func(childComplexity int) int
+		Votes         func(childComplexity int) int
 	}
 }
 
@@ -681,6 +746,9 @@ type QueryResolver interface {
 	Influence(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorInfluence, error)
 	GraphModel(ctx context.Context) (*model.GraphModel, error)
 	Cypher(ctx context.Context, query string, params any) (*model.CypherResult, error)
+	VotingAgreement(ctx context.Context, a string, b string, issueAreaID *string, from *model.Date, to *model.Date) (*model.VotingAgreement, error)
+	LikeMinded(ctx context.Context, actorID string, issueAreaID *string, from *model.Date, to *model.Date, minVotes *int, first *int) ([]*model.LikeMinded, error)
+	Blocs(ctx context.Context, issueAreaID *string, from *model.Date, to *model.Date, minVotes *int, resolution *float64) (*model.BlocPartition, error)
 }
 type RollCallResolver interface {
 	IssueAreas(ctx context.Context, obj *model.RollCall, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
@@ -930,6 +998,159 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AgreementEdge.Node(childComplexity), true
+
+	case "Bloc.agreement":
+		if e.ComplexityRoot.Bloc.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bloc.Agreement(childComplexity), true
+	case "Bloc.cohesiveVotes":
+		if e.ComplexityRoot.Bloc.CohesiveVotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bloc.CohesiveVotes(childComplexity), true
+	case "Bloc.index":
+		if e.ComplexityRoot.Bloc.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bloc.Index(childComplexity), true
+	case "Bloc.members":
+		if e.ComplexityRoot.Bloc.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bloc.Members(childComplexity), true
+	case "Bloc.size":
+		if e.ComplexityRoot.Bloc.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bloc.Size(childComplexity), true
+
+	case "BlocPartition.algorithm":
+		if e.ComplexityRoot.BlocPartition.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Algorithm(childComplexity), true
+	case "BlocPartition.blocs":
+		if e.ComplexityRoot.BlocPartition.Blocs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Blocs(childComplexity), true
+	case "BlocPartition.computedAt":
+		if e.ComplexityRoot.BlocPartition.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.ComputedAt(childComplexity), true
+	case "BlocPartition.links":
+		if e.ComplexityRoot.BlocPartition.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Links(childComplexity), true
+	case "BlocPartition.minVotes":
+		if e.ComplexityRoot.BlocPartition.MinVotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.MinVotes(childComplexity), true
+	case "BlocPartition.modularity":
+		if e.ComplexityRoot.BlocPartition.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Modularity(childComplexity), true
+	case "BlocPartition.resolution":
+		if e.ComplexityRoot.BlocPartition.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Resolution(childComplexity), true
+	case "BlocPartition.rollCalls":
+		if e.ComplexityRoot.BlocPartition.RollCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.RollCalls(childComplexity), true
+	case "BlocPartition.seed":
+		if e.ComplexityRoot.BlocPartition.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.Seed(childComplexity), true
+	case "BlocPartition.states":
+		if e.ComplexityRoot.BlocPartition.States == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocPartition.States(childComplexity), true
+
+	case "BlocVote.date":
+		if e.ComplexityRoot.BlocVote.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.Date(childComplexity), true
+	case "BlocVote.membersCast":
+		if e.ComplexityRoot.BlocVote.MembersCast == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.MembersCast(childComplexity), true
+	case "BlocVote.membersVoting":
+		if e.ComplexityRoot.BlocVote.MembersVoting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.MembersVoting(childComplexity), true
+	case "BlocVote.othersCast":
+		if e.ComplexityRoot.BlocVote.OthersCast == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.OthersCast(childComplexity), true
+	case "BlocVote.othersVoting":
+		if e.ComplexityRoot.BlocVote.OthersVoting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.OthersVoting(childComplexity), true
+	case "BlocVote.rcid":
+		if e.ComplexityRoot.BlocVote.Rcid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.Rcid(childComplexity), true
+	case "BlocVote.resolution":
+		if e.ComplexityRoot.BlocVote.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.Resolution(childComplexity), true
+	case "BlocVote.rollCallId":
+		if e.ComplexityRoot.BlocVote.RollCallID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.RollCallID(childComplexity), true
+	case "BlocVote.title":
+		if e.ComplexityRoot.BlocVote.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.Title(childComplexity), true
+	case "BlocVote.vote":
+		if e.ComplexityRoot.BlocVote.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BlocVote.Vote(childComplexity), true
 
 	case "CoParticipation.actor":
 		if e.ComplexityRoot.CoParticipation.Actor == nil {
@@ -1827,6 +2048,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IssueAreaEdge.Node(childComplexity), true
 
+	case "LikeMinded.actor":
+		if e.ComplexityRoot.LikeMinded.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LikeMinded.Actor(childComplexity), true
+	case "LikeMinded.agreed":
+		if e.ComplexityRoot.LikeMinded.Agreed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LikeMinded.Agreed(childComplexity), true
+	case "LikeMinded.score":
+		if e.ComplexityRoot.LikeMinded.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LikeMinded.Score(childComplexity), true
+	case "LikeMinded.votes":
+		if e.ComplexityRoot.LikeMinded.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LikeMinded.Votes(childComplexity), true
+
 	case "Link.createdAt":
 		if e.ComplexityRoot.Link.CreatedAt == nil {
 			break
@@ -2362,6 +2608,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
+	case "Query.blocs":
+		if e.ComplexityRoot.Query.Blocs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_blocs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Blocs(childComplexity, args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["minVotes"].(*int), args["resolution"].(*float64)), true
 	case "Query.brokers":
 		if e.ComplexityRoot.Query.Brokers == nil {
 			break
@@ -2534,6 +2791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.IssueAreas(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "Query.likeMinded":
+		if e.ComplexityRoot.Query.LikeMinded == nil {
+			break
+		}
+
+		args, err := ec.field_Query_likeMinded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LikeMinded(childComplexity, args["actorId"].(string), args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["minVotes"].(*int), args["first"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -2661,6 +2929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Uptake(childComplexity, args["agreementId"].(string)), true
+	case "Query.votingAgreement":
+		if e.ComplexityRoot.Query.VotingAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_votingAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VotingAgreement(childComplexity, args["a"].(string), args["b"].(string), args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date)), true
 
 	case "RollCall.amendment":
 		if e.ComplexityRoot.RollCall.Amendment == nil {
@@ -3025,6 +3304,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UptakeYear.Year(childComplexity), true
 
+	case "VoteDisagreement.date":
+		if e.ComplexityRoot.VoteDisagreement.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.Date(childComplexity), true
+	case "VoteDisagreement.rcid":
+		if e.ComplexityRoot.VoteDisagreement.Rcid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.Rcid(childComplexity), true
+	case "VoteDisagreement.resolution":
+		if e.ComplexityRoot.VoteDisagreement.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.Resolution(childComplexity), true
+	case "VoteDisagreement.rollCallId":
+		if e.ComplexityRoot.VoteDisagreement.RollCallID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.RollCallID(childComplexity), true
+	case "VoteDisagreement.title":
+		if e.ComplexityRoot.VoteDisagreement.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.Title(childComplexity), true
+	case "VoteDisagreement.voteA":
+		if e.ComplexityRoot.VoteDisagreement.VoteA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.VoteA(childComplexity), true
+	case "VoteDisagreement.voteB":
+		if e.ComplexityRoot.VoteDisagreement.VoteB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteDisagreement.VoteB(childComplexity), true
+
 	case "VoteTally.abstain":
 		if e.ComplexityRoot.VoteTally.Abstain == nil {
 			break
@@ -3043,6 +3365,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VoteTally.Yes(childComplexity), true
+
+	case "VotingAgreement.a":
+		if e.ComplexityRoot.VotingAgreement.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.A(childComplexity), true
+	case "VotingAgreement.agreed":
+		if e.ComplexityRoot.VotingAgreement.Agreed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.Agreed(childComplexity), true
+	case "VotingAgreement.b":
+		if e.ComplexityRoot.VotingAgreement.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.B(childComplexity), true
+	case "VotingAgreement.computedAt":
+		if e.ComplexityRoot.VotingAgreement.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.ComputedAt(childComplexity), true
+	case "VotingAgreement.disagreements":
+		if e.ComplexityRoot.VotingAgreement.Disagreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.Disagreements(childComplexity), true
+	case "VotingAgreement.issueArea":
+		if e.ComplexityRoot.VotingAgreement.IssueArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.IssueArea(childComplexity), true
+	case "VotingAgreement.score":
+		if e.ComplexityRoot.VotingAgreement.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.Score(childComplexity), true
+	case "VotingAgreement.votes":
+		if e.ComplexityRoot.VotingAgreement.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingAgreement.Votes(childComplexity), true
 
 	}
 	return 0, false
@@ -3166,7 +3537,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "researchers.graphqls"
+//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "researchers.graphqls" "votes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4200,6 +4571,7 @@ input SignatureSort {
 	{Name: "influence.graphqls", Input: sourceData("influence.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "researchers.graphqls", Input: sourceData("researchers.graphqls"), BuiltIn: false},
+	{Name: "votes.graphqls", Input: sourceData("votes.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4313,6 +4685,74 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 		return ec.fieldContext_AgreementEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgreementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Bloc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Bloc_index(ctx, field)
+	case "members":
+		return ec.fieldContext_Bloc_members(ctx, field)
+	case "size":
+		return ec.fieldContext_Bloc_size(ctx, field)
+	case "agreement":
+		return ec.fieldContext_Bloc_agreement(ctx, field)
+	case "cohesiveVotes":
+		return ec.fieldContext_Bloc_cohesiveVotes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bloc", field.Name)
+}
+
+func (ec *executionContext) childFields_BlocPartition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "blocs":
+		return ec.fieldContext_BlocPartition_blocs(ctx, field)
+	case "modularity":
+		return ec.fieldContext_BlocPartition_modularity(ctx, field)
+	case "resolution":
+		return ec.fieldContext_BlocPartition_resolution(ctx, field)
+	case "minVotes":
+		return ec.fieldContext_BlocPartition_minVotes(ctx, field)
+	case "seed":
+		return ec.fieldContext_BlocPartition_seed(ctx, field)
+	case "states":
+		return ec.fieldContext_BlocPartition_states(ctx, field)
+	case "links":
+		return ec.fieldContext_BlocPartition_links(ctx, field)
+	case "rollCalls":
+		return ec.fieldContext_BlocPartition_rollCalls(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_BlocPartition_computedAt(ctx, field)
+	case "algorithm":
+		return ec.fieldContext_BlocPartition_algorithm(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlocPartition", field.Name)
+}
+
+func (ec *executionContext) childFields_BlocVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rollCallId":
+		return ec.fieldContext_BlocVote_rollCallId(ctx, field)
+	case "rcid":
+		return ec.fieldContext_BlocVote_rcid(ctx, field)
+	case "date":
+		return ec.fieldContext_BlocVote_date(ctx, field)
+	case "resolution":
+		return ec.fieldContext_BlocVote_resolution(ctx, field)
+	case "title":
+		return ec.fieldContext_BlocVote_title(ctx, field)
+	case "vote":
+		return ec.fieldContext_BlocVote_vote(ctx, field)
+	case "membersVoting":
+		return ec.fieldContext_BlocVote_membersVoting(ctx, field)
+	case "membersCast":
+		return ec.fieldContext_BlocVote_membersCast(ctx, field)
+	case "othersVoting":
+		return ec.fieldContext_BlocVote_othersVoting(ctx, field)
+	case "othersCast":
+		return ec.fieldContext_BlocVote_othersCast(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BlocVote", field.Name)
 }
 
 func (ec *executionContext) childFields_CoParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4743,6 +5183,20 @@ func (ec *executionContext) childFields_IssueAreaEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type IssueAreaEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LikeMinded(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_LikeMinded_actor(ctx, field)
+	case "score":
+		return ec.fieldContext_LikeMinded_score(ctx, field)
+	case "votes":
+		return ec.fieldContext_LikeMinded_votes(ctx, field)
+	case "agreed":
+		return ec.fieldContext_LikeMinded_agreed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LikeMinded", field.Name)
+}
+
 func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -5111,6 +5565,26 @@ func (ec *executionContext) childFields_UptakeYear(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type UptakeYear", field.Name)
 }
 
+func (ec *executionContext) childFields_VoteDisagreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rollCallId":
+		return ec.fieldContext_VoteDisagreement_rollCallId(ctx, field)
+	case "rcid":
+		return ec.fieldContext_VoteDisagreement_rcid(ctx, field)
+	case "date":
+		return ec.fieldContext_VoteDisagreement_date(ctx, field)
+	case "resolution":
+		return ec.fieldContext_VoteDisagreement_resolution(ctx, field)
+	case "title":
+		return ec.fieldContext_VoteDisagreement_title(ctx, field)
+	case "voteA":
+		return ec.fieldContext_VoteDisagreement_voteA(ctx, field)
+	case "voteB":
+		return ec.fieldContext_VoteDisagreement_voteB(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VoteDisagreement", field.Name)
+}
+
 func (ec *executionContext) childFields_VoteTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "yes":
@@ -5121,6 +5595,28 @@ func (ec *executionContext) childFields_VoteTally(ctx context.Context, field gra
 		return ec.fieldContext_VoteTally_abstain(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VoteTally", field.Name)
+}
+
+func (ec *executionContext) childFields_VotingAgreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_VotingAgreement_a(ctx, field)
+	case "b":
+		return ec.fieldContext_VotingAgreement_b(ctx, field)
+	case "issueArea":
+		return ec.fieldContext_VotingAgreement_issueArea(ctx, field)
+	case "votes":
+		return ec.fieldContext_VotingAgreement_votes(ctx, field)
+	case "agreed":
+		return ec.fieldContext_VotingAgreement_agreed(ctx, field)
+	case "score":
+		return ec.fieldContext_VotingAgreement_score(ctx, field)
+	case "disagreements":
+		return ec.fieldContext_VotingAgreement_disagreements(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_VotingAgreement_computedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VotingAgreement", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6289,6 +6785,52 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_blocs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "issueAreaId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["issueAreaId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minVotes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minVotes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "resolution",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resolution"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6779,6 +7321,60 @@ func (ec *executionContext) field_Query_issueAreas_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_likeMinded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actorId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actorId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "issueAreaId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["issueAreaId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "minVotes",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minVotes"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7138,6 +7734,52 @@ func (ec *executionContext) field_Query_uptake_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["agreementId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_votingAgreement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "issueAreaId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["issueAreaId"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
 	return args, nil
 }
 
@@ -8179,6 +8821,608 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Bloc_index(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bloc_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bloc_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bloc", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Bloc_members(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bloc_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bloc_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bloc",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bloc_size(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bloc_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bloc_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bloc", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Bloc_agreement(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bloc_agreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bloc_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bloc", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Bloc_cohesiveVotes(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bloc_cohesiveVotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CohesiveVotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BlocVote) graphql.Marshaler {
+			return ec.marshalNBlocVote2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocVoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bloc_cohesiveVotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bloc",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlocVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlocPartition_blocs(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_blocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Bloc) graphql.Marshaler {
+			return ec.marshalNBloc2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_blocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BlocPartition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bloc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BlocPartition_modularity(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BlocPartition_resolution(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BlocPartition_minVotes(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_minVotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinVotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_minVotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocPartition_seed(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocPartition_states(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_states(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.States, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_states(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocPartition_links(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocPartition_rollCalls(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_rollCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RollCalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_rollCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocPartition_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlocPartition_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocPartition_algorithm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Algorithm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocPartition_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlocVote_rollCallId(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_rollCallId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RollCallID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_rollCallId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BlocVote_rcid(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_rcid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rcid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_rcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocVote_date(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Date")
+}
+
+func (ec *executionContext) _BlocVote_resolution(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlocVote_title(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlocVote_vote(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "String")
+}
+
+func (ec *executionContext) _BlocVote_membersVoting(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_membersVoting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembersVoting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_membersVoting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocVote_membersCast(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_membersCast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembersCast, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_membersCast(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocVote_othersVoting(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_othersVoting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OthersVoting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_othersVoting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BlocVote_othersCast(ctx context.Context, field graphql.CollectedField, obj *model.BlocVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BlocVote_othersCast(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OthersCast, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BlocVote_othersCast(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CoParticipation_actor(ctx context.Context, field graphql.CollectedField, obj *model.CoParticipation) (ret graphql.Marshaler) {
@@ -11849,6 +13093,107 @@ func (ec *executionContext) fieldContext_IssueAreaEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _LikeMinded_actor(ctx context.Context, field graphql.CollectedField, obj *model.LikeMinded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LikeMinded_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LikeMinded_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LikeMinded",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LikeMinded_score(ctx context.Context, field graphql.CollectedField, obj *model.LikeMinded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LikeMinded_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LikeMinded_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LikeMinded", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LikeMinded_votes(ctx context.Context, field graphql.CollectedField, obj *model.LikeMinded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LikeMinded_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LikeMinded_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LikeMinded", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LikeMinded_agreed(ctx context.Context, field graphql.CollectedField, obj *model.LikeMinded) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LikeMinded_agreed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LikeMinded_agreed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LikeMinded", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Link_type(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15324,6 +16669,138 @@ func (ec *executionContext) fieldContext_Query_cypher(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_votingAgreement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_votingAgreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().VotingAgreement(ctx, fc.Args["a"].(string), fc.Args["b"].(string), fc.Args["issueAreaId"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VotingAgreement) graphql.Marshaler {
+			return ec.marshalNVotingAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVotingAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_votingAgreement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingAgreement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_votingAgreement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_likeMinded(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_likeMinded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LikeMinded(ctx, fc.Args["actorId"].(string), fc.Args["issueAreaId"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["minVotes"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LikeMinded) graphql.Marshaler {
+			return ec.marshalNLikeMinded2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLikeMindedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_likeMinded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LikeMinded(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_likeMinded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_blocs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_blocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Blocs(ctx, fc.Args["issueAreaId"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["minVotes"].(*int), fc.Args["resolution"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BlocPartition) graphql.Marshaler {
+			return ec.marshalNBlocPartition2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocPartition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_blocs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BlocPartition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_blocs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16906,6 +18383,167 @@ func (ec *executionContext) fieldContext_UptakeYear_parties(_ context.Context, f
 	return graphql.NewScalarFieldContext("UptakeYear", field, false, false, "Int")
 }
 
+func (ec *executionContext) _VoteDisagreement_rollCallId(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_rollCallId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RollCallID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_rollCallId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _VoteDisagreement_rcid(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_rcid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rcid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_rcid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VoteDisagreement_date(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "Date")
+}
+
+func (ec *executionContext) _VoteDisagreement_resolution(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoteDisagreement_title(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoteDisagreement_voteA(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_voteA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoteA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_voteA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _VoteDisagreement_voteB(ctx context.Context, field graphql.CollectedField, obj *model.VoteDisagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteDisagreement_voteB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoteB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteDisagreement_voteB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteDisagreement", field, false, false, "String")
+}
+
 func (ec *executionContext) _VoteTally_yes(ctx context.Context, field graphql.CollectedField, obj *model.VoteTally) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16973,6 +18611,226 @@ func (ec *executionContext) _VoteTally_abstain(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_VoteTally_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VoteTally", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VotingAgreement_a(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VotingAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VotingAgreement_b(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VotingAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VotingAgreement_issueArea(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_issueArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssueArea, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueArea) graphql.Marshaler {
+			return ec.marshalOIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueArea(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_issueArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VotingAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VotingAgreement_votes(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VotingAgreement_agreed(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_agreed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_agreed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VotingAgreement_score(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "Float")
+}
+
+func (ec *executionContext) _VotingAgreement_disagreements(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_disagreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disagreements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.VoteDisagreement) graphql.Marshaler {
+			return ec.marshalNVoteDisagreement2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteDisagreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_disagreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VotingAgreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VoteDisagreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VotingAgreement_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.VotingAgreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingAgreement_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingAgreement_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -21529,6 +23387,215 @@ func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var blocImplementors = []string{"Bloc"}
+
+func (ec *executionContext) _Bloc(ctx context.Context, sel ast.SelectionSet, obj *model.Bloc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blocImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bloc")
+		case "index":
+			out.Values[i] = ec._Bloc_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._Bloc_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Bloc_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreement":
+			out.Values[i] = ec._Bloc_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cohesiveVotes":
+			out.Values[i] = ec._Bloc_cohesiveVotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blocPartitionImplementors = []string{"BlocPartition"}
+
+func (ec *executionContext) _BlocPartition(ctx context.Context, sel ast.SelectionSet, obj *model.BlocPartition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blocPartitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlocPartition")
+		case "blocs":
+			out.Values[i] = ec._BlocPartition_blocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._BlocPartition_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._BlocPartition_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minVotes":
+			out.Values[i] = ec._BlocPartition_minVotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seed":
+			out.Values[i] = ec._BlocPartition_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "states":
+			out.Values[i] = ec._BlocPartition_states(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._BlocPartition_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rollCalls":
+			out.Values[i] = ec._BlocPartition_rollCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedAt":
+			out.Values[i] = ec._BlocPartition_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "algorithm":
+			out.Values[i] = ec._BlocPartition_algorithm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var blocVoteImplementors = []string{"BlocVote"}
+
+func (ec *executionContext) _BlocVote(ctx context.Context, sel ast.SelectionSet, obj *model.BlocVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, blocVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BlocVote")
+		case "rollCallId":
+			out.Values[i] = ec._BlocVote_rollCallId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rcid":
+			out.Values[i] = ec._BlocVote_rcid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._BlocVote_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._BlocVote_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._BlocVote_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "vote":
+			out.Values[i] = ec._BlocVote_vote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersVoting":
+			out.Values[i] = ec._BlocVote_membersVoting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membersCast":
+			out.Values[i] = ec._BlocVote_membersCast(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "othersVoting":
+			out.Values[i] = ec._BlocVote_othersVoting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "othersCast":
+			out.Values[i] = ec._BlocVote_othersCast(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var coParticipationImplementors = []string{"CoParticipation"}
 
 func (ec *executionContext) _CoParticipation(ctx context.Context, sel ast.SelectionSet, obj *model.CoParticipation) graphql.Marshaler {
@@ -23008,6 +25075,54 @@ func (ec *executionContext) _IssueAreaEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var likeMindedImplementors = []string{"LikeMinded"}
+
+func (ec *executionContext) _LikeMinded(ctx context.Context, sel ast.SelectionSet, obj *model.LikeMinded) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, likeMindedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LikeMinded")
+		case "actor":
+			out.Values[i] = ec._LikeMinded_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._LikeMinded_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._LikeMinded_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreed":
+			out.Values[i] = ec._LikeMinded_agreed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var linkImplementors = []string{"Link"}
 
 func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj *model.Link) graphql.Marshaler {
@@ -23935,6 +26050,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cypher(ctx, field)
 				})
+		case "votingAgreement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_votingAgreement(ctx, field)
+				})
+		case "likeMinded":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_likeMinded(ctx, field)
+				})
+		case "blocs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_blocs(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -24564,6 +26697,69 @@ func (ec *executionContext) _UptakeYear(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var voteDisagreementImplementors = []string{"VoteDisagreement"}
+
+func (ec *executionContext) _VoteDisagreement(ctx context.Context, sel ast.SelectionSet, obj *model.VoteDisagreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, voteDisagreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VoteDisagreement")
+		case "rollCallId":
+			out.Values[i] = ec._VoteDisagreement_rollCallId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rcid":
+			out.Values[i] = ec._VoteDisagreement_rcid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._VoteDisagreement_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolution":
+			out.Values[i] = ec._VoteDisagreement_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._VoteDisagreement_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "voteA":
+			out.Values[i] = ec._VoteDisagreement_voteA(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voteB":
+			out.Values[i] = ec._VoteDisagreement_voteB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var voteTallyImplementors = []string{"VoteTally"}
 
 func (ec *executionContext) _VoteTally(ctx context.Context, sel ast.SelectionSet, obj *model.VoteTally) graphql.Marshaler {
@@ -24587,6 +26783,74 @@ func (ec *executionContext) _VoteTally(ctx context.Context, sel ast.SelectionSet
 			}
 		case "abstain":
 			out.Values[i] = ec._VoteTally_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var votingAgreementImplementors = []string{"VotingAgreement"}
+
+func (ec *executionContext) _VotingAgreement(ctx context.Context, sel ast.SelectionSet, obj *model.VotingAgreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, votingAgreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VotingAgreement")
+		case "a":
+			out.Values[i] = ec._VotingAgreement_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._VotingAgreement_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueArea":
+			out.Values[i] = ec._VotingAgreement_issueArea(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._VotingAgreement_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreed":
+			out.Values[i] = ec._VotingAgreement_agreed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._VotingAgreement_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "disagreements":
+			out.Values[i] = ec._VotingAgreement_disagreements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedAt":
+			out.Values[i] = ec._VotingAgreement_computedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25163,6 +27427,62 @@ func (ec *executionContext) unmarshalNAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBloc2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Bloc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBloc2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBloc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBloc2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBloc(ctx context.Context, sel ast.SelectionSet, v *model.Bloc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Bloc!")
+		return graphql.Null
+	}
+	return ec._Bloc(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlocPartition2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocPartition(ctx context.Context, sel ast.SelectionSet, v *model.BlocPartition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlocPartition!")
+		return graphql.Null
+	}
+	return ec._BlocPartition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBlocVote2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocVoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BlocVote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBlocVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocVote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBlocVote2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocVote(ctx context.Context, sel ast.SelectionSet, v *model.BlocVote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BlocVote!")
+		return graphql.Null
+	}
+	return ec._BlocVote(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25346,6 +27666,16 @@ func (ec *executionContext) marshalNCypherResult2ᚖgithubᚗcomᚋlysoenᚋlyso
 		return graphql.Null
 	}
 	return ec._CypherResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNDeletedNode2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDeletedNode(ctx context.Context, sel ast.SelectionSet, v *model.DeletedNode) graphql.Marshaler {
@@ -25954,6 +28284,30 @@ func (ec *executionContext) marshalNJSON2ᚕᚕinterfaceᚄ(ctx context.Context,
 	return ret
 }
 
+func (ec *executionContext) marshalNLikeMinded2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLikeMindedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LikeMinded) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLikeMinded2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLikeMinded(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLikeMinded2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLikeMinded(ctx context.Context, sel ast.SelectionSet, v *model.LikeMinded) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LikeMinded!")
+		return graphql.Null
+	}
+	return ec._LikeMinded(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLink(ctx context.Context, sel ast.SelectionSet, v *model.Link) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Link!")
@@ -26484,12 +28838,44 @@ func (ec *executionContext) marshalNVote2githubᚗcomᚋlysoenᚋlysoenᚋgraph�
 	return v
 }
 
+func (ec *executionContext) marshalNVoteDisagreement2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteDisagreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VoteDisagreement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVoteDisagreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteDisagreement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVoteDisagreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteDisagreement(ctx context.Context, sel ast.SelectionSet, v *model.VoteDisagreement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VoteDisagreement!")
+		return graphql.Null
+	}
+	return ec._VoteDisagreement(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNVoteTally2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVoteTally(ctx context.Context, sel ast.SelectionSet, v *model.VoteTally) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VoteTally!")
 		return graphql.Null
 	}
 	return ec._VoteTally(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVotingAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐVotingAgreement(ctx context.Context, sel ast.SelectionSet, v *model.VotingAgreement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VotingAgreement!")
+		return graphql.Null
+	}
+	return ec._VotingAgreement(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -26965,6 +29351,23 @@ func (ec *executionContext) unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋl
 	}
 	res, err := ec.unmarshalInputEvidenceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -21,6 +21,9 @@ type Resolver struct {
 	brokers brokerCache
 	// influence caches the PageRank scores behind Query.influence (influence.go).
 	influence influenceCache
+	// votes holds the vote table and bloc partitions behind
+	// votingAgreement, likeMinded and blocs (votetable.go).
+	votes voteCache
 }
 
 // loaders returns the request's loaders (installed by the HTTP middleware),

@@ -109,6 +109,73 @@ type AgreementWhere struct {
 	Not         *AgreementWhere   `json:"NOT,omitempty"`
 }
 
+// One bloc of states.
+type Bloc struct {
+	// Its position in blocs (0 = the largest).
+	Index int `json:"index"`
+	// Its states, by name.
+	Members []*Country `json:"members"`
+	Size    int        `json:"size"`
+	// Pooled agreement of every pair of members: their agreed votes over their shared votes; null for a bloc of one.
+	Agreement *float64 `json:"agreement,omitempty"`
+	// Up to 5 roll calls on which the bloc voted most alike and most unlike the
+	// other states: ranked by the share of its voting members casting its
+	// majority vote minus the share of the other states casting that vote
+	// (at least half the members must have voted).
+	CohesiveVotes []*BlocVote `json:"cohesiveVotes"`
+}
+
+// Groups of states that vote together in the General Assembly: Louvain
+// community detection (gonum's community.Modularize) on the graph whose nodes
+// are the states with at least minVotes votes in the window and whose edges
+// link two states that voted together in at least minVotes roll calls,
+// weighted by their agreement score. Deterministic: the same data and
+// arguments give the same blocs.
+type BlocPartition struct {
+	// The blocs, largest first (then by the name of their first member).
+	Blocs []*Bloc `json:"blocs"`
+	// Newman's modularity Q of the partition at the resolution, on the weighted
+	// agreement graph: the share of agreement inside blocs minus what the states'
+	// overall agreement would predict. Close to 0 means the blocs are barely
+	// more alike inside than outside; 0 when there is no edge at all.
+	Modularity float64 `json:"modularity"`
+	// The resolution γ used (1 = classic modularity; higher gives more, smaller blocs).
+	Resolution float64 `json:"resolution"`
+	// The minimum of votes used for states and for edges.
+	MinVotes int `json:"minVotes"`
+	// The seed of Louvain's random node order.
+	Seed int `json:"seed"`
+	// States in the partition (those with at least minVotes votes in the window).
+	States int `json:"states"`
+	// Pairs of states linked (at least minVotes shared roll calls, at least one of them alike).
+	Links int `json:"links"`
+	// Roll calls in the window (and issue area).
+	RollCalls int `json:"rollCalls"`
+	// When the partition was computed (RFC 3339); it is kept until the voting data change.
+	ComputedAt string `json:"computedAt"`
+	// The algorithm, named for the record: "louvain (gonum graph/community)".
+	Algorithm string `json:"algorithm"`
+}
+
+// A roll call on which a bloc voted together.
+type BlocVote struct {
+	RollCallID string  `json:"rollCallId"`
+	Rcid       int     `json:"rcid"`
+	Date       Date    `json:"date"`
+	Resolution *string `json:"resolution,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	// The vote most of the bloc's voting members cast: YES, NO or ABSTAIN.
+	Vote string `json:"vote"`
+	// Members of the bloc that voted.
+	MembersVoting int `json:"membersVoting"`
+	// Of those, how many cast vote.
+	MembersCast int `json:"membersCast"`
+	// Other states of the partition that voted.
+	OthersVoting int `json:"othersVoting"`
+	// Of those, how many cast vote.
+	OthersCast int `json:"othersCast"`
+}
+
 // An actor that met another at the same events.
 type CoParticipation struct {
 	Actor Actor `json:"actor"`
@@ -485,6 +552,17 @@ type IssueAreaWhere struct {
 	Not        *IssueAreaWhere   `json:"NOT,omitempty"`
 }
 
+// A state and how often it voted like the state asked about.
+type LikeMinded struct {
+	Actor *Country `json:"actor"`
+	// agreed / votes, from 0 to 1.
+	Score float64 `json:"score"`
+	// Roll calls of the window in which both voted.
+	Votes int `json:"votes"`
+	// Those in which they cast the same vote.
+	Agreed int `json:"agreed"`
+}
+
 // A relationship as written by `link`.
 type Link struct {
 	Type RelationshipType `json:"type"`
@@ -608,7 +686,13 @@ type PartnerCandidate struct {
 	Actor Actor `json:"actor"`
 	// 3 × shared events with members + 2 × agreements signed on the initiative's issues + 1 × shared issue areas + 5 if the initiative seeks a partnership with it.
 	Score float64 `json:"score"`
-	// Readable sentences, one per fact that earned a point.
+	// Readable sentences, one per fact that earned a point; for a state, also
+	// its agreement with the initiative's member states in the UN General
+	// Assembly over the last 10 calendar years of the voting data (2011 to
+	// January 2020; the up to 3 members it voted most like, with the roll
+	// calls behind each figure).
+	// That sentence earns no point, and appears once the server holds the vote
+	// table (votingAgreement; the first request starts reading it).
 	Reasons []string `json:"reasons"`
 	// Issue areas of the initiative the actor also works on (through its initiatives, events and agreements).
 	SharedIssueAreas []*IssueArea `json:"sharedIssueAreas"`
@@ -828,11 +912,50 @@ type UptakeYear struct {
 	Parties int `json:"parties"`
 }
 
+// A roll call in which two states voted differently.
+type VoteDisagreement struct {
+	// The roll call's id (`rollcall:unga-<rcid>`).
+	RollCallID string `json:"rollCallId"`
+	// The dataset's roll-call number.
+	Rcid int `json:"rcid"`
+	// Day of the vote.
+	Date Date `json:"date"`
+	// Resolution symbol as the dataset gives it (e.g. "R/55/96"); null when it has none.
+	Resolution *string `json:"resolution,omitempty"`
+	// Short title as the dataset gives it; null when it has none.
+	Title *string `json:"title,omitempty"`
+	// The first state's vote: YES, NO or ABSTAIN.
+	VoteA string `json:"voteA"`
+	// The second state's vote: YES, NO or ABSTAIN.
+	VoteB string `json:"voteB"`
+}
+
 // The counts of a roll call's votes.
 type VoteTally struct {
 	Yes     int `json:"yes"`
 	No      int `json:"no"`
 	Abstain int `json:"abstain"`
+}
+
+// How often two states voted alike in the UN General Assembly roll calls of
+// a window (Voeten, Strezhnev & Bailey's voting data, 1946-01 to 2020-01;
+// there are no votes after January 2020, and a state's absences are not
+// recorded as votes).
+type VotingAgreement struct {
+	A *Country `json:"a"`
+	B *Country `json:"b"`
+	// The issue area the roll calls were restricted to, if any.
+	IssueArea *IssueArea `json:"issueArea,omitempty"`
+	// Roll calls in the window (and issue area) in which both states voted.
+	Votes int `json:"votes"`
+	// Those in which they cast the same vote: both YES, both NO or both ABSTAIN.
+	Agreed int `json:"agreed"`
+	// agreed / votes, from 0 to 1; null when the two states never voted in the same roll call of the window.
+	Score *float64 `json:"score,omitempty"`
+	// Up to 10 roll calls in which they voted differently, the most recent first: the evidence behind the score.
+	Disagreements []*VoteDisagreement `json:"disagreements"`
+	// When the vote table behind the answer was read from the graph (RFC 3339).
+	ComputedAt string `json:"computedAt"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.
