@@ -60,7 +60,8 @@ func (a *app) routes() http.Handler {
 
 // graphqlHandler is gqlgen's handler with explicit transports.
 func (a *app) graphqlHandler() http.Handler {
-	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled}}
+	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled,
+		MaxBytes: a.cfg.CypherMaxBytes}}
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: resolver})
 	if a.cfg.DirectReads {
 		es = graph.WithDirectReads(es, resolver)

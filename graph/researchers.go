@@ -22,15 +22,19 @@ func init() {
 
 // CypherConfig switches the `cypher` field on and bounds it.
 type CypherConfig struct {
-	Enabled bool          // off unless the server is configured (LYSOEN_CYPHER_ENABLED=true)
-	MaxRows int           // 0: store.DefaultCypherMaxRows
-	Timeout time.Duration // 0: store.DefaultCypherTimeout
+	Enabled  bool          // off unless the server is configured (LYSOEN_CYPHER_ENABLED=true)
+	MaxRows  int           // 0: store.DefaultCypherMaxRows
+	MaxBytes int           // 0: store.DefaultCypherMaxBytes
+	Timeout  time.Duration // 0: store.DefaultCypherTimeout
 }
 
 func (c CypherConfig) options() store.CypherOptions {
-	o := store.CypherOptions{MaxRows: c.MaxRows, Timeout: c.Timeout}
+	o := store.CypherOptions{MaxRows: c.MaxRows, MaxBytes: c.MaxBytes, Timeout: c.Timeout}
 	if o.MaxRows <= 0 {
 		o.MaxRows = store.DefaultCypherMaxRows
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = store.DefaultCypherMaxBytes
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = store.DefaultCypherTimeout
