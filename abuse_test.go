@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -158,4 +160,79 @@ func TestAnalystCypherAbuse(t *testing.T) {
 		}
 		alive(t, s, q)
 	})
+}
+
+// TestWideFiltersRefused: a request whose filters hold thousands of
+// conditions (whose planning Neo4j cannot interrupt) is refused with
+// BAD_USER_INPUT before any Cypher runs; the conditions count in the cost.
+func TestWideFiltersRefused(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0"})
+	branches := func(n int, cond string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = cond
+		}
+		return strings.Join(parts, ", ")
+	}
+	for _, c := range []struct{ name, query string }{
+		{"5000 OR", `{ countries(first: 5, where: {OR: [` + branches(5000, `{name: {contains: "0"}}`) + `]}) { totalCount } }`},
+		{"1000 AND", `{ countries(first: 5, where: {AND: [` + branches(1000, `{name: {contains: "a"}}`) + `]}) { totalCount } }`},
+		{"300 memberOfInitiative", `{ countries(first: 5, where: {OR: [` + branches(300, `{memberOfInitiative: {name: {contains: "x"}}}`) + `]}) { totalCount } }`},
+		{"spread over fields", `{ a: countries(where: {OR: [` + branches(40, `{name: {contains: "a"}}`) + `]}) { totalCount } b: countries(where: {OR: [` + branches(40, `{name: {contains: "b"}}`) + `]}) { totalCount } }`},
+	} {
+		_, out := s.post(t, jsonBody(t, map[string]any{"query": c.query}), nil)
+		wantCode(t, c.name, out, "BAD_USER_INPUT")
+		if len(out.Errors) > 0 && (out.Errors[0].Extensions["argument"] != "where" || out.Errors[0].Extensions["limit"] != float64(100)) {
+			t.Errorf("%s: extensions %v, want argument where and limit 100", c.name, out.Errors[0].Extensions)
+		}
+		if out.Extensions["cypherRoundTrips"] != float64(0) {
+			t.Errorf("%s: cypherRoundTrips = %v, want 0", c.name, out.Extensions["cypherRoundTrips"])
+		}
+	}
+	// Through a variable as well.
+	or := make([]any, 200)
+	for i := range or {
+		or[i] = map[string]any{"name": map[string]any{"contains": "0"}}
+	}
+	_, out := s.post(t, jsonBody(t, map[string]any{"query": `query($w: CountryWhere) { countries(first: 5, where: $w) { totalCount } }`,
+		"variables": map[string]any{"w": map[string]any{"OR": or}}}), nil)
+	wantCode(t, "via a variable", out, "BAD_USER_INPUT")
+	// A filter of a few conditions is fine.
+	_, out = s.post(t, jsonBody(t, map[string]any{"query": `{ countries(where: {OR: [` + branches(20, `{name: {contains: "an"}}`) + `]}) { totalCount } }`}), nil)
+	if len(out.Errors) > 0 {
+		t.Errorf("20 conditions: %+v", out.Errors)
+	}
+}
+
+// TestIntrospectionAliasesRefused: one __schema (and up to ten __type) per
+// request; 1,500 aliased __schema selections are refused before any work.
+func TestIntrospectionAliasesRefused(t *testing.T) {
+	s := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0"})
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 1500 {
+		fmt.Fprintf(&b, " s%d: __schema { types { name fields { name args { name } } } }", i)
+	}
+	b.WriteString(" }")
+	start := time.Now()
+	resp, out := s.post(t, jsonBody(t, map[string]any{"query": b.String()}), nil)
+	wantCode(t, "1500 __schema", out, "COMPLEXITY_LIMIT_EXCEEDED")
+	if resp.StatusCode != http.StatusUnprocessableEntity || out.Data != nil && string(out.Data) != "null" {
+		t.Errorf("1500 __schema: status %d, data %s; want 422 and no data", resp.StatusCode, out.Data)
+	}
+	t.Logf("refused in %v", time.Since(start))
+	_, out = s.post(t, jsonBody(t, map[string]any{"query": `{ a: __schema { queryType { name } } b: __schema { queryType { name } } }`}), nil)
+	wantCode(t, "two __schema", out, "COMPLEXITY_LIMIT_EXCEEDED")
+	var types strings.Builder
+	for i := range 11 {
+		fmt.Fprintf(&types, " t%d: __type(name: \"Country\") { name }", i)
+	}
+	_, out = s.post(t, jsonBody(t, map[string]any{"query": "{" + types.String() + " }"}), nil)
+	wantCode(t, "eleven __type", out, "COMPLEXITY_LIMIT_EXCEEDED")
+	// One schema, or a few types, are answered.
+	_, out = s.post(t, jsonBody(t, map[string]any{"query": `{ __schema { queryType { name } } a: __type(name: "Country") { name } }`}), nil)
+	if len(out.Errors) > 0 || !strings.Contains(string(out.Data), `"Country"`) {
+		t.Errorf("one schema and one type: %s %+v", out.Data, out.Errors)
+	}
 }

@@ -54,7 +54,7 @@ func (a *app) useHardening(srv *handler.Server) {
 		srv.Use(introspectionGate{})
 	}
 	srv.Use(depthLimit{Max: h.Limits.MaxDepth})
-	srv.Use(costLimit{Max: h.Limits.MaxComplexity, ListCost: h.Limits.ListCost})
+	srv.Use(costLimit{Max: h.Limits.MaxComplexity, ListCost: h.Limits.ListCost, MaxPredicates: h.Limits.MaxPredicates})
 	srv.AroundResponses(recordOutcome)
 }
 
