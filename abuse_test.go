@@ -236,3 +236,24 @@ func TestIntrospectionAliasesRefused(t *testing.T) {
 		t.Errorf("one schema and one type: %s %+v", out.Data, out.Errors)
 	}
 }
+
+// TestUnreadableBodiesAreTypedAndNotLogged: a body that is not one JSON
+// object (a batch array, trailing data, bad JSON) answers 400 BAD_REQUEST,
+// and the log holds at most a short excerpt of it, never the whole body.
+func TestUnreadableBodiesAreTypedAndNotLogged(t *testing.T) {
+	s := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0"})
+	pad := strings.Repeat("Z", 1<<20-200)
+	for _, c := range []struct{ name, body string }{
+		{"array", `[{"query":"{__typename}","pad":"` + pad + `"}]`},
+		{"bad JSON", `{"query":"{__typename}","pad":"` + pad + `"`},
+		{"trailing data", `{"query":"{__typename}"} {"pad":"` + pad + `"}`},
+	} {
+		resp, out := s.post(t, c.body, nil)
+		if resp.StatusCode != http.StatusBadRequest || len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+			t.Errorf("%s: status %d, %+v; want 400 BAD_REQUEST", c.name, resp.StatusCode, out.Errors)
+		}
+	}
+	if logs := s.logs.String(); strings.Contains(logs, strings.Repeat("Z", 300)) || len(logs) > 100_000 {
+		t.Errorf("the log holds the request bodies (%d bytes of log)", len(logs))
+	}
+}

@@ -166,7 +166,12 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = "the request was cancelled"
 			gqlErr.Extensions["code"] = CodeTimeout
 		default:
-			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path, "err", err)
+			// A client's text can reach an error message: a short excerpt only.
+			msg := err.Error()
+			if len(msg) > 1000 {
+				msg = strings.ToValidUTF8(msg[:1000], "") + fmt.Sprintf("… (%d bytes)", len(msg))
+			}
+			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path, "err", msg)
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions["code"] = CodeInternal
 		}
