@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"os"
@@ -255,5 +256,76 @@ func TestUnreadableBodiesAreTypedAndNotLogged(t *testing.T) {
 	}
 	if logs := s.logs.String(); strings.Contains(logs, strings.Repeat("Z", 300)) || len(logs) > 100_000 {
 		t.Errorf("the log holds the request bodies (%d bytes of log)", len(logs))
+	}
+}
+
+// forgeBookmark raises the transaction id in a real Neo4j 5 bookmark
+// ("FB:" + base64url of a PackStream list: the database's UUID as 16 bytes,
+// then the transaction id) far past anything committed.
+func forgeBookmark(t *testing.T, real string) string {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimPrefix(real, "FB:"), "="))
+	if err != nil || len(raw) < 20 || raw[1] != 0xCC || raw[2] != 16 {
+		t.Fatalf("bookmark %q is not the expected format (%v)", real, err)
+	}
+	intLen := map[byte]int{0xC8: 2, 0xC9: 3, 0xCA: 5, 0xCB: 9}[raw[19]]
+	if intLen == 0 {
+		intLen = 1 // tiny int
+	}
+	forged := append(append([]byte{}, raw[:19]...), 0xCA, 0x40, 0, 0, 0) // 2^30
+	forged = append(forged, raw[19+intLen:]...)
+	return "FB:" + base64.URLEncoding.EncodeToString(forged)
+}
+
+// TestForgedBookmarksAreBounded: a bookmark Neo4j never reaches costs its
+// request about 2 s, not 30, and a client cannot have more than a few such
+// requests waiting: another client's query is answered at once.
+func TestForgedBookmarksAreBounded(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, authEnv(map[string]string{"LYSOEN_RATE_LIMIT": "0"}))
+	_, resp := s.queryAs(t, editorKey, upsertOrg, orgInput("org:icbl"))
+	mustOK(t, resp, nil)
+	real := bookmarksOf(t, resp)
+	if len(real) != 1 {
+		t.Fatalf("bookmarks %v, want one", real)
+	}
+	header := map[string]string{"X-Lysoen-Bookmarks": `["` + forgeBookmark(t, real[0]) + `"]`}
+	read := `{ countries { totalCount } }`
+
+	start := time.Now()
+	_, resp = postWith(t, s.URL, "", read, nil, header)
+	took := time.Since(start)
+	wantCode(t, "forged bookmark", resp, "SERVICE_UNAVAILABLE")
+	if took > 8*time.Second {
+		t.Errorf("a forged bookmark held the request %v, want about 2 s", took)
+	}
+
+	// 40 at once from one client: at most 4 wait, the rest are refused.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[any]int{}
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, resp := postWith(t, s.URL, "", read, nil, header)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, e := range resp.Errors {
+				codes[e.Extensions["code"]]++
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	start = time.Now()
+	_, other := postWith(t, s.URL, "", read, nil, nil) // same IP; no bookmarks: not limited
+	otherTook := time.Since(start)
+	wg.Wait()
+	mustOK(t, other, nil)
+	if otherTook > 2*time.Second {
+		t.Errorf("another query took %v while forged bookmarks waited", otherTook)
+	}
+	if codes["RATE_LIMITED"] < 30 || codes["RATE_LIMITED"]+codes["SERVICE_UNAVAILABLE"] != 40 {
+		t.Errorf("40 forged at once: codes %v, want at least 30 RATE_LIMITED and the rest SERVICE_UNAVAILABLE", codes)
 	}
 }

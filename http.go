@@ -33,6 +33,8 @@ type app struct {
 	store  *store.Store
 	schema *schemaKeeper
 	guards *guards // hardening.go
+	// bookmarkWaiters bounds each client's requests carrying bookmarks (bookmarks_http.go).
+	bookmarkWaiters bookmarkWaiters
 }
 
 func newApp(c config, logger *slog.Logger, st *store.Store) *app {

@@ -132,6 +132,10 @@ server.memory.pagecache.size=$PAGECACHE
 dbms.memory.transaction.total.max=256m
 db.memory.transaction.max=128m
 db.transaction.timeout=60s
+# A transaction that starts from a bookmark this server has not reached
+# waits this long for it (the default, 30s, let forged bookmarks hold
+# connections); docs/operations.md.
+db.transaction.bookmark_ready_timeout=2s
 dbms.usage_report.enabled=false
 dbms.security.auth_enabled=true
 server.jvm.additional=--add-opens=java.base/java.nio=ALL-UNNAMED

@@ -156,14 +156,16 @@ func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.Transa
 
 // retriable says whether running a read again may succeed: a lost
 // connection, or an error Neo4j calls transient (not a terminated
-// transaction: that is a timeout or a cancellation).
+// transaction: that is a timeout or a cancellation). A bookmark Neo4j has
+// not reached within its bookmark_ready_timeout is not waited for again:
+// a forged one would hold the request for the whole retry time.
 func retriable(err error) bool {
 	var conn *neo4j.ConnectivityError
 	if errors.As(err, &conn) {
 		return true
 	}
 	var n4j *neo4j.Neo4jError
-	return errors.As(err, &n4j) && n4j.IsRetriable()
+	return errors.As(err, &n4j) && n4j.IsRetriable() && n4j.Code != "Neo.TransientError.Transaction.BookmarkTimeout"
 }
 
 // write runs work in one write transaction: all of it commits or none does.
