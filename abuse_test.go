@@ -329,3 +329,35 @@ func TestForgedBookmarksAreBounded(t *testing.T) {
 		t.Errorf("40 forged at once: codes %v, want at least 30 RATE_LIMITED and the rest SERVICE_UNAVAILABLE", codes)
 	}
 }
+
+// TestHiddenSchemaDoesNotLeak: callers who may not use the cypher field
+// get null for __type(name: "CypherResult") and no suggestion naming it;
+// with introspection off, no suggestion names anything.
+func TestHiddenSchemaDoesNotLeak(t *testing.T) {
+	on := startServer(t, authEnv(map[string]string{"LYSOEN_RATE_LIMIT": "0", "LYSOEN_CYPHER_ENABLED": "true",
+		"LYSOEN_API_KEYS": "rita:reader:" + auth.HashKey(readerKey) + ",ann:analyst:" + auth.HashKey(analystKey)}))
+	_, resp := on.queryAs(t, "", `{ __type(name: "CypherResult") { name fields { name } } }`, nil)
+	if len(resp.Errors) > 0 || string(resp.Data) != `{"__type":null}` {
+		t.Errorf("anonymous __type(CypherResult): %s %+v, want null", resp.Data, resp.Errors)
+	}
+	_, resp = on.queryAs(t, analystKey, `{ __type(name: "CypherResult") { name } }`, nil)
+	if !strings.Contains(string(resp.Data), `"CypherResult"`) {
+		t.Errorf("analyst __type(CypherResult): %s, want the type", resp.Data)
+	}
+	_, resp = on.queryAs(t, readerKey, `{ cyphe(query: "RETURN 1") { rows } }`, nil)
+	if len(resp.Errors) == 0 || strings.Contains(resp.Errors[0].Message, "cypher") {
+		t.Errorf("reader's typo: %+v, want an error not naming cypher", resp.Errors)
+	}
+	_, resp = on.queryAs(t, readerKey, `{ countres { totalCount } }`, nil)
+	if len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, `Did you mean "countries"`) {
+		t.Errorf("reader's typo of a visible field: %+v, want the suggestion", resp.Errors)
+	}
+
+	off := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0", "LYSOEN_INTROSPECTION": "false"})
+	for _, q := range []string{`{ cyphe { rows } }`, `{ countres { totalCount } }`} {
+		out := off.query(t, q, nil)
+		if len(out.Errors) == 0 || strings.Contains(out.Errors[0].Message, "Did you mean") {
+			t.Errorf("introspection off, %s: %+v, want no suggestion", q, out.Errors)
+		}
+	}
+}

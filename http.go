@@ -78,6 +78,7 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
 	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it
+	srv.AroundResponses(resolver.HideSuggestions(a.cfg.Hardening.Limits.Introspection))
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)
