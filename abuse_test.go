@@ -361,3 +361,39 @@ func TestHiddenSchemaDoesNotLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestReadyzIsCached: /readyz is anonymous and unlimited, so a burst of
+// probes reuses one answer instead of querying Neo4j each time.
+func TestReadyzIsCached(t *testing.T) {
+	s := startServer(t, nil)
+	s.waitReady(t)
+	time.Sleep(1100 * time.Millisecond) // past the cache of waitReady's answer
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, body := get(t, s.URL+"/readyz"); code != http.StatusOK {
+				t.Errorf("/readyz = %d %s", code, body)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	time.Sleep(100 * time.Millisecond) // the access log line follows the answer
+	queried := 0
+	for _, line := range strings.Split(s.logs.String(), "\n") {
+		if strings.Contains(line, "path=/readyz") && !strings.Contains(line, "cypher_round_trips=0") && strings.Contains(line, "time=") &&
+			!strings.Contains(line, "status=503") {
+			queried++
+		}
+	}
+	if queried == 0 {
+		t.Fatal("no /readyz answer in the log queried Neo4j: the access log line changed?")
+	}
+	// waitReady's probe(s) queried too; the burst adds one per second at most.
+	if max := 2 + int(elapsed/time.Second) + 1; queried > max {
+		t.Errorf("%d /readyz answers queried Neo4j in %v, want at most %d", queried, elapsed, max)
+	}
+}
