@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -395,5 +396,22 @@ func TestReadyzIsCached(t *testing.T) {
 	// waitReady's probe(s) queried too; the burst adds one per second at most.
 	if max := 2 + int(elapsed/time.Second) + 1; queried > max {
 		t.Errorf("%d /readyz answers queried Neo4j in %v, want at most %d", queried, elapsed, max)
+	}
+}
+
+// TestCypherParamsOutsideInt64: an integer parameter beyond 64 bits is
+// refused naming params, not turned into a float with another value.
+func TestCypherParamsOutsideInt64(t *testing.T) {
+	testdb.Seeded(t)
+	s := startServer(t, authEnv(map[string]string{"LYSOEN_CYPHER_ENABLED": "true", "LYSOEN_RATE_LIMIT": "0",
+		"LYSOEN_API_KEYS": "ann:analyst:" + auth.HashKey(analystKey)}))
+	q := `query($p: JSON) { cypher(query: "RETURN $n AS n", params: $p) { rows } }`
+	body := `{"query":` + strconv.Quote(q) + `,"variables":{"p":{"n":18446744073709551616}}}`
+	_, out := s.post(t, body, map[string]string{"Authorization": "Bearer " + analystKey})
+	wantError(t, "2^64", out, "BAD_USER_INPUT", "params")
+	body = `{"query":` + strconv.Quote(q) + `,"variables":{"p":{"n":9223372036854775807}}}`
+	_, out = s.post(t, body, map[string]string{"Authorization": "Bearer " + analystKey})
+	if len(out.Errors) > 0 || !strings.Contains(string(out.Data), "9223372036854775807") {
+		t.Errorf("2^63-1: %s %+v, want it back exactly", out.Data, out.Errors)
 	}
 }

@@ -105,7 +105,12 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		var cypherIn *store.CypherInputError
 		var cypherLimit *store.CypherLimitError
 		var cypherBusy *store.CypherBusyError
+		var cypherParam *store.CypherParamError
 		switch {
+		case errors.As(err, &cypherParam):
+			gqlErr.Message = "argument params: " + cypherParam.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "params"
 		case errors.As(err, &cypherBusy):
 			gqlErr.Message = cypherBusy.Error()
 			gqlErr.Extensions["code"] = CodeRateLimited

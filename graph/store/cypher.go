@@ -149,6 +149,9 @@ func (s *Store) readCypher(ctx context.Context, query string, params map[string]
 	if err := checkValueSize(query); err != nil {
 		return CypherResult{}, err
 	}
+	if name, bad := tooLargeInteger(map[string]any(params)); bad {
+		return CypherResult{}, &CypherParamError{Message: fmt.Sprintf("parameter %s: an integer outside Cypher's 64-bit range (-2^63 to 2^63-1); send it as a string or a float with a fraction", name)}
+	}
 	params = normalizeParams(params).(map[string]any)
 	select {
 	case s.cypherSlots <- struct{}{}:
@@ -338,6 +341,38 @@ func cypherError(ctx context.Context, err error) error {
 		}
 	}
 	return classify(err)
+}
+
+// CypherParamError is a parameter value Cypher cannot take as sent.
+type CypherParamError struct {
+	Message string
+}
+
+func (e *CypherParamError) Error() string { return e.Message }
+
+// tooLargeInteger finds a JSON integer (no fraction, no exponent) that
+// does not fit in an int64: normalizeValue would turn it into a float and
+// silently change its value.
+func tooLargeInteger(v any) (string, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		if _, err := x.Int64(); err != nil && !strings.ContainsAny(string(x), ".eE") {
+			return "", true
+		}
+	case map[string]any:
+		for k, e := range x {
+			if name, bad := tooLargeInteger(e); bad {
+				return strings.TrimSuffix(k+"."+name, "."), true
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if name, bad := tooLargeInteger(e); bad {
+				return strings.TrimSuffix(fmt.Sprintf("%d.%s", i, name), "."), true
+			}
+		}
+	}
+	return "", false
 }
 
 // normalizeParams turns JSON numbers (json.Number, float64 with no
