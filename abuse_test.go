@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -414,4 +415,49 @@ func TestCypherParamsOutsideInt64(t *testing.T) {
 	if len(out.Errors) > 0 || !strings.Contains(string(out.Data), "9223372036854775807") {
 		t.Errorf("2^63-1: %s %+v, want it back exactly", out.Data, out.Errors)
 	}
+}
+
+// TestWrittenTextHygiene: names and texts that are invisible, hold control
+// characters or bidirectional overrides, or are too long (a name past what
+// Neo4j can index, a 900 KB quote) are refused with BAD_USER_INPUT naming
+// the field, and nothing is written.
+func TestWrittenTextHygiene(t *testing.T) {
+	st := testdb.Seeded(t)
+	s := startServer(t, authEnv(map[string]string{"LYSOEN_RATE_LIMIT": "0"}))
+	nodes, rels, err := st.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := map[string]any{"sourceId": "source:human-security-1999", "quote": "forming partnerships and coalitions"}
+	org := func(name string, ev map[string]any) map[string]any {
+		in := map[string]any{"id": "org:probe", "name": name}
+		if ev != nil {
+			in["evidence"] = ev
+		}
+		return map[string]any{"in": in}
+	}
+	for _, c := range []struct {
+		what string
+		in   map[string]any
+		arg  string
+	}{
+		{"zero-width only", org("\u200b\u200b\u200b", nil), "input.name"},
+		{"NUL", org("Probe\x00Org", nil), "input.name"},
+		{"ESC", org("Probe \x1b[31mOrg", nil), "input.name"},
+		{"RLO", org("Probe \u202eOrg", nil), "input.name"},
+		{"newline in a name", org("Probe\nOrg", nil), "input.name"},
+		{"9 KB name", org(strings.Repeat("n", 9000), nil), "input.name"},
+		{"501 ä", org(strings.Repeat("ä", 501), nil), "input.name"},
+		{"900 KB quote", org("Probe Org", map[string]any{"sourceId": src["sourceId"], "quote": strings.Repeat("q", 900_000)}), "input.evidence.quote"},
+		{"quote with NUL", org("Probe Org", map[string]any{"sourceId": src["sourceId"], "quote": "a\x00b"}), "input.evidence.quote"},
+	} {
+		_, resp := s.queryAs(t, editorKey, upsertOrg, c.in)
+		wantError(t, c.what, resp, "BAD_USER_INPUT", c.arg)
+	}
+	if n, r, _ := st.Counts(context.Background()); n != nodes || r != rels {
+		t.Errorf("after the refused writes: %d nodes, %d relationships; want %d and %d", n, r, nodes, rels)
+	}
+	// 500 characters of ä (1,000 bytes) and a multi-line quote are fine.
+	_, resp := s.queryAs(t, editorKey, upsertOrg, org(strings.Repeat("ä", 500), map[string]any{"sourceId": src["sourceId"], "quote": "line one\nline two"}))
+	mustOK(t, resp, nil)
 }
