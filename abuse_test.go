@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -460,4 +463,49 @@ func TestWrittenTextHygiene(t *testing.T) {
 	// 500 characters of ä (1,000 bytes) and a multi-line quote are fine.
 	_, resp := s.queryAs(t, editorKey, upsertOrg, org(strings.Repeat("ä", 500), map[string]any{"sourceId": src["sourceId"], "quote": "line one\nline two"}))
 	mustOK(t, resp, nil)
+}
+
+// TestSearchTextCountsCharacters: the search text limit is 200 characters,
+// not bytes: 101 "ä" (202 bytes) are searched, 201 are refused.
+func TestSearchTextCountsCharacters(t *testing.T) {
+	testdb.Seeded(t)
+	for _, direct := range []string{"true", "false"} {
+		s := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0", "LYSOEN_DIRECT_READS": direct})
+		q := `query($t: String!) { search(text: $t) { score } }`
+		if out := s.query(t, q, map[string]any{"t": strings.Repeat("ä", 101)}); len(out.Errors) > 0 {
+			t.Errorf("direct reads %s, 101 ä: %+v", direct, out.Errors)
+		}
+		out := s.query(t, q, map[string]any{"t": strings.Repeat("ä", 201)})
+		wantCode(t, "201 ä", out, "BAD_USER_INPUT")
+	}
+}
+
+// TestTransportErrorsAreTyped: the answers gqlgen's transports write
+// before any operation runs carry extensions.code too.
+func TestTransportErrorsAreTyped(t *testing.T) {
+	s := startServer(t, map[string]string{"LYSOEN_RATE_LIMIT": "0"})
+	for _, c := range []struct {
+		what, method, path, contentType, body string
+		status                                int
+	}{
+		{"GET mutation", http.MethodGet, "/graphql?query=" + url.QueryEscape("mutation { __typename }"), "", "", http.StatusNotAcceptable},
+		{"unsupported content type", http.MethodPost, "/graphql", "text/plain", "{ __typename }", http.StatusBadRequest},
+		{"bad GET variables", http.MethodGet, "/graphql?query=" + url.QueryEscape("{ __typename }") + "&variables=notjson", "", "", http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(c.method, s.URL+c.path, strings.NewReader(c.body))
+		if c.contentType != "" {
+			req.Header.Set("Content-Type", c.contentType)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out gqlResponse
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err := json.Unmarshal(raw, &out); err != nil || resp.StatusCode != c.status || len(out.Errors) != 1 ||
+			out.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+			t.Errorf("%s: %d %s, want %d and one BAD_REQUEST", c.what, resp.StatusCode, raw, c.status)
+		}
+	}
 }
