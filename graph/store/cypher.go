@@ -124,6 +124,8 @@ var refusedOperators = map[string]string{
 	"ShowTransactions":      "SHOW TRANSACTIONS reveals other sessions' queries",
 	"ShowSettings":          "SHOW SETTINGS reveals the server configuration",
 	"AdministrationCommand": "administration commands are not allowed",
+	"TransactionApply":      "CALL { … } IN TRANSACTIONS commits transactions of its own; a researcher query runs in one read-only transaction that is rolled back",
+	"TransactionForeach":    "CALL { … } IN TRANSACTIONS commits transactions of its own; a researcher query runs in one read-only transaction that is rolled back",
 }
 
 // ReadCypher runs a researcher's query after the guards described above.
