@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
@@ -14,11 +15,47 @@ import (
 // a JSON array of opaque strings; the client sends that array back, as
 // JSON, in the X-Lysoen-Bookmarks header of its next requests, on any
 // replica, and every Neo4j transaction of those requests starts from it.
+//
+// Neo4j makes a transaction that starts from a bookmark it has not reached
+// wait for it, up to db.transaction.bookmark_ready_timeout (2 s, set by
+// scripts/neo4j.sh), and such a request is not run again. A client may
+// have at most maxBookmarkWaiters requests carrying bookmarks in flight at
+// once; more are refused with 429 RATE_LIMITED, so forged bookmarks
+// cannot hold the connection pool.
 const (
-	maxBookmarks      = 32
-	maxBookmarkLen    = 1024
-	maxBookmarkHeader = 16 << 10
+	maxBookmarks       = 32
+	maxBookmarkLen     = 1024
+	maxBookmarkHeader  = 16 << 10
+	maxBookmarkWaiters = 4
 )
+
+// bookmarkWaiters counts each client's requests carrying bookmarks.
+type bookmarkWaiters struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// acquire takes a place for key, or says there is none.
+func (b *bookmarkWaiters) acquire(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n == nil {
+		b.n = map[string]int{}
+	}
+	if b.n[key] >= maxBookmarkWaiters {
+		return false
+	}
+	b.n[key]++
+	return true
+}
+
+func (b *bookmarkWaiters) release(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n[key]--; b.n[key] <= 0 {
+		delete(b.n, key)
+	}
+}
 
 // withBookmarks reads X-Lysoen-Bookmarks and starts the request's causal
 // chain from it. A header that is not a JSON array of non-empty strings is
@@ -39,6 +76,20 @@ func (a *app) withBookmarks(next http.Handler) http.Handler {
 				"extensions": map[string]any{"cypherRoundTrips": 0, "requestId": rid},
 			})
 			return
+		}
+		if len(bookmarks) > 0 {
+			key := clientIP(r)
+			if a.guards.limiter != nil {
+				key = a.guards.limiter.key(r)
+			}
+			if !a.bookmarkWaiters.acquire(key) {
+				w.Header().Set("Retry-After", "1")
+				writeGraphQLError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
+					fmt.Sprintf("at most %d requests with %s may be in flight per client; wait for one to finish", maxBookmarkWaiters, graph.BookmarksHeader),
+					map[string]any{"retryAfterSeconds": 1, "limit": maxBookmarkWaiters})
+				return
+			}
+			defer a.bookmarkWaiters.release(key)
 		}
 		ctx, _ := store.WithCausal(r.Context(), bookmarks)
 		next.ServeHTTP(w, r.WithContext(ctx))

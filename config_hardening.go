@@ -49,6 +49,7 @@ func hardeningFlags(fs *flag.FlagSet, env func(key, def string) string, h *harde
 	}
 	fs.IntVar(&h.Limits.MaxDepth, "max-depth", envInt("LYSOEN_MAX_DEPTH", 12), "deepest field nesting of an operation; 0: no limit (env LYSOEN_MAX_DEPTH)")
 	fs.IntVar(&h.Limits.MaxComplexity, "max-complexity", envInt("LYSOEN_MAX_COMPLEXITY", 50000), "largest estimated operation cost; 0: no limit (env LYSOEN_MAX_COMPLEXITY)")
+	fs.IntVar(&h.Limits.MaxPredicates, "max-predicates", envInt("LYSOEN_MAX_PREDICATES", 100), "filter conditions in all the where arguments of a request; 0: no limit (env LYSOEN_MAX_PREDICATES)")
 	fs.IntVar(&h.Limits.ListCost, "list-cost", envInt("LYSOEN_LIST_COST", 5), "assumed length of a list field without first/last, for the cost (env LYSOEN_LIST_COST)")
 	fs.Int64Var(&h.Limits.MaxBodyBytes, "max-body-bytes", int64(envInt("LYSOEN_MAX_BODY_BYTES", 1<<20)), "largest request body in bytes; 0: no limit (env LYSOEN_MAX_BODY_BYTES)")
 	fs.BoolVar(&h.Limits.Introspection, "introspection", envBool("LYSOEN_INTROSPECTION", true), "allow __schema/__type introspection (env LYSOEN_INTROSPECTION)")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"mime"
@@ -10,10 +11,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/lysoen/lysoen/graph"
 )
 
 // postTransport serves POST requests like gqlgen's transport.POST, with one
@@ -39,12 +43,16 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber() // as transport.POST: variables keep their exact numbers
 		err = dec.Decode(&params)
+		if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
+			err = errors.New("more data after the JSON object")
+		}
 	}
 	if err != nil {
-		// Nothing has run yet: gqlgen's transport answers unreadable bodies
-		// with its own status and message.
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		t.POST.Do(w, r, exec)
+		// Nothing has run. The answer and the log name the problem, never
+		// the body (a client controls up to the body limit of it).
+		writeGraphQLError(w, http.StatusBadRequest, graph.CodeBadRequest,
+			"the body must be one JSON object with query, and optionally variables, operationName and extensions (one operation per request): "+excerpt(err.Error(), 200),
+			map[string]any{"requestId": requestIDFrom(ctx)})
 		return
 	}
 	params.Headers = r.Header
@@ -68,6 +76,20 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
+}
+
+// excerpt is s cut to at most n bytes (on a character boundary), with the
+// full length noted when cut: what may go into an answer or a log line of
+// text a client sent.
+func excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "… (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // responseContentType picks the answer's media type from the Accept header

@@ -30,7 +30,7 @@ func newGuards(c config, sessions func() int64) *guards {
 // protectGraphQL wraps the GraphQL endpoint: CORS first (so refusals carry
 // CORS headers a browser can read), then the rate limit, then the body size.
 func (a *app) protectGraphQL(next http.Handler) http.Handler {
-	h := bodyLimit(a.cfg.Hardening.Limits.MaxBodyBytes, next)
+	h := bodyLimit(a.cfg.Hardening.Limits.MaxBodyBytes, typedErrors(next))
 	if a.guards.limiter != nil {
 		h = a.guards.limiter.middleware(a.guards.metrics, h)
 	}
@@ -54,7 +54,7 @@ func (a *app) useHardening(srv *handler.Server) {
 		srv.Use(introspectionGate{})
 	}
 	srv.Use(depthLimit{Max: h.Limits.MaxDepth})
-	srv.Use(costLimit{Max: h.Limits.MaxComplexity, ListCost: h.Limits.ListCost})
+	srv.Use(costLimit{Max: h.Limits.MaxComplexity, ListCost: h.Limits.ListCost, MaxPredicates: h.Limits.MaxPredicates})
 	srv.AroundResponses(recordOutcome)
 }
 

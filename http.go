@@ -36,6 +36,22 @@ type app struct {
 	guards *guards // hardening.go
 	// dataset is the current dataset version (export_http.go).
 	dataset *dataset.Keeper
+	// bookmarkWaiters bounds each client's requests carrying bookmarks (bookmarks_http.go).
+	bookmarkWaiters bookmarkWaiters
+	ready           readyCache
+}
+
+// readyCacheFor is how long /readyz's answer is reused: it is anonymous
+// and unlimited, and each fresh answer costs a ping and two schema queries.
+const readyCacheFor = time.Second
+
+// readyCache holds the last /readyz answer; mu is held while one is
+// computed, so concurrent probes wait for it instead of each querying.
+type readyCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	status int
+	body   map[string]string
 }
 
 func newApp(c config, logger *slog.Logger, st *store.Store) *app {
@@ -64,7 +80,8 @@ func (a *app) routes() http.Handler {
 
 // graphqlHandler is gqlgen's handler with explicit transports.
 func (a *app) graphqlHandler() http.Handler {
-	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled}}
+	resolver := &graph.Resolver{Store: a.store, Logger: a.logger, CypherField: graph.CypherConfig{Enabled: a.cfg.CypherEnabled,
+		MaxBytes: a.cfg.CypherMaxBytes}}
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: resolver})
 	if a.cfg.DirectReads {
 		es = graph.WithDirectReads(es, resolver)
@@ -79,6 +96,7 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
 	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it
+	srv.AroundResponses(resolver.HideSuggestions(a.cfg.Hardening.Limits.Introspection))
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)
@@ -223,28 +241,37 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // readyz answers 200 only when Neo4j answers and the schema's constraints
-// and indexes are in place; otherwise 503 with the reason.
+// and indexes are in place; otherwise 503 with the reason. The answer is
+// reused for readyCacheFor.
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	c := &a.ready
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) >= readyCacheFor {
+		c.status, c.body = a.readiness(r.Context())
+		c.at = time.Now()
+	}
+	writeJSON(w, c.status, c.body)
+}
+
+func (a *app) readiness(ctx context.Context) (int, map[string]string) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := a.store.Ping(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "neo4j unreachable: " + err.Error()})
-		return
+		return http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "neo4j unreachable: " + err.Error()}
 	}
 	missing, err := a.store.SchemaMissing(ctx)
 	if err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "cannot read the schema: " + err.Error()})
-		return
+		return http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "cannot read the schema: " + err.Error()}
 	}
 	if len(missing) > 0 {
 		reason := "constraints or indexes not in place: " + strings.Join(missing, ", ")
 		if last := a.schema.lastError(); last != "" {
 			reason += " (last attempt: " + last + ")"
 		}
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
-		return
+		return http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return http.StatusOK, map[string]string{"status": "ready"}
 }
 
 // schemaKeeper applies the constraints and indexes at start-up, retrying in

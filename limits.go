@@ -31,6 +31,7 @@ type limits struct {
 	MaxComplexity int   // largest cost (see operationCost); 0: no limit
 	MaxBodyBytes  int64 // largest request body; 0: no limit
 	ListCost      int   // assumed size of a list field that has no first/last argument
+	MaxPredicates int   // filter conditions in all the where arguments of a request; 0: no limit
 	Introspection bool  // __schema and __type allowed
 }
 
@@ -136,10 +137,21 @@ func selectionDepth(set ast.SelectionSet, seen int) int {
 	return max
 }
 
-// costLimit refuses operations whose estimated cost exceeds Max.
+// Introspection answers are costed by what they return, not by one field:
+// the whole schema for __schema, one type for __type. A request may hold
+// at most maxSchemaIntrospections __schema fields and maxTypeIntrospections
+// __type fields (aliases count); GraphiQL and schema tools send one __schema.
+const (
+	maxSchemaIntrospections = 1
+	maxTypeIntrospections   = 10
+)
+
+// costLimit refuses operations whose estimated cost exceeds Max, with too
+// many filter conditions, or with more introspection than one schema.
 type costLimit struct {
-	Max      int
-	ListCost int
+	Max           int
+	ListCost      int
+	MaxPredicates int
 }
 
 func (costLimit) ExtensionName() string                          { return "CostLimit" }
@@ -149,12 +161,81 @@ func (c costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.Op
 	if opCtx.Operation == nil {
 		return nil
 	}
-	cost := operationCost(opCtx.Operation.SelectionSet, opCtx.Variables, c.ListCost, "", 0)
+	var w operationWalk
+	w.walk(opCtx.Operation.SelectionSet, opCtx.Variables, 0)
+	if w.schemas > maxSchemaIntrospections || w.types > maxTypeIntrospections {
+		return limitError(graph.CodeComplexityLimit, "operation asks for __schema %d times and __type %d times; at most %d and %d are answered per request",
+			w.schemas, w.types, maxSchemaIntrospections, maxTypeIntrospections)
+	}
+	if c.MaxPredicates > 0 && w.predicates > c.MaxPredicates {
+		err := limitError(graph.CodeBadUserInput, "argument where: the request's filters hold %d conditions, more than the limit of %d", w.predicates, c.MaxPredicates)
+		err.Extensions["argument"] = "where"
+		err.Extensions["limit"] = c.MaxPredicates
+		return err
+	}
+	// Each condition is one more predicate for Neo4j to plan and test.
+	cost := operationCost(opCtx.Operation.SelectionSet, opCtx.Variables, c.ListCost, "", 0) + w.predicates
 	opCtx.Stats.SetExtension("CostLimit", cost)
 	if c.Max > 0 && cost > c.Max {
 		return limitError(graph.CodeComplexityLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, c.Max)
 	}
 	return nil
+}
+
+// operationWalk counts, over a whole operation (fragments included), the
+// introspection roots and the filter conditions: every input field set
+// inside a where argument, AND/OR lists counting each of their elements'
+// fields.
+type operationWalk struct {
+	schemas, types, predicates int
+}
+
+func (w *operationWalk) walk(set ast.SelectionSet, vars map[string]any, seen int) {
+	if seen > 1000 {
+		return
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			switch s.Name {
+			case "__schema":
+				w.schemas++
+				continue
+			case "__type":
+				w.types++
+				continue
+			}
+			if s.Arguments.ForName("where") != nil {
+				w.predicates += countConditions(s.ArgumentMap(vars)["where"], 0)
+			}
+			w.walk(s.SelectionSet, vars, seen+1)
+		case *ast.InlineFragment:
+			w.walk(s.SelectionSet, vars, seen+1)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				w.walk(s.Definition.SelectionSet, vars, seen+1)
+			}
+		}
+	}
+}
+
+// countConditions counts the input fields set in a filter value.
+func countConditions(v any, depth int) int {
+	if depth > 100 {
+		return 1 << 20
+	}
+	n := 0
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			n += 1 + countConditions(e, depth+1)
+		}
+	case []any:
+		for _, e := range x {
+			n += countConditions(e, depth+1)
+		}
+	}
+	return n
 }
 
 // operationCost estimates the work of a selection set: each field costs 1

@@ -59,6 +59,8 @@ type config struct {
 	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
 	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
 	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
+	CypherMaxBytes  int                 // largest answer of the cypher field
+	CypherParallel  int                 // cypher queries run at once at most
 	DirectReads     bool                // run the reads graph/direct.go understands as one statement each
 	OTel            string              // tracing: "" (off), stdout or otlp (tracing.go)
 	tracer          trace.TracerProvider
@@ -108,6 +110,21 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
 	}
 	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
+	for _, v := range []struct {
+		p         *int
+		flag, env string
+		def       int
+		usage     string
+	}{
+		{&c.CypherMaxBytes, "cypher-max-bytes", "LYSOEN_CYPHER_MAX_BYTES", store.DefaultCypherMaxBytes, "largest answer of the cypher field in bytes (approximate JSON size); more is truncated"},
+		{&c.CypherParallel, "cypher-concurrency", "LYSOEN_CYPHER_CONCURRENCY", store.DefaultCypherConcurrency, "cypher field queries run at once; more are refused with RATE_LIMITED"},
+	} {
+		n, err := strconv.Atoi(env(v.env, strconv.Itoa(v.def)))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s: want a positive integer", v.env)
+		}
+		fs.IntVar(v.p, v.flag, n, v.usage+" (env "+v.env+")")
+	}
 	directOn, err := strconv.ParseBool(env("LYSOEN_DIRECT_READS", "true"))
 	if err != nil {
 		return c, fmt.Errorf("LYSOEN_DIRECT_READS: %w", err)
@@ -170,7 +187,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCtx, warmCancel := context.WithTimeout(ctx, 3*time.Second)
 	_ = driver.VerifyConnectivity(warmCtx)
 	warmCancel()
-	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip}
+	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip,
+		CypherConcurrency: c.CypherParallel}
 	if cmd == "serve" {
 		tp, err := newTracerProvider(ctx, c.OTel, stderr)
 		if err != nil {

@@ -99,6 +99,8 @@ func TestJWTHS256(t *testing.T) {
 	delete(noExp, "exp")
 	notYet := claims("editor", time.Hour, "lysoen")
 	notYet["nbf"] = time.Now().Add(time.Hour).Unix()
+	nbfString := claims("editor", time.Hour, "lysoen")
+	nbfString["nbf"] = time.Now().Add(time.Hour).Format(time.RFC3339) // a string, not a NumericDate
 	other, _ := SignHS256([]byte("another-secret-another-secret-xx!!"), claims("editor", time.Hour, "lysoen"))
 	good := mustSign(t, claims("editor", time.Hour, "lysoen"))
 	parts := strings.Split(good, ".")
@@ -109,6 +111,7 @@ func TestJWTHS256(t *testing.T) {
 		"no audience":     mustSign(t, claims("editor", time.Hour, nil)),
 		"no exp":          mustSign(t, noExp),
 		"not yet valid":   mustSign(t, notYet),
+		"string nbf":      mustSign(t, nbfString),
 		"unknown role":    mustSign(t, claims("superuser", time.Hour, "lysoen")),
 		"other secret":    other,
 		"alg none":        noneTok,

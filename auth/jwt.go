@@ -112,8 +112,16 @@ func (c *JWTConfig) Verify(token string) (Principal, error) {
 	if now.After(exp.Add(c.Leeway)) {
 		return fail("expired at %s", exp.UTC().Format(time.RFC3339))
 	}
-	if nbf, ok := numericDate(claims["nbf"]); ok && now.Add(c.Leeway).Before(nbf) {
-		return fail("is not valid before %s", nbf.UTC().Format(time.RFC3339))
+	if raw, present := claims["nbf"]; present {
+		// Present but not a NumericDate: refused, not ignored (ignoring it
+		// would make a token valid earlier than its issuer said).
+		nbf, ok := numericDate(raw)
+		if !ok {
+			return fail("nbf claim is not a NumericDate (seconds since 1970)")
+		}
+		if now.Add(c.Leeway).Before(nbf) {
+			return fail("is not valid before %s", nbf.UTC().Format(time.RFC3339))
+		}
 	}
 	if !hasAudience(claims["aud"], c.Audience) {
 		return fail("audience does not include %q", c.Audience)

@@ -20,6 +20,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -319,7 +320,7 @@ func (p *planner) bindSearch(r *rootPlan, raw map[string]any) bool {
 		r.limit = *first
 	}
 	r.text = arg[string](args, "text")
-	return r.limit >= 0 && r.limit <= MaxPageSize && len(r.text) <= MaxSearchText
+	return r.limit >= 0 && r.limit <= MaxPageSize && utf8.RuneCountInString(r.text) <= MaxSearchText
 }
 
 // searchHits plans the selection of search: { node label score }.

@@ -43,6 +43,9 @@ const (
 	CodePersistedQueryBad    = "PERSISTED_QUERY_INVALID"
 	CodePersistedQueryAbsent = "PERSISTED_QUERY_NOT_FOUND"
 	CodeBadRequest           = "BAD_REQUEST"
+	// CodeResourceLimit: the database stopped the work at a memory or size
+	// limit (docs/operations.md, "Limits").
+	CodeResourceLimit = "RESOURCE_LIMIT_EXCEEDED"
 )
 
 // InputError is bad input from the client, naming the argument at fault.
@@ -100,7 +103,21 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		var in *InputError
 		var refused *store.CypherRefusedError
 		var cypherIn *store.CypherInputError
+		var cypherLimit *store.CypherLimitError
+		var cypherBusy *store.CypherBusyError
+		var cypherParam *store.CypherParamError
 		switch {
+		case errors.As(err, &cypherParam):
+			gqlErr.Message = "argument params: " + cypherParam.Error()
+			gqlErr.Extensions["code"] = CodeBadUserInput
+			gqlErr.Extensions["argument"] = "params"
+		case errors.As(err, &cypherBusy):
+			gqlErr.Message = cypherBusy.Error()
+			gqlErr.Extensions["code"] = CodeRateLimited
+		case errors.As(err, &cypherLimit):
+			gqlErr.Message = "argument query: " + cypherLimit.Error()
+			gqlErr.Extensions["code"] = CodeResourceLimit
+			gqlErr.Extensions["argument"] = "query"
 		case errors.As(err, &refused):
 			gqlErr.Message = "argument query: " + refused.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
@@ -139,6 +156,10 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = "header " + BookmarksHeader + ": Neo4j did not accept these bookmarks; send back the extensions.bookmarks of a response from this deployment"
 			gqlErr.Extensions["code"] = CodeBadUserInput
 			gqlErr.Extensions["argument"] = BookmarksHeader
+		case errors.Is(err, store.ErrResourceLimit):
+			logger.WarnContext(ctx, "database memory limit", "request_id", rid, "err", err)
+			gqlErr.Message = "the database refused the memory this request needs; try again shortly or ask for less"
+			gqlErr.Extensions["code"] = CodeResourceLimit
 		case errors.Is(err, store.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "request_id", rid, "err", err)
 			gqlErr.Message = "the database is unavailable; try again shortly"
@@ -150,7 +171,12 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Message = "the request was cancelled"
 			gqlErr.Extensions["code"] = CodeTimeout
 		default:
-			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path, "err", err)
+			// A client's text can reach an error message: a short excerpt only.
+			msg := err.Error()
+			if len(msg) > 1000 {
+				msg = strings.ToValidUTF8(msg[:1000], "") + fmt.Sprintf("… (%d bytes)", len(msg))
+			}
+			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path, "err", msg)
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions["code"] = CodeInternal
 		}

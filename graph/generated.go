@@ -203,12 +203,14 @@ type ComplexityRoot struct {
 	}
 
 	CypherResult struct {
-		Columns   func(childComplexity int) int
-		MaxRows   func(childComplexity int) int
-		QueryType func(childComplexity int) int
-		RowCount  func(childComplexity int) int
-		Rows      func(childComplexity int) int
-		Truncated func(childComplexity int) int
+		Columns         func(childComplexity int) int
+		MaxBytes        func(childComplexity int) int
+		MaxRows         func(childComplexity int) int
+		QueryType       func(childComplexity int) int
+		RowCount        func(childComplexity int) int
+		Rows            func(childComplexity int) int
+		Truncated       func(childComplexity int) int
+		TruncatedReason func(childComplexity int) int
 	}
 
 	DeletedNode struct {
@@ -1406,6 +1408,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CypherResult.Columns(childComplexity), true
+	case "CypherResult.maxBytes":
+		if e.ComplexityRoot.CypherResult.MaxBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.MaxBytes(childComplexity), true
 	case "CypherResult.maxRows":
 		if e.ComplexityRoot.CypherResult.MaxRows == nil {
 			break
@@ -1436,6 +1444,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CypherResult.Truncated(childComplexity), true
+	case "CypherResult.truncatedReason":
+		if e.ComplexityRoot.CypherResult.TruncatedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.TruncatedReason(childComplexity), true
 
 	case "DeletedNode.id":
 		if e.ComplexityRoot.DeletedNode.ID == nil {
@@ -4883,8 +4897,12 @@ func (ec *executionContext) childFields_CypherResult(ctx context.Context, field 
 		return ec.fieldContext_CypherResult_rowCount(ctx, field)
 	case "truncated":
 		return ec.fieldContext_CypherResult_truncated(ctx, field)
+	case "truncatedReason":
+		return ec.fieldContext_CypherResult_truncatedReason(ctx, field)
 	case "maxRows":
 		return ec.fieldContext_CypherResult_maxRows(ctx, field)
+	case "maxBytes":
+		return ec.fieldContext_CypherResult_maxBytes(ctx, field)
 	case "queryType":
 		return ec.fieldContext_CypherResult_queryType(ctx, field)
 	}
@@ -10574,6 +10592,29 @@ func (ec *executionContext) fieldContext_CypherResult_truncated(_ context.Contex
 	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CypherResult_truncatedReason(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_truncatedReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TruncatedReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_truncatedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _CypherResult_maxRows(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10594,6 +10635,29 @@ func (ec *executionContext) _CypherResult_maxRows(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CypherResult_maxRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CypherResult_maxBytes(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_maxBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_maxBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Int")
 }
 
@@ -24036,8 +24100,18 @@ func (ec *executionContext) _CypherResult(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "truncatedReason":
+			out.Values[i] = ec._CypherResult_truncatedReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "maxRows":
 			out.Values[i] = ec._CypherResult_maxRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxBytes":
+			out.Values[i] = ec._CypherResult_maxBytes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/99designs/gqlgen/graphql"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
@@ -199,7 +200,7 @@ func normalizeISO3(s string) (string, error) {
 	return s, nil
 }
 
-// MaxSearchText bounds the length of a search text, in bytes.
+// MaxSearchText bounds the length of a search text, in characters.
 const MaxSearchText = 200
 
 // search runs a full-text search; the text is escaped by the store.
@@ -214,8 +215,8 @@ func search(ctx context.Context, r *Resolver, text string, first *int) ([]*model
 	if limit > MaxPageSize {
 		return nil, badInput("first", "at most %d hits (got %d)", MaxPageSize, limit)
 	}
-	if len(text) > MaxSearchText {
-		return nil, badInput("text", "at most %d characters", MaxSearchText)
+	if n := utf8.RuneCountInString(text); n > MaxSearchText {
+		return nil, badInput("text", "at most %d characters (got %d)", MaxSearchText, n)
 	}
 	hits, err := r.Store.Search(ctx, text, limit)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/model"
@@ -85,12 +87,52 @@ type props struct {
 	allowed []string // properties `clear` may remove
 }
 
+// Text limits of written properties, in characters. A name is indexed,
+// and Neo4j cannot index a value over about 8 KB (a 500-character name is
+// at most 2,000 bytes).
+const (
+	maxNameChars  = 500
+	maxTextChars  = 10_000 // other string properties and evidence quotes
+	maxTextReason = "at most %d characters (got %d)"
+)
+
+// cleanText trims s and refuses what a reader would be misled by or could
+// not see: control characters (a newline or tab only where multiline is
+// allowed), bidirectional overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069), text with no visible character (only U+200B and the
+// like), and more than max characters.
+func cleanText(arg, s string, max int, multiline bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", badInput(arg, maxTextReason, max, n)
+	}
+	visible := false
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			return "", badInput(arg, "is not valid UTF-8")
+		case (r == '\n' || r == '\t' || r == '\r') && multiline:
+		case unicode.IsControl(r):
+			return "", badInput(arg, "must not contain control characters (found U+%04X)", r)
+		case r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
+			return "", badInput(arg, "must not contain bidirectional overrides (found U+%04X)", r)
+		case !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r):
+			visible = true
+		}
+	}
+	if !visible {
+		return "", badInput(arg, "must not be empty or invisible")
+	}
+	return s, nil
+}
+
 func newProps(name string, allowed ...string) *props {
 	p := &props{m: map[string]any{}, allowed: allowed}
-	if strings.TrimSpace(name) == "" {
-		p.err = badInput("input.name", "must not be empty")
+	clean, err := cleanText("input.name", name, maxNameChars, false)
+	if err != nil {
+		p.err = err
 	}
-	p.m["name"] = strings.TrimSpace(name)
+	p.m["name"] = clean
 	return p
 }
 
@@ -105,9 +147,13 @@ func (p *props) str(key string, v *string) {
 	if v == nil {
 		return
 	}
-	s := strings.TrimSpace(*v)
-	if s == "" {
+	if strings.TrimSpace(*v) == "" {
 		p.fail(badInput("input."+key, "must not be empty (to remove it, list %q in clear)", key))
+		return
+	}
+	s, err := cleanText("input."+key, *v, maxTextChars, true)
+	if err != nil {
+		p.fail(err)
 		return
 	}
 	p.m[key] = s
@@ -185,9 +231,12 @@ func evidence(arg string, in *model.EvidenceInput) (*store.Evidence, error) {
 	if err := checkID(arg+".sourceId", in.SourceID, store.LabelSource); err != nil {
 		return nil, err
 	}
-	q := strings.TrimSpace(in.Quote)
-	if q == "" {
+	if strings.TrimSpace(in.Quote) == "" {
 		return nil, badInput(arg+".quote", "must not be empty: quote the passage the fact rests on")
+	}
+	q, err := cleanText(arg+".quote", in.Quote, maxTextChars, true)
+	if err != nil {
+		return nil, err
 	}
 	return &store.Evidence{SourceID: in.SourceID, Quote: q}, nil
 }

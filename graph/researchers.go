@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -22,15 +24,19 @@ func init() {
 
 // CypherConfig switches the `cypher` field on and bounds it.
 type CypherConfig struct {
-	Enabled bool          // off unless the server is configured (LYSOEN_CYPHER_ENABLED=true)
-	MaxRows int           // 0: store.DefaultCypherMaxRows
-	Timeout time.Duration // 0: store.DefaultCypherTimeout
+	Enabled  bool          // off unless the server is configured (LYSOEN_CYPHER_ENABLED=true)
+	MaxRows  int           // 0: store.DefaultCypherMaxRows
+	MaxBytes int           // 0: store.DefaultCypherMaxBytes
+	Timeout  time.Duration // 0: store.DefaultCypherTimeout
 }
 
 func (c CypherConfig) options() store.CypherOptions {
-	o := store.CypherOptions{MaxRows: c.MaxRows, Timeout: c.Timeout}
+	o := store.CypherOptions{MaxRows: c.MaxRows, MaxBytes: c.MaxBytes, Timeout: c.Timeout}
 	if o.MaxRows <= 0 {
 		o.MaxRows = store.DefaultCypherMaxRows
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = store.DefaultCypherMaxBytes
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = store.DefaultCypherTimeout
@@ -54,10 +60,18 @@ func (r *Resolver) cypherAllowed(ctx context.Context) error {
 func (r *Resolver) HideCypher(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	if err != nil || fc == nil || (fc.Object != "__Type" && fc.Object != "__Schema") || r.cypherAllowed(ctx) == nil {
+	if err != nil || fc == nil || (fc.Object != "__Type" && fc.Object != "__Schema" && fc.Object != "Query") || r.cypherAllowed(ctx) == nil {
 		return res, err
 	}
 	switch {
+	case fc.Object == "Query" && fc.Field.Name == "__type":
+		// __type(name: "CypherResult") answers null, as for a type that does not exist.
+		if t, ok := res.(*introspection.Type); ok && t != nil {
+			if n := t.Name(); n != nil && *n == "CypherResult" {
+				return (*introspection.Type)(nil), nil
+			}
+		}
+		return res, err
 	case fc.Object == "__Type" && fc.Field.Name == "fields":
 		fields, ok := res.([]introspection.Field)
 		if !ok || !isQueryFields(fields) {
@@ -84,6 +98,32 @@ func (r *Resolver) HideCypher(ctx context.Context, next graphql.Resolver) (any, 
 		return out, nil
 	}
 	return res, err
+}
+
+// didYouMean is the suggestion gqlparser adds to a validation error.
+var didYouMean = regexp.MustCompile(` Did you mean [^?]*\?$`)
+
+// HideSuggestions is a response middleware (srv.AroundResponses) that
+// removes "Did you mean …?" from validation errors when they would name
+// what the caller may not see: any name when introspection is off, and
+// the cypher field or its type for callers who may not use it.
+func (r *Resolver) HideSuggestions(introspection bool) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return resp
+		}
+		for _, e := range resp.Errors {
+			hint := didYouMean.FindString(e.Message)
+			if hint == "" {
+				continue
+			}
+			if !introspection || (strings.Contains(hint, `"cypher"`) || strings.Contains(hint, `"CypherResult"`)) && r.cypherAllowed(ctx) != nil {
+				e.Message = strings.TrimSuffix(e.Message, hint)
+			}
+		}
+		return resp
+	}
 }
 
 // isQueryFields recognizes the Query type's field list: it is the only

@@ -34,6 +34,10 @@ func (r *queryResolver) Cypher(ctx context.Context, query string, params any) (*
 	if err != nil {
 		return nil, err
 	}
-	return &model.CypherResult{Columns: res.Columns, Rows: res.Rows, RowCount: len(res.Rows), Truncated: res.Truncated,
-		MaxRows: opts.MaxRows, QueryType: res.QueryType}, nil
+	out := &model.CypherResult{Columns: res.Columns, Rows: res.Rows, RowCount: len(res.Rows), Truncated: res.Truncated,
+		MaxRows: opts.MaxRows, MaxBytes: opts.MaxBytes, QueryType: res.QueryType}
+	if res.TruncatedReason != "" {
+		out.TruncatedReason = &res.TruncatedReason
+	}
+	return out, nil
 }

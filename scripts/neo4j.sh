@@ -126,8 +126,16 @@ server.directories.import=$HOME_DIR/import
 server.memory.heap.initial_size=$HEAP
 server.memory.heap.max_size=$HEAP
 server.memory.pagecache.size=$PAGECACHE
+# Query memory. Neo4j tracks what its operators hold (collect, sort,
+# aggregation, …) against these limits and fails the one transaction that
+# would go over: no single transaction may take more than half the pool.
 dbms.memory.transaction.total.max=256m
+db.memory.transaction.max=128m
 db.transaction.timeout=60s
+# A transaction that starts from a bookmark this server has not reached
+# waits this long for it (the default, 30s, let forged bookmarks hold
+# connections); docs/operations.md.
+db.transaction.bookmark_ready_timeout=2s
 dbms.usage_report.enabled=false
 dbms.security.auth_enabled=true
 server.jvm.additional=--add-opens=java.base/java.nio=ALL-UNNAMED
@@ -136,7 +144,12 @@ server.jvm.additional=--add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 server.jvm.additional=--enable-native-access=ALL-UNNAMED
 server.jvm.additional=-Dio.netty.tryReflectionSetAccessible=true
 server.jvm.additional=-XX:+UseG1GC
-server.jvm.additional=-XX:+ExitOnOutOfMemoryError
+# No -XX:+ExitOnOutOfMemoryError: values built inside one expression (a list
+# comprehension over range(1, 20000000), a string doubled in reduce()) are
+# not tracked by the transaction limits above, and with that flag one such
+# read would stop the whole server. Without it the OutOfMemoryError is
+# thrown in the thread running that query: its transaction fails, its heap
+# is reclaimed, and every other session carries on (docs/operations.md).
 EOF
 }
 

@@ -284,10 +284,14 @@ type CypherResult struct {
 	Rows    [][]any  `json:"rows"`
 	// Number of rows returned (at most maxRows).
 	RowCount int `json:"rowCount"`
-	// True when the query had more rows than maxRows; the rest were discarded.
+	// True when the answer was cut at maxRows or maxBytes; the rest was discarded.
 	Truncated bool `json:"truncated"`
+	// Why it was cut: maxRows or maxBytes; null when truncated is false.
+	TruncatedReason *string `json:"truncatedReason,omitempty"`
 	// The row cap in force.
 	MaxRows int `json:"maxRows"`
+	// The byte cap in force: the rows' approximate JSON size.
+	MaxBytes int `json:"maxBytes"`
 	// The planner's query type: always r (read-only) for an answered query.
 	QueryType string `json:"queryType"`
 }

@@ -15,7 +15,9 @@ import (
 )
 
 // Researchers' read-only Cypher. A query text from a client runs only if it
-// passes every guard, each of which would refuse a write on its own:
+// cannot build a value larger than Neo4j's memory limits bound (guard 0,
+// cypherguard.go) and passes every guard below, each of which would refuse
+// a write on its own:
 //
 //  1. EXPLAIN first: the planner's query type must be read-only ("r");
 //     "rw", "w" and "s" (schema and DBMS) are refused before anything runs.
@@ -27,27 +29,47 @@ import (
 //     refuses to write in.
 //  4. That transaction is always rolled back, never committed.
 //
-// A transaction timeout bounds the time, and a row cap bounds the answer.
+// A transaction timeout (also applied to reading the answer) bounds the
+// time; a row cap and a byte cap bound the answer, which is read from Neo4j
+// a batch at a time and no further than the caps; and the Store runs at
+// most Options.CypherConcurrency of these queries at once, so no more than
+// that many can be building large values in Neo4j's heap together.
 
 // Cypher limits used when CypherOptions leaves them zero.
 const (
-	DefaultCypherMaxRows = 1000
-	DefaultCypherTimeout = 10 * time.Second
+	DefaultCypherMaxRows     = 1000
+	DefaultCypherMaxBytes    = 8 << 20
+	DefaultCypherTimeout     = 10 * time.Second
+	DefaultCypherConcurrency = 1
+	cypherFetchSize          = 100 // records per PULL: reading stops within a batch of a cap
+	cypherReadGrace          = 5 * time.Second
 )
 
 // CypherOptions bound one researcher query.
 type CypherOptions struct {
-	MaxRows int           // rows returned at most; more set Truncated
-	Timeout time.Duration // server-side transaction timeout
+	MaxRows  int           // rows returned at most; more set Truncated
+	MaxBytes int           // approximate JSON size of the rows at most; more set Truncated
+	Timeout  time.Duration // server-side transaction timeout, and the time to read the answer
 }
 
 // CypherResult is the answer: column names and rows of JSON-ready values
 // (see serialize for how nodes, relationships and paths look).
 type CypherResult struct {
-	Columns   []string
-	Rows      [][]any
-	Truncated bool
-	QueryType string // always "r" for an answered query
+	Columns         []string
+	Rows            [][]any
+	Truncated       bool
+	TruncatedReason string // "maxRows" or "maxBytes" when Truncated
+	QueryType       string // always "r" for an answered query
+}
+
+// CypherBusyError: the Store already runs as many researcher queries as
+// it may at once.
+type CypherBusyError struct {
+	Max int
+}
+
+func (e *CypherBusyError) Error() string {
+	return fmt.Sprintf("%d analyst Cypher queries are already running, the most this server runs at once; retry when one has finished", e.Max)
 }
 
 // CypherRefusedError is a query the guards refuse: a write, a schema or
@@ -67,6 +89,16 @@ type CypherInputError struct {
 }
 
 func (e *CypherInputError) Error() string { return e.Message }
+
+// CypherLimitError is a query the database stopped because it needed more
+// memory than a query may have: over the transaction memory limits, or
+// values built inside one expression too large for the heap (Neo4j then
+// reports an unknown error; the query fails, the database carries on).
+type CypherLimitError struct {
+	Reason string
+}
+
+func (e *CypherLimitError) Error() string { return "query stopped: " + e.Reason }
 
 // readOnlyProcedures may be called from a researcher query: they only read
 // the graph or its schema. Any other procedure is refused, even those the
@@ -92,6 +124,8 @@ var refusedOperators = map[string]string{
 	"ShowTransactions":      "SHOW TRANSACTIONS reveals other sessions' queries",
 	"ShowSettings":          "SHOW SETTINGS reveals the server configuration",
 	"AdministrationCommand": "administration commands are not allowed",
+	"TransactionApply":      "CALL { … } IN TRANSACTIONS commits transactions of its own; a researcher query runs in one read-only transaction that is rolled back",
+	"TransactionForeach":    "CALL { … } IN TRANSACTIONS commits transactions of its own; a researcher query runs in one read-only transaction that is rolled back",
 }
 
 // ReadCypher runs a researcher's query after the guards described above.
@@ -105,15 +139,35 @@ func (s *Store) readCypher(ctx context.Context, query string, params map[string]
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = DefaultCypherMaxRows
 	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultCypherMaxBytes
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultCypherTimeout
 	}
 	if strings.TrimSpace(query) == "" {
 		return CypherResult{}, &CypherInputError{Message: "the query is empty"}
 	}
+	if err := checkValueSize(query); err != nil {
+		return CypherResult{}, err
+	}
+	if name, bad := tooLargeInteger(map[string]any(params)); bad {
+		return CypherResult{}, &CypherParamError{Message: fmt.Sprintf("parameter %s: an integer outside Cypher's 64-bit range (-2^63 to 2^63-1); send it as a string or a float with a fraction", name)}
+	}
 	params = normalizeParams(params).(map[string]any)
+	select {
+	case s.cypherSlots <- struct{}{}:
+		defer func() { <-s.cypherSlots }()
+	default:
+		return CypherResult{}, &CypherBusyError{Max: cap(s.cypherSlots)}
+	}
+	// Neo4j's timeout stops the query, not the streaming of an answer it
+	// has already computed: the whole exchange is bounded here as well,
+	// with cypherReadGrace for the answer to arrive.
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout+cypherReadGrace)
+	defer cancel()
 
-	cfg := neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database, FetchSize: opts.MaxRows + 1}
+	cfg := neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.database, FetchSize: min(opts.MaxRows+1, cypherFetchSize)}
 	if c := CausalFrom(ctx); c != nil {
 		cfg.BookmarkManager = c.mgr
 	}
@@ -159,15 +213,20 @@ func (s *Store) readCypher(ctx context.Context, query string, params map[string]
 	out.Columns = keys
 	out.Rows = [][]any{}
 	var rels []*relOut
+	size := 0
 	for res.NextRecord(ctx, nil) {
 		if len(out.Rows) == opts.MaxRows {
-			out.Truncated = true
+			out.Truncated, out.TruncatedReason = true, "maxRows"
 			break
 		}
 		rec := res.Record()
 		row := make([]any, len(rec.Values))
 		for i, v := range rec.Values {
 			row[i] = serialize(v, &rels)
+		}
+		if size += jsonSize(row); size > opts.MaxBytes {
+			out.Truncated, out.TruncatedReason = true, "maxBytes"
+			break
 		}
 		out.Rows = append(out.Rows, row)
 	}
@@ -266,6 +325,13 @@ func cypherError(ctx context.Context, err error) error {
 		switch {
 		case strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut"):
 			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		case memoryLimit(n4j):
+			return &CypherLimitError{Reason: "it needs more memory than the database can give a query (" + n4j.Msg + ")"}
+		case n4j.Code == "Neo.DatabaseError.General.UnknownError":
+			// What Neo4j answers when the query's own thread ran out of heap
+			// or stack (a huge list built in an expression, a value nested
+			// thousands deep): nothing else of the query's is in danger.
+			return &CypherLimitError{Reason: "Neo4j could not evaluate it; a query fails this way when it builds a value too large for the database's memory or nested too deeply"}
 		case n4j.Code == "Neo.ClientError.Statement.AccessMode",
 			strings.HasPrefix(n4j.Code, "Neo.ClientError.Security."):
 			return &CypherRefusedError{Reason: "the database refused it in a read-only transaction: " + n4j.Msg}
@@ -277,6 +343,38 @@ func cypherError(ctx context.Context, err error) error {
 		}
 	}
 	return classify(err)
+}
+
+// CypherParamError is a parameter value Cypher cannot take as sent.
+type CypherParamError struct {
+	Message string
+}
+
+func (e *CypherParamError) Error() string { return e.Message }
+
+// tooLargeInteger finds a JSON integer (no fraction, no exponent) that
+// does not fit in an int64: normalizeValue would turn it into a float and
+// silently change its value.
+func tooLargeInteger(v any) (string, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		if _, err := x.Int64(); err != nil && !strings.ContainsAny(string(x), ".eE") {
+			return "", true
+		}
+	case map[string]any:
+		for k, e := range x {
+			if name, bad := tooLargeInteger(e); bad {
+				return strings.TrimSuffix(k+"."+name, "."), true
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if name, bad := tooLargeInteger(e); bad {
+				return strings.TrimSuffix(fmt.Sprintf("%d.%s", i, name), "."), true
+			}
+		}
+	}
+	return "", false
 }
 
 // normalizeParams turns JSON numbers (json.Number, float64 with no
@@ -322,6 +420,30 @@ func normalizeValue(v any) any {
 		return out
 	}
 	return v
+}
+
+// jsonSize estimates the bytes of v's JSON (strings counted as their bytes
+// plus quotes, numbers as 20), cheaply enough to run on every row.
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case []byte:
+		return len(x)*4/3 + 4
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += jsonSize(e) + 1
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + jsonSize(e)
+		}
+		return n
+	}
+	return 20
 }
 
 // relOut is a serialized relationship whose endpoints' `id` properties are

@@ -73,6 +73,7 @@ var writeAttempts = []struct {
 	{"write hidden after comment", "MATCH (n) RETURN count(n) AS c // harmless\nCREATE (:Probe)", invalid},
 	{"CALL IN TRANSACTIONS", "CALL () { CREATE (:Probe) } IN TRANSACTIONS", refused},
 	{"CALL IN TRANSACTIONS delete", "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10 ROWS", refused},
+	{"read-only CALL IN TRANSACTIONS", "CALL () { RETURN 1 AS x } IN TRANSACTIONS RETURN x", refused},
 	{"LOAD CSV file", "LOAD CSV FROM 'file:///seed.csv' AS row RETURN row", refused},
 	{"LOAD CSV URL", "LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS row RETURN row", refused},
 	{"LOAD CSV write", "LOAD CSV WITH HEADERS FROM 'file:///x.csv' AS row CREATE (:Probe {v: row.v})", refused},

@@ -23,6 +23,11 @@ var ErrNotFound = errors.New("not found")
 // the API can answer SERVICE_UNAVAILABLE instead of INTERNAL.
 var ErrUnavailable = errors.New("database unavailable")
 
+// ErrResourceLimit wraps Neo4j's refusals to give a transaction more
+// memory: its own limit (db.memory.transaction.max) or the pool shared by
+// all transactions (dbms.memory.transaction.total.max).
+var ErrResourceLimit = errors.New("database memory limit reached")
+
 // Store runs Cypher through one driver against one database.
 type Store struct {
 	driver    neo4j.DriverWithContext
@@ -31,6 +36,8 @@ type Store struct {
 	counter   RoundTripCounter
 	trace     TraceFunc
 	open      atomic.Int64 // sessions open now, for metrics
+	// cypherSlots holds one token per researcher query running (cypher.go).
+	cypherSlots chan struct{}
 }
 
 // RoundTripCounter is told about every Cypher statement sent, so a request
@@ -48,11 +55,18 @@ type Options struct {
 	TxTimeout time.Duration // server-side transaction timeout; 0 means the server's default
 	OnQuery   RoundTripCounter
 	Trace     TraceFunc // a span per statement (tracing.go in package main)
+	// CypherConcurrency is how many researcher queries (ReadCypher) may
+	// run at once; 0 means DefaultCypherConcurrency.
+	CypherConcurrency int
 }
 
 // New wraps a driver. The caller owns the driver and closes it.
 func New(driver neo4j.DriverWithContext, opts Options) *Store {
-	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery, trace: opts.Trace}
+	if opts.CypherConcurrency <= 0 {
+		opts.CypherConcurrency = DefaultCypherConcurrency
+	}
+	return &Store{driver: driver, database: opts.Database, txTimeout: opts.TxTimeout, counter: opts.OnQuery, trace: opts.Trace,
+		cypherSlots: make(chan struct{}, opts.CypherConcurrency)}
 }
 
 // SessionsOpen is how many sessions (each holding at most one pooled
@@ -142,14 +156,16 @@ func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.Transa
 
 // retriable says whether running a read again may succeed: a lost
 // connection, or an error Neo4j calls transient (not a terminated
-// transaction: that is a timeout or a cancellation).
+// transaction: that is a timeout or a cancellation). A bookmark Neo4j has
+// not reached within its bookmark_ready_timeout is not waited for again:
+// a forged one would hold the request for the whole retry time.
 func retriable(err error) bool {
 	var conn *neo4j.ConnectivityError
 	if errors.As(err, &conn) {
 		return true
 	}
 	var n4j *neo4j.Neo4jError
-	return errors.As(err, &n4j) && n4j.IsRetriable()
+	return errors.As(err, &n4j) && n4j.IsRetriable() && n4j.Code != "Neo.TransientError.Transaction.BookmarkTimeout"
 }
 
 // write runs work in one write transaction: all of it commits or none does.
@@ -237,6 +253,9 @@ func classify(err error) error {
 			if errors.As(e, &conn) || databaseUnavailable(e) {
 				return fmt.Errorf("%w: %w", ErrUnavailable, err)
 			}
+			if memoryLimit(e) {
+				return fmt.Errorf("%w: %w", ErrResourceLimit, err)
+			}
 		}
 		if strings.Contains(limit.Cause, "context deadline exceeded") {
 			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
@@ -245,12 +264,25 @@ func classify(err error) error {
 	if databaseUnavailable(err) {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
+	if memoryLimit(err) {
+		return fmt.Errorf("%w: %w", ErrResourceLimit, err)
+	}
 	var n4j *neo4j.Neo4jError
 	// Neo4j 5 says TransactionTimedOutClientConfiguration for the timeout we set.
 	if errors.As(err, &n4j) && strings.HasPrefix(n4j.Code, "Neo.ClientError.Transaction.TransactionTimedOut") {
 		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
 	return err
+}
+
+// memoryLimit: Neo4j refused a transaction more memory, or the thread
+// running it ran out of heap (OutOfMemoryError: the transaction fails, the
+// server carries on; scripts/neo4j.sh).
+func memoryLimit(err error) bool {
+	var n4j *neo4j.Neo4jError
+	return errors.As(err, &n4j) && (n4j.Code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError" ||
+		n4j.Code == "Neo.TransientError.General.OutOfMemoryError" ||
+		n4j.Code == "Neo.TransientError.General.TransactionOutOfMemoryError")
 }
 
 // databaseUnavailable: the server answers but the database is not online
