@@ -52,6 +52,8 @@ type options struct {
 	logDir      string
 	label       string
 	portBase    int
+	batch       int // organizations per applyChanges in the batch timing
+	batchReps   int
 	neo4jPID    int // found from NEO4J_URI, not a flag; 0: Neo4j's CPU is not measured
 }
 
@@ -72,6 +74,8 @@ func main() {
 	flag.StringVar(&o.jsonOut, "json", "", "also write every run as JSON to this file")
 	flag.StringVar(&o.logDir, "logs", "bin", "directory for the servers' logs")
 	flag.StringVar(&o.label, "label", "", "label printed above the table (scale, conditions)")
+	flag.IntVar(&o.batch, "batch", 1000, "organizations (each with a link) per applyChanges request in the batch timing; 0: none")
+	flag.IntVar(&o.batchReps, "batch-reps", 5, "applyChanges requests timed")
 	flag.IntVar(&o.portBase, "ports", 4710, "the servers listen on 127.0.0.1: this port (Lysøen), +1 (@neo4j/graphql), +2 (floor)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -270,6 +274,13 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 	}
 	printTable(out, o, list, order, results)
+	if l := all["lysoen"]; l != nil && o.batch > 0 {
+		ms, err := batchTimes(ctx, l, o.batch, o.batchReps)
+		if err != nil {
+			return err
+		}
+		printBatch(out, o.batch, ms)
+	}
 	return nil
 }
 
