@@ -266,7 +266,7 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 	for i, k := range shapes {
 		p := fmt.Sprintf("links%d", i)
 		params[p] = groups[k]
-		fmt.Fprintf(&b, "CALL (n) { UNWIND $%s AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
+		fmt.Fprintf(&b, "WITH * CALL (n) { UNWIND $%s AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
 			"FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | "+
 			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = $at, r.createdBy = $by "+
 			"SET r += l.props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs) "+
