@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 )
 
 // batchRequest is one applyChanges of n organizations, each upserted with
 // its MEMBER_OF link to the write initiative (nested): n upserts and n
-// links in one request and one transaction. round keeps the ids of one
-// request apart from the others', so each request creates what it writes.
-func batchRequest(n, round int) request {
+// links in one request and one transaction. run (one per harness run) and
+// round keep the ids of one request apart from every other's, so each
+// request creates what it writes.
+func batchRequest(run string, n, round int) request {
 	changes := make([]map[string]any, n)
 	for i := range changes {
 		changes[i] = map[string]any{"upsertOrganization": map[string]any{
-			"id": fmt.Sprintf("org:bench-batch-%d-%05d", round, i), "name": fmt.Sprintf("Bench batch organization %d", i),
+			"id": fmt.Sprintf("org:bench-batch-%s-%d-%05d", run, round, i), "name": fmt.Sprintf("Bench batch organization %d", i),
 			"evidence": map[string]any{"sourceId": sourceID, "quote": "benchmark batch"},
 			"memberOf": []map[string]any{{"to": writeInitiative, "role": "MEMBER"}},
 		}}
@@ -30,8 +32,9 @@ func batchRequest(n, round int) request {
 // other, nothing else running, and returns each request's wall time in ms.
 func batchTimes(ctx context.Context, t *target, n, reps int) ([]float64, error) {
 	var ms []float64
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	for r := range reps {
-		b, _ := json.Marshal(batchRequest(n, r))
+		b, _ := json.Marshal(batchRequest(run, n, r))
 		start := time.Now()
 		m, _, err := post(ctx, t.url+"/graphql", b, t.headers())
 		if err != nil {
@@ -42,7 +45,7 @@ func batchTimes(ctx context.Context, t *target, n, reps int) ([]float64, error) 
 		data, _ := m["data"].(map[string]any)
 		cs, _ := data["applyChanges"].(map[string]any)
 		if nodes, _ := cs["nodesCreated"].(float64); int(nodes) != n {
-			return nil, fmt.Errorf("batch: %v nodes created, want %d (run it on a freshly loaded graph)", cs["nodesCreated"], n)
+			return nil, fmt.Errorf("batch: %v nodes created, want %d: %v", cs["nodesCreated"], n, m)
 		}
 	}
 	return ms, nil

@@ -195,17 +195,16 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			list = append(list, s)
 		}
 	}
-	// Wait for every server, and give Lysøen's mutation its evidence source.
+	// Wait for every server, giving Lysøen's writes their evidence source
+	// first (the write shapes cite it; the first shape may be one).
 	for _, t := range order {
-		if err := waitReady(ctx, t, list[0]); err != nil {
-			return err
+		ready := list[0]
+		if t.name == "lysoen" {
+			src := request{Query: `mutation { upsertSource(input: {id: "` + sourceID + `", title: "Benchmark writes"}) { id } }`}
+			ready = shape{Name: "source", Lysoen: src}
 		}
-	}
-	if l := all["lysoen"]; l != nil {
-		src := request{Query: `mutation { upsertSource(input: {id: "` + sourceID + `", title: "Benchmark writes"}) { id } }`}
-		b, _ := json.Marshal(src)
-		if _, _, err := post(ctx, l.url+"/graphql", b, l.headers()); err != nil {
-			return fmt.Errorf("lysoen: upsertSource: %w", err)
+		if err := waitReady(ctx, t, ready); err != nil {
+			return err
 		}
 	}
 

@@ -245,15 +245,26 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 
 	params := map[string]any{"id": u.ID, "props": upsertProps(u), "at": a.at(), "by": a.By, "cs": changeSet, "sources": srcList}
 	var b strings.Builder
+	// Reads first (cited sources, the links' ends), then the node's MERGE:
+	// the node's write lock is taken as late as possible and held for the
+	// writes alone, which matters when many writers touch one node.
 	b.WriteString("CALL () { UNWIND $sources AS sid OPTIONAL MATCH (s:Source {id: sid}) " +
 		"RETURN collect(CASE WHEN s IS NULL THEN sid END) AS missingSources } ")
+	carried := "missingSources, created, prev"
+	for i, k := range shapes {
+		params[fmt.Sprintf("links%d", i)] = groups[k]
+		fmt.Fprintf(&b, "CALL () { UNWIND $links%d AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
+			"RETURN collect(CASE WHEN b IS NULL THEN l.to END) AS missing%d, "+
+			"collect(CASE WHEN b IS NOT NULL THEN {b: b, props: l.props} END) AS ends%d } ", i, k.to, i, i)
+		carried += fmt.Sprintf(", missing%d", i)
+	}
 	b.WriteString("MERGE (n:" + string(u.Label) + " {id: $id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by ")
 	if u.ExpectedUpdatedAt != nil {
 		// Take the node's write lock before reading updatedAt, so no other
 		// writer can change it between the check and the write.
 		b.WriteString("SET n.`_lock` = true ")
 	}
-	b.WriteString("WITH missingSources, n, n.createdAt = $at AND n.createdBy = $by AS created, n.updatedAt AS prev ")
+	b.WriteString("WITH *, n.createdAt = $at AND n.createdBy = $by AS created, n.updatedAt AS prev ")
 	b.WriteString("SET n += $props, n.updatedAt = $at, n.updatedBy = $by, n.changeSetId = $cs")
 	if u.Label.IsActor() {
 		b.WriteString(", n:Actor")
@@ -262,16 +273,10 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 	if u.ExpectedUpdatedAt != nil {
 		b.WriteString("REMOVE n.`_lock` ")
 	}
-	carried := "missingSources, created, prev"
 	for i, k := range shapes {
-		p := fmt.Sprintf("links%d", i)
-		params[p] = groups[k]
-		fmt.Fprintf(&b, "WITH * CALL (n) { UNWIND $%s AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
-			"FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END | "+
+		fmt.Fprintf(&b, "WITH * CALL (n, ends%d) { UNWIND ends%d AS e WITH n, e.b AS b, e.props AS props "+
 			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = $at, r.createdBy = $by "+
-			"SET r += l.props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs) "+
-			"RETURN collect(CASE WHEN b IS NULL THEN l.to END) AS missing%d } ", p, k.to, k.t, i)
-		carried += fmt.Sprintf(", missing%d", i)
+			"SET r += props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs } ", i, i, k.t)
 	}
 	b.WriteString("RETURN " + carried + ", labels(n) AS labels, properties(n) AS props")
 	return b.String(), params, shapes
