@@ -66,6 +66,11 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bo
 	return &model.DeletedNode{ID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
 }
 
+// ApplyChanges is the resolver for the applyChanges field.
+func (r *mutationResolver) ApplyChanges(ctx context.Context, changes []*model.ChangeInput) (*model.ChangeSet, error) {
+	return r.applyChanges(ctx, changes)
+}
+
 // Link is the resolver for the link field.
 func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.Link, error) {
 	a, err := writer(ctx, auth.RoleEditor)
@@ -82,11 +87,6 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	}
 	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a)
 	return toLink(l), nil
-}
-
-// ApplyChanges is the resolver for the applyChanges field.
-func (r *mutationResolver) ApplyChanges(ctx context.Context, changes []*model.ChangeInput) (*model.ChangeSet, error) {
-	return r.applyChanges(ctx, changes)
 }
 
 // Unlink is the resolver for the unlink field.
