@@ -83,10 +83,19 @@ func (s *Store) ApplyChanges(ctx context.Context, changes []Change, a Audit, cha
 			if err != nil {
 				return sum, fmt.Errorf("write %s nodes: %w", l, err)
 			}
-			for i, r := range recs {
+			byID := make(map[string]*Upsert, len(ups))
+			for _, u := range ups {
+				byID[u.ID] = u
+			}
+			for _, r := range recs {
+				id, _, _ := neo4j.GetRecordValue[string](r, "id")
 				created, _, _ := neo4j.GetRecordValue[bool](r, "created")
 				prev, _ := r.Get("prev")
-				if err := checkWritten(plan.index[ups[i].ID], *ups[i], created, prev); err != nil {
+				u, ok := byID[id]
+				if !ok {
+					return sum, fmt.Errorf("write %s nodes: Neo4j answered for %q, not in the batch", l, id)
+				}
+				if err := checkWritten(plan.index[id], *u, created, prev); err != nil {
 					return sum, err
 				}
 				if created {
@@ -293,7 +302,7 @@ func planChanges(changes []Change) (changePlan, error) {
 }
 
 // batchNodeStatement upserts a list of nodes of one label and returns, per
-// row and in order, whether it created the node and the updatedAt it found.
+// node id, whether it created the node and the updatedAt it found.
 func batchNodeStatement(l Label, lock bool) string {
 	c := "UNWIND $rows AS row MERGE (n:" + string(l) + " {id: row.id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by "
 	if lock {
@@ -307,7 +316,7 @@ func batchNodeStatement(l Label, lock bool) string {
 	if lock {
 		c += " REMOVE n.`_lock`"
 	}
-	return c + " RETURN created, prev"
+	return c + " RETURN row.id AS id, created, prev"
 }
 
 // batchLinkStatement merges a list of relationships of one shape, and
