@@ -350,14 +350,15 @@ func TestApplyChanges(t *testing.T) {
 		t.Errorf("relationships with the change-set id: %d, want %d", n, orgs+1)
 	}
 	// The curator's review.
-	_, resp = s.queryAs(t, "", `query($id: ID!) { changeSet(id: $id, first: 1000) { id nodes { id } relationships { type from { id } to { id } updatedBy } } }`, map[string]any{"id": cs.ID})
+	_, resp = s.queryAs(t, "", `query($id: ID!) { changeSet(id: $id, first: 1000) { id nodes { id } relationships { type from { id } to { id } properties updatedBy } } }`, map[string]any{"id": cs.ID})
 	var review struct {
 		ChangeSet struct {
 			Nodes         []struct{ ID string }
 			Relationships []struct {
-				Type      string
-				From, To  struct{ ID string }
-				UpdatedBy string
+				Type       string
+				From, To   struct{ ID string }
+				Properties map[string]any
+				UpdatedBy  string
 			}
 		}
 	}
@@ -365,6 +366,18 @@ func TestApplyChanges(t *testing.T) {
 	if len(review.ChangeSet.Nodes) != 1+orgs || len(review.ChangeSet.Relationships) != orgs+1 ||
 		review.ChangeSet.Nodes[0].ID != "org:batch-00" || review.ChangeSet.Relationships[0].UpdatedBy != "key:ed" {
 		t.Errorf("review: %d nodes, %d relationships: %s", len(review.ChangeSet.Nodes), len(review.ChangeSet.Relationships), resp.Data)
+	}
+	for _, r := range review.ChangeSet.Relationships {
+		if _, audit := r.Properties["changeSetId"]; audit || (r.To.ID == "initiative:lysoen-partnership" && r.Properties["role"] == nil) {
+			t.Errorf("review: properties %v: the relationship's own, without audit fields", r.Properties)
+		}
+	}
+	// A single link records its own change set too.
+	_, resp = s.queryAs(t, editorKey, linkQuery, map[string]any{"in": map[string]any{"type": "MEMBER_OF", "from": "org:batch-01", "to": "org:icrc", "evidence": ev}})
+	mustOK(t, resp, nil)
+	if n := cypherInt(t, st, `MATCH (:Organization {id: "org:batch-01"})-[r:MEMBER_OF]->(:Organization {id: "org:icrc"})
+		WHERE r.changeSetId STARTS WITH "changeset:" AND r.changeSetId <> $cs RETURN count(r) AS n`, map[string]any{"cs": cs.ID}); n != 1 {
+		t.Errorf("link's change set: %d relationships carry one, want 1", n)
 	}
 
 	// One bad change (the 4th: a link to a node that does not exist)

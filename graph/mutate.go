@@ -307,7 +307,7 @@ func ownProps(m map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range m {
 		switch k {
-		case "sourceId", "evidence", "createdAt", "updatedAt", "createdBy", "updatedBy":
+		case "sourceId", "evidence", "createdAt", "updatedAt", "createdBy", "updatedBy", "changeSetId":
 			continue
 		}
 		out[k] = v

@@ -81,11 +81,12 @@ func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*mo
 	if err != nil {
 		return nil, err
 	}
+	w.ChangeSet = store.NewChangeSetID(a.At)
 	l, err := r.Store.Link(ctx, w, a)
 	if err != nil {
 		return nil, writeError(err, "input.evidence")
 	}
-	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a)
+	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a, "changeSet", w.ChangeSet)
 	return toLink(l), nil
 }
 
