@@ -114,7 +114,8 @@ func TestWritesDuringNeo4jOutageCounted(t *testing.T) {
 		vars map[string]any
 	}{
 		{`mutation($in: SourceInput!) { upsertSource(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": source, "title": "Outage test fixture"}}},
-		{`mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": initiative, "name": "Outage test initiative"}}},
+		{`mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": initiative, "name": "Outage test initiative",
+			"evidence": map[string]any{"sourceId": source, "quote": "outage test fixture"}}}},
 	} {
 		_, resp := s.queryAs(t, editorKey, q.q, q.vars)
 		mustOK(t, resp, nil)

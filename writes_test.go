@@ -73,10 +73,18 @@ func wantError(t *testing.T, what string, resp gqlResponse, code, argument strin
 	}
 }
 
+// testEvidence cites the seed's source: a write that creates a node must.
+var testEvidence = map[string]any{"sourceId": "source:human-security-1999",
+	"quote": "This will eventually involve forming partnerships and coalitions with like-minded countries, NGOs, civil society and the ICRC."}
+
+// evidenceArg is testEvidence written inline in a GraphQL document.
+const evidenceArg = `evidence: {sourceId: "source:human-security-1999", quote: "This will eventually involve forming partnerships and coalitions with like-minded countries, NGOs, civil society and the ICRC."}`
+
 const upsertOrg = `mutation($in: OrganizationInput!) { upsertOrganization(input: $in) { id name kind acronym } }`
 
 func orgInput(id string) map[string]any {
-	return map[string]any{"in": map[string]any{"id": id, "name": "International Campaign to Ban Landmines", "kind": "NGO", "acronym": "ICBL"}}
+	return map[string]any{"in": map[string]any{"id": id, "name": "International Campaign to Ban Landmines", "kind": "NGO", "acronym": "ICBL",
+		"evidence": testEvidence}}
 }
 
 // TestAuthOutcomes: every way a caller can be refused or let in. Refusals
@@ -174,16 +182,16 @@ func TestUpserts(t *testing.T) {
 		{"organization", upsertOrg, orgInput("org:icbl")["in"].(map[string]any),
 			store.LabelOrganization, "org:icbl", map[string]any{"kind": "NGO", "acronym": "ICBL"}},
 		{"issue area", `mutation($in: IssueAreaInput!) { upsertIssueArea(input: $in) { id name } }`,
-			map[string]any{"id": "issue:peacebuilding", "name": "Peacebuilding", "description": "Conflict prevention and peacebuilding."},
+			map[string]any{"id": "issue:peacebuilding", "name": "Peacebuilding", "description": "Conflict prevention and peacebuilding.", "evidence": src},
 			store.LabelIssueArea, "issue:peacebuilding", map[string]any{"description": "Conflict prevention and peacebuilding."}},
 		{"initiative", `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { id startDate endDate evidence { quote } } }`,
 			map[string]any{"id": "initiative:hsn", "name": "Human Security Network", "kind": "MULTILATERAL_PARTNERSHIP", "startDate": "1999-05", "endDate": "2000", "evidence": src},
 			store.LabelInitiative, "initiative:hsn", map[string]any{"startDate": "1999-05", "endDate": "2000", "evidence": src["quote"]}},
 		{"event", `mutation($in: EventInput!) { upsertEvent(input: $in) { id datePrecision } }`,
-			map[string]any{"id": "event:bergen-1999", "name": "Lysøen meeting", "kind": "MEETING", "startDate": "1999-05-19", "endDate": "1999-05-20", "status": "SCHEDULED", "location": "Norway"},
+			map[string]any{"id": "event:bergen-1999", "name": "Lysøen meeting", "kind": "MEETING", "startDate": "1999-05-19", "endDate": "1999-05-20", "status": "SCHEDULED", "location": "Norway", "evidence": src},
 			store.LabelEvent, "event:bergen-1999", map[string]any{"datePrecision": "DAY", "status": "SCHEDULED"}},
 		{"agreement", `mutation($in: AgreementInput!) { upsertAgreement(input: $in) { id adoptedOn } }`,
-			map[string]any{"id": "agreement:oslo-accord", "name": "Convention on Cluster Munitions", "kind": "CONVENTION", "adoptedOn": "2008-05-30"},
+			map[string]any{"id": "agreement:oslo-accord", "name": "Convention on Cluster Munitions", "kind": "CONVENTION", "adoptedOn": "2008-05-30", "evidence": src},
 			store.LabelAgreement, "agreement:oslo-accord", map[string]any{"adoptedOn": "2008-05-30", "kind": "CONVENTION"}},
 		{"source", `mutation($in: SourceInput!) { upsertSource(input: $in) { id title } }`,
 			map[string]any{"id": "source:notes", "title": "Analyst notes", "date": "2026-11"},
@@ -258,17 +266,17 @@ func TestUpserts(t *testing.T) {
 	}
 }
 
-// TestMutationRollback: the evidence's Source is checked after the node is
-// written, in the same transaction; when it is missing the mutation fails
-// and the node written before the failure is gone.
+// TestMutationRollback: the evidence's Source is checked in the statement
+// that writes the node; when it is missing the mutation fails and the node
+// written by that statement is gone.
 func TestMutationRollback(t *testing.T) {
 	st := testdb.Seeded(t)
 	s := startServer(t, authEnv(nil))
 	_, resp := s.queryAs(t, editorKey, `mutation { upsertOrganization(input: {id: "org:ghost", name: "Ghost",
 		evidence: {sourceId: "source:no-such-document", quote: "A sentence."}}) { id } }`, nil)
 	wantError(t, "evidence citing a missing source", resp, "BAD_USER_INPUT", "input.evidence.sourceId")
-	if resp.Extensions["cypherRoundTrips"] != float64(2) {
-		t.Errorf("round trips = %v, want 2 (the write, then the failed check)", resp.Extensions["cypherRoundTrips"])
+	if resp.Extensions["cypherRoundTrips"] != float64(1) {
+		t.Errorf("round trips = %v, want 1 (the write and its checks are one statement)", resp.Extensions["cypherRoundTrips"])
 	}
 	if _, err := st.NodeByID(context.Background(), store.LabelOrganization, "org:ghost"); err == nil {
 		t.Error("org:ghost survived the failed mutation: no rollback")
@@ -293,12 +301,12 @@ func TestLinks(t *testing.T) {
 	ev := map[string]any{"sourceId": "source:human-security-1999", "quote": "This will eventually involve forming partnerships and coalitions with like-minded countries, NGOs, civil society and the ICRC."}
 	// Fresh endpoints so every link is new.
 	for _, q := range []string{
-		`mutation { upsertCountry(input: {iso3: "ISL", name: "Iceland"}) { id } }`,
-		`mutation { upsertOrganization(input: {id: "org:icbl", name: "ICBL", kind: "NGO"}) { id } }`,
-		`mutation { upsertInitiative(input: {id: "initiative:hsn", name: "Human Security Network"}) { id } }`,
-		`mutation { upsertEvent(input: {id: "event:e1", name: "E1", startDate: "1999"}) { id } }`,
-		`mutation { upsertEvent(input: {id: "event:e2", name: "E2", startDate: "2000"}) { id } }`,
-		`mutation { upsertAgreement(input: {id: "agreement:a1", name: "A1", kind: "TREATY"}) { id } }`,
+		`mutation { upsertCountry(input: {iso3: "ISL", name: "Iceland", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertOrganization(input: {id: "org:icbl", name: "ICBL", kind: "NGO", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertInitiative(input: {id: "initiative:hsn", name: "Human Security Network", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertEvent(input: {id: "event:e1", name: "E1", startDate: "1999", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertEvent(input: {id: "event:e2", name: "E2", startDate: "2000", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertAgreement(input: {id: "agreement:a1", name: "A1", kind: "TREATY", ` + evidenceArg + `}) { id } }`,
 	} {
 		_, resp := s.queryAs(t, editorKey, q, nil)
 		mustOK(t, resp, nil)
@@ -443,7 +451,7 @@ func TestConcurrentUpserts(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in := map[string]any{"in": map[string]any{"id": "org:race", "name": fmt.Sprintf("Racer %d", i)}}
+			in := map[string]any{"in": map[string]any{"id": "org:race", "name": fmt.Sprintf("Racer %d", i), "evidence": testEvidence}}
 			_, resp := s.queryAs(t, editorKey, upsertOrg, in)
 			if len(resp.Errors) > 0 {
 				errs <- fmt.Sprint(resp.Errors)

@@ -32,6 +32,10 @@ const (
 	CodeUnauthenticated = "UNAUTHENTICATED"
 	// CodeForbidden: valid credentials without the role the operation needs.
 	CodeForbidden = "FORBIDDEN"
+	// CodeConflict: an upsert's expectedUpdatedAt is not the stored updatedAt.
+	CodeConflict = "CONFLICT"
+	// CodeBatchTooLarge: applyChanges with more changes than store.MaxChanges.
+	CodeBatchTooLarge = "BATCH_TOO_LARGE"
 
 	// Limits, checked before any Cypher runs (see limits.go in package main).
 	CodeDepthLimit           = "DEPTH_LIMIT_EXCEEDED"
@@ -101,6 +105,7 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		}
 		rid := requestID(ctx)
 		var in *InputError
+		var conflict *ConflictError
 		var refused *store.CypherRefusedError
 		var cypherIn *store.CypherInputError
 		var cypherLimit *store.CypherLimitError
@@ -129,6 +134,13 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			if cypherIn.Code != "" {
 				gqlErr.Extensions["neo4jCode"] = cypherIn.Code
 			}
+		case errors.As(err, &conflict):
+			gqlErr.Extensions["code"] = CodeConflict
+			gqlErr.Extensions["argument"] = conflict.Argument
+		case errors.Is(err, store.ErrTooManyChanges):
+			gqlErr.Extensions["code"] = CodeBatchTooLarge
+			gqlErr.Extensions["argument"] = "changes"
+			gqlErr.Extensions["limit"] = store.MaxChanges
 		case errors.As(err, &in):
 			gqlErr.Message = in.Error()
 			gqlErr.Extensions["code"] = CodeBadUserInput
@@ -179,6 +191,11 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path, "err", msg)
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions["code"] = CodeInternal
+		}
+		// A failing change of an applyChanges batch: which one.
+		var indexed *IndexedError
+		if errors.As(err, &indexed) {
+			gqlErr.Extensions["index"] = indexed.Index
 		}
 		if rid != "" {
 			gqlErr.Extensions["requestId"] = rid

@@ -109,6 +109,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuditStamp struct {
+		ChangeSetID func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		UpdatedBy   func(childComplexity int) int
+	}
+
 	Bloc struct {
 		Agreement     func(childComplexity int) int
 		CohesiveVotes func(childComplexity int) int
@@ -141,6 +150,23 @@ type ComplexityRoot struct {
 		RollCallID    func(childComplexity int) int
 		Title         func(childComplexity int) int
 		Vote          func(childComplexity int) int
+	}
+
+	ChangeSet struct {
+		At                   func(childComplexity int) int
+		By                   func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		NodesCreated         func(childComplexity int) int
+		NodesUpdated         func(childComplexity int) int
+		RelationshipsCreated func(childComplexity int) int
+		RelationshipsRemoved func(childComplexity int) int
+		RelationshipsUpdated func(childComplexity int) int
+	}
+
+	ChangeSetReview struct {
+		ID            func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
 	}
 
 	CoParticipation struct {
@@ -389,6 +415,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ApplyChanges       func(childComplexity int, changes []*model.ChangeInput) int
 		DeleteNode         func(childComplexity int, id string, detach *bool) int
 		Link               func(childComplexity int, input model.LinkInput) int
 		Unlink             func(childComplexity int, input model.UnlinkInput) int
@@ -476,8 +503,10 @@ type ComplexityRoot struct {
 	Query struct {
 		Agreement         func(childComplexity int, id string) int
 		Agreements        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Audit             func(childComplexity int, id string) int
 		Blocs             func(childComplexity int, issueAreaID *string, from *model.Date, to *model.Date, minVotes *int, resolution *float64) int
 		Brokers           func(childComplexity int, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) int
+		ChangeSet         func(childComplexity int, id string, first *int) int
 		CoParticipants    func(childComplexity int, actorID string, first *int, asOf *model.Date, scope *model.Scope) int
 		Coalition         func(childComplexity int, initiativeID string, asOf *model.Date) int
 		CommonGround      func(childComplexity int, ids []string) int
@@ -700,6 +729,7 @@ type MutationResolver interface {
 	UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error)
 	UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
 	DeleteNode(ctx context.Context, id string, detach *bool) (*model.DeletedNode, error)
+	ApplyChanges(ctx context.Context, changes []*model.ChangeInput) (*model.ChangeSet, error)
 	Link(ctx context.Context, input model.LinkInput) (*model.Link, error)
 	Unlink(ctx context.Context, input model.UnlinkInput) (bool, error)
 }
@@ -746,6 +776,8 @@ type QueryResolver interface {
 	Brokers(ctx context.Context, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.ActorScore, error)
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
 	Influence(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorInfluence, error)
+	ChangeSet(ctx context.Context, id string, first *int) (*model.ChangeSetReview, error)
+	Audit(ctx context.Context, id string) (*model.AuditStamp, error)
 	GraphModel(ctx context.Context) (*model.GraphModel, error)
 	Cypher(ctx context.Context, query string, params any) (*model.CypherResult, error)
 	VotingAgreement(ctx context.Context, a string, b string, issueAreaID *string, from *model.Date, to *model.Date) (*model.VotingAgreement, error)
@@ -1001,6 +1033,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AgreementEdge.Node(childComplexity), true
 
+	case "AuditStamp.changeSetId":
+		if e.ComplexityRoot.AuditStamp.ChangeSetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.ChangeSetID(childComplexity), true
+	case "AuditStamp.createdAt":
+		if e.ComplexityRoot.AuditStamp.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.CreatedAt(childComplexity), true
+	case "AuditStamp.createdBy":
+		if e.ComplexityRoot.AuditStamp.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.CreatedBy(childComplexity), true
+	case "AuditStamp.id":
+		if e.ComplexityRoot.AuditStamp.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.ID(childComplexity), true
+	case "AuditStamp.updatedAt":
+		if e.ComplexityRoot.AuditStamp.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.UpdatedAt(childComplexity), true
+	case "AuditStamp.updatedBy":
+		if e.ComplexityRoot.AuditStamp.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditStamp.UpdatedBy(childComplexity), true
+
 	case "Bloc.agreement":
 		if e.ComplexityRoot.Bloc.Agreement == nil {
 			break
@@ -1153,6 +1222,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BlocVote.Vote(childComplexity), true
+
+	case "ChangeSet.at":
+		if e.ComplexityRoot.ChangeSet.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.At(childComplexity), true
+	case "ChangeSet.by":
+		if e.ComplexityRoot.ChangeSet.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.By(childComplexity), true
+	case "ChangeSet.id":
+		if e.ComplexityRoot.ChangeSet.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.ID(childComplexity), true
+	case "ChangeSet.nodesCreated":
+		if e.ComplexityRoot.ChangeSet.NodesCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.NodesCreated(childComplexity), true
+	case "ChangeSet.nodesUpdated":
+		if e.ComplexityRoot.ChangeSet.NodesUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.NodesUpdated(childComplexity), true
+	case "ChangeSet.relationshipsCreated":
+		if e.ComplexityRoot.ChangeSet.RelationshipsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.RelationshipsCreated(childComplexity), true
+	case "ChangeSet.relationshipsRemoved":
+		if e.ComplexityRoot.ChangeSet.RelationshipsRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.RelationshipsRemoved(childComplexity), true
+	case "ChangeSet.relationshipsUpdated":
+		if e.ComplexityRoot.ChangeSet.RelationshipsUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSet.RelationshipsUpdated(childComplexity), true
+
+	case "ChangeSetReview.id":
+		if e.ComplexityRoot.ChangeSetReview.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSetReview.ID(childComplexity), true
+	case "ChangeSetReview.nodes":
+		if e.ComplexityRoot.ChangeSetReview.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSetReview.Nodes(childComplexity), true
+	case "ChangeSetReview.relationships":
+		if e.ComplexityRoot.ChangeSetReview.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeSetReview.Relationships(childComplexity), true
 
 	case "CoParticipation.actor":
 		if e.ComplexityRoot.CoParticipation.Actor == nil {
@@ -2185,6 +2322,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Until(childComplexity), true
 
+	case "Mutation.applyChanges":
+		if e.ComplexityRoot.Mutation.ApplyChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyChanges(childComplexity, args["changes"].([]*model.ChangeInput)), true
 	case "Mutation.deleteNode":
 		if e.ComplexityRoot.Mutation.DeleteNode == nil {
 			break
@@ -2622,6 +2770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Agreements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
+	case "Query.audit":
+		if e.ComplexityRoot.Query.Audit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_audit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Audit(childComplexity, args["id"].(string)), true
 	case "Query.blocs":
 		if e.ComplexityRoot.Query.Blocs == nil {
 			break
@@ -2644,6 +2803,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Brokers(childComplexity, args["first"].(*int), args["kind"].(*model.ActorKind), args["asOf"].(*model.Date), args["scope"].(*model.Scope)), true
+	case "Query.changeSet":
+		if e.ComplexityRoot.Query.ChangeSet == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changeSet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChangeSet(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.coParticipants":
 		if e.ComplexityRoot.Query.CoParticipants == nil {
 			break
@@ -3442,6 +3612,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgreementInput", ec.unmarshalInputAgreementInput),
 			graphql.NewInputUnmarshaler("AgreementSort", ec.unmarshalInputAgreementSort),
 			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
+			graphql.NewInputUnmarshaler("ChangeInput", ec.unmarshalInputChangeInput),
 			graphql.NewInputUnmarshaler("CountryInput", ec.unmarshalInputCountryInput),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
 			graphql.NewInputUnmarshaler("CountryVoteWhere", ec.unmarshalInputCountryVoteWhere),
@@ -3460,17 +3631,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IssueAreaSort", ec.unmarshalInputIssueAreaSort),
 			graphql.NewInputUnmarshaler("IssueAreaWhere", ec.unmarshalInputIssueAreaWhere),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
+			graphql.NewInputUnmarshaler("MembershipLinkInput", ec.unmarshalInputMembershipLinkInput),
 			graphql.NewInputUnmarshaler("MembershipSort", ec.unmarshalInputMembershipSort),
 			graphql.NewInputUnmarshaler("MembershipWhere", ec.unmarshalInputMembershipWhere),
+			graphql.NewInputUnmarshaler("NestedLinkInput", ec.unmarshalInputNestedLinkInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationSort", ec.unmarshalInputOrganizationSort),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
+			graphql.NewInputUnmarshaler("ParticipationLinkInput", ec.unmarshalInputParticipationLinkInput),
 			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
 			graphql.NewInputUnmarshaler("RollCallSort", ec.unmarshalInputRollCallSort),
 			graphql.NewInputUnmarshaler("RollCallVoteWhere", ec.unmarshalInputRollCallVoteWhere),
 			graphql.NewInputUnmarshaler("RollCallWhere", ec.unmarshalInputRollCallWhere),
 			graphql.NewInputUnmarshaler("Scope", ec.unmarshalInputScope),
+			graphql.NewInputUnmarshaler("SignatureLinkInput", ec.unmarshalInputSignatureLinkInput),
 			graphql.NewInputUnmarshaler("SignatureSort", ec.unmarshalInputSignatureSort),
 			graphql.NewInputUnmarshaler("SignatureWhere", ec.unmarshalInputSignatureWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -4701,6 +4876,24 @@ func (ec *executionContext) childFields_AgreementEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type AgreementEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditStamp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditStamp_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuditStamp_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_AuditStamp_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AuditStamp_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_AuditStamp_updatedBy(ctx, field)
+	case "changeSetId":
+		return ec.fieldContext_AuditStamp_changeSetId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditStamp", field.Name)
+}
+
 func (ec *executionContext) childFields_Bloc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "index":
@@ -4767,6 +4960,40 @@ func (ec *executionContext) childFields_BlocVote(ctx context.Context, field grap
 		return ec.fieldContext_BlocVote_othersCast(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BlocVote", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangeSet_id(ctx, field)
+	case "at":
+		return ec.fieldContext_ChangeSet_at(ctx, field)
+	case "by":
+		return ec.fieldContext_ChangeSet_by(ctx, field)
+	case "nodesCreated":
+		return ec.fieldContext_ChangeSet_nodesCreated(ctx, field)
+	case "nodesUpdated":
+		return ec.fieldContext_ChangeSet_nodesUpdated(ctx, field)
+	case "relationshipsCreated":
+		return ec.fieldContext_ChangeSet_relationshipsCreated(ctx, field)
+	case "relationshipsUpdated":
+		return ec.fieldContext_ChangeSet_relationshipsUpdated(ctx, field)
+	case "relationshipsRemoved":
+		return ec.fieldContext_ChangeSet_relationshipsRemoved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeSet", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeSetReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangeSetReview_id(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ChangeSetReview_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ChangeSetReview_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeSetReview", field.Name)
 }
 
 func (ec *executionContext) childFields_CoParticipation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6439,6 +6666,20 @@ func (ec *executionContext) field_IssueArea_initiatives_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_applyChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
+		func(ctx context.Context, v any) ([]*model.ChangeInput, error) {
+			return ec.unmarshalNChangeInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changes"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6803,6 +7044,20 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_audit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_blocs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6884,6 +7139,28 @@ func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["scope"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changeSet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -8841,6 +9118,144 @@ func (ec *executionContext) fieldContext_AgreementEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditStamp_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditStamp_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditStamp_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditStamp_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditStamp_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditStamp_changeSetId(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditStamp_changeSetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeSetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditStamp_changeSetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Bloc_index(ctx context.Context, field graphql.CollectedField, obj *model.Bloc) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9441,6 +9856,277 @@ func (ec *executionContext) _BlocVote_othersCast(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_BlocVote_othersCast(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BlocVote", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSet_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeSet_at(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeSet_by(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeSet_nodesCreated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_nodesCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodesCreated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_nodesCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSet_nodesUpdated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_nodesUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodesUpdated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_nodesUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSet_relationshipsCreated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_relationshipsCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipsCreated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_relationshipsCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSet_relationshipsUpdated(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_relationshipsUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipsUpdated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_relationshipsUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSet_relationshipsRemoved(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSet_relationshipsRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationshipsRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSet_relationshipsRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeSetReview_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSetReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSetReview_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSetReview_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeSetReview", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeSetReview_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSetReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSetReview_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSetReview_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeSetReview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeSetReview_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSetReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeSetReview_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeSetReview_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeSetReview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CoParticipation_actor(ctx context.Context, field graphql.CollectedField, obj *model.CoParticipation) (ret graphql.Marshaler) {
@@ -14041,6 +14727,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteNode(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_applyChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyChanges(ctx, fc.Args["changes"].([]*model.ChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeSet) graphql.Marshaler {
+			return ec.marshalNChangeSet2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeSet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeSet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_link(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16645,6 +17375,94 @@ func (ec *executionContext) fieldContext_Query_influence(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_influence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changeSet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changeSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChangeSet(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeSetReview) graphql.Marshaler {
+			return ec.marshalNChangeSetReview2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeSetReview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changeSet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeSetReview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changeSet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_audit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_audit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Audit(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditStamp) graphql.Marshaler {
+			return ec.marshalOAuditStamp2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAuditStamp(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_audit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditStamp(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_audit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20093,7 +20911,7 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "evidence", "clear"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "adoptedOn", "evidence", "clear", "expectedUpdatedAt", "links"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20142,6 +20960,20 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
 		}
 	}
 	return it, nil
@@ -20338,6 +21170,104 @@ func UnmarshalAgreementWhere(ctx context.Context, raw any) (model.AgreementWhere
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj any) (model.ChangeInput, error) {
+	var it model.ChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"upsertCountry", "upsertOrganization", "upsertIssueArea", "upsertInitiative", "upsertEvent", "upsertAgreement", "upsertSource", "link", "unlink"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "upsertCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertCountry"))
+			data, err := ec.unmarshalOCountryInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertCountry = data
+		case "upsertOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertOrganization"))
+			data, err := ec.unmarshalOOrganizationInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertOrganization = data
+		case "upsertIssueArea":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertIssueArea"))
+			data, err := ec.unmarshalOIssueAreaInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertIssueArea = data
+		case "upsertInitiative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertInitiative"))
+			data, err := ec.unmarshalOInitiativeInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertInitiative = data
+		case "upsertEvent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertEvent"))
+			data, err := ec.unmarshalOEventInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertEvent = data
+		case "upsertAgreement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertAgreement"))
+			data, err := ec.unmarshalOAgreementInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertAgreement = data
+		case "upsertSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upsertSource"))
+			data, err := ec.unmarshalOSourceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSourceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpsertSource = data
+		case "link":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("link"))
+			data, err := ec.unmarshalOLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLinkInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Link = data
+		case "unlink":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unlink"))
+			data, err := ec.unmarshalOUnlinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUnlinkInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unlink = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeInput unmarshals raw into the ChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeInput(ctx context.Context, raw any) (model.ChangeInput, error) {
+	var out model.ChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountryInput(ctx context.Context, obj any) (model.CountryInput, error) {
 	var it model.CountryInput
 	if obj == nil {
@@ -20349,7 +21279,7 @@ func (ec *executionContext) unmarshalInputCountryInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"iso3", "name", "iso2", "region", "subRegion", "evidence", "clear"}
+	fieldsInOrder := [...]string{"iso3", "name", "iso2", "region", "subRegion", "evidence", "clear", "expectedUpdatedAt", "memberOf", "participatedIn", "signed", "links"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20405,6 +21335,41 @@ func (ec *executionContext) unmarshalInputCountryInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
+		case "memberOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
+			data, err := ec.unmarshalOMembershipLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOf = data
+		case "participatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participatedIn"))
+			data, err := ec.unmarshalOParticipationLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipatedIn = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalOSignatureLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
 		}
 	}
 	return it, nil
@@ -20784,7 +21749,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "startDate", "endDate", "location", "status", "evidence", "clear"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "startDate", "endDate", "location", "status", "evidence", "clear", "expectedUpdatedAt", "links"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20854,6 +21819,20 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
 		}
 	}
 	return it, nil
@@ -21194,7 +22173,7 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "objective", "startDate", "endDate", "evidence", "clear"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "objective", "startDate", "endDate", "evidence", "clear", "expectedUpdatedAt", "links"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21257,6 +22236,20 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
 		}
 	}
 	return it, nil
@@ -21534,7 +22527,7 @@ func (ec *executionContext) unmarshalInputIssueAreaInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "evidence", "clear"}
+	fieldsInOrder := [...]string{"id", "name", "description", "evidence", "clear", "expectedUpdatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21576,6 +22569,13 @@ func (ec *executionContext) unmarshalInputIssueAreaInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
 		}
 	}
 	return it, nil
@@ -21814,6 +22814,76 @@ func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMembershipLinkInput(ctx context.Context, obj any) (model.MembershipLinkInput, error) {
+	var it model.MembershipLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"to", "role", "since", "until", "evidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipLinkInput unmarshals raw into the MembershipLinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipLinkInput(ctx context.Context, raw any) (model.MembershipLinkInput, error) {
+	var out model.MembershipLinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipLinkInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembershipSort(ctx context.Context, obj any) (model.MembershipSort, error) {
 	var it model.MembershipSort
 	if obj == nil {
@@ -21944,6 +23014,69 @@ func UnmarshalMembershipWhere(ctx context.Context, raw any) (model.MembershipWhe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNestedLinkInput(ctx context.Context, obj any) (model.NestedLinkInput, error) {
+	var it model.NestedLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "to", "properties", "evidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationshipType2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOJSON2interface(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNestedLinkInput unmarshals raw into the NestedLinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNestedLinkInput(ctx context.Context, raw any) (model.NestedLinkInput, error) {
+	var out model.NestedLinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NestedLinkInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context, obj any) (model.OrganizationInput, error) {
 	var it model.OrganizationInput
 	if obj == nil {
@@ -21955,7 +23088,7 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "acronym", "evidence", "clear"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "acronym", "evidence", "clear", "expectedUpdatedAt", "memberOf", "participatedIn", "signed", "links"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22004,6 +23137,41 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 				return it, err
 			}
 			it.Clear = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
+		case "memberOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
+			data, err := ec.unmarshalOMembershipLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOf = data
+		case "participatedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participatedIn"))
+			data, err := ec.unmarshalOParticipationLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipatedIn = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalOSignatureLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
 		}
 	}
 	return it, nil
@@ -22211,6 +23379,62 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 func UnmarshalOrganizationWhere(ctx context.Context, raw any) (model.OrganizationWhere, error) {
 	var out model.OrganizationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipationLinkInput(ctx context.Context, obj any) (model.ParticipationLinkInput, error) {
+	var it model.ParticipationLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"to", "role", "evidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationLinkInput unmarshals raw into the ParticipationLinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationLinkInput(ctx context.Context, raw any) (model.ParticipationLinkInput, error) {
+	var out model.ParticipationLinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationLinkInput", raw, &out)
 	return out, err
 }
 
@@ -22656,6 +23880,76 @@ func UnmarshalScope(ctx context.Context, raw any) (model.Scope, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSignatureLinkInput(ctx context.Context, obj any) (model.SignatureLinkInput, error) {
+	var it model.SignatureLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"to", "signed", "ratified", "method", "evidence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "signed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signed"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signed = data
+		case "ratified":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ratified"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ratified = data
+		case "method":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Method = data
+		case "evidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
+			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Evidence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignatureLinkInput unmarshals raw into the SignatureLinkInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignatureLinkInput(ctx context.Context, raw any) (model.SignatureLinkInput, error) {
+	var out model.SignatureLinkInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureLinkInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignatureSort(ctx context.Context, obj any) (model.SignatureSort, error) {
 	var it model.SignatureSort
 	if obj == nil {
@@ -22797,7 +24091,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "date", "url", "file"}
+	fieldsInOrder := [...]string{"id", "title", "date", "url", "file", "expectedUpdatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22839,6 +24133,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.File = data
+		case "expectedUpdatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedUpdatedAt = data
 		}
 	}
 	return it, nil
@@ -23451,6 +24752,64 @@ func (ec *executionContext) _AgreementEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var auditStampImplementors = []string{"AuditStamp"}
+
+func (ec *executionContext) _AuditStamp(ctx context.Context, sel ast.SelectionSet, obj *model.AuditStamp) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditStampImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditStamp")
+		case "id":
+			out.Values[i] = ec._AuditStamp_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuditStamp_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._AuditStamp_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AuditStamp_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._AuditStamp_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changeSetId":
+			out.Values[i] = ec._AuditStamp_changeSetId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var blocImplementors = []string{"Bloc"}
 
 func (ec *executionContext) _Bloc(ctx context.Context, sel ast.SelectionSet, obj *model.Bloc) graphql.Marshaler {
@@ -23640,6 +24999,117 @@ func (ec *executionContext) _BlocVote(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "othersCast":
 			out.Values[i] = ec._BlocVote_othersCast(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeSetImplementors = []string{"ChangeSet"}
+
+func (ec *executionContext) _ChangeSet(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeSetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeSet")
+		case "id":
+			out.Values[i] = ec._ChangeSet_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ChangeSet_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._ChangeSet_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodesCreated":
+			out.Values[i] = ec._ChangeSet_nodesCreated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodesUpdated":
+			out.Values[i] = ec._ChangeSet_nodesUpdated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipsCreated":
+			out.Values[i] = ec._ChangeSet_relationshipsCreated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipsUpdated":
+			out.Values[i] = ec._ChangeSet_relationshipsUpdated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationshipsRemoved":
+			out.Values[i] = ec._ChangeSet_relationshipsRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeSetReviewImplementors = []string{"ChangeSetReview"}
+
+func (ec *executionContext) _ChangeSetReview(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeSetReview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeSetReviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeSetReview")
+		case "id":
+			out.Values[i] = ec._ChangeSetReview_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ChangeSetReview_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._ChangeSetReview_relationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25408,6 +26878,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "applyChanges":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyChanges(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "link":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_link(ctx, field)
@@ -26111,6 +27588,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_influence(ctx, field)
+				})
+		case "changeSet":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changeSet(ctx, field)
+				})
+		case "audit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_audit(ctx, field)
 				})
 		case "graphModel":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -27571,6 +29060,41 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeInputᚄ(ctx context.Context, v any) ([]*model.ChangeInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ChangeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNChangeInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeInput(ctx context.Context, v any) (*model.ChangeInput, error) {
+	res, err := ec.unmarshalInputChangeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeSet2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeSet(ctx context.Context, sel ast.SelectionSet, v *model.ChangeSet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeSet!")
+		return graphql.Null
+	}
+	return ec._ChangeSet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeSetReview2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐChangeSetReview(ctx context.Context, sel ast.SelectionSet, v *model.ChangeSetReview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeSetReview!")
+		return graphql.Null
+	}
+	return ec._ChangeSetReview(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoParticipation2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCoParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CoParticipation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -28382,6 +29906,22 @@ func (ec *executionContext) marshalNLikeMinded2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._LikeMinded(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLink2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNLink2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLink(ctx context.Context, sel ast.SelectionSet, v *model.Link) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Link!")
@@ -28419,6 +29959,11 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._Membership(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMembershipLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInput(ctx context.Context, v any) (*model.MembershipLinkInput, error) {
+	res, err := ec.unmarshalInputMembershipLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMembershipSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSort(ctx context.Context, v any) (*model.MembershipSort, error) {
 	res, err := ec.unmarshalInputMembershipSort(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -28434,12 +29979,33 @@ func (ec *executionContext) marshalNMembershipSortField2githubᚗcomᚋlysoenᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNNestedLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInput(ctx context.Context, v any) (*model.NestedLinkInput, error) {
+	res, err := ec.unmarshalInputNestedLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -28555,6 +30121,11 @@ func (ec *executionContext) marshalNParticipation2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return ec._Participation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParticipationLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInput(ctx context.Context, v any) (*model.ParticipationLinkInput, error) {
+	res, err := ec.unmarshalInputParticipationLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNParticipationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSort(ctx context.Context, v any) (*model.ParticipationSort, error) {
@@ -28768,6 +30339,11 @@ func (ec *executionContext) marshalNSignature2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._Signature(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignatureLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInput(ctx context.Context, v any) (*model.SignatureLinkInput, error) {
+	res, err := ec.unmarshalInputSignatureLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSignatureSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSort(ctx context.Context, v any) (*model.SignatureSort, error) {
@@ -29178,6 +30754,14 @@ func (ec *executionContext) marshalOAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._Agreement(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAgreementInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementInput(ctx context.Context, v any) (*model.AgreementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAgreementInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx context.Context, v any) ([]*model.AgreementSort, error) {
 	if v == nil {
 		return nil, nil
@@ -29220,6 +30804,13 @@ func (ec *executionContext) unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAuditStamp2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAuditStamp(ctx context.Context, sel ast.SelectionSet, v *model.AuditStamp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditStamp(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29255,6 +30846,14 @@ func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋ
 		return graphql.Null
 	}
 	return ec._Country(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCountryInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryInput(ctx context.Context, v any) (*model.CountryInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortᚄ(ctx context.Context, v any) ([]*model.CountrySort, error) {
@@ -29368,6 +30967,14 @@ func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgr
 		return graphql.Null
 	}
 	return ec._Event(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEventInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (*model.EventInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx context.Context, v any) ([]*model.EventSort, error) {
@@ -29512,6 +31119,14 @@ func (ec *executionContext) marshalOInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._Initiative(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOInitiativeInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeInput(ctx context.Context, v any) (*model.InitiativeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInitiativeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
 	if v == nil {
 		return nil, nil
@@ -29622,6 +31237,14 @@ func (ec *executionContext) marshalOIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._IssueArea(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOIssueAreaInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaInput(ctx context.Context, v any) (*model.IssueAreaInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIssueAreaInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
 	if v == nil {
 		return nil, nil
@@ -29682,6 +31305,47 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalOLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐLinkInput(ctx context.Context, v any) (*model.LinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembershipLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInputᚄ(ctx context.Context, v any) ([]*model.MembershipLinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MembershipLinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx context.Context, v any) (*model.MembershipRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MembershipRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx context.Context, sel ast.SelectionSet, v *model.MembershipRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx context.Context, v any) ([]*model.MembershipSort, error) {
 	if v == nil {
 		return nil, nil
@@ -29707,6 +31371,23 @@ func (ec *executionContext) unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoen�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalONestedLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInputᚄ(ctx context.Context, v any) ([]*model.NestedLinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NestedLinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNestedLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNestedLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29719,6 +31400,14 @@ func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋlysoenᚋlyso
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganizationInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationInput(ctx context.Context, v any) (*model.OrganizationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOrganizationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationSortᚄ(ctx context.Context, v any) ([]*model.OrganizationSort, error) {
@@ -29761,6 +31450,39 @@ func (ec *executionContext) unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoen
 	}
 	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOParticipationLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInputᚄ(ctx context.Context, v any) ([]*model.ParticipationLinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ParticipationLinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (*model.ParticipationRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ParticipationRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
@@ -29896,6 +31618,23 @@ func (ec *executionContext) unmarshalOScope2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSignatureLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInputᚄ(ctx context.Context, v any) ([]*model.SignatureLinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SignatureLinkInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSignatureLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx context.Context, v any) ([]*model.SignatureSort, error) {
 	if v == nil {
 		return nil, nil
@@ -29935,6 +31674,14 @@ func (ec *executionContext) marshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -29995,6 +31742,14 @@ func (ec *executionContext) unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋly
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUnlinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐUnlinkInput(ctx context.Context, v any) (*model.UnlinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUnlinkInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

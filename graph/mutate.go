@@ -42,9 +42,9 @@ var (
 
 // logWrite records a committed write with who made it: the audit trail
 // beside the createdBy/updatedBy properties.
-func (r *Resolver) logWrite(ctx context.Context, op, id string, a store.Audit) {
+func (r *Resolver) logWrite(ctx context.Context, op, id string, a store.Audit, extra ...any) {
 	if r.Logger != nil {
-		r.Logger.InfoContext(ctx, "write", "op", op, "id", id, "by", a.By)
+		r.Logger.InfoContext(ctx, "write", append([]any{"op", op, "id", id, "by", a.By}, extra...)...)
 	}
 }
 
@@ -256,32 +256,6 @@ func writeError(err error, evidenceArg string) error {
 	return err
 }
 
-// upsert runs one node upsert and converts the result.
-func upsert[T any](ctx context.Context, r *Resolver, l store.Label, id string, p *props, ev *model.EvidenceInput) (T, error) {
-	var zero T
-	a, err := writer(ctx, auth.RoleEditor)
-	if err != nil {
-		return zero, err
-	}
-	if p.err != nil {
-		return zero, p.err
-	}
-	e, err := evidence("input.evidence", ev)
-	if err != nil {
-		return zero, err
-	}
-	n, err := r.Store.UpsertNode(ctx, store.NodeUpsert{Label: l, ID: id, Props: p.m, Evidence: e}, a)
-	if err != nil {
-		return zero, writeError(err, "input.evidence")
-	}
-	r.logWrite(ctx, "upsert"+string(l), id, a)
-	t, ok := model.FromNode(n, model.NewGroup([]store.Node{n})).(T)
-	if !ok {
-		return zero, fmt.Errorf("upsert %s: stored node is a %s", id, n.Label)
-	}
-	return t, nil
-}
-
 // endpoints checks a link's ids and shape and returns the labels.
 func endpoints(t model.RelationshipType, from, to string) (store.Label, store.Label, error) {
 	fl, ok := store.LabelOfID(from)
@@ -382,7 +356,7 @@ func ownProps(m map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range m {
 		switch k {
-		case "sourceId", "evidence", "createdAt", "updatedAt", "createdBy", "updatedBy":
+		case "sourceId", "evidence", "createdAt", "updatedAt", "createdBy", "updatedBy", "changeSetId":
 			continue
 		}
 		out[k] = v

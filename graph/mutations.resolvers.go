@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/model"
@@ -16,100 +15,37 @@ import (
 
 // UpsertCountry is the resolver for the upsertCountry field.
 func (r *mutationResolver) UpsertCountry(ctx context.Context, input model.CountryInput) (*model.Country, error) {
-	if _, err := writer(ctx, auth.RoleEditor); err != nil {
-		return nil, err
-	}
-	iso3 := input.Iso3
-	a2, known, err := isoAlpha2(iso3)
-	switch {
-	case err != nil:
-		return nil, err
-	case !known:
-		return nil, badInput("input.iso3", "%q is not an ISO 3166-1 alpha-3 code (three capital letters from the ISO list, e.g. CAN)", iso3)
-	case input.Iso2 != nil && *input.Iso2 != a2:
-		return nil, badInput("input.iso2", "the ISO 3166-1 alpha-2 code of %s is %s, not %q", iso3, a2, *input.Iso2)
-	}
-	p := newProps(input.Name, "region", "subRegion")
-	p.m["iso3"], p.m["iso2"] = iso3, a2
-	p.str("region", input.Region)
-	p.str("subRegion", input.SubRegion)
-	p.clear(input.Clear)
-	return upsert[*model.Country](ctx, r.Resolver, store.LabelCountry, "country:"+iso3, p, input.Evidence)
+	return upsertNode[*model.Country](ctx, r.Resolver, func() (store.Upsert, error) { return buildCountry(input) })
 }
 
 // UpsertOrganization is the resolver for the upsertOrganization field.
 func (r *mutationResolver) UpsertOrganization(ctx context.Context, input model.OrganizationInput) (*model.Organization, error) {
-	p := newProps(input.Name, "kind", "acronym")
-	p.fail(checkID("input.id", input.ID, store.LabelOrganization))
-	p.enum("kind", input.Kind, "NGO", "INTERGOVERNMENTAL", "HUMANITARIAN", "UN_BODY", "CIVIL_SOCIETY")
-	p.str("acronym", input.Acronym)
-	p.clear(input.Clear)
-	return upsert[*model.Organization](ctx, r.Resolver, store.LabelOrganization, input.ID, p, input.Evidence)
+	return upsertNode[*model.Organization](ctx, r.Resolver, func() (store.Upsert, error) { return buildOrganization(input) })
 }
 
 // UpsertIssueArea is the resolver for the upsertIssueArea field.
 func (r *mutationResolver) UpsertIssueArea(ctx context.Context, input model.IssueAreaInput) (*model.IssueArea, error) {
-	p := newProps(input.Name, "description")
-	p.fail(checkID("input.id", input.ID, store.LabelIssueArea))
-	p.str("description", input.Description)
-	p.clear(input.Clear)
-	return upsert[*model.IssueArea](ctx, r.Resolver, store.LabelIssueArea, input.ID, p, input.Evidence)
+	return upsertNode[*model.IssueArea](ctx, r.Resolver, func() (store.Upsert, error) { return buildIssueArea(input) })
 }
 
 // UpsertInitiative is the resolver for the upsertInitiative field.
 func (r *mutationResolver) UpsertInitiative(ctx context.Context, input model.InitiativeInput) (*model.Initiative, error) {
-	p := newProps(input.Name, "kind", "objective", "startDate", "endDate")
-	p.fail(checkID("input.id", input.ID, store.LabelInitiative))
-	p.kind(input.Kind)
-	p.str("objective", input.Objective)
-	p.date("startDate", input.StartDate)
-	p.date("endDate", input.EndDate)
-	p.ordered("startDate", input.StartDate, "endDate", input.EndDate)
-	p.clear(input.Clear)
-	return upsert[*model.Initiative](ctx, r.Resolver, store.LabelInitiative, input.ID, p, input.Evidence)
+	return upsertNode[*model.Initiative](ctx, r.Resolver, func() (store.Upsert, error) { return buildInitiative(input) })
 }
 
 // UpsertEvent is the resolver for the upsertEvent field.
 func (r *mutationResolver) UpsertEvent(ctx context.Context, input model.EventInput) (*model.Event, error) {
-	p := newProps(input.Name, "kind", "startDate", "endDate", "location", "status")
-	p.fail(checkID("input.id", input.ID, store.LabelEvent))
-	p.kind(input.Kind)
-	p.date("startDate", input.StartDate)
-	p.date("endDate", input.EndDate)
-	p.ordered("startDate", input.StartDate, "endDate", input.EndDate)
-	p.str("location", input.Location)
-	p.enum("status", input.Status, "HELD", "SCHEDULED")
-	p.clear(input.Clear)
-	if input.StartDate != nil {
-		p.m["datePrecision"] = string(input.StartDate.Precision())
-	} else if _, cleared := p.m["startDate"]; cleared {
-		p.m["datePrecision"] = nil
-	}
-	return upsert[*model.Event](ctx, r.Resolver, store.LabelEvent, input.ID, p, input.Evidence)
+	return upsertNode[*model.Event](ctx, r.Resolver, func() (store.Upsert, error) { return buildEvent(input) })
 }
 
 // UpsertAgreement is the resolver for the upsertAgreement field.
 func (r *mutationResolver) UpsertAgreement(ctx context.Context, input model.AgreementInput) (*model.Agreement, error) {
-	p := newProps(input.Name, "kind", "adoptedOn")
-	p.fail(checkID("input.id", input.ID, store.LabelAgreement))
-	p.enum("kind", input.Kind, "DECLARATION", "TREATY", "CONVENTION", "PROTOCOL")
-	p.date("adoptedOn", input.AdoptedOn)
-	p.clear(input.Clear)
-	return upsert[*model.Agreement](ctx, r.Resolver, store.LabelAgreement, input.ID, p, input.Evidence)
+	return upsertNode[*model.Agreement](ctx, r.Resolver, func() (store.Upsert, error) { return buildAgreement(input) })
 }
 
 // UpsertSource is the resolver for the upsertSource field.
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
-	p := newProps(input.Title)
-	if strings.TrimSpace(input.Title) == "" {
-		p.err = badInput("input.title", "must not be empty")
-	}
-	p.m["title"] = p.m["name"]
-	p.fail(checkID("input.id", input.ID, store.LabelSource))
-	p.date("date", input.Date)
-	p.str("url", input.URL)
-	p.str("file", input.File)
-	return upsert[*model.Source](ctx, r.Resolver, store.LabelSource, input.ID, p, nil)
+	return upsertNode[*model.Source](ctx, r.Resolver, func() (store.Upsert, error) { return buildSource(input) })
 }
 
 // DeleteNode is the resolver for the deleteNode field.
@@ -130,33 +66,27 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bo
 	return &model.DeletedNode{ID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
 }
 
+// ApplyChanges is the resolver for the applyChanges field.
+func (r *mutationResolver) ApplyChanges(ctx context.Context, changes []*model.ChangeInput) (*model.ChangeSet, error) {
+	return r.applyChanges(ctx, changes)
+}
+
 // Link is the resolver for the link field.
 func (r *mutationResolver) Link(ctx context.Context, input model.LinkInput) (*model.Link, error) {
 	a, err := writer(ctx, auth.RoleEditor)
 	if err != nil {
 		return nil, err
 	}
-	fl, tl, err := endpoints(input.Type, input.From, input.To)
+	w, err := checkLink(input)
 	if err != nil {
 		return nil, err
 	}
-	props, err := linkProps(input.Type, input.Properties)
-	if err != nil {
-		return nil, err
-	}
-	if input.Evidence == nil {
-		return nil, badInput("input.evidence", "is required: every relationship rests on a source")
-	}
-	ev, err := evidence("input.evidence", input.Evidence)
-	if err != nil {
-		return nil, err
-	}
-	l, err := r.Store.Link(ctx, store.LinkWrite{Type: store.RelType(input.Type), From: input.From, To: input.To,
-		FromLabel: fl, ToLabel: tl, Props: props, Evidence: *ev}, a)
+	w.ChangeSet = store.NewChangeSetID(a.At)
+	l, err := r.Store.Link(ctx, w, a)
 	if err != nil {
 		return nil, writeError(err, "input.evidence")
 	}
-	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a)
+	r.logWrite(ctx, "link "+string(input.Type), input.From+"->"+input.To, a, "changeSet", w.ChangeSet)
 	return toLink(l), nil
 }
 
@@ -175,6 +105,50 @@ func (r *mutationResolver) Unlink(ctx context.Context, input model.UnlinkInput) 
 		r.logWrite(ctx, "unlink "+string(input.Type), input.From+"->"+input.To, a)
 	}
 	return removed, err
+}
+
+// ChangeSet is the resolver for the changeSet field.
+func (r *queryResolver) ChangeSet(ctx context.Context, id string, first *int) (*model.ChangeSetReview, error) {
+	n := 100
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > 1000 {
+		return nil, badInput("first", "must be between 0 and 1000 (got %d)", n)
+	}
+	items, err := r.Store.ChangeSet(ctx, id, n)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ChangeSetReview{ID: id, Nodes: model.FromNodes(items.Nodes), Relationships: make([]*model.Link, len(items.Rels))}
+	for i, l := range items.Rels {
+		out.Relationships[i] = toLink(l)
+	}
+	return out, nil
+}
+
+// Audit is the resolver for the audit field.
+func (r *queryResolver) Audit(ctx context.Context, id string) (*model.AuditStamp, error) {
+	l, ok := store.LabelOfID(id)
+	if !ok {
+		return nil, badInput("id", "%q is not a node id (country:, org:, issue:, initiative:, event:, agreement: or source: followed by a slug)", id)
+	}
+	nodes, err := r.Store.NodesByIDs(ctx, l, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	n, found := nodes[id]
+	if !found {
+		return nil, nil
+	}
+	opt := func(k string) *string {
+		if v, ok := n.Props[k].(string); ok {
+			return &v
+		}
+		return nil
+	}
+	return &model.AuditStamp{ID: id, CreatedAt: opt("createdAt"), CreatedBy: opt("createdBy"), UpdatedAt: opt("updatedAt"),
+		UpdatedBy: opt("updatedBy"), ChangeSetID: opt("changeSetId")}, nil
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }

@@ -79,7 +79,8 @@ func (w *writeLog) setup(ctx context.Context, c *http.Client, target string) err
 		return fmt.Errorf("fixture source: %w", err)
 	}
 	if _, err := gql(ctx, c, target, `mutation($in: InitiativeInput!) { upsertInitiative(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"id": w.initiative, "name": "Load test initiative " + w.nonce}}); err != nil {
+		map[string]any{"in": map[string]any{"id": w.initiative, "name": "Load test initiative " + w.nonce,
+			"evidence": map[string]any{"sourceId": w.source, "quote": "load test fixture"}}}); err != nil {
 		return fmt.Errorf("fixture initiative: %w", err)
 	}
 	return nil

@@ -76,6 +76,11 @@ SET r.role = $role, r.updatedAt = datetime()
 RETURN o.id AS id, type(r) AS type`},
 }
 
+func init() {
+	// The nested-write shape does the same work as mutation.
+	Shapes["nested-write"] = Shapes["mutation"]
+}
+
 // Handler serves POST /<shape>.
 func Handler(driver neo4j.DriverWithContext, database string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

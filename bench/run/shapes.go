@@ -85,9 +85,10 @@ func shapes() []shape {
 			Floor: map[string]any{"id": readInitiative, "limit": 100},
 		},
 		{
-			Name: "mutation", What: "upsert an organization and link it MEMBER_OF an initiative (role MEMBER)", Write: true,
+			Name: "mutation", What: "upsert an organization and link it MEMBER_OF an initiative (role MEMBER): Lysøen in two fields (upsert, link)", Write: true,
 			Lysoen: request{Query: `mutation($id: ID!, $init: ID!) {
-  upsertOrganization(input: {id: $id, name: "Bench Organization"}) { id }
+  upsertOrganization(input: {id: $id, name: "Bench Organization",
+    evidence: {sourceId: "` + sourceID + `", quote: "benchmark write"}}) { id }
   link(input: {type: MEMBER_OF, from: $id, to: $init, properties: {role: "MEMBER"},
     evidence: {sourceId: "` + sourceID + `", quote: "benchmark write"}}) { type } }`,
 				Variables: map[string]any{"id": "org:bench-lysoen", "init": writeInitiative}},
@@ -95,6 +96,20 @@ func shapes() []shape {
   upsertOrganizationAndLink(id: $id, name: "Bench Organization", initiativeId: $init, role: "MEMBER") { id } }`,
 				Variables: map[string]any{"id": "org:bench-neo4j-graphql", "init": writeInitiative}},
 			Floor: map[string]any{"id": "org:bench-floor", "name": "Bench Organization", "initiativeId": writeInitiative, "role": "MEMBER"},
+		},
+		{
+			// The same work as "mutation" in one Lysøen field: the nested
+			// upsert, one transaction and one statement.
+			Name: "nested-write", What: "the same as mutation, Lysøen in one field (upsertOrganization with memberOf)", Write: true,
+			Lysoen: request{Query: `mutation($id: ID!, $init: ID!) {
+  upsertOrganization(input: {id: $id, name: "Bench Organization",
+    evidence: {sourceId: "` + sourceID + `", quote: "benchmark write"},
+    memberOf: [{to: $init, role: MEMBER}]}) { id } }`,
+				Variables: map[string]any{"id": "org:bench-lysoen-nested", "init": writeInitiative}},
+			NeoGraphQL: request{Query: `mutation($id: ID!, $init: ID!) {
+  upsertOrganizationAndLink(id: $id, name: "Bench Organization", initiativeId: $init, role: "MEMBER") { id } }`,
+				Variables: map[string]any{"id": "org:bench-neo4j-graphql-nested", "init": writeInitiative}},
+			Floor: map[string]any{"id": "org:bench-floor-nested", "name": "Bench Organization", "initiativeId": writeInitiative, "role": "MEMBER"},
 		},
 	}
 }

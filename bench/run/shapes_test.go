@@ -31,7 +31,7 @@ func TestShapesComplete(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"nested", "initiative", "events", "search", "neighborhood", "mutation"} {
+	for _, want := range []string{"nested", "initiative", "events", "search", "neighborhood", "mutation", "nested-write"} {
 		if !seen[want] {
 			t.Errorf("shape %q missing (docs/benchmarks.md lists it)", want)
 		}

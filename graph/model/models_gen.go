@@ -77,11 +77,19 @@ type AgreementInput struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// DECLARATION, TREATY, CONVENTION or PROTOCOL.
-	Kind      *string        `json:"kind,omitempty"`
-	AdoptedOn *Date          `json:"adoptedOn,omitempty"`
-	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	Kind      *string `json:"kind,omitempty"`
+	AdoptedOn *Date   `json:"adoptedOn,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: kind, adoptedOn.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	// Other relationships from this node (any type the model allows from it).
+	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
 type AgreementSort struct {
@@ -107,6 +115,19 @@ type AgreementWhere struct {
 	And         []*AgreementWhere `json:"AND,omitempty"`
 	Or          []*AgreementWhere `json:"OR,omitempty"`
 	Not         *AgreementWhere   `json:"NOT,omitempty"`
+}
+
+// Who created and last wrote a node, when, and in which change set.
+type AuditStamp struct {
+	ID string `json:"id"`
+	// Null for nodes loaded by the seed.
+	CreatedAt *string `json:"createdAt,omitempty"`
+	CreatedBy *string `json:"createdBy,omitempty"`
+	// Pass it as expectedUpdatedAt to refuse a write when someone wrote the node since.
+	UpdatedAt *string `json:"updatedAt,omitempty"`
+	UpdatedBy *string `json:"updatedBy,omitempty"`
+	// Null for nodes last written by the seed or the import.
+	ChangeSetID *string `json:"changeSetId,omitempty"`
 }
 
 // One bloc of states.
@@ -176,6 +197,45 @@ type BlocVote struct {
 	OthersCast int `json:"othersCast"`
 }
 
+// One change of `applyChanges`: set exactly one field. Nested relationships
+// of an upsert count towards the batch's size.
+type ChangeInput struct {
+	UpsertCountry      *CountryInput      `json:"upsertCountry,omitempty"`
+	UpsertOrganization *OrganizationInput `json:"upsertOrganization,omitempty"`
+	UpsertIssueArea    *IssueAreaInput    `json:"upsertIssueArea,omitempty"`
+	UpsertInitiative   *InitiativeInput   `json:"upsertInitiative,omitempty"`
+	UpsertEvent        *EventInput        `json:"upsertEvent,omitempty"`
+	UpsertAgreement    *AgreementInput    `json:"upsertAgreement,omitempty"`
+	UpsertSource       *SourceInput       `json:"upsertSource,omitempty"`
+	Link               *LinkInput         `json:"link,omitempty"`
+	Unlink             *UnlinkInput       `json:"unlink,omitempty"`
+}
+
+// What one `applyChanges` did.
+type ChangeSet struct {
+	// Recorded as changeSetId on every node and relationship the batch wrote; review them with `changeSet(id:)`.
+	ID string `json:"id"`
+	// When the batch was applied (RFC 3339, UTC): the updatedAt of everything it wrote.
+	At string `json:"at"`
+	// Who applied it (key:<name>, jwt:<sub>).
+	By                   string `json:"by"`
+	NodesCreated         int    `json:"nodesCreated"`
+	NodesUpdated         int    `json:"nodesUpdated"`
+	RelationshipsCreated int    `json:"relationshipsCreated"`
+	RelationshipsUpdated int    `json:"relationshipsUpdated"`
+	// Removed by unlink changes. Removed relationships are not kept in the graph; the server log records each batch.
+	RelationshipsRemoved int `json:"relationshipsRemoved"`
+}
+
+// What still carries a change set's id. A node or relationship written again
+// later carries the later write's id instead, and removed relationships are
+// not listed.
+type ChangeSetReview struct {
+	ID            string  `json:"id"`
+	Nodes         []Node  `json:"nodes"`
+	Relationships []*Link `json:"relationships"`
+}
+
 // An actor that met another at the same events.
 type CoParticipation struct {
 	Actor Actor `json:"actor"`
@@ -208,12 +268,26 @@ type CountryInput struct {
 	Iso3 string `json:"iso3"`
 	Name string `json:"name"`
 	// Must be the alpha-2 code the ISO list gives for iso3; filled in from the list when left out.
-	Iso2      *string        `json:"iso2,omitempty"`
-	Region    *string        `json:"region,omitempty"`
-	SubRegion *string        `json:"subRegion,omitempty"`
-	Evidence  *EvidenceInput `json:"evidence,omitempty"`
+	Iso2      *string `json:"iso2,omitempty"`
+	Region    *string `json:"region,omitempty"`
+	SubRegion *string `json:"subRegion,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: region, subRegion.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	// MEMBER_OF relationships from this actor, to initiatives or organizations.
+	MemberOf []*MembershipLinkInput `json:"memberOf,omitempty"`
+	// PARTICIPATED_IN relationships from this actor, to events.
+	ParticipatedIn []*ParticipationLinkInput `json:"participatedIn,omitempty"`
+	// SIGNATORY_OF relationships from this actor, to agreements.
+	Signed []*SignatureLinkInput `json:"signed,omitempty"`
+	// Other relationships from this node (any type the model allows from it).
+	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
 // One sort key; a list of them sorts by the first, then the next… and finally by id.
@@ -338,10 +412,18 @@ type EventInput struct {
 	EndDate  *Date   `json:"endDate,omitempty"`
 	Location *string `json:"location,omitempty"`
 	// HELD or SCHEDULED.
-	Status   *string        `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: kind, startDate, endDate, location, status.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	// Other relationships from this node (any type the model allows from it).
+	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -477,10 +559,18 @@ type InitiativeInput struct {
 	Objective *string `json:"objective,omitempty"`
 	StartDate *Date   `json:"startDate,omitempty"`
 	// Not before startDate.
-	EndDate  *Date          `json:"endDate,omitempty"`
+	EndDate *Date `json:"endDate,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: kind, objective, startDate, endDate.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	// Other relationships from this node (any type the model allows from it).
+	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -527,12 +617,18 @@ type IssueAreaEdge struct {
 
 type IssueAreaInput struct {
 	// `issue:<slug>`, e.g. `issue:landmines`.
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Description *string        `json:"description,omitempty"`
-	Evidence    *EvidenceInput `json:"evidence,omitempty"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: description.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
 }
 
 type IssueAreaSort struct {
@@ -601,6 +697,19 @@ type LinkInput struct {
 	Evidence *EvidenceInput `json:"evidence"`
 }
 
+// A MEMBER_OF relationship written with the actor an upsert writes, to an
+// Initiative or an Organization. Fields left out keep stored values.
+type MembershipLinkInput struct {
+	// `initiative:<slug>` or `org:<slug>`; it must exist.
+	To    string          `json:"to"`
+	Role  *MembershipRole `json:"role,omitempty"`
+	Since *Date           `json:"since,omitempty"`
+	// Not before since.
+	Until *Date `json:"until,omitempty"`
+	// The relationship's source; the node's evidence when left out (one of the two is required).
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+}
+
 type MembershipSort struct {
 	Field     MembershipSortField `json:"field"`
 	Direction *SortDirection      `json:"direction,omitempty"`
@@ -622,6 +731,17 @@ type MembershipWhere struct {
 type Mutation struct {
 }
 
+// Any relationship the model allows from the node an upsert writes, with
+// properties as in `LinkInput.properties`.
+type NestedLinkInput struct {
+	Type RelationshipType `json:"type"`
+	// Id of the end node; it must exist.
+	To         string `json:"to"`
+	Properties any    `json:"properties,omitempty"`
+	// The relationship's source; the node's evidence when left out (one of the two is required).
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+}
+
 type OrganizationEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *Organization `json:"node"`
@@ -632,11 +752,25 @@ type OrganizationInput struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
-	Kind     *string        `json:"kind,omitempty"`
-	Acronym  *string        `json:"acronym,omitempty"`
+	Kind    *string `json:"kind,omitempty"`
+	Acronym *string `json:"acronym,omitempty"`
+	// Creating the node needs evidence (sources are exempt: a source is its own
+	// evidence); updating it without evidence keeps the stored evidence.
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 	// Optional properties to remove: kind, acronym.
 	Clear []string `json:"clear,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	// MEMBER_OF relationships from this actor, to initiatives or organizations.
+	MemberOf []*MembershipLinkInput `json:"memberOf,omitempty"`
+	// PARTICIPATED_IN relationships from this actor, to events.
+	ParticipatedIn []*ParticipationLinkInput `json:"participatedIn,omitempty"`
+	// SIGNATORY_OF relationships from this actor, to agreements.
+	Signed []*SignatureLinkInput `json:"signed,omitempty"`
+	// Other relationships from this node (any type the model allows from it).
+	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
 type OrganizationSort struct {
@@ -671,6 +805,15 @@ type PageInfo struct {
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+// A PARTICIPATED_IN relationship written with the actor an upsert writes, to an Event.
+type ParticipationLinkInput struct {
+	// `event:<slug>`; it must exist.
+	To   string             `json:"to"`
+	Role *ParticipationRole `json:"role,omitempty"`
+	// The relationship's source; the node's evidence when left out (one of the two is required).
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
 type ParticipationSort struct {
@@ -832,6 +975,18 @@ type SearchHit struct {
 	Score float64 `json:"score"`
 }
 
+// A SIGNATORY_OF relationship written with the actor an upsert writes, to an Agreement.
+type SignatureLinkInput struct {
+	// `agreement:<slug>`; it must exist.
+	To       string `json:"to"`
+	Signed   *Date  `json:"signed,omitempty"`
+	Ratified *Date  `json:"ratified,omitempty"`
+	// RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE or CONSENT_TO_BE_BOUND.
+	Method *string `json:"method,omitempty"`
+	// The relationship's source; the node's evidence when left out (one of the two is required).
+	Evidence *EvidenceInput `json:"evidence,omitempty"`
+}
+
 type SignatureSort struct {
 	Field     SignatureSortField `json:"field"`
 	Direction *SortDirection     `json:"direction,omitempty"`
@@ -856,6 +1011,10 @@ type SourceInput struct {
 	Date  *Date   `json:"date,omitempty"`
 	URL   *string `json:"url,omitempty"`
 	File  *string `json:"file,omitempty"`
+	// Optimistic concurrency: the node's updatedAt as the caller last read it
+	// (see `audit`). When the stored updatedAt differs, or the node does not
+	// exist, the write is refused with CONFLICT and nothing is written.
+	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
 }
 
 // Conditions on a string property. All given operators must hold.
@@ -1679,6 +1838,64 @@ func (e IssueAreaSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A member's role (MEMBER_OF.role).
+type MembershipRole string
+
+const (
+	MembershipRoleFounder  MembershipRole = "FOUNDER"
+	MembershipRoleMember   MembershipRole = "MEMBER"
+	MembershipRoleObserver MembershipRole = "OBSERVER"
+)
+
+var AllMembershipRole = []MembershipRole{
+	MembershipRoleFounder,
+	MembershipRoleMember,
+	MembershipRoleObserver,
+}
+
+func (e MembershipRole) IsValid() bool {
+	switch e {
+	case MembershipRoleFounder, MembershipRoleMember, MembershipRoleObserver:
+		return true
+	}
+	return false
+}
+
+func (e MembershipRole) String() string {
+	return string(e)
+}
+
+func (e *MembershipRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipRole", str)
+	}
+	return nil
+}
+
+func (e MembershipRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // `NAME` sorts by the name of the other end (the member, or what was joined).
 type MembershipSortField string
 
@@ -1848,6 +2065,66 @@ func (e *OrganizationSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrganizationSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A participant's role (PARTICIPATED_IN.role).
+type ParticipationRole string
+
+const (
+	ParticipationRoleHost        ParticipationRole = "HOST"
+	ParticipationRoleParticipant ParticipationRole = "PARTICIPANT"
+	ParticipationRoleChair       ParticipationRole = "CHAIR"
+	ParticipationRolePresident   ParticipationRole = "PRESIDENT"
+)
+
+var AllParticipationRole = []ParticipationRole{
+	ParticipationRoleHost,
+	ParticipationRoleParticipant,
+	ParticipationRoleChair,
+	ParticipationRolePresident,
+}
+
+func (e ParticipationRole) IsValid() bool {
+	switch e {
+	case ParticipationRoleHost, ParticipationRoleParticipant, ParticipationRoleChair, ParticipationRolePresident:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationRole) String() string {
+	return string(e)
+}
+
+func (e *ParticipationRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationRole", str)
+	}
+	return nil
+}
+
+func (e ParticipationRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

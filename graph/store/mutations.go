@@ -172,6 +172,8 @@ type LinkWrite struct {
 	FromLabel, ToLabel Label
 	Props              map[string]any // the relationship's own properties; nil values remove
 	Evidence           Evidence
+	// ChangeSet, when set, is recorded as changeSetId (see NewChangeSetID).
+	ChangeSet string
 }
 
 // Linked is a relationship as stored, with its two ends.
@@ -203,6 +205,9 @@ func (s *Store) Link(ctx context.Context, l LinkWrite, a Audit) (Linked, error) 
 		props[k] = v
 	}
 	props["sourceId"], props["evidence"] = l.Evidence.SourceID, l.Evidence.Quote
+	if l.ChangeSet != "" {
+		props["changeSetId"] = l.ChangeSet
+	}
 	params := map[string]any{"from": l.From, "to": l.To, "source": l.Evidence.SourceID, "props": props, "at": a.at(), "by": a.By}
 	cypher := "OPTIONAL MATCH (a:" + string(l.FromLabel) + " {id: $from}) OPTIONAL MATCH (b:" + string(l.ToLabel) + " {id: $to}) " +
 		"OPTIONAL MATCH (s:Source {id: $source}) " +

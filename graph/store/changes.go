@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// This file holds the curator's write path: a node upsert with the
+// relationships it starts (a nested upsert, one statement), and a batch of
+// upserts, links and unlinks applied in one transaction. Both record a
+// change-set id (changeSetId) on everything they write, check optimistic
+// concurrency (expectedUpdatedAt), and refuse to create a node or
+// relationship without evidence. Any failure returns an error from inside
+// the transaction function, so the driver rolls everything back.
+
+// NewChangeSetID returns a fresh change-set id, "changeset:<UTC time>-<random>":
+// sortable by time, unique without a round trip.
+func NewChangeSetID(at time.Time) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "changeset:" + at.UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// ErrConflict is returned when an upsert's expectedUpdatedAt is not the
+// stored updatedAt: someone else wrote the node since the caller read it.
+var ErrConflict = errors.New("conflict")
+
+// ConflictError names the node whose updatedAt was not the expected one.
+type ConflictError struct {
+	Index    int // the change in a batch; -1 for a single upsert
+	ID       string
+	Expected string
+	Stored   string // "" when the node does not exist
+}
+
+func (e *ConflictError) Error() string {
+	if e.Stored == "" {
+		return fmt.Sprintf("%s does not exist, so it cannot have updatedAt %s", e.ID, e.Expected)
+	}
+	return fmt.Sprintf("%s was updated at %s, not %s: read it again and re-apply the change", e.ID, e.Stored, e.Expected)
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ChangeError is a failure found by Neo4j (a missing end, Source or
+// evidence) in change Index of a batch (-1 for a single upsert), with the
+// argument at fault relative to that change (e.g. "memberOf.0.to").
+type ChangeError struct {
+	Index    int
+	Argument string
+	Err      error
+}
+
+func (e *ChangeError) Error() string { return e.Err.Error() }
+func (e *ChangeError) Unwrap() error { return e.Err }
+
+// ErrNoEvidence is returned when a write would create a node without
+// evidence: every fact in the graph rests on a source.
+var ErrNoEvidence = errors.New("a new node needs evidence: cite the source that states it")
+
+// NestedLink is a relationship written from the upserted node.
+type NestedLink struct {
+	Type    RelType
+	To      string
+	ToLabel Label
+	// Props are the relationship's own properties (nil values remove);
+	// Evidence is required.
+	Props    map[string]any
+	Evidence Evidence
+	Arg      string // where the link is in the input, e.g. "memberOf.0"
+}
+
+// Upsert is one node upsert with the relationships it starts.
+type Upsert struct {
+	Label Label
+	ID    string
+	// Props are merged into the node; a nil value removes the property.
+	// Keys are the caller's fixed field names.
+	Props    map[string]any
+	Evidence *Evidence
+	// ExpectedUpdatedAt, when set, must equal the stored updatedAt.
+	ExpectedUpdatedAt *string
+	Links             []NestedLink
+}
+
+// Written is a node as stored after an upsert.
+type Written struct {
+	Node    Node
+	Created bool
+}
+
+// shapeKey is a nested link's shape: its type and the label it points at.
+type shapeKey struct {
+	t  RelType
+	to Label
+}
+
+// UpsertNested writes u in one transaction and one statement: the node,
+// then every relationship it starts (merged on (node, type, to)). It
+// checks in the same statement that each end and each cited Source exist,
+// that a new node has evidence, and that the node's updatedAt is the
+// expected one; otherwise it returns the error and nothing is written.
+func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet string) (Written, error) {
+	if err := checkUpsert(u); err != nil {
+		return Written{}, err
+	}
+	cypher, params, shapes := nestedStatement(u, a, changeSet)
+	return write(ctx, s, func(tx runner) (Written, error) {
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return Written{}, fmt.Errorf("upsert %s %s: %w", u.Label, u.ID, err)
+		}
+		r := recs[0]
+		created, _, _ := neo4j.GetRecordValue[bool](r, "created")
+		prev, _ := r.Get("prev")
+		if err := checkWritten(-1, u, created, prev); err != nil {
+			return Written{}, err
+		}
+		if missing, _, _ := neo4j.GetRecordValue[[]any](r, "missingSources"); len(missing) > 0 {
+			id, _ := missing[0].(string)
+			return Written{}, &ChangeError{Index: -1, Argument: sourceArg(u, id), Err: fmt.Errorf("source %s: %w", id, ErrNoSource)}
+		}
+		for i, k := range shapes {
+			missing, _, _ := neo4j.GetRecordValue[[]any](r, fmt.Sprintf("missing%d", i))
+			if len(missing) == 0 {
+				continue
+			}
+			to, _ := missing[0].(string)
+			for _, l := range u.Links {
+				if l.Type == k.t && l.ToLabel == k.to && l.To == to {
+					return Written{}, &ChangeError{Index: -1, Argument: l.Arg + ".to", Err: &EndpointError{End: "to", ID: to}}
+				}
+			}
+		}
+		labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
+		props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+		return Written{Node: Node{Label: primaryLabel(labels), Props: props}, Created: created}, nil
+	})
+}
+
+// checkWritten applies the rules Neo4j's answer decides: evidence on a new
+// node, and the expected updatedAt.
+func checkWritten(index int, u Upsert, created bool, prev any) error {
+	if u.ExpectedUpdatedAt != nil {
+		stored, _ := prev.(string)
+		if created || stored != *u.ExpectedUpdatedAt {
+			return &ConflictError{Index: index, ID: u.ID, Expected: *u.ExpectedUpdatedAt, Stored: stored}
+		}
+	}
+	if created && u.Evidence == nil && u.Label != LabelSource {
+		return &ChangeError{Index: index, Argument: "evidence", Err: fmt.Errorf("%s: %w", u.ID, ErrNoEvidence)}
+	}
+	return nil
+}
+
+// sourceArg names the input field that cites source id.
+func sourceArg(u Upsert, id string) string {
+	if u.Evidence != nil && u.Evidence.SourceID == id {
+		return "evidence.sourceId"
+	}
+	for _, l := range u.Links {
+		if l.Evidence.SourceID == id {
+			return l.Arg + ".evidence.sourceId"
+		}
+	}
+	return "evidence.sourceId"
+}
+
+func checkUpsert(u Upsert) error {
+	if !ValidLabel(u.Label) {
+		return fmt.Errorf("label %q is not in the model", u.Label)
+	}
+	if u.ID == "" {
+		return fmt.Errorf("a %s node needs an id", u.Label)
+	}
+	for _, l := range u.Links {
+		if err := CheckEndpoints(l.Type, u.Label, l.ToLabel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upsertProps are the properties an upsert sets: the given ones and the evidence.
+func upsertProps(u Upsert) map[string]any {
+	props := make(map[string]any, len(u.Props)+2)
+	for k, v := range u.Props {
+		props[k] = v
+	}
+	if u.Evidence != nil {
+		props["sourceId"], props["evidence"] = u.Evidence.SourceID, u.Evidence.Quote
+	}
+	delete(props, "id")
+	return props
+}
+
+// linkPropsWithEvidence are the properties a link sets: its own and the evidence.
+func linkPropsWithEvidence(own map[string]any, ev Evidence) map[string]any {
+	props := make(map[string]any, len(own)+2)
+	for k, v := range own {
+		props[k] = v
+	}
+	props["sourceId"], props["evidence"] = ev.SourceID, ev.Quote
+	return props
+}
+
+// nestedStatement builds the one statement of a nested upsert. Labels and
+// types come from the model's allow-lists (checkUpsert); every value is a
+// parameter. One CALL per link shape (type, end label), so the MATCH of
+// the end uses that label's id constraint.
+func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]any, []shapeKey) {
+	sources := map[string]bool{}
+	if u.Evidence != nil {
+		sources[u.Evidence.SourceID] = true
+	}
+	groups := map[shapeKey][]map[string]any{}
+	for _, l := range u.Links {
+		k := shapeKey{l.Type, l.ToLabel}
+		groups[k] = append(groups[k], map[string]any{"to": l.To, "props": linkPropsWithEvidence(l.Props, l.Evidence)})
+		sources[l.Evidence.SourceID] = true
+	}
+	shapes := make([]shapeKey, 0, len(groups))
+	for k := range groups {
+		shapes = append(shapes, k)
+	}
+	sort.Slice(shapes, func(i, j int) bool {
+		if shapes[i].t != shapes[j].t {
+			return shapes[i].t < shapes[j].t
+		}
+		return shapes[i].to < shapes[j].to
+	})
+	srcList := make([]string, 0, len(sources))
+	for id := range sources {
+		srcList = append(srcList, id)
+	}
+	sort.Strings(srcList)
+
+	params := map[string]any{"id": u.ID, "props": upsertProps(u), "at": a.at(), "by": a.By, "cs": changeSet, "sources": srcList}
+	var b strings.Builder
+	// Reads first (cited sources, the links' ends), then the node's MERGE:
+	// the node's write lock is taken as late as possible and held for the
+	// writes alone, which matters when many writers touch one node.
+	b.WriteString("CALL () { UNWIND $sources AS sid OPTIONAL MATCH (s:Source {id: sid}) " +
+		"RETURN collect(CASE WHEN s IS NULL THEN sid END) AS missingSources } ")
+	carried := "missingSources, created, prev"
+	for i, k := range shapes {
+		params[fmt.Sprintf("links%d", i)] = groups[k]
+		fmt.Fprintf(&b, "CALL () { UNWIND $links%d AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
+			"RETURN collect(CASE WHEN b IS NULL THEN l.to END) AS missing%d, "+
+			"collect(CASE WHEN b IS NOT NULL THEN {b: b, props: l.props} END) AS ends%d } ", i, k.to, i, i)
+		carried += fmt.Sprintf(", missing%d", i)
+	}
+	b.WriteString("MERGE (n:" + string(u.Label) + " {id: $id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by ")
+	if u.ExpectedUpdatedAt != nil {
+		// Take the node's write lock before reading updatedAt, so no other
+		// writer can change it between the check and the write.
+		b.WriteString("SET n.`_lock` = true ")
+	}
+	b.WriteString("WITH *, n.createdAt = $at AND n.createdBy = $by AS created, n.updatedAt AS prev ")
+	b.WriteString("SET n += $props, n.updatedAt = $at, n.updatedBy = $by, n.changeSetId = $cs")
+	if u.Label.IsActor() {
+		b.WriteString(", n:Actor")
+	}
+	b.WriteString(" ")
+	if u.ExpectedUpdatedAt != nil {
+		b.WriteString("REMOVE n.`_lock` ")
+	}
+	for i, k := range shapes {
+		fmt.Fprintf(&b, "WITH * CALL (n, ends%d) { UNWIND ends%d AS e WITH n, e.b AS b, e.props AS props "+
+			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = $at, r.createdBy = $by "+
+			"SET r += props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs } ", i, i, k.t)
+	}
+	b.WriteString("RETURN " + carried + ", labels(n) AS labels, properties(n) AS props")
+	return b.String(), params, shapes
+}
+
+// AuditTime is the updatedAt a write with a records (RFC 3339, UTC).
+func AuditTime(a Audit) string { return a.at() }
