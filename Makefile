@@ -8,7 +8,7 @@ export NEO4J_PASSWORD ?= lysoen-dev-password
 # The test suite's own Neo4j: other ports, throwaway data, never the developer's database.
 TEST_NEO4J := NEO4J_INSTANCE=test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4J_HEAP=384m NEO4J_PAGECACHE=128m
 TEST_URI ?= bolt://127.0.0.1:7688
-GO_TEST_FLAGS ?= -count=1 -timeout 15m
+GO_TEST_FLAGS ?= -count=1 -timeout 25m
 
 .PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
         e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web bench bench-smoke bench-deps bench-build \
