@@ -142,6 +142,8 @@ var directCases = []struct {
   edges { node { id } } } }`, nil, false},
 	{"partyTo", `{ countries(where: {OR: [{partyTo: {kind: {eq: "DECLARATION"}}}, {signed: {}}]}) { edges { node { id } } } }`, nil, true},
 	{"empty page", `{ events(first: 0) { pageInfo { hasNextPage startCursor endCursor } edges { cursor } } }`, nil, true},
+	{"first and last", `{ countries(first: 7, last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } }
+  b: organizations(first: 2, last: 5) { pageInfo { hasNextPage hasPreviousPage } edges { node { name } } } }`, nil, true},
 	{"backwards", `{ organizations(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor } edges { cursor node { name acronym kind } } } }`, nil, true},
 	{"every node field", `{ events(first: 100) { edges { node { id name kind startDate endDate datePrecision location status evidence { sourceId quote }
   partOf { id name kind objective startDate endDate evidence { quote } } issueAreas { id name description } heldIn { iso3 name }

@@ -11,11 +11,9 @@ import (
 )
 
 // pageArgs checks Relay pagination arguments and turns them into a store page.
+// Without first or last a page holds DefaultPageSize items.
 func pageArgs(first *int, after *string, last *int, before *string) (store.Page, error) {
 	var p store.Page
-	if first != nil && last != nil {
-		return p, badInput("last", "use either first or last, not both")
-	}
 	for _, a := range []struct {
 		name string
 		v    *int
@@ -44,13 +42,14 @@ func pageArgs(first *int, after *string, last *int, before *string) (store.Page,
 		}
 		*c.dst = &cur
 	}
-	switch {
-	case first != nil:
+	// Both may be given (relay-runtime sends its default first with last):
+	// the specification applies first, then last.
+	p.First = DefaultPageSize
+	if first != nil {
 		p.First = *first
-	case last != nil:
-		p.Last = *last
-	default:
-		p.First = DefaultPageSize
+	}
+	if last != nil {
+		p.Last, p.HasLast, p.OnlyLast = *last, true, first == nil
 	}
 	return p, nil
 }

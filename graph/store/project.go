@@ -237,7 +237,8 @@ func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, pro
 		if err != nil {
 			return ProjectedPage{}, err
 		}
-		l.flags(n, &res.HasNext, &res.HasPrevious)
+		lo, hi := l.window(n, &res.HasNext, &res.HasPrevious)
+		res.Rendered, res.Cursors = res.Rendered[lo:hi], res.Cursors[lo:hi]
 		if l.backwards {
 			reverse(res.Rendered)
 			reverse(res.Cursors)
