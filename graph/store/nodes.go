@@ -388,10 +388,14 @@ func sortExpr(v string, label Label, prop string, present map[string]bool) strin
 	if k, _ := nodeProp(label, prop); k == kindInt {
 		return "coalesce(right('000000000000' + toString(" + v + "." + prop + "), 12), '')"
 	}
-	if present[prop] {
-		return v + "." + prop
+	expr := v + "." + prop
+	if !present[prop] {
+		expr = "coalesce(" + expr + ", '')"
 	}
-	return "coalesce(" + v + "." + prop + ", '')"
+	if folded(prop) {
+		return readerKey(expr)
+	}
+	return expr
 }
 
 // keysetCond is the condition "strictly after (or before) cursor c" in the

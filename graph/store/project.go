@@ -143,7 +143,7 @@ func (p *projector) cypher(v string, proj NodeProjection) (string, error) {
 				return "", err
 			}
 			items = append(items, "COLLECT { MATCH ("+v+")-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->("+m+
-				":IssueArea) WITH DISTINCT "+m+" ORDER BY "+m+".name, "+m+".id RETURN [[], "+other+"] }")
+				":IssueArea) WITH DISTINCT "+m+" ORDER BY "+readerKey(m+".name")+", "+m+".id RETURN [[], "+other+"] }")
 			continue
 		}
 		pat, err := rp.Spec.pattern(v, r, m)
