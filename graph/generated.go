@@ -178,8 +178,8 @@ type ComplexityRoot struct {
 	}
 
 	DeletedNode struct {
-		ID                   func(childComplexity int) int
 		Label                func(childComplexity int) int
+		NodeID               func(childComplexity int) int
 		RelationshipsDeleted func(childComplexity int) int
 	}
 
@@ -245,9 +245,9 @@ type ComplexityRoot struct {
 	}
 
 	GraphNode struct {
-		ID         func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
+		NodeID     func(childComplexity int) int
 		Properties func(childComplexity int) int
 	}
 
@@ -1216,18 +1216,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CypherResult.Truncated(childComplexity), true
 
-	case "DeletedNode.id":
-		if e.ComplexityRoot.DeletedNode.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DeletedNode.ID(childComplexity), true
 	case "DeletedNode.label":
 		if e.ComplexityRoot.DeletedNode.Label == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeletedNode.Label(childComplexity), true
+	case "DeletedNode.nodeId":
+		if e.ComplexityRoot.DeletedNode.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletedNode.NodeID(childComplexity), true
 	case "DeletedNode.relationshipsDeleted":
 		if e.ComplexityRoot.DeletedNode.RelationshipsDeleted == nil {
 			break
@@ -1500,12 +1500,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphModel.RelationshipTypes(childComplexity), true
 
-	case "GraphNode.id":
-		if e.ComplexityRoot.GraphNode.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.GraphNode.ID(childComplexity), true
 	case "GraphNode.label":
 		if e.ComplexityRoot.GraphNode.Label == nil {
 			break
@@ -1518,6 +1512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphNode.Name(childComplexity), true
+	case "GraphNode.nodeId":
+		if e.ComplexityRoot.GraphNode.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.NodeID(childComplexity), true
 	case "GraphNode.properties":
 		if e.ComplexityRoot.GraphNode.Properties == nil {
 			break
@@ -4452,8 +4452,8 @@ func (ec *executionContext) childFields_CypherResult(ctx context.Context, field 
 
 func (ec *executionContext) childFields_DeletedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedNode_id(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_DeletedNode_nodeId(ctx, field)
 	case "label":
 		return ec.fieldContext_DeletedNode_label(ctx, field)
 	case "relationshipsDeleted":
@@ -4586,8 +4586,8 @@ func (ec *executionContext) childFields_GraphModel(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_GraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_GraphNode_id(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_GraphNode_nodeId(ctx, field)
 	case "label":
 		return ec.fieldContext_GraphNode_label(ctx, field)
 	case "name":
@@ -9295,16 +9295,16 @@ func (ec *executionContext) fieldContext_CypherResult_queryType(_ context.Contex
 	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _DeletedNode_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletedNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletedNode_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.DeletedNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeletedNode_id(ctx, field)
+			return ec.fieldContext_DeletedNode_nodeId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.NodeID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9314,7 +9314,7 @@ func (ec *executionContext) _DeletedNode_id(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeletedNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DeletedNode_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletedNode", field, false, false, "ID")
 }
 
@@ -10443,16 +10443,16 @@ func (ec *executionContext) fieldContext_GraphModel_relationshipTypes(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GraphNode_id(ctx, field)
+			return ec.fieldContext_GraphNode_nodeId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.NodeID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10462,7 +10462,7 @@ func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_GraphNode_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
 }
 
@@ -21856,8 +21856,8 @@ func (ec *executionContext) _DeletedNode(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DeletedNode")
-		case "id":
-			out.Values[i] = ec._DeletedNode_id(ctx, field, obj)
+		case "nodeId":
+			out.Values[i] = ec._DeletedNode_nodeId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22317,8 +22317,8 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GraphNode")
-		case "id":
-			out.Values[i] = ec._GraphNode_id(ctx, field, obj)
+		case "nodeId":
+			out.Values[i] = ec._GraphNode_nodeId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -127,7 +127,7 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bo
 		return nil, writeError(err, "")
 	}
 	r.logWrite(ctx, "deleteNode", id, a)
-	return &model.DeletedNode{ID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
+	return &model.DeletedNode{NodeID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
 }
 
 // Link is the resolver for the link field.

@@ -244,7 +244,10 @@ type DateFilter struct {
 
 // What `deleteNode` removed.
 type DeletedNode struct {
-	ID string `json:"id"`
+	// The id the deleted node had (`country:CAN`): evict it from a client cache.
+	// Named `nodeId`, not `id`, since the node no longer exists and client
+	// caches (Relay, Apollo) key objects by `id`.
+	NodeID string `json:"nodeId"`
 	// Country, Organization, …
 	Label string `json:"label"`
 	// Relationships removed with it (only with detach: true).
@@ -354,8 +357,10 @@ type GraphModel struct {
 
 // A node of a Subgraph or Path, ready for a graph drawing library.
 type GraphNode struct {
-	// The node's stable id (`country:CAN`).
-	ID string `json:"id"`
+	// The id of the node this describes (`country:CAN`): fetch it with `node(id:)`.
+	// Named `nodeId`, not `id`, because a GraphNode is a view of that node, not
+	// the node itself, and client caches (Relay, Apollo) key objects by `id`.
+	NodeID string `json:"nodeId"`
 	// Its primary label: Country, Organization, IssueArea, Initiative, Event, Agreement or Source.
 	Label string `json:"label"`
 	// Its name (a Source's title).

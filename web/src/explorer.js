@@ -37,7 +37,7 @@ const ACTOR_LABELS = new Set(['Country', 'Organization']);
 const BIG_GRAPH = 1500; // elements: no animation, draft fCoSE, haystack edges
 const HUGE_GRAPH = 3000; // elements: concentric layout instead of fCoSE
 
-const NODE_FIELDS = 'id label name properties';
+const NODE_FIELDS = 'nodeId label name properties';
 const EDGE_FIELDS = 'id type source target properties evidence { sourceId quote }';
 
 const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int) {
@@ -525,7 +525,7 @@ class Explorer {
     const sub = data.neighborhood;
     this.expanded.add(id);
     const added = this.merge(sub.nodes, sub.edges, id);
-    const name = (sub.nodes.find((n) => n.id === id) || {}).name || id;
+    const name = (sub.nodes.find((n) => n.nodeId === id) || {}).name || id;
     this.cy.getElementById(id).addClass('expanded');
     if (sub.truncated && sub.nodes.length >= limit) {
       messages.show('warn', `The neighbourhood of ${name} is larger than the node limit (${limit}): showing ${sub.nodes.length} nodes and ${sub.edges.length} relationships. ${limit < 1000 ? 'Raise the limit (the API allows at most 1000) or lower the depth.' : 'That is the API’s cap: lower the depth or untick relationship types to see the rest.'}`, { key: 'cap' });
@@ -547,10 +547,10 @@ class Explorer {
     const centre = around && cy.getElementById(around).nonempty() ? cy.getElementById(around).position() : null;
     const add = [];
     for (const n of nodes) {
-      if (cy.getElementById(n.id).nonempty()) continue;
+      if (cy.getElementById(n.nodeId).nonempty()) continue;
       add.push({
         group: 'nodes',
-        data: { id: n.id, label: n.label, name: n.name || n.id, properties: n.properties || {}, colour: colourOf(n.label), size: 24 },
+        data: { id: n.nodeId, label: n.label, name: n.name || n.nodeId, properties: n.properties || {}, colour: colourOf(n.label), size: 24 },
         position: centre ? { x: centre.x + (Math.random() - 0.5) * 120, y: centre.y + (Math.random() - 0.5) * 120 } : undefined,
       });
     }
@@ -712,7 +712,7 @@ class Explorer {
       return;
     }
     this.merge(p.nodes, p.edges, from.id);
-    const ids = new Set([...p.nodes.map((n) => n.id), ...p.edges.map((e) => e.id)]);
+    const ids = new Set([...p.nodes.map((n) => n.nodeId), ...p.edges.map((e) => e.id)]);
     const onPath = this.cy.elements().filter((e) => ids.has(e.id()));
     this.cy.batch(() => {
       this.cy.elements().addClass('faded');
@@ -828,7 +828,7 @@ class Explorer {
   // API's own shape.
   viewJSON() {
     const nodes = this.cy.nodes(':visible').map((n) => ({
-      id: n.id(), label: n.data('label'), name: n.data('name'), properties: n.data('properties'),
+      nodeId: n.id(), label: n.data('label'), name: n.data('name'), properties: n.data('properties'),
     }));
     const edges = this.cy.edges(':visible').map((e) => ({
       id: e.id(), type: e.data('type'), source: e.data('source'), target: e.data('target'),
