@@ -188,6 +188,9 @@ var directCases = []struct {
 	{"bad neighborhood depth goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 9) { truncated } }`, nil, false},
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
+	{"country by id", `{ country(id: "country:CAN") { id name iso3 } x: country(id: "country:XXX") { name } y: country(iso3: "nor") { id } }`, nil, true},
+	{"country by both goes to the resolvers", `{ country(id: "country:CAN", iso3: "CAN") { name } }`, nil, false},
+	{"country by neither goes to the resolvers", `{ country { name } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},
 }
 

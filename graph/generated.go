@@ -439,7 +439,7 @@ type ComplexityRoot struct {
 		CommonGround      func(childComplexity int, ids []string) int
 		ConnectionPath    func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool) int
 		Countries         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
-		Country           func(childComplexity int, iso3 string) int
+		Country           func(childComplexity int, iso3 *string, id *string) int
 		Cypher            func(childComplexity int, query string, params any) int
 		Event             func(childComplexity int, id string) int
 		Events            func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
@@ -653,7 +653,7 @@ type OrganizationConnectionResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Countries(ctx context.Context, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.CountryConnection, error)
-	Country(ctx context.Context, iso3 string) (*model.Country, error)
+	Country(ctx context.Context, iso3 *string, id *string) (*model.Country, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) (*model.OrganizationConnection, error)
 	Organization(ctx context.Context, id string) (*model.Organization, error)
 	IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.IssueAreaConnection, error)
@@ -2438,7 +2438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Country(childComplexity, args["iso3"].(string)), true
+		return e.ComplexityRoot.Query.Country(childComplexity, args["iso3"].(*string), args["id"].(*string)), true
 	case "Query.cypher":
 		if e.ComplexityRoot.Query.Cypher == nil {
 			break
@@ -3062,6 +3062,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CountryVoteWhere", ec.unmarshalInputCountryVoteWhere),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("DatePrecisionFilter", ec.unmarshalInputDatePrecisionFilter),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
@@ -3712,8 +3713,11 @@ type Query {
   "Anything by id."
   node(id: ID!): Node
   countries(first: Int, after: String, last: Int, before: String, where: CountryWhere, orderBy: [CountrySort!]): CountryConnection!
-  "A country by ISO 3166-1 alpha-3 code (case-insensitive)."
-  country(iso3: String!): Country
+"""
+  A country by its id (` + "`" + `country:CAN` + "`" + `), as every other lookup, or by its
+  ISO 3166-1 alpha-3 code (case-insensitive). Give exactly one of them.
+  """
+  country(iso3: String, id: ID): Country
   organizations(first: Int, after: String, last: Int, before: String, where: OrganizationWhere, orderBy: [OrganizationSort!]): OrganizationConnection!
   organization(id: ID!): Organization
   issueAreas(first: Int, after: String, last: Int, before: String, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): IssueAreaConnection!
@@ -3776,6 +3780,14 @@ input StringFilter {
   in: [String!]
   contains: String
   startsWith: String
+}
+
+"Conditions on how precisely a date is known. All given operators must hold."
+input DatePrecisionFilter {
+  "Exactly this precision."
+  eq: DatePrecision
+  "Any of these precisions."
+  in: [DatePrecision!]
 }
 
 "Conditions on an integer property. All given operators must hold; bounds are inclusive."
@@ -3946,8 +3958,8 @@ input EventWhere {
   location: StringFilter
   "HELD or SCHEDULED."
   status: StringFilter
-  "DAY, MONTH or YEAR."
-  datePrecision: StringFilter
+  "How precisely the start date is known."
+  datePrecision: DatePrecisionFilter
   startDate: DateFilter
   endDate: DateFilter
   from: Date
@@ -6472,13 +6484,21 @@ func (ec *executionContext) field_Query_country_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "iso3",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["iso3"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
 	return args, nil
 }
 
@@ -14039,7 +14059,7 @@ func (ec *executionContext) _Query_country(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Country(ctx, fc.Args["iso3"].(string))
+			return ec.Resolvers.Query().Country(ctx, fc.Args["iso3"].(*string), fc.Args["id"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -18770,6 +18790,55 @@ func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDatePrecisionFilter(ctx context.Context, obj any) (model.DatePrecisionFilter, error) {
+	var it model.DatePrecisionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatePrecisionFilter unmarshals raw into the DatePrecisionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatePrecisionFilter(ctx context.Context, raw any) (model.DatePrecisionFilter, error) {
+	var out model.DatePrecisionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatePrecisionFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
 	var it model.EventInput
 	if obj == nil {
@@ -18976,7 +19045,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 			it.Status = data
 		case "datePrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalODatePrecisionFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25197,6 +25266,16 @@ func (ec *executionContext) marshalNCypherResult2ᚖgithubᚗcomᚋlysoenᚋlyso
 	return ec._CypherResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (model.DatePrecision, error) {
+	var res model.DatePrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v model.DatePrecision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDeletedNode2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDeletedNode(ctx context.Context, sel ast.SelectionSet, v *model.DeletedNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeletedNode!")
@@ -26736,6 +26815,42 @@ func (ec *executionContext) marshalODateMatch2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return v
 }
 
+func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx context.Context, v any) ([]model.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DatePrecision, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (*model.DatePrecision, error) {
 	if v == nil {
 		return nil, nil
@@ -26750,6 +26865,14 @@ func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODatePrecisionFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionFilter(ctx context.Context, v any) (*model.DatePrecisionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatePrecisionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {

@@ -237,3 +237,21 @@ func nodesOf(hits []store.SearchHit) []store.Node {
 	}
 	return out
 }
+
+// countryNode finds the country of a country(iso3:, id:) lookup: exactly
+// one of the two must be given.
+func (r *Resolver) countryNode(ctx context.Context, iso3, id *string) (store.Node, error) {
+	switch {
+	case iso3 != nil && id != nil:
+		return store.Node{}, badInput("id", "give either iso3 or id, not both")
+	case id != nil:
+		return r.Store.NodeByID(ctx, store.LabelCountry, *id)
+	case iso3 == nil:
+		return store.Node{}, badInput("iso3", "give iso3 or id")
+	}
+	code, err := normalizeISO3(*iso3)
+	if err != nil {
+		return store.Node{}, err
+	}
+	return r.Store.CountryByISO3(ctx, code)
+}

@@ -242,6 +242,14 @@ type DateFilter struct {
 	Match *DateMatch `json:"match,omitempty"`
 }
 
+// Conditions on how precisely a date is known. All given operators must hold.
+type DatePrecisionFilter struct {
+	// Exactly this precision.
+	Eq *DatePrecision `json:"eq,omitempty"`
+	// Any of these precisions.
+	In []DatePrecision `json:"in,omitempty"`
+}
+
 // What `deleteNode` removed.
 type DeletedNode struct {
 	// The id the deleted node had (`country:CAN`): evict it from a client cache.
@@ -295,12 +303,12 @@ type EventWhere struct {
 	Location *StringFilter `json:"location,omitempty"`
 	// HELD or SCHEDULED.
 	Status *StringFilter `json:"status,omitempty"`
-	// DAY, MONTH or YEAR.
-	DatePrecision *StringFilter `json:"datePrecision,omitempty"`
-	StartDate     *DateFilter   `json:"startDate,omitempty"`
-	EndDate       *DateFilter   `json:"endDate,omitempty"`
-	From          *Date         `json:"from,omitempty"`
-	To            *Date         `json:"to,omitempty"`
+	// How precisely the start date is known.
+	DatePrecision *DatePrecisionFilter `json:"datePrecision,omitempty"`
+	StartDate     *DateFilter          `json:"startDate,omitempty"`
+	EndDate       *DateFilter          `json:"endDate,omitempty"`
+	From          *Date                `json:"from,omitempty"`
+	To            *Date                `json:"to,omitempty"`
 	// Id of an actor that took part (any role).
 	Participant *string `json:"participant,omitempty"`
 	// Has a participant matching this filter.
