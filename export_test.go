@@ -71,7 +71,7 @@ type wantGraph struct {
 	Dataset   string
 }
 
-const subgraphFields = `nodes { id label name properties } edges { id type source target properties evidence { sourceId quote } }`
+const subgraphFields = `nodes { nodeId label name properties } edges { id type source target properties evidence { sourceId quote } }`
 
 // graphqlSubgraph asks the GraphQL API for a subgraph (a Subgraph or Path
 // field named field) and returns it keyed by id.
@@ -81,8 +81,9 @@ func graphqlSubgraph(t *testing.T, s *server, q, field string, vars map[string]a
 	var data map[string]struct {
 		Truncated bool `json:"truncated"`
 		Nodes     []struct {
-			ID, Label, Name string
-			Properties      map[string]any
+			ID          string `json:"nodeId"`
+			Label, Name string
+			Properties  map[string]any
 		}
 		Edges []struct {
 			ID, Type, Source, Target string
@@ -436,11 +437,15 @@ func TestExports(t *testing.T) {
 			}
 			want := wantGraph{Nodes: map[string]wantNode{}, Edges: map[string]wantEdge{}}
 			want.Dataset, _ = resp.Extensions["dataset"].(string)
-			nodeResp := s.query(t, `query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 1) { nodes { id label name } } }`, map[string]any{"id": c.id})
-			var group struct{ Neighborhood struct{ Nodes []wantNode } }
+			nodeResp := s.query(t, `query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 1) { nodes { nodeId label name } } }`, map[string]any{"id": c.id})
+			var group struct {
+				Neighborhood struct {
+					Nodes []struct{ NodeID, Label, Name string }
+				}
+			}
 			mustOK(t, nodeResp, &group)
 			g := group.Neighborhood.Nodes[0]
-			want.Nodes[g.ID] = wantNode{ID: g.ID, Label: g.Label, Name: g.Name}
+			want.Nodes[g.NodeID] = wantNode{ID: g.NodeID, Label: g.Label, Name: g.Name}
 			for _, m := range data.Coalition {
 				want.Nodes[m.Actor.ID] = wantNode{ID: m.Actor.ID, Label: m.Actor.Typename, Name: m.Actor.Name}
 				props := map[string]any{}

@@ -94,7 +94,7 @@ func TestAuthOutcomes(t *testing.T) {
 	s := startServer(t, authEnv(nil))
 	mutation := upsertOrg
 	vars := orgInput("org:icbl")
-	del := `mutation { deleteNode(id: "org:icbl") { id } }`
+	del := `mutation { deleteNode(id: "org:icbl") { nodeId } }`
 	read := `{ country(iso3: "CAN") { name } }`
 	cases := []struct {
 		name, token, query, code string
@@ -111,7 +111,7 @@ func TestAuthOutcomes(t *testing.T) {
 		{"analyst JWT, mutation", jwtFor(t, "analyst", time.Hour, "lysoen-test"), mutation, "FORBIDDEN", 200},
 		{"editor key, deleteNode", editorKey, del, "FORBIDDEN", 200},
 		{"editor JWT, upsert and deleteNode in one operation", jwtFor(t, "editor", time.Hour, "lysoen-test"),
-			`mutation($in: OrganizationInput!) { upsertOrganization(input: $in) { id } deleteNode(id: "org:icbl") { id } }`, "FORBIDDEN", 200},
+			`mutation($in: OrganizationInput!) { upsertOrganization(input: $in) { id } deleteNode(id: "org:icbl") { nodeId } }`, "FORBIDDEN", 200},
 	}
 	for _, c := range cases {
 		status, resp := s.queryAs(t, c.token, c.query, vars)
@@ -414,24 +414,24 @@ func TestLinks(t *testing.T) {
 	wantError(t, "unlink of a shape the model forbids", resp, "BAD_USER_INPUT", "input.type")
 
 	// deleteNode refuses to orphan relationships unless detach.
-	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e1") { id } }`, nil)
+	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e1") { nodeId } }`, nil)
 	wantError(t, "delete with relationships", resp, "BAD_USER_INPUT", "detach")
-	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e1", detach: true) { id label relationshipsDeleted } }`, nil)
+	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e1", detach: true) { nodeId label relationshipsDeleted } }`, nil)
 	var del struct {
 		DeleteNode struct {
-			ID, Label            string
+			NodeID, Label        string
 			RelationshipsDeleted int
 		}
 	}
 	mustOK(t, resp, &del)
-	if del.DeleteNode.Label != "Event" || del.DeleteNode.RelationshipsDeleted != 4 {
+	if del.DeleteNode.NodeID != "event:e1" || del.DeleteNode.Label != "Event" || del.DeleteNode.RelationshipsDeleted != 4 {
 		t.Errorf("detach delete: %+v (want 4: PARTICIPATED_IN, ADDRESSES, PART_OF, HELD_IN)", del.DeleteNode)
 	}
 	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e2") { relationshipsDeleted } }`, nil)
 	mustOK(t, resp, nil)
-	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e2") { id } }`, nil)
+	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "event:e2") { nodeId } }`, nil)
 	wantError(t, "delete a missing node", resp, "NOT_FOUND", "")
-	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "e2") { id } }`, nil)
+	_, resp = s.queryAs(t, adminKey, `mutation { deleteNode(id: "e2") { nodeId } }`, nil)
 	wantError(t, "delete a malformed id", resp, "BAD_USER_INPUT", "id")
 }
 

@@ -251,7 +251,7 @@ test('explorer: Norway, expand, path from Thailand to the ICRC, evidence', { tim
   // Exports: JSON in the API's shape, and a PNG.
   const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
   const exported = JSON.parse(await readFile(await json.path(), 'utf8'));
-  assert.ok(exported.nodes.some((n) => n.id === 'country:NOR') && exported.edges.length > 0);
+  assert.ok(exported.nodes.some((n) => n.nodeId === 'country:NOR') && exported.edges.length > 0);
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
   const head = (await readFile(await png.path())).subarray(0, 8);
   assert.deepEqual([...head], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
@@ -337,7 +337,7 @@ test('explorer: a synthetic hub\'s capped neighbourhood of a few thousand elemen
     const { cy } = window.lysoenExplorer;
     return { nodes: cy.nodes().length, edges: cy.edges().length };
   });
-  const union = new Set([...sub.nodes, ...more.nodes].map((n) => n.id)).size;
+  const union = new Set([...sub.nodes, ...more.nodes].map((n) => n.nodeId)).size;
   assert.equal(after.nodes, union, 'the expanded neighbourhood is merged in, nothing lost');
   assert.ok(after.edges >= counts.edges);
   counts = after;

@@ -83,7 +83,7 @@ func selectsProperties(ctx context.Context, typ string) bool {
 }
 
 func graphNode(n store.Node) *model.GraphNode {
-	return &model.GraphNode{ID: n.ID(), Label: string(n.Label), Name: graphNodeName(n), Properties: n.Props}
+	return &model.GraphNode{NodeID: n.ID(), Label: string(n.Label), Name: graphNodeName(n), Properties: n.Props}
 }
 
 // graphNodeName is a GraphNode's name: the node's name, or a Source's title.

@@ -83,7 +83,8 @@ func (a *api) ok(q string, vars map[string]any, out any) {
 }
 
 type gNode struct {
-	ID, Label, Name string
+	ID          string `json:"nodeId"`
+	Label, Name string
 }
 type gEdge struct {
 	ID, Type, Source, Target string
@@ -117,7 +118,7 @@ func sorted(s ...string) []string { sort.Strings(s); return s }
 
 const neighborhoodQ = `query($id: ID!, $depth: Int, $types: [RelationshipType!], $limit: Int) {
   neighborhood(id: $id, depth: $depth, relationshipTypes: $types, limit: $limit) {
-    nodes { id label name } edges { id type source target evidence { quote } } truncated } }`
+    nodes { nodeId label name } edges { id type source target evidence { quote } } truncated } }`
 
 func TestAnalyticsSeed(t *testing.T) {
 	st := testdb.Seeded(t)
@@ -169,7 +170,7 @@ func TestAnalyticsSeed(t *testing.T) {
 		// edges; with node properties selected, every property.
 		full := d.Neighborhood
 		var lean struct{ Neighborhood subgraph }
-		a.ok(`{ neighborhood(id: "country:CAN") { nodes { id label name } edges { id type source target } truncated } }`, nil, &lean)
+		a.ok(`{ neighborhood(id: "country:CAN") { nodes { nodeId label name } edges { id type source target } truncated } }`, nil, &lean)
 		for i := range full.Edges {
 			full.Edges[i].Evidence = nil
 		}
@@ -179,12 +180,12 @@ func TestAnalyticsSeed(t *testing.T) {
 		var props struct {
 			Neighborhood struct {
 				Nodes []struct {
-					ID         string
+					ID         string `json:"nodeId"`
 					Properties map[string]any
 				}
 			}
 		}
-		a.ok(`{ neighborhood(id: "country:CAN") { nodes { id properties } } }`, nil, &props)
+		a.ok(`{ neighborhood(id: "country:CAN") { nodes { nodeId properties } } }`, nil, &props)
 		for _, n := range props.Neighborhood.Nodes {
 			if n.Properties["id"] != n.ID || n.Properties["name"] == nil || n.Properties["evidence"] == nil {
 				t.Fatalf("node %s: properties %v lack its id, name or evidence", n.ID, n.Properties)
@@ -251,7 +252,7 @@ func TestAnalyticsSeed(t *testing.T) {
 		// are exactly two shortest paths, each of 4 relationships:
 		// THA -> luncheon <- {CAN | NOR} -> lysoen -> ICRC.
 		const q = `query($types: [RelationshipType!], $all: Boolean) { connectionPath(from: "country:THA", to: "org:icrc", relationshipTypes: $types, allShortest: $all) {
-		  length nodes { id } edges { id type source target } routes truncated } }`
+		  length nodes { nodeId } edges { id type source target } routes truncated } }`
 		type path struct {
 			Length    int
 			Nodes     []gNode

@@ -35,7 +35,7 @@ func FuzzPageArgs(f *testing.F) {
 			}
 			return
 		}
-		if p.First < 0 || p.Last < 0 || p.First > MaxPageSize || p.Last > MaxPageSize || (p.First > 0 && p.Last > 0) {
+		if p.First < 0 || p.Last < 0 || p.First > MaxPageSize || p.Last > MaxPageSize || p.HasLast != hasLast || p.OnlyLast != (hasLast && !hasFirst) || (hasFirst && p.First != first) || (!hasFirst && p.First != DefaultPageSize) {
 			t.Fatalf("page out of bounds: %+v", p)
 		}
 	})

@@ -299,7 +299,16 @@ func (p *planner) bind(r *rootPlan) bool {
 	}
 	r.kind, r.label, r.key = rootLookup, label, key
 	if key == "iso3" {
-		if r.value, err = normalizeISO3(arg[string](args, "iso3")); err != nil {
+		// country(id:) is a lookup by id; neither or both is the resolvers' error.
+		iso3, id := arg[*string](args, "iso3"), arg[*string](args, "id")
+		switch {
+		case (iso3 == nil) == (id == nil):
+			return false
+		case id != nil:
+			r.key, r.value = "id", *id
+			return true
+		}
+		if r.value, err = normalizeISO3(*iso3); err != nil {
 			return false
 		}
 	} else {

@@ -26,7 +26,7 @@ type subgraphPlan struct {
 // graphElementFields are the fields of GraphNode and GraphEdge a direct
 // read writes.
 var graphElementFields = map[string]map[string]bool{
-	"GraphNode": {"__typename": true, "id": true, "label": true, "name": true},
+	"GraphNode": {"__typename": true, "nodeId": true, "label": true, "name": true},
 	"GraphEdge": {"__typename": true, "id": true, "type": true, "source": true, "target": true},
 }
 
@@ -133,7 +133,7 @@ func writeGraphElements(buf *bytes.Buffer, fields []graphql.CollectedField, typ 
 // graphNodeField is a GraphNode field's value, as graphNode sets it.
 func graphNodeField(n store.Node, field string) string {
 	switch field {
-	case "id":
+	case "nodeId":
 		return n.ID()
 	case "label":
 		return string(n.Label)

@@ -142,6 +142,8 @@ var directCases = []struct {
   edges { node { id } } } }`, nil, false},
 	{"partyTo", `{ countries(where: {OR: [{partyTo: {kind: {eq: "DECLARATION"}}}, {signed: {}}]}) { edges { node { id } } } }`, nil, true},
 	{"empty page", `{ events(first: 0) { pageInfo { hasNextPage startCursor endCursor } edges { cursor } } }`, nil, true},
+	{"first and last", `{ countries(first: 7, last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } }
+  b: organizations(first: 2, last: 5) { pageInfo { hasNextPage hasPreviousPage } edges { node { name } } } }`, nil, true},
 	{"backwards", `{ organizations(last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor } edges { cursor node { name acronym kind } } } }`, nil, true},
 	{"every node field", `{ events(first: 100) { edges { node { id name kind startDate endDate datePrecision location status evidence { sourceId quote }
   partOf { id name kind objective startDate endDate evidence { quote } } issueAreas { id name description } heldIn { iso3 name }
@@ -177,17 +179,20 @@ var directCases = []struct {
 	{"two searches", `{ a: search(text: "ottawa convention", first: 3) { score label } b: search(text: "canada") { node { id } label } }`, nil, true},
 	{"search with a relationship field goes to the resolvers", `{ search(text: "canada") { node { ... on Country { memberships { role } } } } }`, nil, false},
 	{"bad search first goes to the resolvers", `{ search(text: "canada", first: -1) { label } }`, nil, false},
-	{"neighborhood", `{ neighborhood(id: "country:CAN", depth: 2) { __typename truncated nodes { id label name __typename } edges { __typename id type source target } } }`, nil, true},
-	{"neighborhoods with aliases, types and a cap", `query($id: ID!) { a: neighborhood(id: $id, depth: 3, limit: 20) { t: truncated n: nodes { i: id } e: edges { s: source t: target } nodes { name } }
+	{"neighborhood", `{ neighborhood(id: "country:CAN", depth: 2) { __typename truncated nodes { nodeId label name __typename } edges { __typename id type source target } } }`, nil, true},
+	{"neighborhoods with aliases, types and a cap", `query($id: ID!) { a: neighborhood(id: $id, depth: 3, limit: 20) { t: truncated n: nodes { i: nodeId } e: edges { s: source t: target } nodes { name } }
   b: neighborhood(id: "initiative:lysoen-partnership", relationshipTypes: [MEMBER_OF, PART_OF]) { edges { id } }
   c: search(text: "canada") { label } }`, map[string]any{"id": "country:XAA"}, true},
-	{"neighborhood with properties goes to the resolvers", `{ neighborhood(id: "country:CAN") { nodes { id properties } } }`, nil, false},
+	{"neighborhood with properties goes to the resolvers", `{ neighborhood(id: "country:CAN") { nodes { nodeId properties } } }`, nil, false},
 	{"neighborhood with evidence goes to the resolvers", `{ neighborhood(id: "country:CAN") { edges { id evidence { quote } } } }`, nil, false},
 	{"bad neighborhood depth goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 9) { truncated } }`, nil, false},
 	{"scoped neighborhood goes to the resolvers", `{ neighborhood(id: "country:CAN", depth: 2, scope: {sources: ["source:human-security-1999"]}) { truncated nodes { id } edges { id } } }`, nil, false},
 	{"neighborhood as of a date goes to the resolvers", `query($at: Date) { neighborhood(id: "country:CAN", asOf: $at) { nodes { id } } }`, map[string]any{"at": "1999"}, false},
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
+	{"country by id", `{ country(id: "country:CAN") { id name iso3 } x: country(id: "country:XXX") { name } y: country(iso3: "nor") { id } }`, nil, true},
+	{"country by both goes to the resolvers", `{ country(id: "country:CAN", iso3: "CAN") { name } }`, nil, false},
+	{"country by neither goes to the resolvers", `{ country { name } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},
 }
 
@@ -234,7 +239,7 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
   initiative(id: $id) { name members { actor { name } } } country(iso3: $iso) { name } }`,
 				[]map[string]any{{"first": 2, "id": "initiative:lysoen-partnership", "iso": "can"}, {"first": 5, "id": "no-such-id", "iso": "NOR"},
 					{"first": 1, "after": "nonsense", "id": "x", "iso": "can"}, {"id": "initiative:lysoen-partnership", "iso": "C4N"}, {"first": 3, "id": "x", "iso": "nor"}}, true},
-			{"neighborhood", `query($id: ID!, $d: Int) { neighborhood(id: $id, depth: $d, limit: 20) { truncated nodes { id name } edges { type source target } } }`,
+			{"neighborhood", `query($id: ID!, $d: Int) { neighborhood(id: $id, depth: $d, limit: 20) { truncated nodes { nodeId name } edges { type source target } } }`,
 				[]map[string]any{{"id": "country:CAN", "d": 2}, {"id": "initiative:lysoen-partnership", "d": 1}, {"id": "country:CAN", "d": 9}, {"id": "org:nothing"}}, true},
 			{"nested variable", `query($n: Int) { countries(first: 3) { edges { node { name memberships(first: $n) { role } } } } }`,
 				[]map[string]any{{"n": 1}, {"n": 4}, {"n": 5000}, {"n": 2}}, false},
@@ -292,7 +297,7 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 	t.Run("errors", func(t *testing.T) {
 		for _, c := range []struct{ q, code, data string }{
 			{`{ neighborhood(id: "country:XXX") { truncated } }`, "NOT_FOUND", "null"},
-			{`{ countries(first: 1) { totalCount } n: neighborhood(id: "org:nothing", depth: 2) { nodes { id } } }`, "NOT_FOUND", "null"},
+			{`{ countries(first: 1) { totalCount } n: neighborhood(id: "org:nothing", depth: 2) { nodes { nodeId } } }`, "NOT_FOUND", "null"},
 			// An unknown agreement id names the ids meant (agreements.go).
 			{`{ agreement(id: "nothing") { id } }`, "BAD_USER_INPUT", `{"agreement":null}`},
 			{`{ agreement(id: "lysoen-declaration") { id name } }`, "BAD_USER_INPUT", `{"agreement":null}`},

@@ -240,8 +240,8 @@ type ComplexityRoot struct {
 	}
 
 	DeletedNode struct {
-		ID                   func(childComplexity int) int
 		Label                func(childComplexity int) int
+		NodeID               func(childComplexity int) int
 		RelationshipsDeleted func(childComplexity int) int
 	}
 
@@ -307,9 +307,9 @@ type ComplexityRoot struct {
 	}
 
 	GraphNode struct {
-		ID         func(childComplexity int) int
 		Label      func(childComplexity int) int
 		Name       func(childComplexity int) int
+		NodeID     func(childComplexity int) int
 		Properties func(childComplexity int) int
 	}
 
@@ -512,7 +512,7 @@ type ComplexityRoot struct {
 		CommonGround      func(childComplexity int, ids []string) int
 		ConnectionPath    func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []model.RelationshipType, allShortest *bool, asOf *model.Date, scope *model.Scope) int
 		Countries         func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
-		Country           func(childComplexity int, iso3 string) int
+		Country           func(childComplexity int, iso3 *string, id *string) int
 		Cypher            func(childComplexity int, query string, params any) int
 		Event             func(childComplexity int, id string) int
 		Events            func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
@@ -750,7 +750,7 @@ type OrganizationConnectionResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Countries(ctx context.Context, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.CountryConnection, error)
-	Country(ctx context.Context, iso3 string) (*model.Country, error)
+	Country(ctx context.Context, iso3 *string, id *string) (*model.Country, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, where *model.OrganizationWhere, orderBy []*model.OrganizationSort) (*model.OrganizationConnection, error)
 	Organization(ctx context.Context, id string) (*model.Organization, error)
 	IssueAreas(ctx context.Context, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.IssueAreaConnection, error)
@@ -1588,18 +1588,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CypherResult.TruncatedReason(childComplexity), true
 
-	case "DeletedNode.id":
-		if e.ComplexityRoot.DeletedNode.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.DeletedNode.ID(childComplexity), true
 	case "DeletedNode.label":
 		if e.ComplexityRoot.DeletedNode.Label == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeletedNode.Label(childComplexity), true
+	case "DeletedNode.nodeId":
+		if e.ComplexityRoot.DeletedNode.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletedNode.NodeID(childComplexity), true
 	case "DeletedNode.relationshipsDeleted":
 		if e.ComplexityRoot.DeletedNode.RelationshipsDeleted == nil {
 			break
@@ -1872,12 +1872,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GraphModel.RelationshipTypes(childComplexity), true
 
-	case "GraphNode.id":
-		if e.ComplexityRoot.GraphNode.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.GraphNode.ID(childComplexity), true
 	case "GraphNode.label":
 		if e.ComplexityRoot.GraphNode.Label == nil {
 			break
@@ -1890,6 +1884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphNode.Name(childComplexity), true
+	case "GraphNode.nodeId":
+		if e.ComplexityRoot.GraphNode.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphNode.NodeID(childComplexity), true
 	case "GraphNode.properties":
 		if e.ComplexityRoot.GraphNode.Properties == nil {
 			break
@@ -2879,7 +2879,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Country(childComplexity, args["iso3"].(string)), true
+		return e.ComplexityRoot.Query.Country(childComplexity, args["iso3"].(*string), args["id"].(*string)), true
 	case "Query.cypher":
 		if e.ComplexityRoot.Query.Cypher == nil {
 			break
@@ -3618,6 +3618,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CountryVoteWhere", ec.unmarshalInputCountryVoteWhere),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
+			graphql.NewInputUnmarshaler("DatePrecisionFilter", ec.unmarshalInputDatePrecisionFilter),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
@@ -4273,8 +4274,11 @@ type Query {
   "Anything by id."
   node(id: ID!): Node
   countries(first: Int, after: String, last: Int, before: String, where: CountryWhere, orderBy: [CountrySort!]): CountryConnection!
-  "A country by ISO 3166-1 alpha-3 code (case-insensitive)."
-  country(iso3: String!): Country
+"""
+  A country by its id (` + "`" + `country:CAN` + "`" + `), as every other lookup, or by its
+  ISO 3166-1 alpha-3 code (case-insensitive). Give exactly one of them.
+  """
+  country(iso3: String, id: ID): Country
   organizations(first: Int, after: String, last: Int, before: String, where: OrganizationWhere, orderBy: [OrganizationSort!]): OrganizationConnection!
   organization(id: ID!): Organization
   issueAreas(first: Int, after: String, last: Int, before: String, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): IssueAreaConnection!
@@ -4337,6 +4341,14 @@ input StringFilter {
   in: [String!]
   contains: String
   startsWith: String
+}
+
+"Conditions on how precisely a date is known. All given operators must hold."
+input DatePrecisionFilter {
+  "Exactly this precision."
+  eq: DatePrecision
+  "Any of these precisions."
+  in: [DatePrecision!]
 }
 
 "Conditions on an integer property. All given operators must hold; bounds are inclusive."
@@ -4507,8 +4519,8 @@ input EventWhere {
   location: StringFilter
   "HELD or SCHEDULED."
   status: StringFilter
-  "DAY, MONTH or YEAR."
-  datePrecision: StringFilter
+  "How precisely the start date is known."
+  datePrecision: DatePrecisionFilter
   startDate: DateFilter
   endDate: DateFilter
   from: Date
@@ -5138,8 +5150,8 @@ func (ec *executionContext) childFields_CypherResult(ctx context.Context, field 
 
 func (ec *executionContext) childFields_DeletedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_DeletedNode_id(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_DeletedNode_nodeId(ctx, field)
 	case "label":
 		return ec.fieldContext_DeletedNode_label(ctx, field)
 	case "relationshipsDeleted":
@@ -5272,8 +5284,8 @@ func (ec *executionContext) childFields_GraphModel(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_GraphNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "id":
-		return ec.fieldContext_GraphNode_id(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_GraphNode_nodeId(ctx, field)
 	case "label":
 		return ec.fieldContext_GraphNode_label(ctx, field)
 	case "name":
@@ -7358,13 +7370,21 @@ func (ec *executionContext) field_Query_country_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "iso3",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNString2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["iso3"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg1
 	return args, nil
 }
 
@@ -11370,16 +11390,16 @@ func (ec *executionContext) fieldContext_CypherResult_queryType(_ context.Contex
 	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _DeletedNode_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletedNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _DeletedNode_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.DeletedNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeletedNode_id(ctx, field)
+			return ec.fieldContext_DeletedNode_nodeId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.NodeID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11389,7 +11409,7 @@ func (ec *executionContext) _DeletedNode_id(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeletedNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DeletedNode_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletedNode", field, false, false, "ID")
 }
 
@@ -12518,16 +12538,16 @@ func (ec *executionContext) fieldContext_GraphModel_relationshipTypes(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphNode_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.GraphNode) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GraphNode_id(ctx, field)
+			return ec.fieldContext_GraphNode_nodeId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.NodeID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12537,7 +12557,7 @@ func (ec *executionContext) _GraphNode_id(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_GraphNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_GraphNode_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GraphNode", field, false, false, "ID")
 }
 
@@ -16259,7 +16279,7 @@ func (ec *executionContext) _Query_country(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Country(ctx, fc.Args["iso3"].(string))
+			return ec.Resolvers.Query().Country(ctx, fc.Args["iso3"].(*string), fc.Args["id"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -21738,6 +21758,55 @@ func UnmarshalDateFilter(ctx context.Context, raw any) (model.DateFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDatePrecisionFilter(ctx context.Context, obj any) (model.DatePrecisionFilter, error) {
+	var it model.DatePrecisionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatePrecisionFilter unmarshals raw into the DatePrecisionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatePrecisionFilter(ctx context.Context, raw any) (model.DatePrecisionFilter, error) {
+	var out model.DatePrecisionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatePrecisionFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
 	var it model.EventInput
 	if obj == nil {
@@ -21958,7 +22027,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 			it.Status = data
 		case "datePrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalODatePrecisionFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25618,8 +25687,8 @@ func (ec *executionContext) _DeletedNode(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("DeletedNode")
-		case "id":
-			out.Values[i] = ec._DeletedNode_id(ctx, field, obj)
+		case "nodeId":
+			out.Values[i] = ec._DeletedNode_nodeId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26079,8 +26148,8 @@ func (ec *executionContext) _GraphNode(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GraphNode")
-		case "id":
-			out.Values[i] = ec._GraphNode_id(ctx, field, obj)
+		case "nodeId":
+			out.Values[i] = ec._GraphNode_nodeId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29276,6 +29345,16 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋlysoenᚋlysoenᚋgraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (model.DatePrecision, error) {
+	var res model.DatePrecision
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v model.DatePrecision) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDeletedNode2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDeletedNode(ctx context.Context, sel ast.SelectionSet, v *model.DeletedNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeletedNode!")
@@ -30946,6 +31025,42 @@ func (ec *executionContext) marshalODateMatch2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return v
 }
 
+func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx context.Context, v any) ([]model.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DatePrecision, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (*model.DatePrecision, error) {
 	if v == nil {
 		return nil, nil
@@ -30960,6 +31075,14 @@ func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODatePrecisionFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDatePrecisionFilter(ctx context.Context, v any) (*model.DatePrecisionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatePrecisionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {

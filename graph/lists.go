@@ -12,11 +12,9 @@ import (
 )
 
 // pageArgs checks Relay pagination arguments and turns them into a store page.
+// Without first or last a page holds DefaultPageSize items.
 func pageArgs(first *int, after *string, last *int, before *string) (store.Page, error) {
 	var p store.Page
-	if first != nil && last != nil {
-		return p, badInput("last", "use either first or last, not both")
-	}
 	for _, a := range []struct {
 		name string
 		v    *int
@@ -45,13 +43,14 @@ func pageArgs(first *int, after *string, last *int, before *string) (store.Page,
 		}
 		*c.dst = &cur
 	}
-	switch {
-	case first != nil:
+	// Both may be given (relay-runtime sends its default first with last):
+	// the specification applies first, then last.
+	p.First = DefaultPageSize
+	if first != nil {
 		p.First = *first
-	case last != nil:
-		p.Last = *last
-	default:
-		p.First = DefaultPageSize
+	}
+	if last != nil {
+		p.Last, p.HasLast, p.OnlyLast = *last, true, first == nil
 	}
 	return p, nil
 }
@@ -238,4 +237,22 @@ func nodesOf(hits []store.SearchHit) []store.Node {
 		out[i] = h.Node
 	}
 	return out
+}
+
+// countryNode finds the country of a country(iso3:, id:) lookup: exactly
+// one of the two must be given.
+func (r *Resolver) countryNode(ctx context.Context, iso3, id *string) (store.Node, error) {
+	switch {
+	case iso3 != nil && id != nil:
+		return store.Node{}, badInput("id", "give either iso3 or id, not both")
+	case id != nil:
+		return r.Store.NodeByID(ctx, store.LabelCountry, *id)
+	case iso3 == nil:
+		return store.Node{}, badInput("iso3", "give iso3 or id")
+	}
+	code, err := normalizeISO3(*iso3)
+	if err != nil {
+		return store.Node{}, err
+	}
+	return r.Store.CountryByISO3(ctx, code)
 }

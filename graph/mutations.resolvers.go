@@ -63,7 +63,7 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, detach *bo
 		return nil, writeError(err, "")
 	}
 	r.logWrite(ctx, "deleteNode", id, a)
-	return &model.DeletedNode{ID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
+	return &model.DeletedNode{NodeID: d.ID, Label: string(d.Label), RelationshipsDeleted: d.RelationshipsDeleted}, nil
 }
 
 // ApplyChanges is the resolver for the applyChanges field.

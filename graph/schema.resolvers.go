@@ -213,12 +213,8 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 }
 
 // Country is the resolver for the country field.
-func (r *queryResolver) Country(ctx context.Context, iso3 string) (*model.Country, error) {
-	code, err := normalizeISO3(iso3)
-	if err != nil {
-		return nil, err
-	}
-	n, err := r.Store.CountryByISO3(ctx, code)
+func (r *queryResolver) Country(ctx context.Context, iso3 *string, id *string) (*model.Country, error) {
+	n, err := r.countryNode(ctx, iso3, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}

@@ -30,6 +30,26 @@ func strConds(prop string, f *model.StringFilter) []store.Cond {
 	return out
 }
 
+// precisionConds are the conditions of a DatePrecisionFilter on an
+// event's stored datePrecision (the enum's name, as the loaders write it).
+func precisionConds(f *model.DatePrecisionFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	var out []store.Cond
+	if f.Eq != nil {
+		out = append(out, store.Cond{Prop: "datePrecision", Op: store.OpEq, Value: string(*f.Eq)})
+	}
+	if f.In != nil {
+		in := make([]string, len(f.In))
+		for i, p := range f.In {
+			in[i] = string(p)
+		}
+		out = append(out, store.Cond{Prop: "datePrecision", Op: store.OpIn, Value: in})
+	}
+	return out
+}
+
 func intConds(prop string, f *model.IntFilter) []store.Cond {
 	if f == nil {
 		return nil
@@ -262,9 +282,10 @@ func eventFilter(w *model.EventWhere) store.Filter {
 	for _, c := range []struct {
 		p string
 		f *model.StringFilter
-	}{{"name", w.Name}, {"kind", w.Kind}, {"location", w.Location}, {"status", w.Status}, {"datePrecision", w.DatePrecision}} {
+	}{{"name", w.Name}, {"kind", w.Kind}, {"location", w.Location}, {"status", w.Status}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
 	}
+	f.Conds = append(f.Conds, precisionConds(w.DatePrecision)...)
 	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
 	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
 	if w.From != nil || w.To != nil {

@@ -78,7 +78,7 @@ func shapes() []shape {
 		{
 			Name: "neighborhood", What: "2-hop neighbourhood of an initiative, at most 100 nodes, with the relationships among them",
 			Lysoen: request{Query: `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 100) {
-  nodes { id label name } edges { source type target } truncated } }`,
+  nodes { id: nodeId label name } edges { source type target } truncated } }`,
 				Variables: map[string]any{"id": readInitiative}},
 			NeoGraphQL: request{Query: `query($id: ID!) { neighborhood(id: $id, limit: 100) { nodes { id label name } edges { source type target } } }`,
 				Variables: map[string]any{"id": readInitiative}},

@@ -387,9 +387,20 @@ type DateFilter struct {
 	Match *DateMatch `json:"match,omitempty"`
 }
 
+// Conditions on how precisely a date is known. All given operators must hold.
+type DatePrecisionFilter struct {
+	// Exactly this precision.
+	Eq *DatePrecision `json:"eq,omitempty"`
+	// Any of these precisions.
+	In []DatePrecision `json:"in,omitempty"`
+}
+
 // What `deleteNode` removed.
 type DeletedNode struct {
-	ID string `json:"id"`
+	// The id the deleted node had (`country:CAN`): evict it from a client cache.
+	// Named `nodeId`, not `id`, since the node no longer exists and client
+	// caches (Relay, Apollo) key objects by `id`.
+	NodeID string `json:"nodeId"`
 	// Country, Organization, …
 	Label string `json:"label"`
 	// Relationships removed with it (only with detach: true).
@@ -445,12 +456,12 @@ type EventWhere struct {
 	Location *StringFilter `json:"location,omitempty"`
 	// HELD or SCHEDULED.
 	Status *StringFilter `json:"status,omitempty"`
-	// DAY, MONTH or YEAR.
-	DatePrecision *StringFilter `json:"datePrecision,omitempty"`
-	StartDate     *DateFilter   `json:"startDate,omitempty"`
-	EndDate       *DateFilter   `json:"endDate,omitempty"`
-	From          *Date         `json:"from,omitempty"`
-	To            *Date         `json:"to,omitempty"`
+	// How precisely the start date is known.
+	DatePrecision *DatePrecisionFilter `json:"datePrecision,omitempty"`
+	StartDate     *DateFilter          `json:"startDate,omitempty"`
+	EndDate       *DateFilter          `json:"endDate,omitempty"`
+	From          *Date                `json:"from,omitempty"`
+	To            *Date                `json:"to,omitempty"`
 	// Id of an actor that took part (any role).
 	Participant *string `json:"participant,omitempty"`
 	// Has a participant matching this filter.
@@ -507,8 +518,10 @@ type GraphModel struct {
 
 // A node of a Subgraph or Path, ready for a graph drawing library.
 type GraphNode struct {
-	// The node's stable id (`country:CAN`).
-	ID string `json:"id"`
+	// The id of the node this describes (`country:CAN`): fetch it with `node(id:)`.
+	// Named `nodeId`, not `id`, because a GraphNode is a view of that node, not
+	// the node itself, and client caches (Relay, Apollo) key objects by `id`.
+	NodeID string `json:"nodeId"`
 	// Its primary label: Country, Organization, IssueArea, Initiative, Event, Agreement or Source.
 	Label string `json:"label"`
 	// Its name (a Source's title).

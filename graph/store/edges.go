@@ -59,9 +59,12 @@ var (
 	ActorIssueAreas = EdgeSpec{LabelActor, RelAddresses, Outgoing, LabelIssueArea}
 )
 
+// issueAreaOrder orders the derived issue areas of m, by name as a reader would.
+var issueAreaOrder = readerKey("m.name") + ", m.id"
+
 // actorIssueAreasCypher answers ActorIssueAreas.
-const actorIssueAreasCypher = "UNWIND $ids AS id MATCH (n:Actor {id: id})-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(m:IssueArea) USING INDEX n:Actor(id) " +
-	"WITH DISTINCT id, m ORDER BY id, m.name, m.id RETURN id, collect([{}, labels(m), properties(m)]) AS edges"
+var actorIssueAreasCypher = "UNWIND $ids AS id MATCH (n:Actor {id: id})-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->(m:IssueArea) USING INDEX n:Actor(id) " +
+	"WITH DISTINCT id, m ORDER BY id, " + issueAreaOrder + " RETURN id, collect([{}, labels(m), properties(m)]) AS edges"
 
 // Edge is one relationship seen from the node we started at: its
 // properties and the node at the other end.
@@ -106,7 +109,7 @@ func (e EdgeSpec) naturalOrder(q EdgeQuery, r, m string) string {
 			dates = append(dates, r+"."+prop)
 		}
 	}
-	order := m + ".name, " + m + ".id"
+	order := readerKey("coalesce("+m+".name, '')") + ", " + m + ".id"
 	if len(dates) == 0 {
 		return order
 	}
@@ -297,6 +300,9 @@ func (e EdgeSpec) order(q EdgeQuery, r, m string) (string, error) {
 			return "", fmt.Errorf("%s cannot be ordered by %q", l, k.Prop)
 		}
 		expr := "coalesce(" + v + "." + k.Prop + ", '')"
+		if folded(k.Prop) && !k.OnRel {
+			expr = readerKey(expr)
+		}
 		if k.Desc {
 			expr += " DESC"
 		}

@@ -43,12 +43,18 @@ func DecodeCursor(s string) (Cursor, error) {
 	return c, nil
 }
 
-// Page asks for a slice of a list: First/After walk forwards, Last/Before backwards.
+// Page asks for a window of a list the way the Relay Cursor Connections
+// specification defines it: After and Before narrow the list, then the
+// first First items are kept (unless OnlyLast), then, when HasLast, the
+// last Last of those. The zero value with First set walks forwards.
 type Page struct {
 	First  int
 	After  *Cursor
 	Last   int
 	Before *Cursor
+	// HasLast says Last applies; OnlyLast that first was not given, so
+	// Last counts back from the end of the narrowed list.
+	HasLast, OnlyLast bool
 }
 
 // ListQuery selects, orders and pages the nodes of one label. An empty
@@ -248,7 +254,8 @@ type listPlan struct {
 	keys      string // [sort key expressions]
 	params    map[string]any
 	sig       string
-	limit     int
+	limit     int // rows the page can hold before the Last cut
+	fetch     int // rows read: enough to tell the page flags apart
 	backwards bool
 	pg        Page
 }
@@ -267,12 +274,16 @@ func planList(label Label, q ListQuery) (listPlan, error) {
 		}
 	}
 	l := listPlan{sig: orderSignature(order), pg: q.Page}
-	l.backwards = q.Page.Last > 0 && q.Page.First == 0
-	l.limit = q.Page.First
-	if l.backwards {
-		l.limit = q.Page.Last
+	l.backwards = q.Page.HasLast && q.Page.OnlyLast
+	l.limit, l.fetch = q.Page.First, q.Page.First+1
+	switch {
+	case l.backwards:
+		l.limit, l.fetch = q.Page.Last, q.Page.Last+1
+	case q.Page.HasLast && q.Page.Last >= q.Page.First:
+		// hasPreviousPage is "more than last items after the cursors".
+		l.fetch = q.Page.Last + 1
 	}
-	l.params = map[string]any{"limit": l.limit + 1}
+	l.params = map[string]any{"limit": l.fetch}
 	b := newWhereBuilder(l.params)
 	where, err := b.node(q.Where, "n", label)
 	if err != nil {
@@ -308,25 +319,29 @@ func planList(label Label, q ListQuery) (listPlan, error) {
 	return l, nil
 }
 
-// page cuts the look-ahead row off recs and sets the page flags.
+// page keeps the records of the page (in read order) and sets the flags.
 func (l listPlan) page(recs []*neo4j.Record, hasNext, hasPrevious *bool) []*neo4j.Record {
-	return recs[:l.flags(len(recs), hasNext, hasPrevious)]
+	lo, hi := l.window(len(recs), hasNext, hasPrevious)
+	return recs[lo:hi]
 }
 
-// flags sets hasNext and hasPrevious for a page of n records read with
-// the plan (which asks for one more than the page) and returns how many of
-// them belong to the page.
-func (l listPlan) flags(n int, hasNext, hasPrevious *bool) int {
-	more := n > l.limit
-	if more {
-		n = l.limit
+// window sets hasNext and hasPrevious for n records read with the plan and
+// returns which of them, in read order, make the page: the Relay
+// specification's HasPreviousPage and HasNextPage, where "the server can
+// efficiently determine that elements exist" before after (or after
+// before) is taken to be true, since a cursor names an item of the list.
+func (l listPlan) window(n int, hasNext, hasPrevious *bool) (lo, hi int) {
+	hi = min(n, l.limit)
+	switch {
+	case l.backwards: // last only: read from the end
+		*hasPrevious, *hasNext = n > l.pg.Last, l.pg.Before != nil
+	case l.pg.HasLast: // first, then last of those
+		lo = max(0, hi-l.pg.Last)
+		*hasNext, *hasPrevious = n > l.pg.First, n > l.pg.Last
+	default:
+		*hasNext, *hasPrevious = n > l.pg.First, l.pg.After != nil
 	}
-	if l.backwards {
-		*hasPrevious, *hasNext = more, l.pg.Before != nil
-	} else {
-		*hasNext, *hasPrevious = more, l.pg.After != nil
-	}
-	return n
+	return lo, hi
 }
 
 // cursor reads a record's "keys" column into the cursor of node id.
@@ -373,10 +388,14 @@ func sortExpr(v string, label Label, prop string, present map[string]bool) strin
 	if k, _ := nodeProp(label, prop); k == kindInt {
 		return "coalesce(right('000000000000' + toString(" + v + "." + prop + "), 12), '')"
 	}
-	if present[prop] {
-		return v + "." + prop
+	expr := v + "." + prop
+	if !present[prop] {
+		expr = "coalesce(" + expr + ", '')"
 	}
-	return "coalesce(" + v + "." + prop + ", '')"
+	if folded(prop) {
+		return readerKey(expr)
+	}
+	return expr
 }
 
 // keysetCond is the condition "strictly after (or before) cursor c" in the

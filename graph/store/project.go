@@ -143,7 +143,7 @@ func (p *projector) cypher(v string, proj NodeProjection) (string, error) {
 				return "", err
 			}
 			items = append(items, "COLLECT { MATCH ("+v+")-[:MEMBER_OF|PARTICIPATED_IN|SIGNATORY_OF]->()-[:ADDRESSES]->("+m+
-				":IssueArea) WITH DISTINCT "+m+" ORDER BY "+m+".name, "+m+".id RETURN [[], "+other+"] }")
+				":IssueArea) WITH DISTINCT "+m+" ORDER BY "+readerKey(m+".name")+", "+m+".id RETURN [[], "+other+"] }")
 			continue
 		}
 		pat, err := rp.Spec.pattern(v, r, m)
@@ -237,7 +237,8 @@ func (s *Store) ListProjected(ctx context.Context, label Label, q ListQuery, pro
 		if err != nil {
 			return ProjectedPage{}, err
 		}
-		l.flags(n, &res.HasNext, &res.HasPrevious)
+		lo, hi := l.window(n, &res.HasNext, &res.HasPrevious)
+		res.Rendered, res.Cursors = res.Rendered[lo:hi], res.Cursors[lo:hi]
 		if l.backwards {
 			reverse(res.Rendered)
 			reverse(res.Cursors)

@@ -60,9 +60,9 @@ func SearchQuery(text string) string {
 // the index call: Lucene would cut among equal scores arbitrarily; ordering
 // all hits here makes ties (every prefix-only match scores the same)
 // deterministic, by name then id.
-const (
+var (
 	searchHits  = "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
-	searchOrder = "ORDER BY score DESC, node.name, node.id"
+	searchOrder = "ORDER BY score DESC, " + readerKey("coalesce(node.name, node.title, '')") + ", node.id"
 )
 
 // ProjectedHit is one search hit read with a projection.

@@ -39,7 +39,9 @@ const ACTOR_LABELS = new Set(['Country', 'Organization']);
 const BIG_GRAPH = 1500; // elements: no animation, draft fCoSE, haystack edges
 const HUGE_GRAPH = 3000; // elements: concentric layout instead of fCoSE
 
-const NODE_FIELDS = 'id label name properties';
+// GraphNode names its node in nodeId; the explorer keys drawn nodes by it
+// (aliased to id), as Cytoscape does.
+const NODE_FIELDS = 'id: nodeId label name properties';
 const EDGE_FIELDS = 'id type source target properties evidence { sourceId quote }';
 
 const SEARCH_QUERY = `query ExplorerSearch($text: String!, $first: Int) {
@@ -1073,7 +1075,7 @@ class Explorer {
   // API's own shape.
   viewJSON() {
     const nodes = this.cy.nodes(':visible').map((n) => ({
-      id: n.id(), label: n.data('label'), name: n.data('name'), properties: n.data('properties'),
+      nodeId: n.id(), label: n.data('label'), name: n.data('name'), properties: n.data('properties'),
     }));
     const edges = this.cy.edges(':visible').map((e) => ({
       id: e.id(), type: e.data('type'), source: e.data('source'), target: e.data('target'),

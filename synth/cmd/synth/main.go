@@ -157,11 +157,11 @@ func measureFields(ctx context.Context, st *store.Store, sc synth.Scale, runs in
 		return synth.OrganizationID(r.Intn(sc.Organizations))
 	}
 	fields := []field{
-		{"neighborhood depth 1", `query($id: ID!) { neighborhood(id: $id) { nodes { id } edges { id } truncated } }`,
+		{"neighborhood depth 1", `query($id: ID!) { neighborhood(id: $id) { nodes { nodeId } edges { id } truncated } }`,
 			func(r *rand.Rand) map[string]any { return map[string]any{"id": actor(r)} }},
-		{"neighborhood depth 2", `query($id: ID!) { neighborhood(id: $id, depth: 2) { nodes { id label name } edges { id type source target } truncated } }`,
+		{"neighborhood depth 2", `query($id: ID!) { neighborhood(id: $id, depth: 2) { nodes { nodeId label name } edges { id type source target } truncated } }`,
 			func(r *rand.Rand) map[string]any { return map[string]any{"id": actor(r)} }},
-		{"connectionPath", `query($a: ID!, $b: ID!) { connectionPath(from: $a, to: $b) { length nodes { id } edges { id } } }`,
+		{"connectionPath", `query($a: ID!, $b: ID!) { connectionPath(from: $a, to: $b) { length nodes { nodeId } edges { id } } }`,
 			func(r *rand.Rand) map[string]any { return map[string]any{"a": actor(r), "b": actor(r)} }},
 		{"connectionPath allShortest", `query($a: ID!, $b: ID!) { connectionPath(from: $a, to: $b, allShortest: true) { length routes truncated } }`,
 			func(r *rand.Rand) map[string]any { return map[string]any{"a": actor(r), "b": actor(r)} }},
