@@ -272,7 +272,7 @@ func TestRelationshipFiltersFromTheTop(t *testing.T) {
 		either := count(`{memberships: {since: {to: "1999"}}}`)
 		union := count(`{OR: [{memberships: {since: {to: "1999"}, initiative: {}}}, {memberships: {since: {to: "1999"}, organization: {}}}]}`)
 		initiatives := count(`{memberships: {since: {to: "1999"}, initiative: {}}}`)
-		if either != union || either <= initiatives {
+		if either != union || either < initiatives || either == 0 {
 			t.Errorf("memberships of either kind: %d countries, the union of both kinds: %d, of initiatives: %d", either, union, initiatives)
 		}
 		if got := run(t, `{ countries(where: {memberships: {initiative: {}, organization: {}}}) { totalCount edges { node { id } } } }`, nil); len(got) != 0 {
