@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -230,7 +231,14 @@ func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("seed graph loaded", "nodes", nodes, "relationships", rels,
+	f, err := seed.Parse(bytes.NewReader(seed.GraphJSON), "seed/seed.json", seed.SourceText)
+	if err != nil {
+		return fmt.Errorf("load seed: %w", err)
+	}
+	// The seed's own counts (its Source node included), then the whole
+	// database's, which also holds whatever `lysoen import` loaded.
+	logger.Info("seed graph loaded", "seed_nodes", len(f.Nodes)+1, "seed_relationships", len(f.Relationships),
+		"database_nodes", nodes, "database_relationships", rels,
 		"nodes_added", nodes-before, "relationships_added", rels-beforeRels)
 	return nil
 }

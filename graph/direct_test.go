@@ -141,6 +141,8 @@ var directCases = []struct {
 	{"aggregate (answered by the resolvers)", `{ countries(first: 2, where: {partyTo: {}}) { totalCount aggregate { count groupBy(field: REGION) { key count } }
   edges { node { id } } } }`, nil, false},
 	{"partyTo", `{ countries(where: {OR: [{partyTo: {kind: {eq: "DECLARATION"}}}, {signed: {}}]}) { edges { node { id } } } }`, nil, true},
+	{"relationship filters", `{ countries(first: 50, where: {participations: {role: {eq: "PARTICIPANT"}, event: {kind: {eq: "LUNCHEON"}}},
+  NOT: {signatures: {agreement: {name: {contains: "Rome"}}, ratified: {to: "2002"}}}, OR: [{memberships: {role: {eq: "FOUNDER"}}}, {memberships: {since: {from: "1998"}, initiative: {}}}, {signatures: {method: {eq: "x"}}}]}) { totalCount edges { node { id } } } }`, nil, true},
 	{"empty page", `{ events(first: 0) { pageInfo { hasNextPage startCursor endCursor } edges { cursor } } }`, nil, true},
 	{"first and last", `{ countries(first: 7, last: 3) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } }
   b: organizations(first: 2, last: 5) { pageInfo { hasNextPage hasPreviousPage } edges { node { name } } } }`, nil, true},

@@ -3727,7 +3727,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "researchers.graphqls" "votes.graphqls"
+//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "relfilters.graphqls" "researchers.graphqls" "votes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4771,6 +4771,7 @@ input SignatureSort {
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
 	{Name: "influence.graphqls", Input: sourceData("influence.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
+	{Name: "relfilters.graphqls", Input: sourceData("relfilters.graphqls"), BuiltIn: false},
 	{Name: "researchers.graphqls", Input: sourceData("researchers.graphqls"), BuiltIn: false},
 	{Name: "votes.graphqls", Input: sourceData("votes.graphqls"), BuiltIn: false},
 }
@@ -21541,7 +21542,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "subRegion", "m49", "historical", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "votedIn", "AND", "OR", "NOT", "partyTo"}
+	fieldsInOrder := [...]string{"id", "name", "iso3", "iso2", "region", "subRegion", "m49", "historical", "memberOfInitiative", "memberOfOrganization", "participatedIn", "signed", "hosted", "votedIn", "AND", "OR", "NOT", "partyTo", "signatures", "memberships", "participations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21674,6 +21675,27 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.PartyTo = data
+		case "signatures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signatures"))
+			data, err := ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Signatures = data
+		case "memberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberships"))
+			data, err := ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Memberships = data
+		case "participations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participations"))
+			data, err := ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participations = data
 		}
 	}
 	return it, nil

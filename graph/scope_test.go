@@ -38,7 +38,7 @@ type scopeSeedFile struct {
 	}
 }
 
-func readSeed(t *testing.T) scopeSeedFile {
+func readScopeSeed(t *testing.T) scopeSeedFile {
 	t.Helper()
 	raw, err := os.ReadFile("../seed/seed.json")
 	if err != nil {
@@ -220,7 +220,7 @@ func TestScopeTime(t *testing.T) {
 
 	t.Run("events as of a date and in a window", func(t *testing.T) {
 		a := a.on(t)
-		s := readSeed(t)
+		s := readScopeSeed(t)
 		dates := map[string][2]string{}
 		for _, n := range s.Nodes {
 			if n.Label == "Event" {
@@ -439,7 +439,7 @@ func TestScopeReferenceData(t *testing.T) {
 		t.Fatalf("import reference data: %v", err)
 	}
 	a := newAPI(t, st)
-	s := readSeed(t)
+	s := readScopeSeed(t)
 
 	type pathAnswer struct {
 		ConnectionPath *struct {

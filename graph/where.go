@@ -197,6 +197,16 @@ func countryFilter(w *model.CountryWhere) store.Filter {
 	f.Rels = append(f.Rels, rel(store.RelHeldIn, store.Incoming, store.LabelEvent, sub(w.Hosted, eventFilter))...)
 	f.Rels = append(f.Rels, rel(store.RelVoted, store.Outgoing, store.LabelRollCall, sub(w.VotedIn, rollCallFilter))...)
 	f.Rels = append(f.Rels, partyTo(w.PartyTo)...)
+	f.Rels = append(f.Rels, signatureRel(w.Signatures)...)
+	f.Rels = append(f.Rels, participationRel(w.Participations)...)
+	if m := membershipRels(w.Memberships); m != nil {
+		f.And = append(f.And, *m)
+	}
+	for _, a := range []*model.ActorWhere{signatureActor(w.Signatures), membershipActor(w.Memberships), participationActor(w.Participations)} {
+		if a != nil { // the actor of the country's own relationship is the country
+			f.And = append(f.And, actorFilter(a))
+		}
+	}
 	combine(&f, w.And, w.Or, w.Not, countryFilter)
 	return f
 }
@@ -212,6 +222,83 @@ func partyTo(where *model.AgreementWhere) []store.RelFilter {
 		}
 	}
 	return rs
+}
+
+// signatureRel is the filter "has a signature matching w": the
+// relationship's own dates and method and the agreement signed, all on one
+// SIGNATORY_OF relationship.
+func signatureRel(w *model.SignatureWhere) []store.RelFilter {
+	if w == nil {
+		return nil
+	}
+	var conds []store.Cond
+	conds = append(conds, dateConds("signed", w.Signed)...)
+	conds = append(conds, dateConds("ratified", w.Ratified)...)
+	conds = append(conds, strConds("method", w.Method)...)
+	conds = append(conds, dateConds("until", w.Until)...)
+	return []store.RelFilter{{Type: store.RelSignatoryOf, Dir: store.Outgoing, Other: store.LabelAgreement,
+		Where: agreementFilter(w.Agreement), RelConds: conds}}
+}
+
+// membershipRels is the filter "has a membership matching w": role and
+// dates on the MEMBER_OF relationship and the node joined. MEMBER_OF
+// reaches initiatives and organizations; without a filter on either, a
+// membership of each kind counts.
+func membershipRels(w *model.MembershipWhere) *store.Filter {
+	if w == nil {
+		return nil
+	}
+	var conds []store.Cond
+	conds = append(conds, strConds("role", w.Role)...)
+	conds = append(conds, dateConds("since", w.Since)...)
+	conds = append(conds, dateConds("until", w.Until)...)
+	to := func(l store.Label, where store.Filter) store.RelFilter {
+		return store.RelFilter{Type: store.RelMemberOf, Dir: store.Outgoing, Other: l, Where: where, RelConds: conds}
+	}
+	switch {
+	case w.Initiative != nil && w.Organization != nil:
+		// One membership joins one node, never both kinds: nothing matches.
+		return &store.Filter{Rels: []store.RelFilter{to(store.LabelInitiative, store.Filter{Label: store.LabelOrganization})}}
+	case w.Initiative != nil:
+		return &store.Filter{Rels: []store.RelFilter{to(store.LabelInitiative, initiativeFilter(w.Initiative))}}
+	case w.Organization != nil:
+		return &store.Filter{Rels: []store.RelFilter{to(store.LabelOrganization, organizationFilter(w.Organization))}}
+	}
+	return &store.Filter{Or: []store.Filter{
+		{Rels: []store.RelFilter{to(store.LabelInitiative, store.Filter{})}},
+		{Rels: []store.RelFilter{to(store.LabelOrganization, store.Filter{})}},
+	}}
+}
+
+// participationRel is the filter "took part in an event matching w.Event
+// with a role matching w.Role", on one PARTICIPATED_IN relationship.
+func participationRel(w *model.ParticipationWhere) []store.RelFilter {
+	if w == nil {
+		return nil
+	}
+	return []store.RelFilter{{Type: store.RelParticipatedIn, Dir: store.Outgoing, Other: store.LabelEvent,
+		Where: eventFilter(w.Event), RelConds: strConds("role", w.Role)}}
+}
+
+func participationActor(w *model.ParticipationWhere) *model.ActorWhere {
+	if w == nil {
+		return nil
+	}
+	return w.Actor
+}
+
+func signatureActor(w *model.SignatureWhere) *model.ActorWhere {
+	if w == nil {
+		return nil
+	}
+	return w.Actor
+}
+
+func membershipActor(w *model.MembershipWhere) *model.ActorWhere {
+	if w == nil {
+		return nil
+	}
+	return w.Actor
 }
 
 func organizationFilter(w *model.OrganizationWhere) store.Filter {

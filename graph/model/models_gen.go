@@ -347,6 +347,24 @@ type CountryWhere struct {
 	// `until`). The UN treaty files are as of 2026-02 and omit states that
 	// withdrew; the Rome Statute file stops in March 2015.
 	PartyTo *AgreementWhere `json:"partyTo,omitempty"`
+	// Has at least one signature matching this filter: the same fields as
+	// `Country.signatures(where:)`, all holding on one signature (`agreement`
+	// and `ratified` on the same treaty). `{agreement: {id: {eq: "agreement:rome-statute"}},
+	// ratified: {to: "2002-06-30"}}` are the states that had consented to be
+	// bound by the Rome Statute before it entered into force; with `NOT` the
+	// others. `actor` is the country itself.
+	// A signature without a date never matches a filter on that date; the UN
+	// treaty files are as of 2026-02, the Rome Statute file stops in March 2015.
+	Signatures *SignatureWhere `json:"signatures,omitempty"`
+	// Has at least one membership matching this filter: role, `since`, `until`
+	// and the initiative or organization joined, all holding on one membership.
+	// `actor` is the country itself. COW memberships are by year and stop in
+	// 2014.
+	Memberships *MembershipWhere `json:"memberships,omitempty"`
+	// Took part in at least one event matching this filter, with the role on
+	// that participation: `{role: {eq: "PARTICIPANT"}, event: {kind: {eq: "LUNCHEON"}}}`
+	// are a luncheon's guests, not its hosts. `actor` is the country itself.
+	Participations *ParticipationWhere `json:"participations,omitempty"`
 }
 
 // The answer of a read-only Cypher query. Each row is a list aligned with
