@@ -92,4 +92,3 @@ func selectsID(set ast.SelectionSet) bool {
 	}
 	return false
 }
-
