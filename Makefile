@@ -10,7 +10,7 @@ TEST_NEO4J := NEO4J_INSTANCE=test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4
 TEST_URI ?= bolt://127.0.0.1:7688
 GO_TEST_FLAGS ?= -count=1 -timeout 25m
 
-.PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance race \
+.PHONY: run build seed test test-go lint check-generated generate fuzz-smoke fuzz load load-smoke conformance clients clients-schema race \
         e2e e2e-deps e2e-run screenshots screenshots-run with-test-neo4j web bench bench-smoke bench-deps bench-build \
         neo4j-fetch neo4j-start neo4j-stop neo4j-status neo4j-restart neo4j-reset neo4j-logs cypher-shell python-example export-venv clean
 
@@ -54,6 +54,7 @@ test-go:
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory load-smoke
 	$(MAKE) --no-print-directory conformance
+	$(MAKE) --no-print-directory clients
 
 # Fuzz targets: package and name. Their corpus is kept in <package>/testdata/fuzz.
 FUZZ_TARGETS := ./graph/model:FuzzParseDate ./graph/store:FuzzDecodeCursor ./graph/store:FuzzNodeByID \
@@ -82,6 +83,16 @@ load-smoke: build
 ## conformance: graphql-http's GraphQL-over-HTTP audit against the built server (node + npm)
 conformance: build
 	conformance/run.sh ../bin/lysoen
+
+## clients: check the live schema and every GraphiQL example with relay-compiler/relay-runtime, Apollo Client 4,
+## GraphQL Code Generator + tsc --strict, graphql-inspector and graphql-schema-linter (test/clients; loads the seed
+## into NEO4J_TEST_URI)
+clients: build
+	NEO4J_URI="$${NEO4J_TEST_URI:?NEO4J_TEST_URI is not set}" test/clients/run.sh ../../bin/lysoen
+
+## clients-schema: rewrite docs/schema/public.graphql and analyst.graphql from the server's introspection
+clients-schema: build
+	NEO4J_URI="$${NEO4J_TEST_URI:?NEO4J_TEST_URI is not set}" UPDATE=1 test/clients/run.sh ../../bin/lysoen
 
 ## bench: the comparison benchmark (docs/benchmarks.md) against the Neo4j at NEO4J_URI: loads the synth graph
 ## at BENCH_SCALE (S; BENCH_LOAD=0 keeps the loaded one), then Lysøen, @neo4j/graphql and the raw-Cypher

@@ -62,16 +62,20 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	w.Header().Set("Content-Type", contentType)
 	rc, opErr := exec.CreateOperationContext(ctx, &params)
 	if opErr != nil {
-		// A request that is not a valid operation: 422 (application/json) or
-		// 400 (application/graphql-response+json), as transport.POST answers.
-		if errcode.GetErrorKind(opErr) == errcode.KindProtocol {
-			if contentType == "application/graphql-response+json" {
-				w.WriteHeader(http.StatusBadRequest)
-			} else {
-				w.WriteHeader(http.StatusUnprocessableEntity)
-			}
+		// A request that is not a valid operation (parse, validation,
+		// variable coercion, the limits): the GraphQL-over-HTTP spec wants
+		// 200 for application/json, which every client reads as a GraphQL
+		// answer with errors, and 400 for application/graphql-response+json.
+		// gqlgen's transport.POST answers 422 for both; we follow the spec.
+		// Nothing was executed, so the answer has no data entry.
+		// A request without a query (and not a persisted-query lookup) is
+		// not a GraphQL-over-HTTP request at all: 400 whatever the media type.
+		_, persisted := params.Extensions["persistedQuery"]
+		if errcode.GetErrorKind(opErr) == errcode.KindProtocol &&
+			(contentType == "application/graphql-response+json" || (strings.TrimSpace(params.Query) == "" && !persisted)) {
+			w.WriteHeader(http.StatusBadRequest)
 		}
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		writeRequestError(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
@@ -169,6 +173,21 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	_, _ = w.Write(head.Bytes())
 	_, _ = w.Write(data)
 	_, _ = w.Write(tail.Bytes())
+}
+
+// writeRequestError writes the answer to a request that was never
+// executed: errors and extensions, without a data entry (the GraphQL
+// spec: "If an error was raised before execution begins, the data entry
+// should not be present").
+func writeRequestError(w io.Writer, resp *graphql.Response) {
+	b, err := json.Marshal(struct {
+		Errors     any            `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+	}
+	_, _ = w.Write(b)
 }
 
 // marshalInto appends v's JSON to buf; a value that cannot be encoded is

@@ -36,7 +36,7 @@ type limits struct {
 }
 
 func init() {
-	// Refused operations are protocol errors: HTTP 422 (or 400 with
+	// Refused operations are protocol errors: HTTP 200 with errors (or 400 with
 	// application/graphql-response+json), like validation failures.
 	for _, code := range []string{graph.CodeDepthLimit, graph.CodeComplexityLimit, graph.CodeIntrospectionOff,
 		graph.CodeOperationNotAllowed, graph.CodePersistedQueryBad, graph.CodePersistedQueryAbsent} {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,8 +176,14 @@ func testReadBadInput(t *testing.T, s *server) {
 		r := s.query(t, c.query, c.vars)
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["argument"] != c.argument {
 			t.Errorf("%s %v: errors = %+v, want one BAD_USER_INPUT naming %s", c.query, c.vars, r.Errors, c.argument)
+			continue
+		}
+		// The path is a response path (the field's), never the argument's.
+		if p := r.Errors[0].Path; len(p) == 0 || p[len(p)-1] == strings.Split(c.argument, ".")[0] {
+			t.Errorf("%s: path %v, want the field's response path", c.query, p)
 		}
 	}
+	testErrorShapes(t, s)
 	// Unknown ids: null for lookups, an empty connection for filtered lists.
 	r := s.query(t, `{ event(id: "event:nope") { id } events(where: {participant: "country:XXX"}) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, nil)
 	if len(r.Errors) > 0 || string(r.Data) != `{"event":null,"events":{"totalCount":0,"edges":[],"pageInfo":{"hasNextPage":false}}}` {
@@ -290,5 +298,43 @@ func testPagingStable(t *testing.T, s *server) {
 		if len(want) < 4 {
 			t.Errorf("%s: only %d nodes; the test needs several pages", c.list, len(want))
 		}
+	}
+}
+
+// testErrorShapes: error paths hold response paths only (the GraphQL spec
+// reserves `path` for them; clients look it up in `data`), the argument or
+// variable goes to extensions, and a field's error carries its location.
+func testErrorShapes(t *testing.T, s *server) {
+	var raw struct {
+		Errors []struct {
+			Path       []any            `json:"path"`
+			Locations  []map[string]int `json:"locations"`
+			Extensions map[string]any   `json:"extensions"`
+		} `json:"errors"`
+	}
+	post := func(q string, vars map[string]any) {
+		t.Helper()
+		raw.Errors = nil
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+		resp, err := http.Post(s.URL+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d, want 200 (application/json)", q, resp.StatusCode)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil || len(raw.Errors) != 1 {
+			t.Fatalf("%s: %v, %d errors", q, err, len(raw.Errors))
+		}
+	}
+	post("{\n  a: events(where: {from: \"1999-13\"}) { totalCount }\n}", nil)
+	if e := raw.Errors[0]; fmt.Sprint(e.Path) != "[a]" || e.Extensions["argument"] != "where.from" ||
+		len(e.Locations) != 1 || e.Locations[0]["line"] != 2 || e.Locations[0]["column"] != 3 {
+		t.Errorf("bad date: %+v, want path [a], argument where.from, location 2:3", e)
+	}
+	post(`query($id: ID!) { event(id: $id) { id } }`, map[string]any{})
+	if e := raw.Errors[0]; e.Path != nil || e.Extensions["variable"] != "id" {
+		t.Errorf("missing variable: %+v, want no path and variable id", e)
 	}
 }

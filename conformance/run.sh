@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the built server on a free loopback port, run the graphql-http audit
-# against it, stop the server (SIGTERM). Exits non-zero if a MUST fails.
+# against it, stop the server (SIGTERM). Exits non-zero if any audit fails.
 # The audits exercise only the HTTP protocol ({ __typename } and invalid
 # requests), so the server's Neo4j need not be up.
 set -euo pipefail

@@ -76,16 +76,7 @@ func argumentPath(ctx context.Context, path ast.Path) string {
 	if len(field) <= len(path) && field.String() == path[:len(field)].String() {
 		rest = path[len(field):]
 	}
-	parts := make([]string, 0, len(rest))
-	for _, e := range rest {
-		switch v := e.(type) {
-		case ast.PathName:
-			parts = append(parts, string(v))
-		case ast.PathIndex:
-			parts = append(parts, strconv.Itoa(int(v)))
-		}
-	}
-	return strings.Join(parts, ".")
+	return joinPath(rest)
 }
 
 // RequestIDFunc returns the id of the current request, for error messages.
@@ -101,7 +92,7 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Extensions = map[string]any{}
 		}
 		if _, ok := gqlErr.Extensions["code"]; ok {
-			return gqlErr // already typed (e.g. by gqlgen's validation)
+			return responsePathOnly(ctx, gqlErr) // already typed (e.g. by gqlgen's validation)
 		}
 		rid := requestID(ctx)
 		var in *InputError
@@ -200,6 +191,53 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 		if rid != "" {
 			gqlErr.Extensions["requestId"] = rid
 		}
+		return responsePathOnly(ctx, gqlErr)
+	}
+}
+
+// responsePathOnly keeps an error's `path` to what the GraphQL spec lets it
+// hold, the path of a response field: gqlgen and gqlparser put argument
+// names (["events", "where", "from"]) and variable names (["variable",
+// "id"]) there too, which clients such as Apollo and Relay then look up in
+// the response. The argument or variable goes to extensions.argument or
+// extensions.variable instead, and an error raised in a field gets that
+// field's location when it has none.
+func responsePathOnly(ctx context.Context, gqlErr *gqlerror.Error) *gqlerror.Error {
+	if len(gqlErr.Path) > 0 {
+		if name, ok := gqlErr.Path[0].(ast.PathName); ok && name == "variable" {
+			v := joinPath(gqlErr.Path[1:])
+			gqlErr.Extensions["variable"] = v
+			gqlErr.Message = "variable $" + v + ": " + gqlErr.Message
+			gqlErr.Path = nil
+		}
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
 		return gqlErr
 	}
+	if field := fc.Path(); len(gqlErr.Path) > len(field) && field.String() == gqlErr.Path[:len(field)].String() {
+		if _, ok := gqlErr.Extensions["argument"]; !ok {
+			gqlErr.Extensions["argument"] = argumentPath(ctx, gqlErr.Path)
+		}
+		gqlErr.Path = field
+	}
+	if len(gqlErr.Locations) == 0 && fc.Field.Field != nil && fc.Field.Position != nil {
+		gqlErr.Locations = []gqlerror.Location{{Line: fc.Field.Position.Line, Column: fc.Field.Position.Column}}
+	}
+	return gqlErr
+}
+
+// joinPath writes a path into an argument or variable with dots:
+// "where.from", "orderBy.0.field".
+func joinPath(p ast.Path) string {
+	parts := make([]string, 0, len(p))
+	for _, e := range p {
+		switch v := e.(type) {
+		case ast.PathName:
+			parts = append(parts, string(v))
+		case ast.PathIndex:
+			parts = append(parts, strconv.Itoa(int(v)))
+		}
+	}
+	return strings.Join(parts, ".")
 }

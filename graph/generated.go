@@ -3761,24 +3761,45 @@ directive @deprecated(
 
 "The relationship types of the graph model (docs/graph-model.md)."
 enum RelationshipType {
+  """
+  A country or organization belongs to an initiative or organization
+  (properties: role, since, until).
+  """
   MEMBER_OF
+  "A country or organization took part in an event (property: role)."
   PARTICIPATED_IN
+  """
+  A country or organization signed or ratified an agreement (properties:
+  signed, ratified, method).
+  """
   SIGNATORY_OF
+  "An initiative, event or agreement addresses an issue area."
   ADDRESSES
+  "An event is part of an initiative."
   PART_OF
+  "An event follows an earlier one (a follow-up meeting, the next step)."
   FOLLOWS
+  "An event was held in a country."
   HELD_IN
+  "An initiative was established by an agreement."
   ESTABLISHED_BY
+  "An initiative seeks (or envisages) a partnership with an actor (property: status)."
   SEEKS_PARTNERSHIP_WITH
 }
 
 "What kind of actor: a country, or an organization of one of the organization kinds."
 enum ActorKind {
+  "A state (a ` + "`" + `Country` + "`" + `)."
   COUNTRY
+  "A non-governmental organization."
   NGO
+  "An intergovernmental organization (among them the Correlates of War IGOs)."
   INTERGOVERNMENTAL
+  "A humanitarian organization, e.g. the ICRC."
   HUMANITARIAN
+  "A body of the United Nations, e.g. the Security Council."
   UN_BODY
+  "A civil-society organization or network."
   CIVIL_SOCIETY
 }
 
@@ -3791,8 +3812,11 @@ scalar Date
 
 "How precisely a date is known."
 enum DatePrecision {
+  "Known to the day, e.g. 1998-05-11."
   DAY
+  "Known to the month, e.g. 1998-12."
   MONTH
+  "Known to the year only, e.g. 1999."
   YEAR
 }
 
@@ -3812,14 +3836,46 @@ type Evidence {
 
 "A country or an organization: anyone who can join, meet and sign."
 interface Actor implements Node {
+  "Stable id: ` + "`" + `country:<ISO3>` + "`" + ` or ` + "`" + `org:<slug>` + "`" + `."
   id: ID!
+  "Name, as the source or reference list gives it."
   name: String!
   "Initiatives and organizations this actor belongs to."
-  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
+  memberships(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: MembershipWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [MembershipSort!]
+  ): [Membership!]!
   "Events this actor took part in, in date order."
-  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
+  participations(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: ParticipationWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [ParticipationSort!]
+  ): [Participation!]!
   "Agreements this actor signed or ratified."
-  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
+  signatures(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: SignatureWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [SignatureSort!]
+  ): [Signature!]!
   """
   Issue areas reached through the actor's initiatives, events and
   agreements (derived: MEMBER_OF, PARTICIPATED_IN or SIGNATORY_OF, then
@@ -3838,7 +3894,9 @@ A state. Current states have their ISO 3166 codes (` + "`" + `country:CAN` + "`"
 that no longer exist are ` + "`" + `historical` + "`" + ` (see that field).
 """
 type Country implements Node & Actor {
+  "Stable id, ` + "`" + `country:` + "`" + ` and the ISO 3166-1 alpha-3 code, e.g. ` + "`" + `country:CAN` + "`" + `."
   id: ID!
+  "Short name, as the ISO 3166 reference list gives it."
   name: String!
   """
   ISO 3166-1 alpha-3 code, e.g. CAN. For a historical state, the code the
@@ -3862,12 +3920,59 @@ type Country implements Node & Actor {
   where the Soviet Union's stop. False for every current state.
   """
   historical: Boolean!
-  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
-  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
-  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
+  "Initiatives and organizations this country belongs to."
+  memberships(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: MembershipWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [MembershipSort!]
+  ): [Membership!]!
+  "Events this country took part in, in date order."
+  participations(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: ParticipationWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [ParticipationSort!]
+  ): [Participation!]!
+  "Agreements this country signed or ratified."
+  signatures(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: SignatureWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [SignatureSort!]
+  ): [Signature!]!
+  """
+  Issue areas reached through the country's initiatives, events and
+  agreements (see ` + "`" + `Actor.issueAreas` + "`" + `).
+  """
   issueAreas: [IssueArea!]!
   "Events held in this country."
-  eventsHeld(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  eventsHeld(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): [Event!]!
   """
   The country's recorded votes in the UN General Assembly, as a connection:
   by date, then roll-call number; ` + "`" + `where: {issueArea, from, to, vote}` + "`" + `
@@ -3877,7 +3982,14 @@ type Country implements Node & Actor {
   (or no longer) a member, has no vote; the dataset records only YES, NO
   and ABSTAIN. Pages default to 20 votes and hold at most 100.
   """
-  votes(first: Int, after: String, where: CountryVoteWhere): CountryVoteConnection!
+  votes(
+    "How many votes to return: 20 by default, at most 100."
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the items this filter matches; all of them when left out."
+    where: CountryVoteWhere
+  ): CountryVoteConnection!
 }
 
 """
@@ -3886,10 +3998,13 @@ An organization: from the 1999 text (NGOs, the ICRC, UN bodies) or, with
 data (version 3, 1816–2014: nothing after 2014).
 """
 type Organization implements Node & Actor {
+  "Stable id, ` + "`" + `org:` + "`" + ` and a slug, e.g. ` + "`" + `org:icrc` + "`" + `."
   id: ID!
+  "Full name."
   name: String!
   "NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY."
   kind: String
+  "Usual acronym, e.g. ICRC; null when it has none."
   acronym: String
   "Correlates of War IGO number (` + "`" + `ionum` + "`" + `), for organizations from that dataset."
   cowId: Int
@@ -3910,10 +4025,57 @@ type Organization implements Node & Actor {
   dataset's end, 2014. The data is every five years until 1965, yearly
   after.
   """
-  members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
-  memberships(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
-  participations(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
-  signatures(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
+  members(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: MembershipWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [MembershipSort!]
+  ): [Membership!]!
+  "Initiatives and organizations this organization belongs to."
+  memberships(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: MembershipWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [MembershipSort!]
+  ): [Membership!]!
+  "Events this organization took part in, in date order."
+  participations(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: ParticipationWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [ParticipationSort!]
+  ): [Participation!]!
+  "Agreements this organization signed."
+  signatures(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: SignatureWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [SignatureSort!]
+  ): [Signature!]!
+  """
+  Issue areas reached through the organization's initiatives, events and
+  agreements (see ` + "`" + `Actor.issueAreas` + "`" + `).
+  """
   issueAreas: [IssueArea!]!
   "Initiatives that seek a partnership with this organization."
   soughtBy: [PartnershipProspect!]!
@@ -3921,12 +4083,48 @@ type Organization implements Node & Actor {
 
 "A theme of human-security work: landmines, the ICC, child soldiers…"
 type IssueArea implements Node {
+  "Stable id, ` + "`" + `issue:` + "`" + ` and a slug, e.g. ` + "`" + `issue:landmines` + "`" + `."
   id: ID!
+  "Name of the theme, e.g. Landmines."
   name: String!
+  "What the theme covers; null when no source describes it."
   description: String
-  initiatives(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
-  events(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
-  agreements(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
+  "Initiatives that address this issue area."
+  initiatives(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: InitiativeWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [InitiativeSort!]
+  ): [Initiative!]!
+  "Events that address this issue area."
+  events(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): [Event!]!
+  "Agreements that address this issue area."
+  agreements(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: AgreementWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [AgreementSort!]
+  ): [Agreement!]!
 }
 
 """
@@ -3938,46 +4136,166 @@ member's ` + "`" + `since` + "`" + ` is the group's start year, not the year it 
 earlier departures are not recorded.
 """
 type Initiative implements Node {
+  "Stable id, ` + "`" + `initiative:` + "`" + ` and a slug, e.g. ` + "`" + `initiative:lysoen-partnership` + "`" + `."
   id: ID!
+  "Name, as the source gives it."
   name: String!
   "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, INFORMAL_GROUP, …"
   kind: String
+  "What the initiative sets out to do, in the words of its source; null when none states it."
   objective: String
+  "When it started, with the precision the source gives; null when unknown."
   startDate: Date
+  "When it ended; null when it had not ended (or no source says)."
   endDate: Date
-  members(first: Int, where: MembershipWhere, orderBy: [MembershipSort!]): [Membership!]!
+  "Actors that belong to the initiative, with their role (FOUNDER, MEMBER, OBSERVER)."
+  members(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: MembershipWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [MembershipSort!]
+  ): [Membership!]!
   "Events that are part of this initiative, in date order."
-  events(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
-  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
+  events(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): [Event!]!
+  "Issue areas the initiative addresses."
+  issueAreas(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: IssueAreaWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [IssueAreaSort!]
+  ): [IssueArea!]!
   "Agreements that established the initiative."
-  establishedBy(first: Int, where: AgreementWhere, orderBy: [AgreementSort!]): [Agreement!]!
+  establishedBy(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: AgreementWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [AgreementSort!]
+  ): [Agreement!]!
   "Actors the initiative seeks (or envisages) a partnership with."
   seeksPartnershipWith: [PartnershipProspect!]!
+  """
+  The sentence the initiative rests on; null for initiatives from a dataset
+  rather than a text.
+  """
   evidence: Evidence
 }
 
 "A meeting, signing, luncheon, presidency…"
 type Event implements Node {
+  "Stable id, ` + "`" + `event:` + "`" + ` and a slug, e.g. ` + "`" + `event:human-security-luncheon-1998` + "`" + `."
   id: ID!
+  "Name, as the source gives it."
   name: String!
   "SIGNING, MEETING, MINISTERIAL_RETREAT, LUNCHEON, PRESIDENCY, …"
   kind: String
+  "When it took place (or starts), with the precision the source gives; null when unknown."
   startDate: Date
+  "Last day of an event that ran over several days; null otherwise."
   endDate: Date
+  "How precisely ` + "`" + `startDate` + "`" + ` is known (DAY, MONTH or YEAR)."
   datePrecision: DatePrecision
   "Place as the source states it (free text)."
   location: String
   "HELD, or SCHEDULED when the source speaks of it as future."
   status: String
-  participants(first: Int, where: ParticipationWhere, orderBy: [ParticipationSort!]): [Participation!]!
+  "Actors that took part, with their role (HOST, PARTICIPANT, CHAIR, PRESIDENT)."
+  participants(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: ParticipationWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [ParticipationSort!]
+  ): [Participation!]!
   "Initiatives this event is part of."
-  partOf(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
-  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
-  heldIn(first: Int, where: CountryWhere, orderBy: [CountrySort!]): [Country!]!
+  partOf(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: InitiativeWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [InitiativeSort!]
+  ): [Initiative!]!
+  "Issue areas the event addresses."
+  issueAreas(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: IssueAreaWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [IssueAreaSort!]
+  ): [IssueArea!]!
+  "Countries the event was held in."
+  heldIn(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: CountryWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [CountrySort!]
+  ): [Country!]!
   "Events this one follows."
-  follows(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  follows(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): [Event!]!
   "Events that follow this one."
-  followedBy(first: Int, where: EventWhere, orderBy: [EventSort!]): [Event!]!
+  followedBy(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): [Event!]!
+  "The sentence the event rests on."
   evidence: Evidence
 }
 
@@ -3988,7 +4306,9 @@ short name: ` + "`" + `agreement:ottawa` + "`" + ` (the Mine Ban Convention),
 docs/agreements.md); ` + "`" + `search` + "`" + ` finds them by their usual names and acronyms.
 """
 type Agreement implements Node {
+  "Stable id, ` + "`" + `agreement:` + "`" + ` and a short name, e.g. ` + "`" + `agreement:ottawa` + "`" + `."
   id: ID!
+  "Full name, e.g. the Convention on the Prohibition of Anti-Personnel Mines."
   name: String!
   "DECLARATION, TREATY, CONVENTION or PROTOCOL."
   kind: String
@@ -4017,10 +4337,46 @@ type Agreement implements Node {
   Empty for agreements without one.
   """
   aliases: [String!]!
-  signatories(first: Int, where: SignatureWhere, orderBy: [SignatureSort!]): [Signature!]!
-  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
+  """
+  Actors that signed, ratified or acceded, with the dates the UN Treaty
+  Collection (or the source) gives.
+  """
+  signatories(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: SignatureWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [SignatureSort!]
+  ): [Signature!]!
+  "Issue areas the agreement addresses."
+  issueAreas(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: IssueAreaWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [IssueAreaSort!]
+  ): [IssueArea!]!
   "Initiatives established by this agreement."
-  establishes(first: Int, where: InitiativeWhere, orderBy: [InitiativeSort!]): [Initiative!]!
+  establishes(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: InitiativeWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [InitiativeSort!]
+  ): [Initiative!]!
+  "The sentence the agreement rests on; null for treaties from the UN Treaty Collection files."
   evidence: Evidence
 }
 
@@ -4031,7 +4387,12 @@ Strezhnev & Bailey's United Nations General Assembly Voting Data
 Id: ` + "`" + `rollcall:unga-<rcid>` + "`" + `.
 """
 type RollCall implements Node {
+  "Stable id, ` + "`" + `rollcall:unga-<rcid>` + "`" + `."
   id: ID!
+  """
+  The short title; the resolution symbol when the dataset has no title; "UN
+  General Assembly roll call <rcid>" when it has neither.
+  """
   name: String!
   "The dataset's roll-call number (rcid)."
   rcid: Int!
@@ -4057,41 +4418,73 @@ type RollCall implements Node {
   colonialism, the Palestinian conflict, economic development. Many roll
   calls have no code.
   """
-  issueAreas(first: Int, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): [IssueArea!]!
+  issueAreas(
+    """
+    How many items to return: 100 by default, at most 1,000; the rest of a
+    longer list is left out.
+    """
+    first: Int
+    "Only the items this filter matches; all of them when left out."
+    where: IssueAreaWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [IssueAreaSort!]
+  ): [IssueArea!]!
   """
   The states that voted, with their vote on the edge, by country name.
   States absent from the vote are not listed (the dataset has no row for
   them).
   """
-  votes(first: Int, after: String, where: RollCallVoteWhere): RollCallVoteConnection!
+  votes(
+    "How many votes to return: 20 by default, at most 100."
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the items this filter matches; all of them when left out."
+    where: RollCallVoteWhere
+  ): RollCallVoteConnection!
   "How many states voted yes, no and abstained."
   tally: VoteTally!
+  "Where in the voting dataset the roll call is read from (file, line and rcid)."
   evidence: Evidence
 }
 
 "A vote cast in a UN General Assembly roll call."
 enum Vote {
+  "Voted in favour."
   YES
+  "Voted against."
   NO
+  "Abstained."
   ABSTAIN
 }
 
 "The counts of a roll call's votes."
 type VoteTally {
+  "Number of states that voted yes."
   yes: Int!
+  "Number of states that voted no."
   no: Int!
+  "Number of states that abstained."
   abstain: Int!
 }
 
 "One of a country's votes: the vote and the roll call."
 type CountryVoteEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The country's vote in this roll call."
   vote: Vote!
+  "The item (a RollCall)."
   node: RollCall!
 }
 "A country's votes, by date then roll-call number."
 type CountryVoteConnection {
+  "The page's edges, in the list's order."
   edges: [CountryVoteEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
   "Number of votes ` + "`" + `where` + "`" + ` matches (computed only when asked for)."
   totalCount: Int!
@@ -4099,13 +4492,21 @@ type CountryVoteConnection {
 
 "One vote of a roll call: the country and how it voted."
 type RollCallVoteEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "This country's vote."
   vote: Vote!
+  "The item (a Country)."
   node: Country!
 }
 "A roll call's votes, by country name."
 type RollCallVoteConnection {
+  "The page's edges, in the list's order."
   edges: [RollCallVoteEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
   "Number of votes ` + "`" + `where` + "`" + ` matches (computed only when asked for)."
   totalCount: Int!
@@ -4113,10 +4514,15 @@ type RollCallVoteConnection {
 
 "A document facts were read from."
 type Source implements Node {
+  "Stable id, ` + "`" + `source:` + "`" + ` and a slug, e.g. ` + "`" + `source:human-security-1999` + "`" + `."
   id: ID!
+  "Title of the document."
   title: String!
+  "Date of the document, with the precision it gives; null when unknown."
   date: Date
+  "File name of the document as the seed or dataset files give it; null when none."
   file: String
+  "Where the document can be read; null when it has no public address."
   url: String
 }
 
@@ -4138,11 +4544,13 @@ type Membership {
   War IGO data, a member at the dataset's end (2014).
   """
   until: Date
+  "The member."
   actor: Actor!
   "Set when the membership is of an initiative."
   initiative: Initiative
   "Set when the membership is of an organization."
   organization: Organization
+  "The sentence (or dataset) the membership rests on."
   evidence: Evidence
 }
 
@@ -4150,8 +4558,11 @@ type Membership {
 type Participation {
   "HOST, PARTICIPANT, CHAIR or PRESIDENT."
   role: String
+  "The actor that took part."
   actor: Actor!
+  "The event."
   event: Event!
+  "The sentence the participation rests on."
   evidence: Evidence
 }
 
@@ -4163,7 +4574,12 @@ Lithuania and Finland from the Mine Ban Convention); the Rome Statute
 file stops in March 2015.
 """
 type Signature {
+  """
+  Date of signature, with the precision the source gives; null when only a
+  ratification or accession is known.
+  """
   signed: Date
+  "Date of ratification, acceptance, approval or accession; null when not (yet) ratified."
   ratified: Date
   "RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE (signed only) or CONSENT_TO_BE_BOUND (CCW protocols not open for signature; see docs/writing.md)."
   method: String
@@ -4173,8 +4589,11 @@ type Signature {
   sourceUrl: String
   "A remark on the source row, e.g. how a CCW consent to be bound was read."
   note: String
+  "The signatory."
   actor: Actor!
+  "The agreement."
   agreement: Agreement!
+  "The sentence (or UN Treaty Collection file) the signature rests on."
   evidence: Evidence
 }
 
@@ -4182,81 +4601,203 @@ type Signature {
 type PartnershipProspect {
   "ENVISAGED or ACTIVE."
   status: String
+  "The initiative that seeks the partnership."
   initiative: Initiative!
+  "The actor it seeks as a partner."
   actor: Actor!
+  "The sentence that states the sought partnership."
   evidence: Evidence
 }
 
 "Relay page information."
 type PageInfo {
+  "Items follow this page in the list."
   hasNextPage: Boolean!
+  "Items precede this page in the list."
   hasPreviousPage: Boolean!
+  "The first edge's cursor; null when the page is empty."
   startCursor: String
+  "The last edge's cursor; null when the page is empty."
   endCursor: String
 }
 
+"One item of a page, with the cursor to page on from it."
 type CountryEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a Country)."
   node: Country!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type CountryConnection {
+  "The page's edges, in the list's order."
   edges: [CountryEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
   "Number of countries in the whole list (computed only when asked for)."
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type OrganizationEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a Organization)."
   node: Organization!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type OrganizationConnection {
+  "The page's edges, in the list's order."
   edges: [OrganizationEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type IssueAreaEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a IssueArea)."
   node: IssueArea!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type IssueAreaConnection {
+  "The page's edges, in the list's order."
   edges: [IssueAreaEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type InitiativeEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a Initiative)."
   node: Initiative!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type InitiativeConnection {
+  "The page's edges, in the list's order."
   edges: [InitiativeEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type EventEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a Event)."
   node: Event!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type EventConnection {
+  "The page's edges, in the list's order."
   edges: [EventEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type AgreementEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a Agreement)."
   node: Agreement!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type AgreementConnection {
+  "The page's edges, in the list's order."
   edges: [AgreementEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
+"One item of a page, with the cursor to page on from it."
 type RollCallEdge {
+  """
+  Opaque cursor of this item: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) with the same
+  order and filter to read the items after (or before) it.
+  """
   cursor: String!
+  "The item (a RollCall)."
   node: RollCall!
 }
+"""
+A page of a list, as the Relay cursor connections specification describes:
+the edges of the page, where it sits in the list (` + "`" + `pageInfo` + "`" + `) and the size
+of the whole list (` + "`" + `totalCount` + "`" + `).
+"""
 type RollCallConnection {
+  "The page's edges, in the list's order."
   edges: [RollCallEdge!]!
+  "Whether items exist before and after this page, and the cursors of its first and last edge."
   pageInfo: PageInfo!
+  """
+  Number of items in the whole list with the filter applied, all pages
+  together (computed only when asked for).
+  """
   totalCount: Int!
 }
 
@@ -4272,41 +4813,198 @@ counts what ` + "`" + `where` + "`" + ` matches and is computed only when select
 """
 type Query {
   "Anything by id."
-  node(id: ID!): Node
-  countries(first: Int, after: String, last: Int, before: String, where: CountryWhere, orderBy: [CountrySort!]): CountryConnection!
-"""
+  node(
+    "A global id, e.g. ` + "`" + `country:CAN` + "`" + ` or ` + "`" + `org:icrc` + "`" + `."
+    id: ID!
+  ): Node
+  """
+  Countries, current and historical, by name unless ` + "`" + `orderBy` + "`" + ` says
+  otherwise; pages of 20 by default, at most 100.
+  """
+  countries(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: CountryWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [CountrySort!]
+  ): CountryConnection!
+  """
   A country by its id (` + "`" + `country:CAN` + "`" + `), as every other lookup, or by its
   ISO 3166-1 alpha-3 code (case-insensitive). Give exactly one of them.
   """
-  country(iso3: String, id: ID): Country
-  organizations(first: Int, after: String, last: Int, before: String, where: OrganizationWhere, orderBy: [OrganizationSort!]): OrganizationConnection!
-  organization(id: ID!): Organization
-  issueAreas(first: Int, after: String, last: Int, before: String, where: IssueAreaWhere, orderBy: [IssueAreaSort!]): IssueAreaConnection!
-  issueArea(id: ID!): IssueArea
-  initiatives(first: Int, after: String, last: Int, before: String, where: InitiativeWhere, orderBy: [InitiativeSort!]): InitiativeConnection!
-  initiative(id: ID!): Initiative
+  country(
+    "ISO 3166-1 alpha-3 code, e.g. CAN; case does not matter."
+    iso3: String
+    "The id, e.g. ` + "`" + `country:CAN` + "`" + `."
+    id: ID
+  ): Country
+  """
+  Organizations (from the 1999 text and the Correlates of War IGO data), by
+  name unless ` + "`" + `orderBy` + "`" + ` says otherwise; pages of 20 by default, at most 100.
+  """
+  organizations(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: OrganizationWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [OrganizationSort!]
+  ): OrganizationConnection!
+  "An organization by id (` + "`" + `org:icrc` + "`" + `); null when there is none."
+  organization(
+    "The id, e.g. ` + "`" + `org:icrc` + "`" + `."
+    id: ID!
+  ): Organization
+  "Issue areas, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise; pages of 20 by default, at most 100."
+  issueAreas(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: IssueAreaWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [IssueAreaSort!]
+  ): IssueAreaConnection!
+  "An issue area by id (` + "`" + `issue:landmines` + "`" + `); null when there is none."
+  issueArea(
+    "The id, e.g. ` + "`" + `issue:landmines` + "`" + `."
+    id: ID!
+  ): IssueArea
+  """
+  Initiatives (partnerships, agendas, informal groups), by name unless
+  ` + "`" + `orderBy` + "`" + ` says otherwise; pages of 20 by default, at most 100.
+  """
+  initiatives(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: InitiativeWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [InitiativeSort!]
+  ): InitiativeConnection!
+  "An initiative by id (` + "`" + `initiative:lysoen-partnership` + "`" + `); null when there is none."
+  initiative(
+    "The id, e.g. ` + "`" + `initiative:lysoen-partnership` + "`" + `."
+    id: ID!
+  ): Initiative
   """
   Events as a timeline: by ` + "`" + `startDate` + "`" + ` (a year or month sorts before the
   days inside it), then name. ` + "`" + `where: {from, to, kind, participant}` + "`" + ` picks a
   stretch of the timeline.
   """
-  events(first: Int, after: String, last: Int, before: String, where: EventWhere, orderBy: [EventSort!]): EventConnection!
-  event(id: ID!): Event
-  agreements(first: Int, after: String, last: Int, before: String, where: AgreementWhere, orderBy: [AgreementSort!]): AgreementConnection!
+  events(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: EventWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [EventSort!]
+  ): EventConnection!
+  "An event by id (` + "`" + `event:human-security-luncheon-1998` + "`" + `); null when there is none."
+  event(
+    "The id, e.g. ` + "`" + `event:human-security-luncheon-1998` + "`" + `."
+    id: ID!
+  ): Event
+  "Agreements, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise; pages of 20 by default, at most 100."
+  agreements(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: AgreementWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [AgreementSort!]
+  ): AgreementConnection!
   """
   An agreement by id (` + "`" + `agreement:ottawa` + "`" + `). An id without the ` + "`" + `agreement:` + "`" + `
   prefix (` + "`" + `"ottawa"` + "`" + `), or an unknown one, is answered with a
   BAD_USER_INPUT error that names the ids it may have meant, rather than a
   silent null; docs/agreements.md lists every id.
   """
-  agreement(id: ID!): Agreement
+  agreement(
+    "The id, e.g. ` + "`" + `agreement:ottawa` + "`" + `."
+    id: ID!
+  ): Agreement
   """
   UN General Assembly roll calls (1946-01 to 2020-01), by date then
   roll-call number unless ` + "`" + `orderBy` + "`" + ` says otherwise.
   """
-  rollCalls(first: Int, after: String, last: Int, before: String, where: RollCallWhere, orderBy: [RollCallSort!]): RollCallConnection!
+  rollCalls(
+    """
+    How many items to return from the start of the list (or after ` + "`" + `after` + "`" + `):
+    20 by default, at most 100.
+    """
+    first: Int
+    "Return the items after the one with this cursor (an ` + "`" + `endCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or before ` + "`" + `before` + "`" + `), at most 100."
+    last: Int
+    "Return the items before the one with this cursor (a ` + "`" + `startCursor` + "`" + ` or an edge ` + "`" + `cursor` + "`" + `)."
+    before: String
+    "Only the items this filter matches; all of them when left out."
+    where: RollCallWhere
+    "Ordering keys, most significant first; the id breaks the remaining ties, so paging is stable."
+    orderBy: [RollCallSort!]
+  ): RollCallConnection!
   "A roll call by id, e.g. ` + "`" + `rollcall:unga-3` + "`" + `."
-  rollCall(id: ID!): RollCall
+  rollCall(
+    "The id, e.g. ` + "`" + `rollcall:unga-3` + "`" + `."
+    id: ID!
+  ): RollCall
+  "Every source document facts were read from."
   sources: [Source!]!
   """
   Full-text search over the names and acronyms of countries, organizations,
@@ -4318,11 +5016,17 @@ type Query {
   literally: Lucene syntax (` + "`" + `*` + "`" + `, ` + "`" + `"` + "`" + `, ` + "`" + `AND` + "`" + `, ` + "`" + `~` + "`" + `, …) is escaped, never
   interpreted. ` + "`" + `first` + "`" + ` defaults to 10, at most 100.
   """
-  search(text: String!, first: Int = 10): [SearchHit!]!
+  search(
+    "The words to look for; every word must match."
+    text: String!
+    "How many hits to return: 10 by default, at most 100."
+    first: Int = 10
+  ): [SearchHit!]!
 }
 
 "One full-text search result."
 type SearchHit {
+  "The node found."
   node: Node!
   "The node's label: Country, Organization, IssueArea, Initiative, Event or Agreement."
   label: String!
@@ -4337,9 +5041,13 @@ Conditions on a string property. All given operators must hold.
 ` + "`" + `eq` + "`" + ` and ` + "`" + `in` + "`" + ` compare exactly; ` + "`" + `contains` + "`" + ` and ` + "`" + `startsWith` + "`" + ` ignore case.
 """
 input StringFilter {
+  "Equal to this value."
   eq: String
+  "Equal to one of these values."
   in: [String!]
+  "Contains this text, ignoring case."
   contains: String
+  "Starts with this text, ignoring case."
   startsWith: String
 }
 
@@ -4353,15 +5061,21 @@ input DatePrecisionFilter {
 
 "Conditions on an integer property. All given operators must hold; bounds are inclusive."
 input IntFilter {
+  "Equal to this value."
   eq: Int
+  "Equal to one of these values."
   in: [Int!]
+  "At least this value (inclusive)."
   gte: Int
+  "At most this value (inclusive)."
   lte: Int
 }
 
 "Conditions on an id: exactly ` + "`" + `eq` + "`" + `, or one of ` + "`" + `in` + "`" + `."
 input IDFilter {
+  "Equal to this value."
   eq: ID
+  "Equal to one of these values."
   in: [ID!]
 }
 
@@ -4386,9 +5100,13 @@ does not. ` + "`" + `eq` + "`" + ` compares the stored value exactly, precision 
 (` + "`" + `"1999-02"` + "`" + ` is not ` + "`" + `"1999-02-01"` + "`" + `). Nodes without the date never match.
 """
 input DateFilter {
+  "Equal to this value."
   eq: Date
+  "The range starts on this date (inclusive; a year or a month stands for its whole range)."
   from: Date
+  "The range ends on this date (inclusive; a year or a month stands for its whole range)."
   to: Date
+  "How the range is matched against the stored date: OVERLAPS by default."
   match: DateMatch = OVERLAPS
 }
 
@@ -4401,29 +5119,45 @@ fields given at one level must hold. Filters nest at most 8 levels deep.
 The other ` + "`" + `…Where` + "`" + ` inputs work the same way.
 """
 input ActorWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
   "Organization kind (countries have none)."
   kind: StringFilter
+  "Member of an initiative matching this filter."
   memberOfInitiative: InitiativeWhere
+  "Member of an organization matching this filter."
   memberOfOrganization: OrganizationWhere
+  "Took part in an event matching this filter."
   participatedIn: EventWhere
+  "Signed or ratified an agreement matching this filter."
   signed: AgreementWhere
   "Countries only: historical states (true) or current ones (false); organizations never match."
   historical: Boolean
+  "Every one of these filters holds."
   AND: [ActorWhere!]
+  "At least one of these filters holds."
   OR: [ActorWhere!]
+  "This filter does not hold."
   NOT: ActorWhere
 }
 
 "Filter for countries; relationship filters hold when at least one related node matches."
 input CountryWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the ISO 3166 alpha-3 code."
   iso3: StringFilter
+  "Condition on the ISO 3166 alpha-2 code."
   iso2: StringFilter
+  "Condition on the region."
   region: StringFilter
+  "Condition on the sub region."
   subRegion: StringFilter
+  "Condition on the m49."
   m49: StringFilter
   "Historical states (true) or current ones (false); see ` + "`" + `Country.historical` + "`" + `."
   historical: Boolean
@@ -4439,36 +5173,55 @@ input CountryWhere {
   hosted: EventWhere
   "Voted (yes, no or abstain) in a roll call matching this filter."
   votedIn: RollCallWhere
+  "Every one of these filters holds."
   AND: [CountryWhere!]
+  "At least one of these filters holds."
   OR: [CountryWhere!]
+  "This filter does not hold."
   NOT: CountryWhere
 }
 
 "Filter for organizations; relationship filters hold when at least one related node matches."
 input OrganizationWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the kind."
   kind: StringFilter
+  "Condition on the acronym."
   acronym: StringFilter
   "Correlates of War IGO number."
   cowId: IntFilter
+  "Condition on the start date."
   startDate: DateFilter
+  "Condition on the end date."
   endDate: DateFilter
   "Has a member matching this filter."
   members: ActorWhere
+  "Member of an initiative matching this filter."
   memberOfInitiative: InitiativeWhere
+  "Member of an organization matching this filter."
   memberOfOrganization: OrganizationWhere
+  "Took part in an event matching this filter."
   participatedIn: EventWhere
+  "Signed an agreement matching this filter."
   signed: AgreementWhere
+  "Every one of these filters holds."
   AND: [OrganizationWhere!]
+  "At least one of these filters holds."
   OR: [OrganizationWhere!]
+  "This filter does not hold."
   NOT: OrganizationWhere
 }
 
 "Filter for issue areas; relationship filters hold when at least one related node matches."
 input IssueAreaWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the description."
   description: StringFilter
   "Addressed by an initiative matching this filter."
   initiatives: InitiativeWhere
@@ -4476,18 +5229,27 @@ input IssueAreaWhere {
   events: EventWhere
   "Addressed by an agreement matching this filter."
   agreements: AgreementWhere
+  "Every one of these filters holds."
   AND: [IssueAreaWhere!]
+  "At least one of these filters holds."
   OR: [IssueAreaWhere!]
+  "This filter does not hold."
   NOT: IssueAreaWhere
 }
 
 "Filter for initiatives; relationship filters hold when at least one related node matches."
 input InitiativeWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the kind."
   kind: StringFilter
+  "Condition on the objective."
   objective: StringFilter
+  "Condition on the start date."
   startDate: DateFilter
+  "Condition on the end date."
   endDate: DateFilter
   "Has a member (of any role) matching this filter."
   members: ActorWhere
@@ -4499,8 +5261,11 @@ input InitiativeWhere {
   establishedBy: AgreementWhere
   "Seeks a partnership with an actor matching this filter."
   seeksPartnershipWith: ActorWhere
+  "Every one of these filters holds."
   AND: [InitiativeWhere!]
+  "At least one of these filters holds."
   OR: [InitiativeWhere!]
+  "This filter does not hold."
   NOT: InitiativeWhere
 }
 
@@ -4513,17 +5278,25 @@ includes an event dated ` + "`" + `"1999-02"` + "`" + `. ` + "`" + `participant`
 ` + "`" + `participants: {id: {eq: …}}` + "`" + `.
 """
 input EventWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the kind."
   kind: StringFilter
+  "Condition on the location."
   location: StringFilter
   "HELD or SCHEDULED."
   status: StringFilter
   "How precisely the start date is known."
   datePrecision: DatePrecisionFilter
+  "Condition on the start date."
   startDate: DateFilter
+  "Condition on the end date."
   endDate: DateFilter
+  "Events on or after this date (a year or month stands for its first day)."
   from: Date
+  "Events on or before this date (a year or month stands for its last day)."
   to: Date
   "Id of an actor that took part (any role)."
   participant: ID
@@ -4535,19 +5308,29 @@ input EventWhere {
   issueAreas: IssueAreaWhere
   "Held in a country matching this filter."
   heldIn: CountryWhere
+  "Every one of these filters holds."
   AND: [EventWhere!]
+  "At least one of these filters holds."
   OR: [EventWhere!]
+  "This filter does not hold."
   NOT: EventWhere
 }
 
 "Filter for agreements; relationship filters hold when at least one related node matches."
 input AgreementWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the kind."
   kind: StringFilter
+  "Condition on the adopted on."
   adoptedOn: DateFilter
+  "Condition on the open year."
   openYear: DateFilter
+  "Condition on the mtdsg no."
   mtdsgNo: StringFilter
+  "Condition on the acronym."
   acronym: StringFilter
   "Signed or ratified by an actor matching this filter."
   signatories: ActorWhere
@@ -4555,15 +5338,21 @@ input AgreementWhere {
   issueAreas: IssueAreaWhere
   "Establishes an initiative matching this filter."
   establishes: InitiativeWhere
+  "Every one of these filters holds."
   AND: [AgreementWhere!]
+  "At least one of these filters holds."
   OR: [AgreementWhere!]
+  "This filter does not hold."
   NOT: AgreementWhere
 }
 
 "Filter for a list of memberships: the relationship's own properties and its two ends."
 input MembershipWhere {
+  "Condition on the role."
   role: StringFilter
+  "Condition on the since."
   since: DateFilter
+  "Condition on the until."
   until: DateFilter
   "The member."
   actor: ActorWhere
@@ -4575,19 +5364,27 @@ input MembershipWhere {
 
 "Filter for a list of participations."
 input ParticipationWhere {
+  "Condition on the role."
   role: StringFilter
+  "The participating actor matches this filter."
   actor: ActorWhere
+  "The event matches this filter."
   event: EventWhere
 }
 
 "Filter for a list of signatures."
 input SignatureWhere {
+  "Condition on the signed."
   signed: DateFilter
+  "Condition on the ratified."
   ratified: DateFilter
+  "Condition on the method."
   method: StringFilter
   "Withdrawal date."
   until: DateFilter
+  "The signatory matches this filter."
   actor: ActorWhere
+  "The agreement matches this filter."
   agreement: AgreementWhere
 }
 
@@ -4598,25 +5395,41 @@ a date at month or year precision covers its whole month or year
 ` + "`" + `issueAreas: {id: {eq: …}}` + "`" + `.
 """
 input RollCallWhere {
+  "Condition on the id."
   id: IDFilter
+  "Condition on the name."
   name: StringFilter
+  "Condition on the rcid."
   rcid: IntFilter
+  "Condition on the session."
   session: IntFilter
+  "Condition on the date."
   date: DateFilter
+  "Roll calls on or after this date."
   from: Date
+  "Roll calls on or before this date."
   to: Date
+  "Condition on the resolution."
   resolution: StringFilter
+  "Condition on the title."
   title: StringFilter
+  "Condition on the description."
   description: StringFilter
+  "Only important votes (true) or only the others (false)."
   important: Boolean
+  "Only votes on amendments (true) or only the others (false)."
   amendment: Boolean
+  "Only votes on paragraphs (true) or only the others (false)."
   paragraph: Boolean
   "Id of an issue area the roll call addresses, e.g. ` + "`" + `issue:human-rights` + "`" + `."
   issueArea: ID
   "Addresses an issue area matching this filter."
   issueAreas: IssueAreaWhere
+  "Every one of these filters holds."
   AND: [RollCallWhere!]
+  "At least one of these filters holds."
   OR: [RollCallWhere!]
+  "This filter does not hold."
   NOT: RollCallWhere
 }
 
@@ -4627,8 +5440,11 @@ bound the roll call's date (a month or year covers its whole range).
 input CountryVoteWhere {
   "Id of an issue area the roll call addresses, e.g. ` + "`" + `issue:human-rights` + "`" + `."
   issueArea: ID
+  "Votes on or after this date."
   from: Date
+  "Votes on or before this date."
   to: Date
+  "Only this vote (YES, NO or ABSTAIN)."
   vote: Vote
   "The roll call matches this filter."
   rollCall: RollCallWhere
@@ -4636,6 +5452,7 @@ input CountryVoteWhere {
 
 "Filter for a roll call's votes. All given fields must hold."
 input RollCallVoteWhere {
+  "Only this vote (YES, NO or ABSTAIN)."
   vote: Vote
   "The voting country matches this filter."
   country: CountryWhere
@@ -4643,127 +5460,228 @@ input RollCallVoteWhere {
 
 # ---------------------------------------------------------------- ordering
 
+"Direction of one ordering key."
 enum SortDirection {
+  "Ascending: A to Z, earliest first, smallest first."
   ASC
+  "Descending: Z to A, latest first, largest first."
   DESC
 }
 
+"The properties a list can be ordered by."
 enum CountrySortField {
+  "Order by the name."
   NAME
+  "Order by the ISO 3166 alpha-3 code."
   ISO3
+  "Order by the ISO 3166 alpha-2 code."
   ISO2
+  "Order by the region."
   REGION
+  "Order by the id."
   ID
 }
 "One sort key; a list of them sorts by the first, then the next… and finally by id."
 input CountrySort {
+  "The property to order by."
   field: CountrySortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum OrganizationSortField {
+  "Order by the name."
   NAME
+  "Order by the acronym."
   ACRONYM
+  "Order by the kind."
   KIND
+  "Order by the id."
   ID
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input OrganizationSort {
+  "The property to order by."
   field: OrganizationSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum IssueAreaSortField {
+  "Order by the name."
   NAME
+  "Order by the id."
   ID
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input IssueAreaSort {
+  "The property to order by."
   field: IssueAreaSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum InitiativeSortField {
+  "Order by the name."
   NAME
+  "Order by the kind."
   KIND
+  "Order by the start date."
   START_DATE
+  "Order by the end date."
   END_DATE
+  "Order by the id."
   ID
 }
 "Dates sort as written: a year or month before the days inside it; missing values first (ASC)."
 input InitiativeSort {
+  "The property to order by."
   field: InitiativeSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum EventSortField {
+  "Order by the start date."
   START_DATE
+  "Order by the end date."
   END_DATE
+  "Order by the name."
   NAME
+  "Order by the kind."
   KIND
+  "Order by the location."
   LOCATION
+  "Order by the status."
   STATUS
+  "Order by the id."
   ID
 }
 "Dates sort as written: a year or month before the days inside it; missing values first (ASC)."
 input EventSort {
+  "The property to order by."
   field: EventSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum AgreementSortField {
+  "Order by the name."
   NAME
+  "Order by the kind."
   KIND
+  "Order by the adopted on."
   ADOPTED_ON
+  "Order by the id."
   ID
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input AgreementSort {
+  "The property to order by."
   field: AgreementSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
+"The properties a list can be ordered by."
 enum RollCallSortField {
+  "Order by the date."
   DATE
+  "Order by the rcid."
   RCID
+  "Order by the session."
   SESSION
+  "Order by the resolution."
   RESOLUTION
+  "Order by the name."
   NAME
+  "Order by the id."
   ID
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input RollCallSort {
+  "The property to order by."
   field: RollCallSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
 "` + "`" + `NAME` + "`" + ` sorts by the name of the other end (the member, or what was joined)."
 enum MembershipSortField {
+  "Order by the role."
   ROLE
+  "Order by the since."
   SINCE
+  "Order by the until."
   UNTIL
+  "Order by the name."
   NAME
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input MembershipSort {
+  "The property to order by."
   field: MembershipSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
 "` + "`" + `DATE` + "`" + ` is the event's startDate; ` + "`" + `NAME` + "`" + ` the other end's name."
 enum ParticipationSortField {
+  "Order by the role."
   ROLE
+  "Order by the date."
   DATE
+  "Order by the name."
   NAME
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input ParticipationSort {
+  "The property to order by."
   field: ParticipationSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 
 "` + "`" + `NAME` + "`" + ` sorts by the name of the other end (the signatory, or the agreement)."
 enum SignatureSortField {
+  "Order by the signed."
   SIGNED
+  "Order by the ratified."
   RATIFIED
+  "Order by the name."
   NAME
 }
+"""
+One ordering key: the property and the direction. Later keys break ties of
+earlier ones; the id breaks the remaining ties, so paging is stable.
+"""
 input SignatureSort {
+  "The property to order by."
   field: SignatureSortField!
+  "Ascending (the default) or descending."
   direction: SortDirection = ASC
 }
 `, BuiltIn: false},

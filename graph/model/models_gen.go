@@ -11,6 +11,7 @@ import (
 
 // An actor's influence in the actor–event–initiative graph.
 type ActorInfluence struct {
+	// The actor ranked.
 	Actor Actor `json:"actor"`
 	// PageRank (damping 0.85, power iteration to a 2-norm change below 1e-10)
 	// on the graph `brokers` uses, with every relationship taken in both
@@ -27,6 +28,7 @@ type ActorInfluence struct {
 
 // An actor's place in the actor–event–initiative graph.
 type ActorScore struct {
+	// The actor scored.
 	Actor Actor `json:"actor"`
 	// Betweenness centrality (Brandes; exact up to 4,000 projected nodes, sampled above): the number of shortest paths between other pairs of nodes that pass through the actor.
 	Score float64 `json:"score"`
@@ -45,40 +47,57 @@ type ActorScore struct {
 // fields given at one level must hold. Filters nest at most 8 levels deep.
 // The other `…Where` inputs work the same way.
 type ActorWhere struct {
-	ID   *IDFilter     `json:"id,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
 	Name *StringFilter `json:"name,omitempty"`
 	// Organization kind (countries have none).
-	Kind                 *StringFilter      `json:"kind,omitempty"`
-	MemberOfInitiative   *InitiativeWhere   `json:"memberOfInitiative,omitempty"`
+	Kind *StringFilter `json:"kind,omitempty"`
+	// Member of an initiative matching this filter.
+	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
+	// Member of an organization matching this filter.
 	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
-	ParticipatedIn       *EventWhere        `json:"participatedIn,omitempty"`
-	Signed               *AgreementWhere    `json:"signed,omitempty"`
+	// Took part in an event matching this filter.
+	ParticipatedIn *EventWhere `json:"participatedIn,omitempty"`
+	// Signed or ratified an agreement matching this filter.
+	Signed *AgreementWhere `json:"signed,omitempty"`
 	// Countries only: historical states (true) or current ones (false); organizations never match.
-	Historical *bool         `json:"historical,omitempty"`
-	And        []*ActorWhere `json:"AND,omitempty"`
-	Or         []*ActorWhere `json:"OR,omitempty"`
-	Not        *ActorWhere   `json:"NOT,omitempty"`
+	Historical *bool `json:"historical,omitempty"`
+	// Every one of these filters holds.
+	And []*ActorWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*ActorWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *ActorWhere `json:"NOT,omitempty"`
 }
 
 // One group of an aggregate: the nodes that share a value, and how many there are.
 type AggregateGroup struct {
 	// The shared value; null for the nodes without one (grouped together).
-	Key   *string `json:"key,omitempty"`
-	Count int     `json:"count"`
+	Key *string `json:"key,omitempty"`
+	// Number of items in the group.
+	Count int `json:"count"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type AgreementEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   *Agreement `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a Agreement).
+	Node *Agreement `json:"node"`
 }
 
+// An agreement, keyed by its id.
 type AgreementInput struct {
 	// `agreement:<slug>`.
-	ID   string `json:"id"`
+	ID string `json:"id"`
+	// Full name.
 	Name string `json:"name"`
 	// DECLARATION, TREATY, CONVENTION or PROTOCOL.
-	Kind      *string `json:"kind,omitempty"`
-	AdoptedOn *Date   `json:"adoptedOn,omitempty"`
+	Kind *string `json:"kind,omitempty"`
+	// Date of adoption, where a source states it.
+	AdoptedOn *Date `json:"adoptedOn,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
 	// evidence); updating it without evidence keeps the stored evidence.
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
@@ -92,29 +111,43 @@ type AgreementInput struct {
 	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type AgreementSort struct {
-	Field     AgreementSortField `json:"field"`
-	Direction *SortDirection     `json:"direction,omitempty"`
+	// The property to order by.
+	Field AgreementSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for agreements; relationship filters hold when at least one related node matches.
 type AgreementWhere struct {
-	ID        *IDFilter     `json:"id,omitempty"`
-	Name      *StringFilter `json:"name,omitempty"`
-	Kind      *StringFilter `json:"kind,omitempty"`
-	AdoptedOn *DateFilter   `json:"adoptedOn,omitempty"`
-	OpenYear  *DateFilter   `json:"openYear,omitempty"`
-	MtdsgNo   *StringFilter `json:"mtdsgNo,omitempty"`
-	Acronym   *StringFilter `json:"acronym,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the kind.
+	Kind *StringFilter `json:"kind,omitempty"`
+	// Condition on the adopted on.
+	AdoptedOn *DateFilter `json:"adoptedOn,omitempty"`
+	// Condition on the open year.
+	OpenYear *DateFilter `json:"openYear,omitempty"`
+	// Condition on the mtdsg no.
+	MtdsgNo *StringFilter `json:"mtdsgNo,omitempty"`
+	// Condition on the acronym.
+	Acronym *StringFilter `json:"acronym,omitempty"`
 	// Signed or ratified by an actor matching this filter.
 	Signatories *ActorWhere `json:"signatories,omitempty"`
 	// Addresses an issue area matching this filter.
 	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
 	// Establishes an initiative matching this filter.
-	Establishes *InitiativeWhere  `json:"establishes,omitempty"`
-	And         []*AgreementWhere `json:"AND,omitempty"`
-	Or          []*AgreementWhere `json:"OR,omitempty"`
-	Not         *AgreementWhere   `json:"NOT,omitempty"`
+	Establishes *InitiativeWhere `json:"establishes,omitempty"`
+	// Every one of these filters holds.
+	And []*AgreementWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*AgreementWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *AgreementWhere `json:"NOT,omitempty"`
 }
 
 // Who created and last wrote a node, when, and in which change set.
@@ -238,6 +271,7 @@ type ChangeSetReview struct {
 
 // An actor that met another at the same events.
 type CoParticipation struct {
+	// The actor that shared the events.
 	Actor Actor `json:"actor"`
 	// Number of shared events.
 	Count int `json:"count"`
@@ -257,19 +291,26 @@ type CommonGround struct {
 	Initiatives []*Initiative `json:"initiatives"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type CountryEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *Country `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a Country).
+	Node *Country `json:"node"`
 }
 
 // A country, keyed by its ISO 3166-1 alpha-3 code; its id is `country:<ISO3>`.
 type CountryInput struct {
 	// ISO 3166-1 alpha-3 code of a country in the ISO list (seed/data/countries/iso3166.csv), e.g. CAN.
 	Iso3 string `json:"iso3"`
+	// Short name.
 	Name string `json:"name"`
 	// Must be the alpha-2 code the ISO list gives for iso3; filled in from the list when left out.
-	Iso2      *string `json:"iso2,omitempty"`
-	Region    *string `json:"region,omitempty"`
+	Iso2 *string `json:"iso2,omitempty"`
+	// UN M49 region, e.g. Americas.
+	Region *string `json:"region,omitempty"`
+	// UN M49 sub-region, e.g. Northern America.
 	SubRegion *string `json:"subRegion,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
 	// evidence); updating it without evidence keeps the stored evidence.
@@ -292,15 +333,21 @@ type CountryInput struct {
 
 // One sort key; a list of them sorts by the first, then the next… and finally by id.
 type CountrySort struct {
-	Field     CountrySortField `json:"field"`
-	Direction *SortDirection   `json:"direction,omitempty"`
+	// The property to order by.
+	Field CountrySortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // One of a country's votes: the vote and the roll call.
 type CountryVoteEdge struct {
-	Cursor string    `json:"cursor"`
-	Vote   Vote      `json:"vote"`
-	Node   *RollCall `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The country's vote in this roll call.
+	Vote Vote `json:"vote"`
+	// The item (a RollCall).
+	Node *RollCall `json:"node"`
 }
 
 // Filter for a country's votes. All given fields must hold. `from`/`to`
@@ -308,22 +355,32 @@ type CountryVoteEdge struct {
 type CountryVoteWhere struct {
 	// Id of an issue area the roll call addresses, e.g. `issue:human-rights`.
 	IssueArea *string `json:"issueArea,omitempty"`
-	From      *Date   `json:"from,omitempty"`
-	To        *Date   `json:"to,omitempty"`
-	Vote      *Vote   `json:"vote,omitempty"`
+	// Votes on or after this date.
+	From *Date `json:"from,omitempty"`
+	// Votes on or before this date.
+	To *Date `json:"to,omitempty"`
+	// Only this vote (YES, NO or ABSTAIN).
+	Vote *Vote `json:"vote,omitempty"`
 	// The roll call matches this filter.
 	RollCall *RollCallWhere `json:"rollCall,omitempty"`
 }
 
 // Filter for countries; relationship filters hold when at least one related node matches.
 type CountryWhere struct {
-	ID        *IDFilter     `json:"id,omitempty"`
-	Name      *StringFilter `json:"name,omitempty"`
-	Iso3      *StringFilter `json:"iso3,omitempty"`
-	Iso2      *StringFilter `json:"iso2,omitempty"`
-	Region    *StringFilter `json:"region,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the ISO 3166 alpha-3 code.
+	Iso3 *StringFilter `json:"iso3,omitempty"`
+	// Condition on the ISO 3166 alpha-2 code.
+	Iso2 *StringFilter `json:"iso2,omitempty"`
+	// Condition on the region.
+	Region *StringFilter `json:"region,omitempty"`
+	// Condition on the sub region.
 	SubRegion *StringFilter `json:"subRegion,omitempty"`
-	M49       *StringFilter `json:"m49,omitempty"`
+	// Condition on the m49.
+	M49 *StringFilter `json:"m49,omitempty"`
 	// Historical states (true) or current ones (false); see `Country.historical`.
 	Historical *bool `json:"historical,omitempty"`
 	// Member of an initiative matching this filter.
@@ -337,10 +394,13 @@ type CountryWhere struct {
 	// Place where an event matching this filter was held.
 	Hosted *EventWhere `json:"hosted,omitempty"`
 	// Voted (yes, no or abstain) in a roll call matching this filter.
-	VotedIn *RollCallWhere  `json:"votedIn,omitempty"`
-	And     []*CountryWhere `json:"AND,omitempty"`
-	Or      []*CountryWhere `json:"OR,omitempty"`
-	Not     *CountryWhere   `json:"NOT,omitempty"`
+	VotedIn *RollCallWhere `json:"votedIn,omitempty"`
+	// Every one of these filters holds.
+	And []*CountryWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*CountryWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *CountryWhere `json:"NOT,omitempty"`
 	// Is a party to an agreement matching this filter: has ratified, acceded
 	// to, accepted, approved, succeeded to or consented to be bound by it
 	// (the signature's `ratified` date is set) and has not withdrawn (no
@@ -372,8 +432,10 @@ type CountryWhere struct {
 // `{elementId, type, startElementId, endElementId, startId, endId, properties}`,
 // paths `{nodes, relationships}`; temporal values are ISO 8601 strings.
 type CypherResult struct {
+	// The column names of the RETURN clause, in order.
 	Columns []string `json:"columns"`
-	Rows    [][]any  `json:"rows"`
+	// The rows, each a list of values in column order, as JSON.
+	Rows [][]any `json:"rows"`
 	// Number of rows returned (at most maxRows).
 	RowCount int `json:"rowCount"`
 	// True when the answer was cut at maxRows or maxBytes; the rest was discarded.
@@ -399,9 +461,13 @@ type CypherResult struct {
 // does not. `eq` compares the stored value exactly, precision included
 // (`"1999-02"` is not `"1999-02-01"`). Nodes without the date never match.
 type DateFilter struct {
-	Eq    *Date      `json:"eq,omitempty"`
-	From  *Date      `json:"from,omitempty"`
-	To    *Date      `json:"to,omitempty"`
+	// Equal to this value.
+	Eq *Date `json:"eq,omitempty"`
+	// The range starts on this date (inclusive; a year or a month stands for its whole range).
+	From *Date `json:"from,omitempty"`
+	// The range ends on this date (inclusive; a year or a month stands for its whole range).
+	To *Date `json:"to,omitempty"`
+	// How the range is matched against the stored date: OVERLAPS by default.
 	Match *DateMatch `json:"match,omitempty"`
 }
 
@@ -425,20 +491,28 @@ type DeletedNode struct {
 	RelationshipsDeleted int `json:"relationshipsDeleted"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type EventEdge struct {
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
 	Cursor string `json:"cursor"`
-	Node   *Event `json:"node"`
+	// The item (a Event).
+	Node *Event `json:"node"`
 }
 
+// An event, keyed by its id.
 type EventInput struct {
 	// `event:<slug>`.
-	ID   string  `json:"id"`
-	Name string  `json:"name"`
+	ID string `json:"id"`
+	// Name, as the source gives it.
+	Name string `json:"name"`
+	// SIGNING, MEETING, MINISTERIAL_RETREAT, LUNCHEON, PRESIDENCY, …
 	Kind *string `json:"kind,omitempty"`
 	// Its precision (YEAR, MONTH, DAY) is stored as datePrecision.
 	StartDate *Date `json:"startDate,omitempty"`
 	// Not before startDate.
-	EndDate  *Date   `json:"endDate,omitempty"`
+	EndDate *Date `json:"endDate,omitempty"`
+	// Place as the source states it (free text).
 	Location *string `json:"location,omitempty"`
 	// HELD or SCHEDULED.
 	Status *string `json:"status,omitempty"`
@@ -457,7 +531,9 @@ type EventInput struct {
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
 type EventSort struct {
-	Field     EventSortField `json:"field"`
+	// The property to order by.
+	Field EventSortField `json:"field"`
+	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
 }
 
@@ -468,18 +544,26 @@ type EventSort struct {
 // includes an event dated `"1999-02"`. `participant` is a shortcut for
 // `participants: {id: {eq: …}}`.
 type EventWhere struct {
-	ID       *IDFilter     `json:"id,omitempty"`
-	Name     *StringFilter `json:"name,omitempty"`
-	Kind     *StringFilter `json:"kind,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the kind.
+	Kind *StringFilter `json:"kind,omitempty"`
+	// Condition on the location.
 	Location *StringFilter `json:"location,omitempty"`
 	// HELD or SCHEDULED.
 	Status *StringFilter `json:"status,omitempty"`
 	// How precisely the start date is known.
 	DatePrecision *DatePrecisionFilter `json:"datePrecision,omitempty"`
-	StartDate     *DateFilter          `json:"startDate,omitempty"`
-	EndDate       *DateFilter          `json:"endDate,omitempty"`
-	From          *Date                `json:"from,omitempty"`
-	To            *Date                `json:"to,omitempty"`
+	// Condition on the start date.
+	StartDate *DateFilter `json:"startDate,omitempty"`
+	// Condition on the end date.
+	EndDate *DateFilter `json:"endDate,omitempty"`
+	// Events on or after this date (a year or month stands for its first day).
+	From *Date `json:"from,omitempty"`
+	// Events on or before this date (a year or month stands for its last day).
+	To *Date `json:"to,omitempty"`
 	// Id of an actor that took part (any role).
 	Participant *string `json:"participant,omitempty"`
 	// Has a participant matching this filter.
@@ -490,9 +574,12 @@ type EventWhere struct {
 	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
 	// Held in a country matching this filter.
 	HeldIn *CountryWhere `json:"heldIn,omitempty"`
-	And    []*EventWhere `json:"AND,omitempty"`
-	Or     []*EventWhere `json:"OR,omitempty"`
-	Not    *EventWhere   `json:"NOT,omitempty"`
+	// Every one of these filters holds.
+	And []*EventWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*EventWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *EventWhere `json:"NOT,omitempty"`
 }
 
 // The source and sentence a written fact rests on.
@@ -506,19 +593,22 @@ type EvidenceInput struct {
 // A relationship of a Subgraph or Path, in its stored direction.
 type GraphEdge struct {
 	// Stable id: `<source>|<TYPE>|<target>` (there is at most one relationship of a type between two nodes).
-	ID   string           `json:"id"`
+	ID string `json:"id"`
+	// The relationship type.
 	Type RelationshipType `json:"type"`
 	// Id of the start node.
 	Source string `json:"source"`
 	// Id of the end node.
 	Target string `json:"target"`
 	// The relationship's properties (role, since, status…), without its evidence.
-	Properties any       `json:"properties"`
-	Evidence   *Evidence `json:"evidence,omitempty"`
+	Properties any `json:"properties"`
+	// The sentence the relationship rests on; null for relationships from a dataset without one.
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // A node label.
 type GraphLabel struct {
+	// The label, e.g. Country.
 	Name string `json:"name"`
 	// Number of nodes with this label.
 	Count int `json:"count"`
@@ -530,7 +620,9 @@ type GraphLabel struct {
 
 // The graph's schema as the data has it.
 type GraphModel struct {
-	Labels            []*GraphLabel            `json:"labels"`
+	// The node labels, with their counts and properties.
+	Labels []*GraphLabel `json:"labels"`
+	// The relationship types, with their counts, properties and the labels they join.
 	RelationshipTypes []*GraphRelationshipType `json:"relationshipTypes"`
 }
 
@@ -550,6 +642,7 @@ type GraphNode struct {
 
 // A property key as stored.
 type GraphProperty struct {
+	// The property name.
 	Name string `json:"name"`
 	// Neo4j value types seen, e.g. String, StringArray, Long, Double, Boolean.
 	Types []string `json:"types"`
@@ -559,11 +652,13 @@ type GraphProperty struct {
 
 // A relationship type.
 type GraphRelationshipType struct {
+	// The relationship type, e.g. MEMBER_OF.
 	Name string `json:"name"`
 	// Number of relationships of this type.
 	Count int `json:"count"`
 	// Property keys found on relationships of this type, sorted.
-	Properties    []string         `json:"properties"`
+	Properties []string `json:"properties"`
+	// Each property with the Neo4j types its values have.
 	PropertyTypes []*GraphProperty `json:"propertyTypes"`
 	// Labels the model allows at the start (empty for a type outside the model).
 	AllowedFrom []string `json:"allowedFrom"`
@@ -573,22 +668,34 @@ type GraphRelationshipType struct {
 
 // Conditions on an id: exactly `eq`, or one of `in`.
 type IDFilter struct {
-	Eq *string  `json:"eq,omitempty"`
+	// Equal to this value.
+	Eq *string `json:"eq,omitempty"`
+	// Equal to one of these values.
 	In []string `json:"in,omitempty"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type InitiativeEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *Initiative `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a Initiative).
+	Node *Initiative `json:"node"`
 }
 
+// An initiative, keyed by its id.
 type InitiativeInput struct {
 	// `initiative:<slug>`.
-	ID        string  `json:"id"`
-	Name      string  `json:"name"`
-	Kind      *string `json:"kind,omitempty"`
+	ID string `json:"id"`
+	// Name, as the source gives it.
+	Name string `json:"name"`
+	// BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA,
+	// NATIONAL_POLICY, INFORMAL_GROUP, …
+	Kind *string `json:"kind,omitempty"`
+	// What the initiative sets out to do.
 	Objective *string `json:"objective,omitempty"`
-	StartDate *Date   `json:"startDate,omitempty"`
+	// When it started, with the precision the source gives.
+	StartDate *Date `json:"startDate,omitempty"`
 	// Not before startDate.
 	EndDate *Date `json:"endDate,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
@@ -606,18 +713,26 @@ type InitiativeInput struct {
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
 type InitiativeSort struct {
-	Field     InitiativeSortField `json:"field"`
-	Direction *SortDirection      `json:"direction,omitempty"`
+	// The property to order by.
+	Field InitiativeSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for initiatives; relationship filters hold when at least one related node matches.
 type InitiativeWhere struct {
-	ID        *IDFilter     `json:"id,omitempty"`
-	Name      *StringFilter `json:"name,omitempty"`
-	Kind      *StringFilter `json:"kind,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the kind.
+	Kind *StringFilter `json:"kind,omitempty"`
+	// Condition on the objective.
 	Objective *StringFilter `json:"objective,omitempty"`
-	StartDate *DateFilter   `json:"startDate,omitempty"`
-	EndDate   *DateFilter   `json:"endDate,omitempty"`
+	// Condition on the start date.
+	StartDate *DateFilter `json:"startDate,omitempty"`
+	// Condition on the end date.
+	EndDate *DateFilter `json:"endDate,omitempty"`
 	// Has a member (of any role) matching this filter.
 	Members *ActorWhere `json:"members,omitempty"`
 	// Addresses an issue area matching this filter (e.g. `{id: {eq: "issue:landmines"}}`).
@@ -627,29 +742,43 @@ type InitiativeWhere struct {
 	// Established by an agreement matching this filter.
 	EstablishedBy *AgreementWhere `json:"establishedBy,omitempty"`
 	// Seeks a partnership with an actor matching this filter.
-	SeeksPartnershipWith *ActorWhere        `json:"seeksPartnershipWith,omitempty"`
-	And                  []*InitiativeWhere `json:"AND,omitempty"`
-	Or                   []*InitiativeWhere `json:"OR,omitempty"`
-	Not                  *InitiativeWhere   `json:"NOT,omitempty"`
+	SeeksPartnershipWith *ActorWhere `json:"seeksPartnershipWith,omitempty"`
+	// Every one of these filters holds.
+	And []*InitiativeWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*InitiativeWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *InitiativeWhere `json:"NOT,omitempty"`
 }
 
 // Conditions on an integer property. All given operators must hold; bounds are inclusive.
 type IntFilter struct {
-	Eq  *int  `json:"eq,omitempty"`
-	In  []int `json:"in,omitempty"`
-	Gte *int  `json:"gte,omitempty"`
-	Lte *int  `json:"lte,omitempty"`
+	// Equal to this value.
+	Eq *int `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []int `json:"in,omitempty"`
+	// At least this value (inclusive).
+	Gte *int `json:"gte,omitempty"`
+	// At most this value (inclusive).
+	Lte *int `json:"lte,omitempty"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type IssueAreaEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   *IssueArea `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a IssueArea).
+	Node *IssueArea `json:"node"`
 }
 
+// An issue area, keyed by its id.
 type IssueAreaInput struct {
 	// `issue:<slug>`, e.g. `issue:landmines`.
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
+	ID string `json:"id"`
+	// Name of the theme.
+	Name string `json:"name"`
+	// What the theme covers.
 	Description *string `json:"description,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
 	// evidence); updating it without evidence keeps the stored evidence.
@@ -662,25 +791,35 @@ type IssueAreaInput struct {
 	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type IssueAreaSort struct {
-	Field     IssueAreaSortField `json:"field"`
-	Direction *SortDirection     `json:"direction,omitempty"`
+	// The property to order by.
+	Field IssueAreaSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for issue areas; relationship filters hold when at least one related node matches.
 type IssueAreaWhere struct {
-	ID          *IDFilter     `json:"id,omitempty"`
-	Name        *StringFilter `json:"name,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the description.
 	Description *StringFilter `json:"description,omitempty"`
 	// Addressed by an initiative matching this filter.
 	Initiatives *InitiativeWhere `json:"initiatives,omitempty"`
 	// Addressed by an event matching this filter.
 	Events *EventWhere `json:"events,omitempty"`
 	// Addressed by an agreement matching this filter.
-	Agreements *AgreementWhere   `json:"agreements,omitempty"`
-	And        []*IssueAreaWhere `json:"AND,omitempty"`
-	Or         []*IssueAreaWhere `json:"OR,omitempty"`
-	Not        *IssueAreaWhere   `json:"NOT,omitempty"`
+	Agreements *AgreementWhere `json:"agreements,omitempty"`
+	// Every one of these filters holds.
+	And []*IssueAreaWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*IssueAreaWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *IssueAreaWhere `json:"NOT,omitempty"`
 }
 
 // A state and how often it voted like the state asked about.
@@ -696,24 +835,31 @@ type LikeMinded struct {
 
 // A relationship as written by `link`.
 type Link struct {
+	// The relationship type.
 	Type RelationshipType `json:"type"`
-	From Node             `json:"from"`
-	To   Node             `json:"to"`
+	// The start node.
+	From Node `json:"from"`
+	// The end node.
+	To Node `json:"to"`
 	// The relationship's own properties (role, since, signed, …).
-	Properties any       `json:"properties"`
-	Evidence   *Evidence `json:"evidence"`
+	Properties any `json:"properties"`
+	// The source sentence the relationship rests on.
+	Evidence *Evidence `json:"evidence"`
 	// When the relationship was created (RFC 3339, UTC); null for relationships loaded by the seed.
 	CreatedAt *string `json:"createdAt,omitempty"`
-	UpdatedAt string  `json:"updatedAt"`
+	// When the relationship was last written (RFC 3339, UTC).
+	UpdatedAt string `json:"updatedAt"`
 	// Who created it (key:<name>, jwt:<sub>, import); null for relationships loaded by the seed.
 	CreatedBy *string `json:"createdBy,omitempty"`
-	UpdatedBy string  `json:"updatedBy"`
+	// Who last wrote it (key:<name>, jwt:<sub>, import).
+	UpdatedBy string `json:"updatedBy"`
 }
 
 // A relationship to create or update (one per (from, type, to)). The model
 // decides which labels it may join (e.g. MEMBER_OF from a Country or
 // Organization to an Initiative or Organization); other shapes are refused.
 type LinkInput struct {
+	// The relationship type.
 	Type RelationshipType `json:"type"`
 	// Id of the start node, e.g. `country:CAN`.
 	From string `json:"from"`
@@ -741,16 +887,23 @@ type MembershipLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type MembershipSort struct {
-	Field     MembershipSortField `json:"field"`
-	Direction *SortDirection      `json:"direction,omitempty"`
+	// The property to order by.
+	Field MembershipSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for a list of memberships: the relationship's own properties and its two ends.
 type MembershipWhere struct {
-	Role  *StringFilter `json:"role,omitempty"`
-	Since *DateFilter   `json:"since,omitempty"`
-	Until *DateFilter   `json:"until,omitempty"`
+	// Condition on the role.
+	Role *StringFilter `json:"role,omitempty"`
+	// Condition on the since.
+	Since *DateFilter `json:"since,omitempty"`
+	// Condition on the until.
+	Until *DateFilter `json:"until,omitempty"`
 	// The member.
 	Actor *ActorWhere `json:"actor,omitempty"`
 	// The initiative joined (memberships of organizations never match).
@@ -759,6 +912,8 @@ type MembershipWhere struct {
 	Organization *OrganizationWhere `json:"organization,omitempty"`
 }
 
+// Writes to the graph: each mutation is one transaction (all or nothing) and
+// needs the editor role (`deleteNode`: admin).
 type Mutation struct {
 }
 
@@ -773,17 +928,24 @@ type NestedLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// One item of a page, with the cursor to page on from it.
 type OrganizationEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *Organization `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a Organization).
+	Node *Organization `json:"node"`
 }
 
+// An organization, keyed by its id.
 type OrganizationInput struct {
 	// `org:<slug>`, e.g. `org:icbl`.
-	ID   string `json:"id"`
+	ID string `json:"id"`
+	// Full name.
 	Name string `json:"name"`
 	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
-	Kind    *string `json:"kind,omitempty"`
+	Kind *string `json:"kind,omitempty"`
+	// Usual acronym, e.g. ICRC.
 	Acronym *string `json:"acronym,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
 	// evidence); updating it without evidence keeps the stored evidence.
@@ -804,38 +966,59 @@ type OrganizationInput struct {
 	Links []*NestedLinkInput `json:"links,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type OrganizationSort struct {
-	Field     OrganizationSortField `json:"field"`
-	Direction *SortDirection        `json:"direction,omitempty"`
+	// The property to order by.
+	Field OrganizationSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for organizations; relationship filters hold when at least one related node matches.
 type OrganizationWhere struct {
-	ID      *IDFilter     `json:"id,omitempty"`
-	Name    *StringFilter `json:"name,omitempty"`
-	Kind    *StringFilter `json:"kind,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the kind.
+	Kind *StringFilter `json:"kind,omitempty"`
+	// Condition on the acronym.
 	Acronym *StringFilter `json:"acronym,omitempty"`
 	// Correlates of War IGO number.
-	CowID     *IntFilter  `json:"cowId,omitempty"`
+	CowID *IntFilter `json:"cowId,omitempty"`
+	// Condition on the start date.
 	StartDate *DateFilter `json:"startDate,omitempty"`
-	EndDate   *DateFilter `json:"endDate,omitempty"`
+	// Condition on the end date.
+	EndDate *DateFilter `json:"endDate,omitempty"`
 	// Has a member matching this filter.
-	Members              *ActorWhere          `json:"members,omitempty"`
-	MemberOfInitiative   *InitiativeWhere     `json:"memberOfInitiative,omitempty"`
-	MemberOfOrganization *OrganizationWhere   `json:"memberOfOrganization,omitempty"`
-	ParticipatedIn       *EventWhere          `json:"participatedIn,omitempty"`
-	Signed               *AgreementWhere      `json:"signed,omitempty"`
-	And                  []*OrganizationWhere `json:"AND,omitempty"`
-	Or                   []*OrganizationWhere `json:"OR,omitempty"`
-	Not                  *OrganizationWhere   `json:"NOT,omitempty"`
+	Members *ActorWhere `json:"members,omitempty"`
+	// Member of an initiative matching this filter.
+	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
+	// Member of an organization matching this filter.
+	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
+	// Took part in an event matching this filter.
+	ParticipatedIn *EventWhere `json:"participatedIn,omitempty"`
+	// Signed an agreement matching this filter.
+	Signed *AgreementWhere `json:"signed,omitempty"`
+	// Every one of these filters holds.
+	And []*OrganizationWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*OrganizationWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *OrganizationWhere `json:"NOT,omitempty"`
 }
 
 // Relay page information.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// Items follow this page in the list.
+	HasNextPage bool `json:"hasNextPage"`
+	// Items precede this page in the list.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The first edge's cursor; null when the page is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The last edge's cursor; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // A PARTICIPATED_IN relationship written with the actor an upsert writes, to an Event.
@@ -847,20 +1030,28 @@ type ParticipationLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type ParticipationSort struct {
-	Field     ParticipationSortField `json:"field"`
-	Direction *SortDirection         `json:"direction,omitempty"`
+	// The property to order by.
+	Field ParticipationSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for a list of participations.
 type ParticipationWhere struct {
-	Role  *StringFilter `json:"role,omitempty"`
-	Actor *ActorWhere   `json:"actor,omitempty"`
-	Event *EventWhere   `json:"event,omitempty"`
+	// Condition on the role.
+	Role *StringFilter `json:"role,omitempty"`
+	// The participating actor matches this filter.
+	Actor *ActorWhere `json:"actor,omitempty"`
+	// The event matches this filter.
+	Event *EventWhere `json:"event,omitempty"`
 }
 
 // An actor that is not yet a member of an initiative, and why it could be one.
 type PartnerCandidate struct {
+	// The actor proposed as a partner.
 	Actor Actor `json:"actor"`
 	// 3 × shared events with members + 2 × agreements signed on the initiative's issues + 1 × shared issue areas + 5 if the initiative seeks a partnership with it.
 	Score float64 `json:"score"`
@@ -906,25 +1097,38 @@ type Path struct {
 type Query struct {
 }
 
+// One item of a page, with the cursor to page on from it.
 type RollCallEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *RollCall `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// The item (a RollCall).
+	Node *RollCall `json:"node"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type RollCallSort struct {
-	Field     RollCallSortField `json:"field"`
-	Direction *SortDirection    `json:"direction,omitempty"`
+	// The property to order by.
+	Field RollCallSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // One vote of a roll call: the country and how it voted.
 type RollCallVoteEdge struct {
-	Cursor string   `json:"cursor"`
-	Vote   Vote     `json:"vote"`
-	Node   *Country `json:"node"`
+	// Opaque cursor of this item: pass it as `after` (or `before`) with the same
+	// order and filter to read the items after (or before) it.
+	Cursor string `json:"cursor"`
+	// This country's vote.
+	Vote Vote `json:"vote"`
+	// The item (a Country).
+	Node *Country `json:"node"`
 }
 
 // Filter for a roll call's votes. All given fields must hold.
 type RollCallVoteWhere struct {
+	// Only this vote (YES, NO or ABSTAIN).
 	Vote *Vote `json:"vote,omitempty"`
 	// The voting country matches this filter.
 	Country *CountryWhere `json:"country,omitempty"`
@@ -935,26 +1139,42 @@ type RollCallVoteWhere struct {
 // (`from: "1999"` starts on 1999-01-01). `issueArea` is a shortcut for
 // `issueAreas: {id: {eq: …}}`.
 type RollCallWhere struct {
-	ID          *IDFilter     `json:"id,omitempty"`
-	Name        *StringFilter `json:"name,omitempty"`
-	Rcid        *IntFilter    `json:"rcid,omitempty"`
-	Session     *IntFilter    `json:"session,omitempty"`
-	Date        *DateFilter   `json:"date,omitempty"`
-	From        *Date         `json:"from,omitempty"`
-	To          *Date         `json:"to,omitempty"`
-	Resolution  *StringFilter `json:"resolution,omitempty"`
-	Title       *StringFilter `json:"title,omitempty"`
+	// Condition on the id.
+	ID *IDFilter `json:"id,omitempty"`
+	// Condition on the name.
+	Name *StringFilter `json:"name,omitempty"`
+	// Condition on the rcid.
+	Rcid *IntFilter `json:"rcid,omitempty"`
+	// Condition on the session.
+	Session *IntFilter `json:"session,omitempty"`
+	// Condition on the date.
+	Date *DateFilter `json:"date,omitempty"`
+	// Roll calls on or after this date.
+	From *Date `json:"from,omitempty"`
+	// Roll calls on or before this date.
+	To *Date `json:"to,omitempty"`
+	// Condition on the resolution.
+	Resolution *StringFilter `json:"resolution,omitempty"`
+	// Condition on the title.
+	Title *StringFilter `json:"title,omitempty"`
+	// Condition on the description.
 	Description *StringFilter `json:"description,omitempty"`
-	Important   *bool         `json:"important,omitempty"`
-	Amendment   *bool         `json:"amendment,omitempty"`
-	Paragraph   *bool         `json:"paragraph,omitempty"`
+	// Only important votes (true) or only the others (false).
+	Important *bool `json:"important,omitempty"`
+	// Only votes on amendments (true) or only the others (false).
+	Amendment *bool `json:"amendment,omitempty"`
+	// Only votes on paragraphs (true) or only the others (false).
+	Paragraph *bool `json:"paragraph,omitempty"`
 	// Id of an issue area the roll call addresses, e.g. `issue:human-rights`.
 	IssueArea *string `json:"issueArea,omitempty"`
 	// Addresses an issue area matching this filter.
-	IssueAreas *IssueAreaWhere  `json:"issueAreas,omitempty"`
-	And        []*RollCallWhere `json:"AND,omitempty"`
-	Or         []*RollCallWhere `json:"OR,omitempty"`
-	Not        *RollCallWhere   `json:"NOT,omitempty"`
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// Every one of these filters holds.
+	And []*RollCallWhere `json:"AND,omitempty"`
+	// At least one of these filters holds.
+	Or []*RollCallWhere `json:"OR,omitempty"`
+	// This filter does not hold.
+	Not *RollCallWhere `json:"NOT,omitempty"`
 }
 
 // Which facts an analytics field reads: relationships from some sources, in
@@ -999,6 +1219,7 @@ type Scope struct {
 
 // One full-text search result.
 type SearchHit struct {
+	// The node found.
 	Node Node `json:"node"`
 	// The node's label: Country, Organization, IssueArea, Initiative, Event or Agreement.
 	Label string `json:"label"`
@@ -1018,30 +1239,43 @@ type SignatureLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// One ordering key: the property and the direction. Later keys break ties of
+// earlier ones; the id breaks the remaining ties, so paging is stable.
 type SignatureSort struct {
-	Field     SignatureSortField `json:"field"`
-	Direction *SortDirection     `json:"direction,omitempty"`
+	// The property to order by.
+	Field SignatureSortField `json:"field"`
+	// Ascending (the default) or descending.
+	Direction *SortDirection `json:"direction,omitempty"`
 }
 
 // Filter for a list of signatures.
 type SignatureWhere struct {
-	Signed   *DateFilter   `json:"signed,omitempty"`
-	Ratified *DateFilter   `json:"ratified,omitempty"`
-	Method   *StringFilter `json:"method,omitempty"`
+	// Condition on the signed.
+	Signed *DateFilter `json:"signed,omitempty"`
+	// Condition on the ratified.
+	Ratified *DateFilter `json:"ratified,omitempty"`
+	// Condition on the method.
+	Method *StringFilter `json:"method,omitempty"`
 	// Withdrawal date.
-	Until     *DateFilter     `json:"until,omitempty"`
-	Actor     *ActorWhere     `json:"actor,omitempty"`
+	Until *DateFilter `json:"until,omitempty"`
+	// The signatory matches this filter.
+	Actor *ActorWhere `json:"actor,omitempty"`
+	// The agreement matches this filter.
 	Agreement *AgreementWhere `json:"agreement,omitempty"`
 }
 
 // A document facts are read from; evidence must cite one.
 type SourceInput struct {
 	// `source:<slug>`.
-	ID    string  `json:"id"`
-	Title string  `json:"title"`
-	Date  *Date   `json:"date,omitempty"`
-	URL   *string `json:"url,omitempty"`
-	File  *string `json:"file,omitempty"`
+	ID string `json:"id"`
+	// Title of the document.
+	Title string `json:"title"`
+	// Date of the document, with the precision it gives.
+	Date *Date `json:"date,omitempty"`
+	// Where the document can be read.
+	URL *string `json:"url,omitempty"`
+	// Path of the document in the repository, when it is kept there.
+	File *string `json:"file,omitempty"`
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
@@ -1051,26 +1285,36 @@ type SourceInput struct {
 // Conditions on a string property. All given operators must hold.
 // `eq` and `in` compare exactly; `contains` and `startsWith` ignore case.
 type StringFilter struct {
-	Eq         *string  `json:"eq,omitempty"`
-	In         []string `json:"in,omitempty"`
-	Contains   *string  `json:"contains,omitempty"`
-	StartsWith *string  `json:"startsWith,omitempty"`
+	// Equal to this value.
+	Eq *string `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []string `json:"in,omitempty"`
+	// Contains this text, ignoring case.
+	Contains *string `json:"contains,omitempty"`
+	// Starts with this text, ignoring case.
+	StartsWith *string `json:"startsWith,omitempty"`
 }
 
 // Nodes and relationships around a node. `nodes` and `edges` map directly onto
 // Cytoscape elements (`{data: {id, source, target}}`), vis.js DataSets
 // (`{id, label}`, `{id, from, to}`) and NVL (`{id}`, `{id, from, to}`).
 type Subgraph struct {
+	// The nodes, each once.
 	Nodes []*GraphNode `json:"nodes"`
+	// The relationships between them.
 	Edges []*GraphEdge `json:"edges"`
 	// True when the size limit cut the answer short: more nodes lie within the depth.
 	Truncated bool `json:"truncated"`
 }
 
+// The relationship to remove: (from)-[type]->(to).
 type UnlinkInput struct {
+	// The relationship type.
 	Type RelationshipType `json:"type"`
-	From string           `json:"from"`
-	To   string           `json:"to"`
+	// Id of the start node.
+	From string `json:"from"`
+	// Id of the end node.
+	To string `json:"to"`
 }
 
 // An agreement's uptake over time: the coalition's growth curve, one entry
@@ -1078,8 +1322,10 @@ type UnlinkInput struct {
 // (years without one included, with zero counts). A date counts in its year
 // whatever its precision.
 type Uptake struct {
-	Agreement *Agreement    `json:"agreement"`
-	Years     []*UptakeYear `json:"years"`
+	// The agreement.
+	Agreement *Agreement `json:"agreement"`
+	// One entry per year from the first dated signature to the last, years without one included.
+	Years []*UptakeYear `json:"years"`
 	// Signatories with neither a signature nor a consent date: in no year's count.
 	Undated int `json:"undated"`
 	// The sources the signatures rest on; each one's `date` is as of when its
@@ -1091,6 +1337,7 @@ type Uptake struct {
 
 // One year of an agreement's uptake. Counts are of actors (signatories).
 type UptakeYear struct {
+	// The calendar year.
 	Year int `json:"year"`
 	// Signatures dated in this year.
 	Signed int `json:"signed"`
@@ -1126,8 +1373,11 @@ type VoteDisagreement struct {
 
 // The counts of a roll call's votes.
 type VoteTally struct {
-	Yes     int `json:"yes"`
-	No      int `json:"no"`
+	// Number of states that voted yes.
+	Yes int `json:"yes"`
+	// Number of states that voted no.
+	No int `json:"no"`
+	// Number of states that abstained.
 	Abstain int `json:"abstain"`
 }
 
@@ -1156,12 +1406,18 @@ type VotingAgreement struct {
 type ActorKind string
 
 const (
-	ActorKindCountry           ActorKind = "COUNTRY"
-	ActorKindNgo               ActorKind = "NGO"
+	// A state (a `Country`).
+	ActorKindCountry ActorKind = "COUNTRY"
+	// A non-governmental organization.
+	ActorKindNgo ActorKind = "NGO"
+	// An intergovernmental organization (among them the Correlates of War IGOs).
 	ActorKindIntergovernmental ActorKind = "INTERGOVERNMENTAL"
-	ActorKindHumanitarian      ActorKind = "HUMANITARIAN"
-	ActorKindUnBody            ActorKind = "UN_BODY"
-	ActorKindCivilSociety      ActorKind = "CIVIL_SOCIETY"
+	// A humanitarian organization, e.g. the ICRC.
+	ActorKindHumanitarian ActorKind = "HUMANITARIAN"
+	// A body of the United Nations, e.g. the Security Council.
+	ActorKindUnBody ActorKind = "UN_BODY"
+	// A civil-society organization or network.
+	ActorKindCivilSociety ActorKind = "CIVIL_SOCIETY"
 )
 
 var AllActorKind = []ActorKind{
@@ -1220,6 +1476,7 @@ func (e ActorKind) MarshalJSON() ([]byte, error) {
 type AgreementGroupField string
 
 const (
+	// Group by kind.
 	AgreementGroupFieldKind AgreementGroupField = "KIND"
 	// The year of `adoptedOn` (whatever its precision).
 	AgreementGroupFieldAdoptedYear AgreementGroupField = "ADOPTED_YEAR"
@@ -1276,13 +1533,18 @@ func (e AgreementGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type AgreementSortField string
 
 const (
-	AgreementSortFieldName      AgreementSortField = "NAME"
-	AgreementSortFieldKind      AgreementSortField = "KIND"
+	// Order by the name.
+	AgreementSortFieldName AgreementSortField = "NAME"
+	// Order by the kind.
+	AgreementSortFieldKind AgreementSortField = "KIND"
+	// Order by the adopted on.
 	AgreementSortFieldAdoptedOn AgreementSortField = "ADOPTED_ON"
-	AgreementSortFieldID        AgreementSortField = "ID"
+	// Order by the id.
+	AgreementSortFieldID AgreementSortField = "ID"
 )
 
 var AllAgreementSortField = []AgreementSortField{
@@ -1393,14 +1655,20 @@ func (e CountryGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type CountrySortField string
 
 const (
-	CountrySortFieldName   CountrySortField = "NAME"
-	CountrySortFieldIso3   CountrySortField = "ISO3"
-	CountrySortFieldIso2   CountrySortField = "ISO2"
+	// Order by the name.
+	CountrySortFieldName CountrySortField = "NAME"
+	// Order by the ISO 3166 alpha-3 code.
+	CountrySortFieldIso3 CountrySortField = "ISO3"
+	// Order by the ISO 3166 alpha-2 code.
+	CountrySortFieldIso2 CountrySortField = "ISO2"
+	// Order by the region.
 	CountrySortFieldRegion CountrySortField = "REGION"
-	CountrySortFieldID     CountrySortField = "ID"
+	// Order by the id.
+	CountrySortFieldID CountrySortField = "ID"
 )
 
 var AllCountrySortField = []CountrySortField{
@@ -1516,9 +1784,12 @@ func (e DateMatch) MarshalJSON() ([]byte, error) {
 type DatePrecision string
 
 const (
-	DatePrecisionDay   DatePrecision = "DAY"
+	// Known to the day, e.g. 1998-05-11.
+	DatePrecisionDay DatePrecision = "DAY"
+	// Known to the month, e.g. 1998-12.
 	DatePrecisionMonth DatePrecision = "MONTH"
-	DatePrecisionYear  DatePrecision = "YEAR"
+	// Known to the year only, e.g. 1999.
+	DatePrecisionYear DatePrecision = "YEAR"
 )
 
 var AllDatePrecision = []DatePrecision{
@@ -1574,8 +1845,11 @@ func (e DatePrecision) MarshalJSON() ([]byte, error) {
 type EventGroupField string
 
 const (
-	EventGroupFieldKind          EventGroupField = "KIND"
-	EventGroupFieldStatus        EventGroupField = "STATUS"
+	// Group by kind.
+	EventGroupFieldKind EventGroupField = "KIND"
+	// Group by status (HELD, SCHEDULED).
+	EventGroupFieldStatus EventGroupField = "STATUS"
+	// Group by date precision (DAY, MONTH, YEAR).
 	EventGroupFieldDatePrecision EventGroupField = "DATE_PRECISION"
 	// The year of `startDate` (whatever its precision).
 	EventGroupFieldYear EventGroupField = "YEAR"
@@ -1631,16 +1905,24 @@ func (e EventGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type EventSortField string
 
 const (
+	// Order by the start date.
 	EventSortFieldStartDate EventSortField = "START_DATE"
-	EventSortFieldEndDate   EventSortField = "END_DATE"
-	EventSortFieldName      EventSortField = "NAME"
-	EventSortFieldKind      EventSortField = "KIND"
-	EventSortFieldLocation  EventSortField = "LOCATION"
-	EventSortFieldStatus    EventSortField = "STATUS"
-	EventSortFieldID        EventSortField = "ID"
+	// Order by the end date.
+	EventSortFieldEndDate EventSortField = "END_DATE"
+	// Order by the name.
+	EventSortFieldName EventSortField = "NAME"
+	// Order by the kind.
+	EventSortFieldKind EventSortField = "KIND"
+	// Order by the location.
+	EventSortFieldLocation EventSortField = "LOCATION"
+	// Order by the status.
+	EventSortFieldStatus EventSortField = "STATUS"
+	// Order by the id.
+	EventSortFieldID EventSortField = "ID"
 )
 
 var AllEventSortField = []EventSortField{
@@ -1700,6 +1982,7 @@ func (e EventSortField) MarshalJSON() ([]byte, error) {
 type InitiativeGroupField string
 
 const (
+	// Group by kind.
 	InitiativeGroupFieldKind InitiativeGroupField = "KIND"
 	// The year of `startDate` (whatever its precision).
 	InitiativeGroupFieldStartYear InitiativeGroupField = "START_YEAR"
@@ -1753,14 +2036,20 @@ func (e InitiativeGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type InitiativeSortField string
 
 const (
-	InitiativeSortFieldName      InitiativeSortField = "NAME"
-	InitiativeSortFieldKind      InitiativeSortField = "KIND"
+	// Order by the name.
+	InitiativeSortFieldName InitiativeSortField = "NAME"
+	// Order by the kind.
+	InitiativeSortFieldKind InitiativeSortField = "KIND"
+	// Order by the start date.
 	InitiativeSortFieldStartDate InitiativeSortField = "START_DATE"
-	InitiativeSortFieldEndDate   InitiativeSortField = "END_DATE"
-	InitiativeSortFieldID        InitiativeSortField = "ID"
+	// Order by the end date.
+	InitiativeSortFieldEndDate InitiativeSortField = "END_DATE"
+	// Order by the id.
+	InitiativeSortFieldID InitiativeSortField = "ID"
 )
 
 var AllInitiativeSortField = []InitiativeSortField{
@@ -1814,11 +2103,14 @@ func (e InitiativeSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type IssueAreaSortField string
 
 const (
+	// Order by the name.
 	IssueAreaSortFieldName IssueAreaSortField = "NAME"
-	IssueAreaSortFieldID   IssueAreaSortField = "ID"
+	// Order by the id.
+	IssueAreaSortFieldID IssueAreaSortField = "ID"
 )
 
 var AllIssueAreaSortField = []IssueAreaSortField{
@@ -1931,10 +2223,14 @@ func (e MembershipRole) MarshalJSON() ([]byte, error) {
 type MembershipSortField string
 
 const (
-	MembershipSortFieldRole  MembershipSortField = "ROLE"
+	// Order by the role.
+	MembershipSortFieldRole MembershipSortField = "ROLE"
+	// Order by the since.
 	MembershipSortFieldSince MembershipSortField = "SINCE"
+	// Order by the until.
 	MembershipSortFieldUntil MembershipSortField = "UNTIL"
-	MembershipSortFieldName  MembershipSortField = "NAME"
+	// Order by the name.
+	MembershipSortFieldName MembershipSortField = "NAME"
 )
 
 var AllMembershipSortField = []MembershipSortField{
@@ -2042,13 +2338,18 @@ func (e OrganizationGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type OrganizationSortField string
 
 const (
-	OrganizationSortFieldName    OrganizationSortField = "NAME"
+	// Order by the name.
+	OrganizationSortFieldName OrganizationSortField = "NAME"
+	// Order by the acronym.
 	OrganizationSortFieldAcronym OrganizationSortField = "ACRONYM"
-	OrganizationSortFieldKind    OrganizationSortField = "KIND"
-	OrganizationSortFieldID      OrganizationSortField = "ID"
+	// Order by the kind.
+	OrganizationSortFieldKind OrganizationSortField = "KIND"
+	// Order by the id.
+	OrganizationSortFieldID OrganizationSortField = "ID"
 )
 
 var AllOrganizationSortField = []OrganizationSortField{
@@ -2165,8 +2466,11 @@ func (e ParticipationRole) MarshalJSON() ([]byte, error) {
 type ParticipationSortField string
 
 const (
+	// Order by the role.
 	ParticipationSortFieldRole ParticipationSortField = "ROLE"
+	// Order by the date.
 	ParticipationSortFieldDate ParticipationSortField = "DATE"
+	// Order by the name.
 	ParticipationSortFieldName ParticipationSortField = "NAME"
 )
 
@@ -2223,14 +2527,25 @@ func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 type RelationshipType string
 
 const (
-	RelationshipTypeMemberOf             RelationshipType = "MEMBER_OF"
-	RelationshipTypeParticipatedIn       RelationshipType = "PARTICIPATED_IN"
-	RelationshipTypeSignatoryOf          RelationshipType = "SIGNATORY_OF"
-	RelationshipTypeAddresses            RelationshipType = "ADDRESSES"
-	RelationshipTypePartOf               RelationshipType = "PART_OF"
-	RelationshipTypeFollows              RelationshipType = "FOLLOWS"
-	RelationshipTypeHeldIn               RelationshipType = "HELD_IN"
-	RelationshipTypeEstablishedBy        RelationshipType = "ESTABLISHED_BY"
+	// A country or organization belongs to an initiative or organization
+	// (properties: role, since, until).
+	RelationshipTypeMemberOf RelationshipType = "MEMBER_OF"
+	// A country or organization took part in an event (property: role).
+	RelationshipTypeParticipatedIn RelationshipType = "PARTICIPATED_IN"
+	// A country or organization signed or ratified an agreement (properties:
+	// signed, ratified, method).
+	RelationshipTypeSignatoryOf RelationshipType = "SIGNATORY_OF"
+	// An initiative, event or agreement addresses an issue area.
+	RelationshipTypeAddresses RelationshipType = "ADDRESSES"
+	// An event is part of an initiative.
+	RelationshipTypePartOf RelationshipType = "PART_OF"
+	// An event follows an earlier one (a follow-up meeting, the next step).
+	RelationshipTypeFollows RelationshipType = "FOLLOWS"
+	// An event was held in a country.
+	RelationshipTypeHeldIn RelationshipType = "HELD_IN"
+	// An initiative was established by an agreement.
+	RelationshipTypeEstablishedBy RelationshipType = "ESTABLISHED_BY"
+	// An initiative seeks (or envisages) a partnership with an actor (property: status).
 	RelationshipTypeSeeksPartnershipWith RelationshipType = "SEEKS_PARTNERSHIP_WITH"
 )
 
@@ -2289,15 +2604,22 @@ func (e RelationshipType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The properties a list can be ordered by.
 type RollCallSortField string
 
 const (
-	RollCallSortFieldDate       RollCallSortField = "DATE"
-	RollCallSortFieldRcid       RollCallSortField = "RCID"
-	RollCallSortFieldSession    RollCallSortField = "SESSION"
+	// Order by the date.
+	RollCallSortFieldDate RollCallSortField = "DATE"
+	// Order by the rcid.
+	RollCallSortFieldRcid RollCallSortField = "RCID"
+	// Order by the session.
+	RollCallSortFieldSession RollCallSortField = "SESSION"
+	// Order by the resolution.
 	RollCallSortFieldResolution RollCallSortField = "RESOLUTION"
-	RollCallSortFieldName       RollCallSortField = "NAME"
-	RollCallSortFieldID         RollCallSortField = "ID"
+	// Order by the name.
+	RollCallSortFieldName RollCallSortField = "NAME"
+	// Order by the id.
+	RollCallSortFieldID RollCallSortField = "ID"
 )
 
 var AllRollCallSortField = []RollCallSortField{
@@ -2356,9 +2678,12 @@ func (e RollCallSortField) MarshalJSON() ([]byte, error) {
 type SignatureSortField string
 
 const (
-	SignatureSortFieldSigned   SignatureSortField = "SIGNED"
+	// Order by the signed.
+	SignatureSortFieldSigned SignatureSortField = "SIGNED"
+	// Order by the ratified.
 	SignatureSortFieldRatified SignatureSortField = "RATIFIED"
-	SignatureSortFieldName     SignatureSortField = "NAME"
+	// Order by the name.
+	SignatureSortFieldName SignatureSortField = "NAME"
 )
 
 var AllSignatureSortField = []SignatureSortField{
@@ -2410,10 +2735,13 @@ func (e SignatureSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Direction of one ordering key.
 type SortDirection string
 
 const (
-	SortDirectionAsc  SortDirection = "ASC"
+	// Ascending: A to Z, earliest first, smallest first.
+	SortDirectionAsc SortDirection = "ASC"
+	// Descending: Z to A, latest first, largest first.
 	SortDirectionDesc SortDirection = "DESC"
 )
 
@@ -2469,8 +2797,11 @@ func (e SortDirection) MarshalJSON() ([]byte, error) {
 type Vote string
 
 const (
-	VoteYes     Vote = "YES"
-	VoteNo      Vote = "NO"
+	// Voted in favour.
+	VoteYes Vote = "YES"
+	// Voted against.
+	VoteNo Vote = "NO"
+	// Abstained.
 	VoteAbstain Vote = "ABSTAIN"
 )
 
