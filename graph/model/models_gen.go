@@ -209,8 +209,9 @@ type CountryWhere struct {
 	// Has at least one signature matching this filter: the same fields as
 	// `Country.signatures(where:)`, all holding on one signature (`agreement`
 	// and `ratified` on the same treaty). `{agreement: {id: {eq: "agreement:rome-statute"}},
-	// ratified: {to: "1999-06-30"}}` are the parties to the Rome Statute by the
-	// end of June 1999; with `NOT` the others. `actor` is the country itself.
+	// ratified: {to: "2002-06-30"}}` are the states that had consented to be
+	// bound by the Rome Statute before it entered into force; with `NOT` the
+	// others. `actor` is the country itself.
 	// A signature without a date never matches a filter on that date; the UN
 	// treaty files are as of 2026-02, the Rome Statute file stops in March 2015.
 	Signatures *SignatureWhere `json:"signatures,omitempty"`
