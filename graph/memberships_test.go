@@ -102,7 +102,7 @@ func cowSpans(t *testing.T) []span {
 	for col, iso3 := range map[string]string{"canada": "CAN", "switzerland": "CHE"} {
 		var cur *span
 		last := ""
-		for _, r := range readCSV(t, unMembershipRows) {
+		for _, r := range parseCSVText(t, unMembershipRows) {
 			year := strconv.Itoa(num(t, r["year"]))
 			role := cowRoles[r[col]]
 			if cur != nil && cur.role != role {
