@@ -148,7 +148,7 @@ func TestReadAPIOnSeed(t *testing.T) {
 // BAD_USER_INPUT naming the argument (the path into it for input objects),
 // whether written inline or passed as variables.
 func testReadBadInput(t *testing.T, s *server) {
-	nameCursor := store.Cursor{Keys: []string{"Chile"}, ID: "country:CHL", Order: "name"}.Encode()
+	nameCursor := store.Cursor{Keys: []string{"chile"}, ID: "country:CHL", Order: store.OrderSignature(store.LabelCountry, nil)}.Encode()
 	isoCursor := store.Cursor{Keys: []string{"CHL"}, ID: "country:CHL", Order: "iso3"}.Encode()
 	cases := []struct {
 		query    string

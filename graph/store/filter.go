@@ -469,7 +469,8 @@ func folded(prop string) bool { return prop == "name" || prop == "title" }
 // code point and sort after z, as in Nordic alphabets. Computed in the
 // statement rather than stored, so every writer of names (loaders, the
 // write API, imports) gets the order without a derived property to keep
-// in step; it costs a string walk per sorted node.
+// in step; it costs a string walk per sorted node and gives up the
+// name index's order (docs/benchmarks.md, "The reader's order on names").
 func readerKey(expr string) string {
 	return "reduce(s = '', c IN split(normalize(toLower(" + expr + "), NFD), '') | " +
 		"CASE WHEN c >= '\u0300' AND c <= '\u036f' THEN s ELSE s + c END)"
