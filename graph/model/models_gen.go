@@ -152,12 +152,15 @@ type AgreementWhere struct {
 
 // Who created and last wrote a node, when, and in which change set.
 type AuditStamp struct {
+	// The node's id.
 	ID string `json:"id"`
 	// Null for nodes loaded by the seed.
 	CreatedAt *string `json:"createdAt,omitempty"`
+	// Who created the node (key:<name>, jwt:<sub>, import); null for nodes loaded by the seed.
 	CreatedBy *string `json:"createdBy,omitempty"`
 	// Pass it as expectedUpdatedAt to refuse a write when someone wrote the node since.
 	UpdatedAt *string `json:"updatedAt,omitempty"`
+	// Who last wrote the node (key:<name>, jwt:<sub>, import); null for nodes loaded by the seed and not written since.
 	UpdatedBy *string `json:"updatedBy,omitempty"`
 	// Null for nodes last written by the seed or the import.
 	ChangeSetID *string `json:"changeSetId,omitempty"`
@@ -169,7 +172,8 @@ type Bloc struct {
 	Index int `json:"index"`
 	// Its states, by name.
 	Members []*Country `json:"members"`
-	Size    int        `json:"size"`
+	// Its number of members.
+	Size int `json:"size"`
 	// Pooled agreement of every pair of members: their agreed votes over their shared votes; null for a bloc of one.
 	Agreement *float64 `json:"agreement,omitempty"`
 	// Up to 5 roll calls on which the bloc voted most alike and most unlike the
@@ -213,11 +217,16 @@ type BlocPartition struct {
 
 // A roll call on which a bloc voted together.
 type BlocVote struct {
-	RollCallID string  `json:"rollCallId"`
-	Rcid       int     `json:"rcid"`
-	Date       Date    `json:"date"`
+	// The roll call's id (`rollcall:unga-<rcid>`).
+	RollCallID string `json:"rollCallId"`
+	// The dataset's roll-call number.
+	Rcid int `json:"rcid"`
+	// Day of the vote.
+	Date Date `json:"date"`
+	// Resolution symbol as the dataset gives it (e.g. "R/55/96"); null when it has none.
 	Resolution *string `json:"resolution,omitempty"`
-	Title      *string `json:"title,omitempty"`
+	// Short title as the dataset gives it; null when it has none.
+	Title *string `json:"title,omitempty"`
 	// The vote most of the bloc's voting members cast: YES, NO or ABSTAIN.
 	Vote string `json:"vote"`
 	// Members of the bloc that voted.
@@ -233,15 +242,24 @@ type BlocVote struct {
 // One change of `applyChanges`: set exactly one field. Nested relationships
 // of an upsert count towards the batch's size.
 type ChangeInput struct {
-	UpsertCountry      *CountryInput      `json:"upsertCountry,omitempty"`
+	// Create or update a country by iso3, as `upsertCountry`.
+	UpsertCountry *CountryInput `json:"upsertCountry,omitempty"`
+	// Create or update an organization by id, as `upsertOrganization`.
 	UpsertOrganization *OrganizationInput `json:"upsertOrganization,omitempty"`
-	UpsertIssueArea    *IssueAreaInput    `json:"upsertIssueArea,omitempty"`
-	UpsertInitiative   *InitiativeInput   `json:"upsertInitiative,omitempty"`
-	UpsertEvent        *EventInput        `json:"upsertEvent,omitempty"`
-	UpsertAgreement    *AgreementInput    `json:"upsertAgreement,omitempty"`
-	UpsertSource       *SourceInput       `json:"upsertSource,omitempty"`
-	Link               *LinkInput         `json:"link,omitempty"`
-	Unlink             *UnlinkInput       `json:"unlink,omitempty"`
+	// Create or update an issue area by id, as `upsertIssueArea`.
+	UpsertIssueArea *IssueAreaInput `json:"upsertIssueArea,omitempty"`
+	// Create or update an initiative by id, as `upsertInitiative`.
+	UpsertInitiative *InitiativeInput `json:"upsertInitiative,omitempty"`
+	// Create or update an event by id, as `upsertEvent`.
+	UpsertEvent *EventInput `json:"upsertEvent,omitempty"`
+	// Create or update an agreement by id, as `upsertAgreement`.
+	UpsertAgreement *AgreementInput `json:"upsertAgreement,omitempty"`
+	// Create or update a source document by id, as `upsertSource`.
+	UpsertSource *SourceInput `json:"upsertSource,omitempty"`
+	// Create or update a relationship, as `link`.
+	Link *LinkInput `json:"link,omitempty"`
+	// Remove a relationship, as `unlink`.
+	Unlink *UnlinkInput `json:"unlink,omitempty"`
 }
 
 // What one `applyChanges` did.
@@ -251,11 +269,15 @@ type ChangeSet struct {
 	// When the batch was applied (RFC 3339, UTC): the updatedAt of everything it wrote.
 	At string `json:"at"`
 	// Who applied it (key:<name>, jwt:<sub>).
-	By                   string `json:"by"`
-	NodesCreated         int    `json:"nodesCreated"`
-	NodesUpdated         int    `json:"nodesUpdated"`
-	RelationshipsCreated int    `json:"relationshipsCreated"`
-	RelationshipsUpdated int    `json:"relationshipsUpdated"`
+	By string `json:"by"`
+	// Nodes the batch created.
+	NodesCreated int `json:"nodesCreated"`
+	// Existing nodes the batch wrote.
+	NodesUpdated int `json:"nodesUpdated"`
+	// Relationships the batch created (nested ones included).
+	RelationshipsCreated int `json:"relationshipsCreated"`
+	// Existing relationships the batch wrote (nested ones included).
+	RelationshipsUpdated int `json:"relationshipsUpdated"`
 	// Removed by unlink changes. Removed relationships are not kept in the graph; the server log records each batch.
 	RelationshipsRemoved int `json:"relationshipsRemoved"`
 }
@@ -264,8 +286,11 @@ type ChangeSet struct {
 // later carries the later write's id instead, and removed relationships are
 // not listed.
 type ChangeSetReview struct {
-	ID            string  `json:"id"`
-	Nodes         []Node  `json:"nodes"`
+	// The change set's id, as asked.
+	ID string `json:"id"`
+	// Nodes whose changeSetId is this id, by id.
+	Nodes []Node `json:"nodes"`
+	// Relationships whose changeSetId is this id, by start node id, type and end node id.
 	Relationships []*Link `json:"relationships"`
 }
 
@@ -824,8 +849,9 @@ type IssueAreaWhere struct {
 
 // A state and how often it voted like the state asked about.
 type LikeMinded struct {
+	// The state compared with the one asked about.
 	Actor *Country `json:"actor"`
-	// agreed / votes, from 0 to 1.
+	// The share of shared votes that agreed (agreed / votes), from 0 to 1.
 	Score float64 `json:"score"`
 	// Roll calls of the window in which both voted.
 	Votes int `json:"votes"`
@@ -878,9 +904,11 @@ type LinkInput struct {
 // Initiative or an Organization. Fields left out keep stored values.
 type MembershipLinkInput struct {
 	// `initiative:<slug>` or `org:<slug>`; it must exist.
-	To    string          `json:"to"`
-	Role  *MembershipRole `json:"role,omitempty"`
-	Since *Date           `json:"since,omitempty"`
+	To string `json:"to"`
+	// The member's role.
+	Role *MembershipRole `json:"role,omitempty"`
+	// When the membership began.
+	Since *Date `json:"since,omitempty"`
 	// Not before since.
 	Until *Date `json:"until,omitempty"`
 	// The relationship's source; the node's evidence when left out (one of the two is required).
@@ -920,10 +948,12 @@ type Mutation struct {
 // Any relationship the model allows from the node an upsert writes, with
 // properties as in `LinkInput.properties`.
 type NestedLinkInput struct {
+	// The relationship type; the upserted node is its start node.
 	Type RelationshipType `json:"type"`
 	// Id of the end node; it must exist.
-	To         string `json:"to"`
-	Properties any    `json:"properties,omitempty"`
+	To string `json:"to"`
+	// The relationship's own properties.
+	Properties any `json:"properties,omitempty"`
 	// The relationship's source; the node's evidence when left out (one of the two is required).
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
@@ -1024,7 +1054,8 @@ type PageInfo struct {
 // A PARTICIPATED_IN relationship written with the actor an upsert writes, to an Event.
 type ParticipationLinkInput struct {
 	// `event:<slug>`; it must exist.
-	To   string             `json:"to"`
+	To string `json:"to"`
+	// The actor's role at the event.
 	Role *ParticipationRole `json:"role,omitempty"`
 	// The relationship's source; the node's evidence when left out (one of the two is required).
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
@@ -1230,9 +1261,11 @@ type SearchHit struct {
 // A SIGNATORY_OF relationship written with the actor an upsert writes, to an Agreement.
 type SignatureLinkInput struct {
 	// `agreement:<slug>`; it must exist.
-	To       string `json:"to"`
-	Signed   *Date  `json:"signed,omitempty"`
-	Ratified *Date  `json:"ratified,omitempty"`
+	To string `json:"to"`
+	// When the actor signed the agreement.
+	Signed *Date `json:"signed,omitempty"`
+	// When the actor ratified the agreement.
+	Ratified *Date `json:"ratified,omitempty"`
 	// RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE or CONSENT_TO_BE_BOUND.
 	Method *string `json:"method,omitempty"`
 	// The relationship's source; the node's evidence when left out (one of the two is required).
@@ -1386,7 +1419,9 @@ type VoteTally struct {
 // there are no votes after January 2020, and a state's absences are not
 // recorded as votes).
 type VotingAgreement struct {
+	// The first state (argument a).
 	A *Country `json:"a"`
+	// The second state (argument b).
 	B *Country `json:"b"`
 	// The issue area the roll calls were restricted to, if any.
 	IssueArea *IssueArea `json:"issueArea,omitempty"`
@@ -1394,7 +1429,7 @@ type VotingAgreement struct {
 	Votes int `json:"votes"`
 	// Those in which they cast the same vote: both YES, both NO or both ABSTAIN.
 	Agreed int `json:"agreed"`
-	// agreed / votes, from 0 to 1; null when the two states never voted in the same roll call of the window.
+	// The share of shared votes that agreed (agreed / votes), from 0 to 1; null when the two states never voted in the same roll call of the window.
 	Score *float64 `json:"score,omitempty"`
 	// Up to 10 roll calls in which they voted differently, the most recent first: the evidence behind the score.
 	Disagreements []*VoteDisagreement `json:"disagreements"`
@@ -2165,8 +2200,11 @@ func (e IssueAreaSortField) MarshalJSON() ([]byte, error) {
 type MembershipRole string
 
 const (
-	MembershipRoleFounder  MembershipRole = "FOUNDER"
-	MembershipRoleMember   MembershipRole = "MEMBER"
+	// A founding member.
+	MembershipRoleFounder MembershipRole = "FOUNDER"
+	// A member.
+	MembershipRoleMember MembershipRole = "MEMBER"
+	// An observer, without full membership.
 	MembershipRoleObserver MembershipRole = "OBSERVER"
 )
 
@@ -2406,10 +2444,14 @@ func (e OrganizationSortField) MarshalJSON() ([]byte, error) {
 type ParticipationRole string
 
 const (
-	ParticipationRoleHost        ParticipationRole = "HOST"
+	// Hosted the event.
+	ParticipationRoleHost ParticipationRole = "HOST"
+	// Took part in the event.
 	ParticipationRoleParticipant ParticipationRole = "PARTICIPANT"
-	ParticipationRoleChair       ParticipationRole = "CHAIR"
-	ParticipationRolePresident   ParticipationRole = "PRESIDENT"
+	// Chaired the event.
+	ParticipationRoleChair ParticipationRole = "CHAIR"
+	// Held the presidency the event stands for (e.g. of the Security Council).
+	ParticipationRolePresident ParticipationRole = "PRESIDENT"
 )
 
 var AllParticipationRole = []ParticipationRole{
