@@ -190,7 +190,7 @@ func TestScopeTime(t *testing.T) {
 			}
 			// The same rule on the neighbourhood of the organization.
 			var n struct{ Neighborhood subgraph }
-			a.ok(`query($at: Date) { neighborhood(id: "org:scope-fixture", asOf: $at) { nodes { id } edges { id } } }`, map[string]any{"at": at}, &n)
+			a.ok(`query($at: Date) { neighborhood(id: "org:scope-fixture", asOf: $at) { nodes { id: nodeId } edges { id } } }`, map[string]any{"at": at}, &n)
 			got = nil
 			for _, x := range n.Neighborhood.Nodes {
 				if x.ID != "org:scope-fixture" {
@@ -269,7 +269,7 @@ func TestScopeTime(t *testing.T) {
 			}
 			sort.Strings(want)
 			var n struct{ Neighborhood subgraph }
-			a.ok(`query($scope: Scope) { neighborhood(id: "country:NOR", relationshipTypes: [PARTICIPATED_IN], scope: $scope) { nodes { id label } } }`,
+			a.ok(`query($scope: Scope) { neighborhood(id: "country:NOR", relationshipTypes: [PARTICIPATED_IN], scope: $scope) { nodes { id: nodeId label } } }`,
 				map[string]any{"scope": scope}, &n)
 			var got []string
 			for _, x := range n.Neighborhood.Nodes {
@@ -457,7 +457,7 @@ func TestScopeReferenceData(t *testing.T) {
 		}
 	}
 	const pathQ = `query($scope: Scope, $asOf: Date) { connectionPath(from: "country:THA", to: "org:icrc", allShortest: true, scope: $scope, asOf: $asOf) {
-	  length routes nodes { id properties } edges { id type source target properties evidence { sourceId } } } }`
+	  length routes nodes { id: nodeId properties } edges { id type source target properties evidence { sourceId } } } }`
 
 	t.Run("path from Thailand to the ICRC in the 1999 text", func(t *testing.T) {
 		a := a.on(t)
@@ -583,8 +583,8 @@ func TestScopeReferenceData(t *testing.T) {
 			frontier = next
 		}
 		var all, scoped struct{ Neighborhood subgraph }
-		a.ok(`{ neighborhood(id: "country:THA", depth: 2, limit: 1000) { nodes { id } truncated } }`, nil, &all)
-		a.ok(`query($s: [ID!]) { neighborhood(id: "country:THA", depth: 2, limit: 1000, scope: {sources: $s}) { nodes { id } truncated } }`,
+		a.ok(`{ neighborhood(id: "country:THA", depth: 2, limit: 1000) { nodes { id: nodeId } truncated } }`, nil, &all)
+		a.ok(`query($s: [ID!]) { neighborhood(id: "country:THA", depth: 2, limit: 1000, scope: {sources: $s}) { nodes { id: nodeId } truncated } }`,
 			map[string]any{"s": []string{text1999}}, &scoped)
 		if len(scoped.Neighborhood.Nodes) != len(want) {
 			t.Fatalf("1999 text: %d nodes %v, want %d", len(scoped.Neighborhood.Nodes), ids(scoped.Neighborhood.Nodes), len(want))
