@@ -190,7 +190,7 @@ func TestScopeTime(t *testing.T) {
 			}
 			// The same rule on the neighbourhood of the organization.
 			var n struct{ Neighborhood subgraph }
-			a.ok(`query($at: Date) { neighborhood(id: "org:scope-fixture", asOf: $at) { nodes { id: nodeId } edges { id } } }`, map[string]any{"at": at}, &n)
+			a.ok(`query($at: Date) { neighborhood(id: "org:scope-fixture", asOf: $at) { nodes { nodeId } edges { id } } }`, map[string]any{"at": at}, &n)
 			got = nil
 			for _, x := range n.Neighborhood.Nodes {
 				if x.ID != "org:scope-fixture" {
@@ -269,7 +269,7 @@ func TestScopeTime(t *testing.T) {
 			}
 			sort.Strings(want)
 			var n struct{ Neighborhood subgraph }
-			a.ok(`query($scope: Scope) { neighborhood(id: "country:NOR", relationshipTypes: [PARTICIPATED_IN], scope: $scope) { nodes { id: nodeId label } } }`,
+			a.ok(`query($scope: Scope) { neighborhood(id: "country:NOR", relationshipTypes: [PARTICIPATED_IN], scope: $scope) { nodes { nodeId label } } }`,
 				map[string]any{"scope": scope}, &n)
 			var got []string
 			for _, x := range n.Neighborhood.Nodes {
@@ -583,8 +583,8 @@ func TestScopeReferenceData(t *testing.T) {
 			frontier = next
 		}
 		var all, scoped struct{ Neighborhood subgraph }
-		a.ok(`{ neighborhood(id: "country:THA", depth: 2, limit: 1000) { nodes { id: nodeId } truncated } }`, nil, &all)
-		a.ok(`query($s: [ID!]) { neighborhood(id: "country:THA", depth: 2, limit: 1000, scope: {sources: $s}) { nodes { id: nodeId } truncated } }`,
+		a.ok(`{ neighborhood(id: "country:THA", depth: 2, limit: 1000) { nodes { nodeId } truncated } }`, nil, &all)
+		a.ok(`query($s: [ID!]) { neighborhood(id: "country:THA", depth: 2, limit: 1000, scope: {sources: $s}) { nodes { nodeId } truncated } }`,
 			map[string]any{"s": []string{text1999}}, &scoped)
 		if len(scoped.Neighborhood.Nodes) != len(want) {
 			t.Fatalf("1999 text: %d nodes %v, want %d", len(scoped.Neighborhood.Nodes), ids(scoped.Neighborhood.Nodes), len(want))
