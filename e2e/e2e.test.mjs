@@ -337,7 +337,7 @@ test('explorer: a synthetic hub\'s capped neighbourhood of a few thousand elemen
     const { cy } = window.lysoenExplorer;
     return { nodes: cy.nodes().length, edges: cy.edges().length };
   });
-  const union = new Set([...sub.nodes, ...more.nodes].map((n) => n.nodeId)).size;
+  const union = new Set([...sub.nodes, ...more.nodes].map((n) => n.id)).size; // the explorer asks for nodeId as id
   assert.equal(after.nodes, union, 'the expanded neighbourhood is merged in, nothing lost');
   assert.ok(after.edges >= counts.edges);
   counts = after;
