@@ -3,11 +3,12 @@ package graph
 // Helpers behind the coalition analytics resolvers (analytics.resolvers.go):
 // argument checks, store -> model conversion, the readable reasons of
 // potential partners, the date rule of `coalition`, and the cache of broker
-// scores. No Cypher here: that lives in store/analytics.go.
+// scores. No Cypher here: that lives in graph/store (analytics.go and one file per operation).
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -220,7 +221,7 @@ func scopeArg(asOf *model.Date, sc *model.Scope, fieldTypes []model.Relationship
 					return out, err
 				}
 			}
-			out.Sources = dedupeIDs(sc.Sources)
+			out.Sources = slices.Compact(slices.Sorted(slices.Values(sc.Sources))) // order is immaterial to a scope
 		}
 		if sc.RelationshipTypes != nil {
 			if len(fieldTypes) > 0 {
@@ -255,18 +256,6 @@ func scopeArg(asOf *model.Date, sc *model.Scope, fieldTypes []model.Relationship
 	return out, nil
 }
 
-func dedupeIDs(ids []string) []string {
-	seen := map[string]bool{}
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // Freshness of the broker scores: they are recomputed when the database's
 // node or relationship count has changed since they were computed, and in
 // any case when they are older than BrokersMaxAge.
@@ -297,21 +286,28 @@ type brokerEntry struct {
 // unscoped ones count as one); past it the oldest are dropped.
 const BrokersMaxScopes = 16
 
-// brokerCache holds the last broker scores of each scope; the zero value is
-// ready to use. Scores are computed in the background, detached from the
-// request that asked (a large projection can take longer than a request
-// may): a request with no scores yet waits for the computation until its
-// own deadline; a request that finds stale scores gets them at once
-// (computedAt says how old) while fresh ones are computed. One computation
-// runs at a time per scope.
-type brokerCache struct {
+// scoreCache holds the last actor scores of each scope for one centrality
+// measure (betweenness for brokers, PageRank for influence); the zero
+// value is ready to use. Scores are computed in the background, detached
+// from the request that asked (a large projection can take longer than a
+// request may): a request with no scores yet waits for the computation
+// until its own deadline; a request that finds stale scores gets them at
+// once (computedAt says how old) while fresh ones are computed. One
+// computation runs at a time per scope. Scores are fresh while the graph's
+// node and relationship counts are those they were computed on and they
+// are younger than BrokersMaxAge.
+type scoreCache struct {
 	mu      sync.Mutex
 	entries map[string]*brokerEntry
 	running map[string]chan struct{} // closed when the scope's computation ends
 	lastErr map[string]error
 }
 
-func (c *brokerCache) get(ctx context.Context, st *store.Store, sc store.Scope) (*brokerEntry, error) {
+// computeScores scores the actors of a scope's projection; nodes and rels
+// are the graph's counts the scores are valid for.
+type computeScores func(ctx context.Context, st *store.Store, sc store.Scope, nodes, rels int) (*brokerEntry, error)
+
+func (c *scoreCache) get(ctx context.Context, st *store.Store, sc store.Scope, compute computeScores) (*brokerEntry, error) {
 	nodes, rels, err := st.Counts(ctx)
 	if err != nil {
 		return nil, err
@@ -330,7 +326,7 @@ func (c *brokerCache) get(ctx context.Context, st *store.Store, sc store.Scope) 
 		done := make(chan struct{})
 		c.running[key] = done
 		go func() {
-			fresh, err := computeBrokers(context.WithoutCancel(ctx), st, sc, nodes, rels)
+			fresh, err := compute(context.WithoutCancel(ctx), st, sc, nodes, rels)
 			c.mu.Lock()
 			if err == nil {
 				c.entries[key] = fresh
@@ -362,7 +358,7 @@ func (c *brokerCache) get(ctx context.Context, st *store.Store, sc store.Scope) 
 
 // evict drops the oldest scores while more than BrokersMaxScopes scopes are
 // kept. c.mu is held.
-func (c *brokerCache) evict() {
+func (c *scoreCache) evict() {
 	for len(c.entries) > BrokersMaxScopes {
 		var oldest *brokerEntry
 		for _, e := range c.entries {
@@ -375,17 +371,24 @@ func (c *brokerCache) evict() {
 	}
 }
 
-// computeBrokers loads the scope's projection and scores it.
+// computeBrokers loads the scope's projection and scores it by
+// betweenness centrality.
 func computeBrokers(ctx context.Context, st *store.Store, sc store.Scope, nodes, rels int) (*brokerEntry, error) {
 	p, err := st.LoadProjection(ctx, sc)
 	if err != nil {
 		return nil, fmt.Errorf("brokers projection: %w", err)
 	}
 	res := centrality.Betweenness(p.Adj, BrokersMaxExact, BrokersSamples, brokersSeed)
-	e := &brokerEntry{key: sc.Key(), at: time.Now(), nodes: nodes, rels: rels, exact: res.Exact}
+	return rankActors(p, res.Scores, sc, nodes, rels, res.Exact), nil
+}
+
+// rankActors makes a cache entry of the projection's actors with their
+// scores, best first (ties: degree, then id).
+func rankActors(p *store.Projection, scores []float64, sc store.Scope, nodes, rels int, exact bool) *brokerEntry {
+	e := &brokerEntry{key: sc.Key(), at: time.Now(), nodes: nodes, rels: rels, exact: exact}
 	for i, id := range p.ActorIDs {
 		if id != "" {
-			e.scores = append(e.scores, brokerScore{id: id, kind: p.ActorKinds[i], score: res.Scores[i], degree: len(p.Adj[i])})
+			e.scores = append(e.scores, brokerScore{id: id, kind: p.ActorKinds[i], score: scores[i], degree: len(p.Adj[i])})
 		}
 	}
 	sort.Slice(e.scores, func(i, j int) bool {
@@ -398,7 +401,53 @@ func computeBrokers(ctx context.Context, st *store.Store, sc store.Scope, nodes,
 		}
 		return a.id < b.id
 	})
-	return e, nil
+	return e
+}
+
+// scoredActor is one actor of a top list, loaded, with its score.
+type scoredActor struct {
+	actor model.Actor
+	brokerScore
+}
+
+// topActors picks the entry's first n scores (of kind, when given) and
+// loads their actors in one round trip; actors deleted since the
+// computation are skipped.
+func topActors(ctx context.Context, st *store.Store, e *brokerEntry, n int, kind *model.ActorKind) ([]scoredActor, error) {
+	var top []brokerScore
+	for _, s := range e.scores {
+		if len(top) == n {
+			break
+		}
+		if kind == nil || s.kind == string(*kind) {
+			top = append(top, s)
+		}
+	}
+	ids := make([]string, 0, len(top))
+	for _, s := range top {
+		ids = append(ids, s.id)
+	}
+	nodes, err := st.NodesByIDs(ctx, store.LabelActor, ids)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]store.Node, 0, len(ids))
+	for _, id := range ids {
+		if nd, ok := nodes[id]; ok {
+			list = append(list, nd)
+		}
+	}
+	g := model.NewGroup(list)
+	out := make([]scoredActor, 0, len(top))
+	for _, s := range top {
+		nd, ok := nodes[s.id]
+		if !ok {
+			continue // deleted since the scores were computed
+		}
+		a, _ := model.FromNode(nd, g).(model.Actor)
+		out = append(out, scoredActor{actor: a, brokerScore: s})
+	}
+	return out, nil
 }
 
 // reportCap tells the client that a cap of the field cut its search, in the

@@ -170,43 +170,18 @@ func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.Act
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.brokers.get(ctx, r.Store, sc)
+	e, err := r.brokers.get(ctx, r.Store, sc, computeBrokers)
 	if err != nil {
 		return nil, err
 	}
-	var top []brokerScore
-	for _, s := range e.scores {
-		if len(top) == n {
-			break
-		}
-		if kind == nil || s.kind == string(*kind) {
-			top = append(top, s)
-		}
-	}
-	ids := make([]string, 0, len(top))
-	for _, s := range top {
-		ids = append(ids, s.id)
-	}
-	nodes, err := r.Store.NodesByIDs(ctx, store.LabelActor, ids)
+	top, err := topActors(ctx, r.Store, e, n, kind)
 	if err != nil {
 		return nil, err
 	}
-	list := make([]store.Node, 0, len(ids))
-	for _, id := range ids {
-		if nd, ok := nodes[id]; ok {
-			list = append(list, nd)
-		}
-	}
-	g := model.NewGroup(list)
 	at := e.at.UTC().Format(time.RFC3339)
 	out := make([]*model.ActorScore, 0, len(top))
-	for _, s := range top {
-		nd, ok := nodes[s.id]
-		if !ok {
-			continue // deleted since the scores were computed
-		}
-		a, _ := model.FromNode(nd, g).(model.Actor)
-		out = append(out, &model.ActorScore{Actor: a, Score: s.score, Degree: s.degree, ComputedAt: at, Exact: e.exact})
+	for _, t := range top {
+		out = append(out, &model.ActorScore{Actor: t.actor, Score: t.score, Degree: t.degree, ComputedAt: at, Exact: e.exact})
 	}
 	return out, nil
 }

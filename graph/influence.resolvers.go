@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
@@ -18,9 +19,18 @@ func (r *queryResolver) Influence(ctx context.Context, first *int, kind *model.A
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.influence.get(ctx, r.Store)
+	e, err := r.influence.get(ctx, r.Store, store.Scope{}, computeInfluence)
 	if err != nil {
 		return nil, err
 	}
-	return topInfluence(ctx, r.Store, e, n, kind)
+	top, err := topActors(ctx, r.Store, e, n, kind)
+	if err != nil {
+		return nil, err
+	}
+	at := e.at.UTC().Format(time.RFC3339)
+	out := make([]*model.ActorInfluence, 0, len(top))
+	for _, t := range top {
+		out = append(out, &model.ActorInfluence{Actor: t.actor, Score: t.score, Degree: t.degree, ComputedAt: at, Exact: e.exact})
+	}
+	return out, nil
 }

@@ -18,9 +18,9 @@ type Resolver struct {
 	CypherField CypherConfig // the analysts' read-only Cypher field (researchers.go)
 
 	// brokers caches the betweenness scores behind Query.brokers (analytics.go).
-	brokers brokerCache
+	brokers scoreCache
 	// influence caches the PageRank scores behind Query.influence (influence.go).
-	influence influenceCache
+	influence scoreCache
 	// votes holds the vote table and bloc partitions behind
 	// votingAgreement, likeMinded and blocs (votetable.go).
 	votes voteCache

@@ -68,7 +68,7 @@ func (s *Store) CountNodesGrouped(ctx context.Context, label Label, where Filter
 	if !ValidLabel(label) {
 		return Aggregation{}, fmt.Errorf("label %q is not in the model", label)
 	}
-	keys = uniqKeys(keys)
+	keys = dedupe(keys)
 	params := map[string]any{}
 	cond, err := newWhereBuilder(params).node(where, "n", label)
 	if err != nil {
@@ -140,18 +140,6 @@ func sortGroups(gs []Group) {
 		}
 		return *a.Key < *b.Key
 	})
-}
-
-func uniqKeys(keys []GroupKey) []GroupKey {
-	seen := map[GroupKey]bool{}
-	out := make([]GroupKey, 0, len(keys))
-	for _, k := range keys {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // UptakeRow counts an agreement's signatories that share the years of
