@@ -227,3 +227,26 @@ func diff(old map[string]any, found bool, props, init map[string]any, by, at str
 	}
 	return set, !found
 }
+
+// OmitEmpty drops the empty strings of a property map (a property the
+// data leaves blank is not written). It changes m and returns it.
+func OmitEmpty(m map[string]any) map[string]any {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// EmptyToNil turns the empty strings of a property map into nil, so Sync
+// removes an optional property the data no longer has. It changes m and
+// returns it.
+func EmptyToNil(m map[string]any) map[string]any {
+	for k, v := range m {
+		if v == "" {
+			m[k] = nil
+		}
+	}
+	return m
+}

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -125,7 +126,7 @@ type sourceInfo struct {
 }
 
 func (s sourceInfo) node() store.SyncNode {
-	return store.SyncNode{Label: store.LabelSource, ID: s.id, Props: nonEmpty(map[string]any{
+	return store.SyncNode{Label: store.LabelSource, ID: s.id, Props: store.OmitEmpty(map[string]any{
 		"name": s.title, "title": s.title, "date": s.date, "file": s.file, "url": s.url,
 		"licence": s.licence, "citation": s.citation})}
 }
@@ -186,7 +187,7 @@ func Run(ctx context.Context, st *store.Store, fsys fs.FS, opt Options) (Summary
 	// nothing written.
 	var todo []*dataset
 	for _, sp := range specs {
-		if len(opt.Only) > 0 && !contains(opt.Only, sp.name) {
+		if len(opt.Only) > 0 && !slices.Contains(opt.Only, sp.name) {
 			continue
 		}
 		t0 := time.Now()
@@ -394,34 +395,4 @@ func (p *progress) finish() {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
-}
-
-// nonEmpty drops empty strings.
-func nonEmpty(m map[string]any) map[string]any {
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
-}
-
-// withNil turns empty strings into nil: optional properties are removed
-// when the data no longer has them.
-func withNil(m map[string]any) map[string]any {
-	for k, v := range m {
-		if v == "" {
-			m[k] = nil
-		}
-	}
-	return m
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

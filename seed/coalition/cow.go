@@ -189,7 +189,7 @@ func parseCOW(fsys fs.FS, e *env, d *dataset) error {
 	for _, k := range order {
 		o := orgs[k]
 		ev := fmt.Sprintf("%s%s line %d (ioname %s, ionum %d)", DataDir, FileIGOYear, o.line, o.ioname, o.ionum)
-		props := withNil(map[string]any{"name": o.name, "acronym": o.ioname, "cowId": o.ionum, "kind": "INTERGOVERNMENTAL",
+		props := store.EmptyToNil(map[string]any{"name": o.name, "acronym": o.ioname, "cowId": o.ionum, "kind": "INTERGOVERNMENTAL",
 			"startDate": o.start, "endDate": o.end, "sourceId": SourceCOW, "evidence": ev})
 		if o.start != "" {
 			props["datePrecision"] = "YEAR"

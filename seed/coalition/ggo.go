@@ -266,7 +266,7 @@ func parseGGO(fsys fs.FS, e *env, d *dataset) error {
 			d.nodes = append(d.nodes, store.SyncNode{Label: store.LabelAgreement, ID: AgreementIDForGGO(id), Props: map[string]any{"ggoId": id}})
 			continue
 		}
-		props := withNil(map[string]any{"name": a.title, "ggoId": id, "kind": a.kind, "domain": a.domain,
+		props := store.EmptyToNil(map[string]any{"name": a.title, "ggoId": id, "kind": a.kind, "domain": a.domain,
 			"beginDate": a.begin, "endDate": a.end, "inForceDate": a.force, "sourceId": SourceGGO, "evidence": ev})
 		d.nodes = append(d.nodes, store.SyncNode{Label: store.LabelAgreement, ID: AgreementIDForGGO(id), Props: props})
 	}

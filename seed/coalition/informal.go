@@ -249,7 +249,7 @@ func parseInformal(fsys fs.FS, e *env, d *dataset) error {
 	for _, igo := range order {
 		g := groups[igo]
 		ev := fmt.Sprintf("%s%s line %d (igoID %s)", DataDir, g.file, g.line, g.acronym)
-		props := withNil(map[string]any{"name": g.title, "acronym": g.acronym, "kind": "INFORMAL_GROUP",
+		props := store.EmptyToNil(map[string]any{"name": g.title, "acronym": g.acronym, "kind": "INFORMAL_GROUP",
 			"startDate": g.begin, "endDate": g.end, "domain": g.domain, "sourceId": SourceInformal, "evidence": ev})
 		if g.begin != "" || g.end != "" {
 			props["datePrecision"] = "YEAR"

@@ -110,7 +110,7 @@ func parseVotes(fsys fs.FS, e *env, d *dataset) error {
 			name = fmt.Sprintf("UN General Assembly roll call %d", rcid)
 		}
 		ev := fmt.Sprintf("%s%s line %d (rcid %d)", DataDir, FileRollCalls, r.line, rcid)
-		props := withNil(map[string]any{"rcid": rcid, "session": session, "date": date, "datePrecision": "DAY",
+		props := store.EmptyToNil(map[string]any{"rcid": rcid, "session": session, "date": date, "datePrecision": "DAY",
 			"resolution": res, "title": title, "description": r.get("descr"), "name": name,
 			"important": flags["important"], "amendment": flags["amendment"], "paragraph": flags["paragraph"],
 			"sourceId": SourceVotes, "evidence": ev})

@@ -154,10 +154,10 @@ type batch struct {
 func plan(ds *refdata.Dataset, sf *seed.File, size int, rejected *[]Rejected) []batch {
 	var head store.SyncBatch
 	// The seed's Source (issue areas cite it) and the import's Sources.
-	head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelSource, ID: sf.Source.ID, Init: nonEmpty(map[string]any{
+	head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelSource, ID: sf.Source.ID, Init: store.OmitEmpty(map[string]any{
 		"name": sf.Source.Title, "title": sf.Source.Title, "date": sf.Source.Date, "file": sf.Source.File})})
 	for _, s := range sources {
-		head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelSource, ID: s.id, Props: nonEmpty(map[string]any{
+		head.Nodes = append(head.Nodes, store.SyncNode{Label: store.LabelSource, ID: s.id, Props: store.OmitEmpty(map[string]any{
 			"name": s.title, "title": s.title, "date": s.date, "file": s.file, "url": s.url})})
 	}
 	seedIssues := map[string]seed.NodeEntry{}
@@ -170,7 +170,7 @@ func plan(ds *refdata.Dataset, sf *seed.File, size int, rejected *[]Rejected) []
 	for _, t := range ds.Treaties {
 		src := sourceOfFile[t.File]
 		ev := fmt.Sprintf("%s%s: the rows with treaty_id %s (%q, UNTC %s)", DataDir, t.File, t.ID, t.Name, t.MTDSGNo)
-		props := withNil(map[string]any{"name": t.Name, "kind": t.Kind, "mtdsgNo": t.MTDSGNo, "openYear": t.OpenYear,
+		props := store.EmptyToNil(map[string]any{"name": t.Name, "kind": t.Kind, "mtdsgNo": t.MTDSGNo, "openYear": t.OpenYear,
 			"sourceUrl": t.SourceURL, "acronym": t.Acronym, "refSourceId": src, "refEvidence": ev})
 		if len(t.Aliases) > 0 {
 			props["aliases"] = t.Aliases
@@ -215,7 +215,7 @@ func plan(ds *refdata.Dataset, sf *seed.File, size int, rejected *[]Rejected) []
 		ev := fmt.Sprintf("%s%s line %d: %s, alpha-2 %s, alpha-3 %s, M49 %s, region %q, sub-region %q",
 			DataDir, refdata.FileCountries, c.Line, c.Name, c.ISO2, c.ISO3, c.M49, c.Region, c.SubRegion)
 		cur.Nodes = append(cur.Nodes, store.SyncNode{Label: store.LabelCountry, ID: "country:" + c.ISO3,
-			Props: withNil(map[string]any{"iso3": c.ISO3, "iso2": c.ISO2, "m49": c.M49, "region": c.Region, "subRegion": c.SubRegion,
+			Props: store.EmptyToNil(map[string]any{"iso3": c.ISO3, "iso2": c.ISO2, "m49": c.M49, "region": c.Region, "subRegion": c.SubRegion,
 				"refSourceId": SourceCountries, "refEvidence": ev}),
 			Init: map[string]any{"name": c.Name, "sourceId": SourceCountries, "evidence": ev}})
 		if len(cur.Nodes) == size {
@@ -232,7 +232,7 @@ func plan(ds *refdata.Dataset, sf *seed.File, size int, rejected *[]Rejected) []
 		ev := actionEvidence(a)
 		cur.Rels = append(cur.Rels, store.SyncRel{Type: store.RelSignatoryOf, From: "country:" + a.ISO3, To: refdata.AgreementID(a.TreatyID),
 			FromLabel: store.LabelCountry, ToLabel: store.LabelAgreement,
-			Props: withNil(map[string]any{"signed": a.Signed, "ratified": a.Ratified, "method": a.Method, "note": a.Note,
+			Props: store.EmptyToNil(map[string]any{"signed": a.Signed, "ratified": a.Ratified, "method": a.Method, "note": a.Note,
 				"sourceUrl": a.SourceURL, "refSourceId": src, "refEvidence": ev}),
 			Init: map[string]any{"sourceId": src, "evidence": ev}})
 		if len(cur.Rels) == size {
@@ -256,27 +256,6 @@ func actionEvidence(a refdata.Action) string {
 		parts = append(parts, strings.ToLower(strings.ReplaceAll(a.Method, "_", " "))+" "+a.Ratified)
 	}
 	return fmt.Sprintf("%s%s line %d: %s, %s: %s", DataDir, a.File, a.Line, a.CountryName, a.TreatyID, strings.Join(parts, ", "))
-}
-
-// nonEmpty drops empty strings.
-func nonEmpty(m map[string]any) map[string]any {
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
-}
-
-// withNil turns empty strings into nil: the import's own optional
-// properties are removed when the data no longer has them.
-func withNil(m map[string]any) map[string]any {
-	for k, v := range m {
-		if v == "" {
-			m[k] = nil
-		}
-	}
-	return m
 }
 
 // progress reports batches: a bar on a terminal, plain lines otherwise.
