@@ -7,11 +7,8 @@ package graph
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -23,29 +20,6 @@ import (
 	"github.com/lysoen/lysoen/seed/data"
 	"github.com/lysoen/lysoen/seed/refimport"
 )
-
-// readCSV reads a CSV file with a header row into one map per row.
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out := make([]map[string]string, 0, len(recs)-1)
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // unNames are the UN Treaty Collection names, in the treaty files this
 // test reads, that differ from the ISO 3166 file's names.
@@ -163,28 +137,6 @@ func groupsString(gs []aggGroup) string {
 	return b.String()
 }
 
-// seedFile is the part of seed/seed.json the test reads.
-type seedFile struct {
-	Nodes []struct {
-		Label      string
-		ID         string
-		Properties map[string]any
-	}
-}
-
-func loadSeedFile(t *testing.T) seedFile {
-	t.Helper()
-	raw, err := os.ReadFile("../seed/seed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sf seedFile
-	if err := json.Unmarshal(raw, &sf); err != nil {
-		t.Fatal(err)
-	}
-	return sf
-}
-
 func TestCoalitionMeasuresOnReferenceData(t *testing.T) {
 	st := testdb.Seeded(t)
 	ctx := context.Background()
@@ -263,7 +215,7 @@ func TestCoalitionMeasuresOnReferenceData(t *testing.T) {
 	})
 
 	t.Run("events by year and organizations by kind, from the seed file", func(t *testing.T) {
-		sf := loadSeedFile(t)
+		sf := readSeed(t)
 		var years, kinds []string
 		for _, n := range sf.Nodes {
 			switch n.Label {

@@ -7,8 +7,6 @@ package graph
 
 import (
 	"context"
-	"encoding/csv"
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -19,28 +17,6 @@ import (
 	"github.com/lysoen/lysoen/seed/refimport"
 )
 
-// csvRows reads one embedded reference file as header → value maps.
-func csvRows(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	raw, err := fs.ReadFile(data.FS, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(strings.NewReader(string(raw))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = rec[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 func TestReferenceFieldsAndAgreementNames(t *testing.T) {
 	st := testdb.Seeded(t)
 	if _, err := refimport.Run(context.Background(), st, data.FS, refimport.Options{}); err != nil {
@@ -49,7 +25,7 @@ func TestReferenceFieldsAndAgreementNames(t *testing.T) {
 	a := newAPI(t, st)
 
 	t.Run("country sub-region and M49", func(t *testing.T) {
-		for _, r := range csvRows(t, "countries/iso3166.csv") {
+		for _, r := range fileRecords(t, "countries/iso3166.csv") {
 			if r["alpha-3"] != "CAN" && r["alpha-3"] != "THA" && r["alpha-3"] != "NOR" {
 				continue
 			}
@@ -68,7 +44,7 @@ func TestReferenceFieldsAndAgreementNames(t *testing.T) {
 		var out struct{ Countries struct{ TotalCount int } }
 		a.on(t).ok(`{ countries(where: {subRegion: {eq: "Northern Europe"}}) { totalCount } }`, nil, &out)
 		n := 0
-		for _, r := range csvRows(t, "countries/iso3166.csv") {
+		for _, r := range fileRecords(t, "countries/iso3166.csv") {
 			if r["sub-region"] == "Northern Europe" {
 				n++
 			}
@@ -80,7 +56,7 @@ func TestReferenceFieldsAndAgreementNames(t *testing.T) {
 
 	t.Run("treaty fields and a signature's source", func(t *testing.T) {
 		var row map[string]string
-		for _, r := range csvRows(t, "treaties/un-arms-control.csv") {
+		for _, r := range fileRecords(t, "treaties/un-arms-control.csv") {
 			if r["treaty_id"] == "ottawa" && r["country_name"] == "Canada" {
 				row = r
 			}
@@ -116,7 +92,7 @@ func TestReferenceFieldsAndAgreementNames(t *testing.T) {
 		a.on(t).ok(`{ agreements(where: {openYear: {from: "1997", to: "1997"}}) { totalCount } }`, nil, &opened)
 		years := map[string]string{}
 		for _, f := range []string{"treaties/un-arms-control.csv", "treaties/un-human-rights.csv"} {
-			for _, r := range csvRows(t, f) {
+			for _, r := range fileRecords(t, f) {
 				years[r["treaty_id"]] = r["treaty_open_year"]
 			}
 		}

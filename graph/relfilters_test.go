@@ -7,12 +7,7 @@ package graph
 // GGO and IIGO files, with readers of the test's own.
 
 import (
-	"compress/gzip"
 	"context"
-	"encoding/csv"
-	"encoding/json"
-	"io"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -24,61 +19,6 @@ import (
 	data "github.com/lysoen/lysoen/seed/data"
 	"github.com/lysoen/lysoen/seed/refimport"
 )
-
-// fileRecords reads an embedded CSV (gzipped when the name ends in .gz) as
-// header → value maps.
-func fileRecords(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	f, err := data.FS.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(name, ".gz") {
-		if r, err = gzip.NewReader(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	recs, err := csv.NewReader(r).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = rec[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// seedGraph is seed/seed.json as its authors wrote it.
-type seedGraph struct {
-	Nodes []struct {
-		Label, ID  string
-		Properties map[string]any
-	}
-	Relationships []struct {
-		Type, From, To string
-		Properties     map[string]any
-	}
-}
-
-func readSeed(t *testing.T) seedGraph {
-	t.Helper()
-	raw, err := os.ReadFile("../seed/seed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s seedGraph
-	if err := json.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // romeConsents is the Rome Statute consent date of each of the seed's
 // countries (names: name → id; "" for a signature without consent): the

@@ -8,9 +8,7 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -24,32 +22,6 @@ import (
 )
 
 const text1999 = "source:human-security-1999"
-
-// scopeSeedFile is seed/seed.json as the test reads it.
-type scopeSeedFile struct {
-	Source struct{ ID, Date string }
-	Nodes  []struct {
-		Label, ID  string
-		Properties map[string]any
-	}
-	Relationships []struct {
-		Type, From, To string
-		Properties     map[string]any
-	}
-}
-
-func readScopeSeed(t *testing.T) scopeSeedFile {
-	t.Helper()
-	raw, err := os.ReadFile("../seed/seed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s scopeSeedFile
-	if err := json.Unmarshal(raw, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // daySpan is the first and last day a stored date stands for.
 func daySpan(t *testing.T, s string) (time.Time, time.Time) {
@@ -220,7 +192,7 @@ func TestScopeTime(t *testing.T) {
 
 	t.Run("events as of a date and in a window", func(t *testing.T) {
 		a := a.on(t)
-		s := readScopeSeed(t)
+		s := readSeed(t)
 		dates := map[string][2]string{}
 		for _, n := range s.Nodes {
 			if n.Label == "Event" {
@@ -318,7 +290,7 @@ func TestScopeTime(t *testing.T) {
 
 // seedAdjacency is the seed graph as undirected adjacency (every seed
 // relationship comes from the 1999 text).
-func seedAdjacency(s scopeSeedFile) map[string][]string {
+func seedAdjacency(s seedGraph) map[string][]string {
 	adj := map[string][]string{}
 	for _, r := range s.Relationships {
 		adj[r.From] = append(adj[r.From], r.To)
@@ -348,7 +320,7 @@ func bfsDistance(adj map[string][]string, from, to string) int {
 
 // seedPartners scores potentialPartners of an initiative on the seed graph
 // with the documented weights (the seed is far below every cap).
-func seedPartners(s scopeSeedFile, initiative string) map[string]float64 {
+func seedPartners(s seedGraph, initiative string) map[string]float64 {
 	out := map[string][]string{}
 	for _, r := range s.Relationships {
 		out[r.From] = append(out[r.From], r.Type+">"+r.To)
@@ -439,7 +411,7 @@ func TestScopeReferenceData(t *testing.T) {
 		t.Fatalf("import reference data: %v", err)
 	}
 	a := newAPI(t, st)
-	s := readScopeSeed(t)
+	s := readSeed(t)
 
 	type pathAnswer struct {
 		ConnectionPath *struct {

@@ -8,7 +8,6 @@ package graph
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -101,24 +100,6 @@ type voteRow struct {
 	rcid             int
 	name, iso3, vote string
 	historical       bool
-}
-
-func parseCSVText(t *testing.T, s string) []map[string]string {
-	t.Helper()
-	r := csv.NewReader(strings.NewReader(s))
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[h] = rec[i]
-		}
-		out = append(out, m)
-	}
-	return out
 }
 
 func num(t *testing.T, s string) int {
