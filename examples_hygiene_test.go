@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
@@ -17,19 +15,7 @@ import (
 // other example, and every selection of an object (or interface) that has
 // an `id` field selects it. Needs no database: it reads the schema files.
 func TestExamplesAreCacheFriendly(t *testing.T) {
-	var sources []*ast.Source
-	files, _ := filepath.Glob("graph/*.graphqls")
-	for _, f := range append([]string{"schema.graphqls"}, files...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := loadSchemaFiles(t)
 	examples, err := web.LoadExamples()
 	if err != nil {
 		t.Fatal(err)

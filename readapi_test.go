@@ -194,19 +194,7 @@ func testReadBadInput(t *testing.T, s *server) {
 // testExamples: every GraphiQL example (web/examples) validates against
 // the schema and answers without errors on the seed graph.
 func testExamples(t *testing.T, s *server) {
-	var sources []*ast.Source
-	files, _ := filepath.Glob("graph/*.graphqls")
-	for _, f := range append([]string{"schema.graphqls"}, files...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := loadSchemaFiles(t)
 	examples, err := web.LoadExamples()
 	if err != nil || len(examples) < 12 {
 		t.Fatalf("%d examples, err %v; want at least 12", len(examples), err)
@@ -337,4 +325,24 @@ func testErrorShapes(t *testing.T, s *server) {
 	if e := raw.Errors[0]; e.Path != nil || e.Extensions["variable"] != "id" {
 		t.Errorf("missing variable: %+v, want no path and variable id", e)
 	}
+}
+
+// loadSchemaFiles parses the schema from its .graphqls files, as gqlgen
+// reads them (schema.graphqls and graph/*.graphqls).
+func loadSchemaFiles(t *testing.T) *ast.Schema {
+	t.Helper()
+	var sources []*ast.Source
+	files, _ := filepath.Glob("graph/*.graphqls")
+	for _, f := range append([]string{"schema.graphqls"}, files...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
+	}
+	schema, err := gqlparser.LoadSchema(sources...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
 }
