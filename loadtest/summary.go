@@ -12,12 +12,14 @@ type summary struct {
 	byScenario map[string][]time.Duration
 	statuses   map[int]int
 	codes      map[string]int
+	codesBy    map[string]map[string]int // scenario → error code → count
 	transport  int
 	cancelled  int
 }
 
 func newSummary() *summary {
-	return &summary{byScenario: map[string][]time.Duration{}, statuses: map[int]int{}, codes: map[string]int{}}
+	return &summary{byScenario: map[string][]time.Duration{}, statuses: map[int]int{}, codes: map[string]int{},
+		codesBy: map[string]map[string]int{}}
 }
 
 func (s *summary) add(r result) {
@@ -34,6 +36,10 @@ func (s *summary) add(r result) {
 	s.statuses[r.status]++
 	for _, c := range r.codes {
 		s.codes[c]++
+		if s.codesBy[r.scenario] == nil {
+			s.codesBy[r.scenario] = map[string]int{}
+		}
+		s.codesBy[r.scenario][c]++
 	}
 }
 
@@ -55,9 +61,10 @@ type Report struct {
 }
 
 type ScenarioReport struct {
-	Requests int     `json:"requests"`
-	P50Ms    float64 `json:"p50Ms"`
-	P99Ms    float64 `json:"p99Ms"`
+	Requests   int            `json:"requests"`
+	ErrorCodes map[string]int `json:"errorCodes,omitempty"`
+	P50Ms      float64        `json:"p50Ms"`
+	P99Ms      float64        `json:"p99Ms"`
 }
 
 func percentile(sorted []time.Duration, p float64) float64 {
@@ -86,7 +93,8 @@ func (s *summary) report(elapsed time.Duration, clients int) Report {
 	}
 	for name, l := range s.byScenario {
 		sortDurations(l)
-		r.Scenarios[name] = ScenarioReport{Requests: len(l), P50Ms: percentile(l, 0.5), P99Ms: percentile(l, 0.99)}
+		r.Scenarios[name] = ScenarioReport{Requests: len(l), ErrorCodes: s.codesBy[name],
+			P50Ms: percentile(l, 0.5), P99Ms: percentile(l, 0.99)}
 	}
 	return r
 }
@@ -104,7 +112,11 @@ func (r Report) String() string {
 	sort.Strings(names)
 	for _, n := range names {
 		s := r.Scenarios[n]
-		fmt.Fprintf(&b, "  %-16s %6d requests  p50 %7.1f ms  p99 %7.1f ms\n", n, s.Requests, s.P50Ms, s.P99Ms)
+		fmt.Fprintf(&b, "  %-18s %6d requests  p50 %7.1f ms  p99 %7.1f ms", n, s.Requests, s.P50Ms, s.P99Ms)
+		if len(s.ErrorCodes) > 0 {
+			fmt.Fprintf(&b, "  errors %v", s.ErrorCodes)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
