@@ -412,8 +412,8 @@ func TestGraphModelParserCatchesDrift(t *testing.T) {
 	if got := d.Endpoints["HELD_IN"][1]; len(got) != 1 || got[0] != "Organization" {
 		t.Errorf("the parser read HELD_IN's end as %v", got)
 	}
-	if len(good.Labels) != 9 || len(good.RelTypes) != 10 || len(good.Constraints) != 10 || len(good.Indexes) != 12 {
-		t.Errorf("parsed %d labels, %d types, %d constraints, %d indexes; want 9, 10, 10, 12",
+	if len(good.Labels) != 9 || len(good.RelTypes) != 10 || len(good.Constraints) != 10 || len(good.Indexes) != 30 {
+		t.Errorf("parsed %d labels, %d types, %d constraints, %d indexes; want 9, 10, 10, 30",
 			len(good.Labels), len(good.RelTypes), len(good.Constraints), len(good.Indexes))
 	}
 }

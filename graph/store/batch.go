@@ -367,24 +367,20 @@ type ChangeSetItems struct {
 }
 
 // ChangeSet lists up to first nodes and first relationships whose
-// changeSetId is id, by id. It scans every node and relationship (there is
-// no index on changeSetId): a curator's review, not a hot path.
+// changeSetId is id, by id. One index seek per label and relationship type
+// (the range_*_changesetid indexes) finds them: a Neo4j index covers one
+// label or type, so the statements are unions over the model's allow-lists.
 func (s *Store) ChangeSet(ctx context.Context, id string, first int) (ChangeSetItems, error) {
 	return read(ctx, s, func(tx runner) (ChangeSetItems, error) {
 		var out ChangeSetItems
-		recs, err := s.run(ctx, tx, "MATCH (n) WHERE n.changeSetId = $id "+
-			"RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $first",
-			map[string]any{"id": id, "first": first})
+		recs, err := s.run(ctx, tx, changeSetNodesCypher, map[string]any{"id": id, "first": first})
 		if err != nil {
 			return out, fmt.Errorf("change set %s nodes: %w", id, err)
 		}
 		for _, r := range recs {
 			out.Nodes = append(out.Nodes, nodeFromRecord(r))
 		}
-		recs, err = s.run(ctx, tx, "MATCH (a)-[r]->(b) WHERE r.changeSetId = $id "+
-			"RETURN type(r) AS type, properties(r) AS props, labels(a) AS fromLabels, properties(a) AS fromProps, "+
-			"labels(b) AS toLabels, properties(b) AS toProps ORDER BY a.id, type(r), b.id LIMIT $first",
-			map[string]any{"id": id, "first": first})
+		recs, err = s.run(ctx, tx, changeSetRelsCypher, map[string]any{"id": id, "first": first})
 		if err != nil {
 			return out, fmt.Errorf("change set %s relationships: %w", id, err)
 		}
@@ -400,4 +396,24 @@ func (s *Store) ChangeSet(ctx context.Context, id string, first int) (ChangeSetI
 		}
 		return out, nil
 	})
+}
+
+// changeSetNodesCypher and changeSetRelsCypher are ChangeSet's statements,
+// built once from the fixed label and type lists.
+var changeSetNodesCypher, changeSetRelsCypher = changeSetStatements()
+
+func changeSetStatements() (nodes, rels string) {
+	var n, r []string
+	for _, l := range PrimaryLabels {
+		n = append(n, fmt.Sprintf("MATCH (n:%s) WHERE n.changeSetId = $id RETURN n", l))
+	}
+	for _, t := range sortedRelTypes() {
+		r = append(r, fmt.Sprintf("MATCH (a)-[r:%s]->(b) WHERE r.changeSetId = $id RETURN a, r, b", t))
+	}
+	nodes = "CALL { " + strings.Join(n, " UNION ALL ") + " } " +
+		"RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id LIMIT $first"
+	rels = "CALL { " + strings.Join(r, " UNION ALL ") + " } " +
+		"RETURN type(r) AS type, properties(r) AS props, labels(a) AS fromLabels, properties(a) AS fromProps, " +
+		"labels(b) AS toLabels, properties(b) AS toProps ORDER BY a.id, type(r), b.id LIMIT $first"
+	return nodes, rels
 }

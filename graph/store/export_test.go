@@ -71,3 +71,8 @@ func (s *Store) DateCondForTest(ctx context.Context, l Label, c Cond, rows []map
 		return out, err
 	})
 }
+
+// ChangeSetStatementsForTest are ChangeSet's two statements.
+func ChangeSetStatementsForTest() (nodes, rels string) {
+	return changeSetNodesCypher, changeSetRelsCypher
+}

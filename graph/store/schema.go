@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -52,6 +53,28 @@ func schemaStatements() []schemaStatement {
 		name := "range_" + strings.ToLower(string(d.l)) + "_" + strings.ToLower(d.prop)
 		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.%s)", name, d.l, d.prop)})
 	}
+	// A change-set review (ChangeSet) finds what one batch wrote by
+	// changeSetId. A Neo4j index covers one label or one relationship type,
+	// so there is one per label and type; only what a write touched carries
+	// the property, so the indexes stay small.
+	for _, l := range PrimaryLabels {
+		name := "range_" + strings.ToLower(string(l)) + "_changesetid"
+		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:%s) ON (n.changeSetId)", name, l)})
+	}
+	for _, t := range sortedRelTypes() {
+		name := "range_" + strings.ToLower(string(t)) + "_changesetid"
+		out = append(out, schemaStatement{name, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.changeSetId)", name, t)})
+	}
+	return out
+}
+
+// sortedRelTypes is RelTypes' keys in name order.
+func sortedRelTypes() []RelType {
+	out := make([]RelType, 0, len(RelTypes))
+	for t := range RelTypes {
+		out = append(out, t)
+	}
+	slices.Sort(out)
 	return out
 }
 
