@@ -269,7 +269,14 @@ func TestUnreadableBodiesAreTypedAndNotLogged(t *testing.T) {
 // then the transaction id) far past anything committed.
 func forgeBookmark(t *testing.T, real string) string {
 	t.Helper()
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimPrefix(real, "FB:"), "="))
+	// Neo4j writes the standard base64 alphabet (with + and /); accept the
+	// URL-safe one too, and write the forgery back in the alphabet read.
+	body := strings.TrimRight(strings.TrimPrefix(real, "FB:"), "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(body, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	raw, err := enc.DecodeString(body)
 	if err != nil || len(raw) < 20 || raw[1] != 0xCC || raw[2] != 16 {
 		t.Fatalf("bookmark %q is not the expected format (%v)", real, err)
 	}
@@ -279,7 +286,11 @@ func forgeBookmark(t *testing.T, real string) string {
 	}
 	forged := append(append([]byte{}, raw[:19]...), 0xCA, 0x40, 0, 0, 0) // 2^30
 	forged = append(forged, raw[19+intLen:]...)
-	return "FB:" + base64.URLEncoding.EncodeToString(forged)
+	padded := base64.StdEncoding
+	if enc == base64.RawURLEncoding {
+		padded = base64.URLEncoding
+	}
+	return "FB:" + padded.EncodeToString(forged)
 }
 
 // TestForgedBookmarksAreBounded: a bookmark Neo4j never reaches costs its
