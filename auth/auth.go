@@ -157,6 +157,8 @@ type Config struct {
 	JWT  *JWTConfig // nil: JWTs are not accepted
 	// ReadsNeedToken makes queries require valid credentials too (any role).
 	ReadsNeedToken bool
+	// Logger receives the JWK Set's fetch failures; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // Authenticator turns an Authorization header into a Principal.
@@ -175,7 +177,7 @@ type Authenticator struct {
 func New(cfg Config) *Authenticator {
 	a, err := NewContext(context.Background(), cfg)
 	if err != nil {
-		slog.Default().Error("JWTs will be refused", "err", err)
+		a.logger().Error("JWTs will be refused", "err", err)
 	}
 	return a
 }
@@ -188,7 +190,7 @@ func NewContext(ctx context.Context, cfg Config) (*Authenticator, error) {
 	ctx, stop := context.WithCancel(ctx)
 	a := &Authenticator{cfg: cfg, stop: stop}
 	if cfg.JWT != nil {
-		v, err := newVerifier(ctx, cfg.JWT)
+		v, err := newVerifier(ctx, cfg.JWT, a.logger())
 		if err != nil {
 			a.jwtErr = err
 			return a, err
@@ -196,6 +198,13 @@ func NewContext(ctx context.Context, cfg Config) (*Authenticator, error) {
 		a.jwt = v
 	}
 	return a, nil
+}
+
+func (a *Authenticator) logger() *slog.Logger {
+	if a.cfg.Logger != nil {
+		return a.cfg.Logger
+	}
+	return slog.Default()
 }
 
 // Close stops the background refresh of a JWK Set; tokens are still

@@ -107,12 +107,13 @@ func CheckJWKSURL(raw string) error {
 type keySet struct {
 	kf      keyfunc.Keyfunc
 	timeout time.Duration
+	log     *slog.Logger
 }
 
 // newKeySet fetches the set once (waiting at most FetchTimeout; a failure
 // is logged, not returned) and starts the refresh goroutine, which stops
 // when ctx ends.
-func newKeySet(ctx context.Context, c JWKSConfig) (*keySet, error) {
+func newKeySet(ctx context.Context, c JWKSConfig, log *slog.Logger) (*keySet, error) {
 	c = c.withDefaults()
 	if err := CheckJWKSURL(c.URL); err != nil {
 		return nil, fmt.Errorf("JWKS URL: %w", err)
@@ -132,7 +133,7 @@ func newKeySet(ctx context.Context, c JWKSConfig) (*keySet, error) {
 		RefreshUnknownKID: rate.NewLimiter(rate.Every(c.UnknownKIDInterval), 1),
 		RefreshErrorHandlerFunc: func(u string) func(context.Context, error) {
 			return func(ctx context.Context, err error) {
-				slog.Default().WarnContext(ctx, "JWKS fetch failed; keeping the last good keys", "url", u, "err", err)
+				log.WarnContext(ctx, "JWKS fetch failed; keeping the last good keys", "url", u, "err", err)
 			}
 		},
 	})
@@ -145,7 +146,7 @@ func newKeySet(ctx context.Context, c JWKSConfig) (*keySet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("JWKS %s: %w", c.URL, err)
 	}
-	return &keySet{kf: kf, timeout: c.FetchTimeout}, nil
+	return &keySet{kf: kf, timeout: c.FetchTimeout, log: log}, nil
 }
 
 // errUnknownKID: the token names a key the set does not hold.
@@ -166,7 +167,7 @@ func (k *keySet) keyfunc(ctx context.Context) jwt.Keyfunc {
 		// found, refresh not allowed yet, fetch failed) all mean the key
 		// is not available to this request.
 		if _, err := k.kf.Storage().KeyRead(ctx, kid); err != nil {
-			slog.Default().DebugContext(ctx, "JWT with an unknown kid", "kid", kid, "err", err)
+			k.log.DebugContext(ctx, "JWT with an unknown kid", "kid", kid, "err", err)
 			return nil, fmt.Errorf("%w: %q", errUnknownKID, kid)
 		}
 		// The key is now in memory: this read checks alg and use.

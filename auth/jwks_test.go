@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -170,6 +171,24 @@ func (ks *keyServer) waitHits(t *testing.T, n int64) {
 	}
 }
 
+// syncBuffer is a log destination the refresh goroutine may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 func jwksAuth(t *testing.T, j JWKSConfig) *Authenticator {
 	t.Helper()
 	a, err := NewContext(t.Context(), Config{JWT: &JWTConfig{JWKS: &j, Audience: "lysoen", Leeway: 30 * time.Second}})
@@ -257,7 +276,16 @@ func TestJWKSUnreachable(t *testing.T) {
 	ks.Listener.Close() // nothing listens on the URL any more
 	wantPrincipal(t, "key A with the key server gone", a, tokA, RoleEditor)
 
-	fresh := jwksAuth(t, JWKSConfig{URL: url, RefreshInterval: time.Hour, FetchTimeout: 500 * time.Millisecond})
+	var logs syncBuffer
+	fresh, err := NewContext(t.Context(), Config{JWT: &JWTConfig{JWKS: &JWKSConfig{URL: url, RefreshInterval: time.Hour, FetchTimeout: 500 * time.Millisecond},
+		Audience: "lysoen"}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if !strings.Contains(logs.String(), "JWKS fetch failed; keeping the last good keys") || !strings.Contains(logs.String(), url) {
+		t.Errorf("the failed first fetch was not logged with its URL: %q", logs.String())
+	}
 	wantRefused(t, "a JWT on a server whose first fetch failed", fresh, tokA, errUnknownKID)
 	if p, err := fresh.Authenticate(""); err != nil || p != Anonymous {
 		t.Errorf("no header with the key server gone: %+v, %v", p, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -75,7 +76,7 @@ type verifier struct {
 
 // newVerifier prepares c. ctx bounds the life of a JWKS key set's refresh
 // goroutine.
-func newVerifier(ctx context.Context, c *JWTConfig) (*verifier, error) {
+func newVerifier(ctx context.Context, c *JWTConfig, log *slog.Logger) (*verifier, error) {
 	v := &verifier{roleClaim: c.RoleClaim}
 	if v.roleClaim == "" {
 		v.roleClaim = "role"
@@ -83,7 +84,7 @@ func newVerifier(ctx context.Context, c *JWTConfig) (*verifier, error) {
 	var methods []string
 	switch {
 	case c.JWKS != nil:
-		ks, err := newKeySet(ctx, *c.JWKS)
+		ks, err := newKeySet(ctx, *c.JWKS, log)
 		if err != nil {
 			return nil, err
 		}
