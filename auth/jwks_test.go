@@ -30,7 +30,7 @@ type signingKey struct {
 	priv     crypto.Signer
 }
 
-func newRSAKey(t *testing.T, kid string) signingKey {
+func newRSAKey(t testing.TB, kid string) signingKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -39,7 +39,7 @@ func newRSAKey(t *testing.T, kid string) signingKey {
 	return signingKey{kid: kid, alg: "RS256", priv: k}
 }
 
-func newECKey(t *testing.T, kid string) signingKey {
+func newECKey(t testing.TB, kid string) signingKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -50,7 +50,7 @@ func newECKey(t *testing.T, kid string) signingKey {
 
 // jwk writes the public half as RFC 7517/7518 JSON by hand, so the test
 // checks the library against the format rather than against itself.
-func (k signingKey) jwk(t *testing.T) map[string]any {
+func (k signingKey) jwk(t testing.TB) map[string]any {
 	t.Helper()
 	b64 := base64.RawURLEncoding.EncodeToString
 	m := map[string]any{"kid": k.kid, "alg": k.alg}
@@ -77,7 +77,7 @@ func (k signingKey) jwk(t *testing.T) map[string]any {
 
 // sign makes a token signed by k, naming k.kid (unless kid is overridden
 // in header) with the given alg.
-func (k signingKey) sign(t *testing.T, claims map[string]any) string {
+func (k signingKey) sign(t testing.TB, claims map[string]any) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(jwt.GetSigningMethod(k.alg), jwt.MapClaims(claims))
 	tok.Header["kid"] = k.kid
@@ -99,7 +99,7 @@ type keyServer struct {
 	hits    atomic.Int64
 }
 
-func newKeyServer(t *testing.T) *keyServer {
+func newKeyServer(t testing.TB) *keyServer {
 	ks := &keyServer{release: make(chan struct{})}
 	ks.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ks.hits.Add(1)
@@ -128,7 +128,7 @@ func newKeyServer(t *testing.T) *keyServer {
 }
 
 // serve publishes the given keys (plus any raw JWK objects).
-func (ks *keyServer) serve(t *testing.T, keys []signingKey, raw ...map[string]any) {
+func (ks *keyServer) serve(t testing.TB, keys []signingKey, raw ...map[string]any) {
 	t.Helper()
 	var set []map[string]any
 	for _, k := range keys {
