@@ -471,3 +471,37 @@ func TestNewRefusesUnusableJWTConfig(t *testing.T) {
 		t.Errorf("API key with an unusable JWT configuration: %+v, %v", p, err)
 	}
 }
+
+// TestJWKSConcurrent: requests verify while the set is refreshed under
+// them (run with -race); every token signed with a key that stays
+// published is accepted throughout.
+func TestJWKSConcurrent(t *testing.T) {
+	ks := newKeyServer(t)
+	keyA, keyB := newRSAKey(t, "A"), newECKey(t, "B")
+	ks.serve(t, []signingKey{keyA})
+	a := jwksAuth(t, JWKSConfig{URL: ks.URL, RefreshInterval: 5 * time.Millisecond, UnknownKIDInterval: time.Millisecond})
+	tokA := keyA.sign(t, claims("editor", time.Hour, "lysoen"))
+	tokB := keyB.sign(t, claims("editor", time.Hour, "lysoen"))
+	var wg sync.WaitGroup
+	var refusedA atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if _, err := a.Authenticate("Bearer " + tokA); err != nil {
+					refusedA.Add(1)
+				}
+				a.Authenticate("Bearer " + tokB) // accepted or not, depending on the moment
+			}
+		}()
+	}
+	for range 20 {
+		ks.serve(t, []signingKey{keyA, keyB})
+		ks.serve(t, []signingKey{keyA})
+	}
+	wg.Wait()
+	if n := refusedA.Load(); n != 0 {
+		t.Errorf("key A, published throughout, was refused %d times", n)
+	}
+}
