@@ -37,9 +37,10 @@ const (
 // JWKSConfig fetches the verification keys from a JWK Set URL (an
 // identity provider's jwks_uri) and keeps them fresh, so a key rotation at
 // the provider needs no restart. The key set is kept by
-// github.com/MicahParks/keyfunc/v3 over github.com/MicahParks/jwkset (the
-// library pair golang-jwt's documentation points to; fetching, parsing JWKs
-// of every common type and the refresh loop are not hand-written here).
+// github.com/MicahParks/keyfunc/v3 over github.com/MicahParks/jwkset
+// (keyfunc is a jwt.Keyfunc for golang-jwt/jwt/v5 backed by jwkset's key
+// storage; fetching, parsing JWKs of every common key type and the refresh
+// loop are not hand-written here).
 //
 // Behaviour:
 //   - The set is fetched once when the Authenticator is made and then
