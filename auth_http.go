@@ -23,7 +23,7 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, err := authn.Authenticate(r.Header.Get("Authorization"))
+		p, err := authn.AuthenticateContext(r.Context(), r.Header.Get("Authorization"))
 		if err != nil {
 			rid := requestIDFrom(r.Context())
 			w.Header().Set("WWW-Authenticate", `Bearer realm="lysoen"`)

@@ -165,6 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	defer c.Auth.Close() // stops a JWK Set's background refresh
 	logger := newLogger(c, stderr)
 
 	driver, err := neo4j.NewDriverWithContext(c.Neo4jURI, neo4j.BasicAuth(c.Neo4jUser, c.Neo4jPassword, ""),

@@ -1,6 +1,6 @@
 // Package auth decides who a caller is (API keys configured by the operator
-// and stored hashed, or JWTs signed with an HS256 secret or an RS256 key)
-// and what that caller may do (roles). It speaks no HTTP and no Cypher: the
+// and stored hashed, or JWTs signed with an HS256 secret, an RS256 key or a
+// key from a JWK Set that refreshes) and what that caller may do (roles). It speaks no HTTP and no Cypher: the
 // HTTP layer hands it the Authorization header, and the GraphQL layer asks
 // the resulting Principal for a role before any resolver runs.
 package auth
@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 )
 
@@ -156,24 +157,79 @@ type Config struct {
 	JWT  *JWTConfig // nil: JWTs are not accepted
 	// ReadsNeedToken makes queries require valid credentials too (any role).
 	ReadsNeedToken bool
+	// Logger receives the JWK Set's fetch failures; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // Authenticator turns an Authorization header into a Principal.
 type Authenticator struct {
 	cfg Config
+	jwt *verifier // nil: JWTs are not accepted (or jwtErr says why not)
+	// jwtErr: the JWT configuration could not be prepared (New cannot
+	// return an error); every JWT is refused with it.
+	jwtErr error
+	stop   context.CancelFunc
 }
 
-// New returns an authenticator for cfg.
-func New(cfg Config) *Authenticator { return &Authenticator{cfg: cfg} }
+// New returns an authenticator for cfg. With a JWK Set (cfg.JWT.JWKS) it
+// fetches the set (waiting at most its fetch timeout) and refreshes it in
+// the background until Close.
+func New(cfg Config) *Authenticator {
+	a, err := NewContext(context.Background(), cfg)
+	if err != nil {
+		a.logger().Error("JWTs will be refused", "err", err)
+	}
+	return a
+}
+
+// NewContext is New with a lifetime: a JWK Set's refresh goroutine stops
+// when ctx ends or at Close. The error says why the JWT configuration
+// cannot be used; the returned Authenticator then refuses every JWT (API
+// keys still work).
+func NewContext(ctx context.Context, cfg Config) (*Authenticator, error) {
+	ctx, stop := context.WithCancel(ctx)
+	a := &Authenticator{cfg: cfg, stop: stop}
+	if cfg.JWT != nil {
+		v, err := newVerifier(ctx, cfg.JWT, a.logger())
+		if err != nil {
+			a.jwtErr = err
+			return a, err
+		}
+		a.jwt = v
+	}
+	return a, nil
+}
+
+func (a *Authenticator) logger() *slog.Logger {
+	if a.cfg.Logger != nil {
+		return a.cfg.Logger
+	}
+	return slog.Default()
+}
+
+// Close stops the background refresh of a JWK Set; tokens are still
+// checked against the keys held at that moment. Safe to call more than once.
+func (a *Authenticator) Close() {
+	if a != nil && a.stop != nil {
+		a.stop()
+	}
+}
 
 // ReadsNeedToken reports whether anonymous callers are refused.
 func (a *Authenticator) ReadsNeedToken() bool { return a.cfg.ReadsNeedToken }
 
-// Authenticate checks the value of an Authorization header ("" when the
-// header is absent). No header gives Anonymous (the caller still needs a
-// role for what it asks; see Principal.Require); a header that is present
-// but not valid is always ErrUnauthenticated, never silently anonymous.
+// Authenticate is AuthenticateContext without a request context.
 func (a *Authenticator) Authenticate(header string) (Principal, error) {
+	return a.AuthenticateContext(context.Background(), header)
+}
+
+// AuthenticateContext checks the value of an Authorization header ("" when
+// the header is absent). No header gives Anonymous (the caller still needs
+// a role for what it asks; see Principal.Require); a header that is present
+// but not valid is always ErrUnauthenticated, never silently anonymous.
+// ctx (the request's) bounds a key set refresh that a JWT with an unknown
+// kid may cause.
+func (a *Authenticator) AuthenticateContext(ctx context.Context, header string) (Principal, error) {
 	header = strings.TrimSpace(header)
 	if header == "" {
 		if a.cfg.ReadsNeedToken {
@@ -187,10 +243,13 @@ func (a *Authenticator) Authenticate(header string) (Principal, error) {
 		return Principal{}, fmt.Errorf("%w: the Authorization header must be \"Bearer <token>\"", ErrUnauthenticated)
 	}
 	if strings.Count(token, ".") == 2 {
-		if a.cfg.JWT == nil {
+		switch {
+		case a.jwtErr != nil:
+			return Principal{}, fmt.Errorf("%w: JWTs cannot be checked on this server (%w)", ErrUnauthenticated, a.jwtErr)
+		case a.jwt == nil:
 			return Principal{}, fmt.Errorf("%w: this server does not accept JWTs", ErrUnauthenticated)
 		}
-		return a.cfg.JWT.Verify(token)
+		return a.jwt.verify(ctx, token)
 	}
 	return a.checkKey(token)
 }

@@ -23,7 +23,15 @@ const (
 	EnvIssuer       = "LYSOEN_JWT_ISSUER"                // optional
 	EnvRoleClaim    = "LYSOEN_JWT_ROLE_CLAIM"            // default "role"
 	EnvReads        = "LYSOEN_READS"                     // "open" (default) or "token"
+	// JWKS: keys from a JWK Set URL, refreshed (see JWKSConfig).
+	EnvJWKSURL           = "LYSOEN_JWT_JWKS_URL"                  // https (http only to loopback)
+	EnvJWKSRefresh       = "LYSOEN_JWT_JWKS_REFRESH"              // background refresh interval, default 15m
+	EnvJWKSTimeout       = "LYSOEN_JWT_JWKS_TIMEOUT"              // bound on each fetch, default 2s, at most 10s
+	EnvJWKSUnknownKIDGap = "LYSOEN_JWT_JWKS_UNKNOWN_KID_INTERVAL" // at most one unknown-kid refresh per interval, default 1m
 )
+
+// maxJWKSTimeout keeps the wait a request may spend on the key server short.
+const maxJWKSTimeout = 10 * time.Second
 
 // FromEnv builds the configuration from the environment. readFile reads
 // the files named by *_FILE variables (os.ReadFile in the server).
@@ -60,9 +68,24 @@ func FromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) 
 			return c, fmt.Errorf("%s: %w", EnvRS256KeyFile, err)
 		}
 	}
+	jwksURL := getenv(EnvJWKSURL)
+	sources := 0
+	for _, set := range []bool{secret != "", len(pemText) > 0, jwksURL != ""} {
+		if set {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return c, fmt.Errorf("set one JWT key source: %s, an RS256 public key (%s or %s) or %s", EnvHS256Secret, EnvRS256Key, EnvRS256KeyFile, EnvJWKSURL)
+	}
+	if jwksURL == "" {
+		for _, name := range []string{EnvJWKSRefresh, EnvJWKSTimeout, EnvJWKSUnknownKIDGap} {
+			if getenv(name) != "" {
+				return c, fmt.Errorf("%s is set but %s is not", name, EnvJWKSURL)
+			}
+		}
+	}
 	switch {
-	case secret != "" && len(pemText) > 0:
-		return c, fmt.Errorf("set either %s or an RS256 public key, not both", EnvHS256Secret)
 	case secret != "":
 		if len(secret) < 32 {
 			return c, fmt.Errorf("%s must be at least 32 bytes", EnvHS256Secret)
@@ -74,6 +97,31 @@ func FromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) 
 			return c, fmt.Errorf("RS256 public key: %w", err)
 		}
 		c.JWT = &JWTConfig{Alg: "RS256", PublicKey: pub}
+	case jwksURL != "":
+		if err := CheckJWKSURL(jwksURL); err != nil {
+			return c, fmt.Errorf("%s: %w", EnvJWKSURL, err)
+		}
+		j := JWKSConfig{URL: jwksURL}
+		for _, d := range []struct {
+			name string
+			into *time.Duration
+			def  time.Duration
+		}{
+			{EnvJWKSRefresh, &j.RefreshInterval, DefaultJWKSRefresh},
+			{EnvJWKSTimeout, &j.FetchTimeout, DefaultJWKSTimeout},
+			{EnvJWKSUnknownKIDGap, &j.UnknownKIDInterval, DefaultJWKSUnknownKIDEvery},
+		} {
+			*d.into = d.def
+			if v := getenv(d.name); v != "" {
+				if *d.into, err = time.ParseDuration(v); err != nil || *d.into <= 0 {
+					return c, fmt.Errorf("%s must be a positive duration such as 30s or 15m (got %q)", d.name, v)
+				}
+			}
+		}
+		if j.FetchTimeout > maxJWKSTimeout {
+			return c, fmt.Errorf("%s must be at most %s: requests wait on it", EnvJWKSTimeout, maxJWKSTimeout)
+		}
+		c.JWT = &JWTConfig{JWKS: &j}
 	}
 	if c.JWT != nil {
 		c.JWT.Audience = getenv(EnvAudience)

@@ -1,31 +1,40 @@
 package auth
 
 import (
-	"crypto"
-	"crypto/hmac"
+	"context"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"strings"
+	"log/slog"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// JWTConfig verifies compact JWS tokens signed with exactly one algorithm:
-// HS256 with a shared secret, or RS256 with an RSA public key. The token's
-// "alg" header must name that algorithm ("none" and any other are refused,
-// so a token cannot choose how it is checked). "exp" is required, "nbf" is
-// honoured, "aud" must contain Audience, and "iss" must equal Issuer when
-// one is configured. The role comes from RoleClaim ("role" by default; a
-// string, or a list whose highest known role wins).
+// JWTConfig says which JWTs are accepted and what they grant. Tokens are
+// compact JWS verified with github.com/golang-jwt/jwt/v5 (a well-kept
+// library: parsing, signature checks and the registered claims are not
+// hand-written here). The key comes from exactly one source:
+//
+//   - HS256 with a shared Secret (Alg "HS256"),
+//   - RS256 with one RSA PublicKey (Alg "RS256"),
+//   - a JWK Set fetched from a URL and refreshed (JWKS; Alg is ignored and
+//     the asymmetric algorithms in JWKSAlgorithms are accepted).
+//
+// The token's "alg" header must be an accepted algorithm ("none" and any
+// other are refused, so a token cannot choose how it is checked; an HS256
+// token is never checked with an RSA key). "exp" is required, "nbf" is
+// honoured and must be a NumericDate when present, "aud" must contain
+// Audience, and "iss" must equal Issuer when one is configured. The role
+// comes from RoleClaim ("role" by default; a string, or a list whose
+// highest known role wins).
 type JWTConfig struct {
-	Alg       string // "HS256" or "RS256"
+	Alg       string // "HS256" or "RS256" (static keys)
 	Secret    []byte // HS256
 	PublicKey *rsa.PublicKey
+	JWKS      *JWKSConfig // keys from a JWK Set URL instead of a static key
 	Audience  string
 	Issuer    string
 	RoleClaim string
@@ -56,127 +65,73 @@ func ParseRSAPublicKey(pemText []byte) (*rsa.PublicKey, error) {
 	return nil, fmt.Errorf("PEM block %q: want PUBLIC KEY or RSA PUBLIC KEY", block.Type)
 }
 
-type jwtHeader struct {
-	Alg string `json:"alg"`
-	Typ string `json:"typ"`
+// verifier checks tokens for one JWTConfig. Its key function is fixed for
+// static keys, or reads the refreshing key set for JWKS.
+type verifier struct {
+	parser    *jwt.Parser
+	roleClaim string
+	keyfunc   func(ctx context.Context) jwt.Keyfunc
+	keys      *keySet // nil for static keys
 }
 
-// Verify checks a token and returns its principal.
-func (c *JWTConfig) Verify(token string) (Principal, error) {
-	fail := func(format string, a ...any) (Principal, error) {
-		return Principal{}, fmt.Errorf("%w: JWT %s", ErrUnauthenticated, fmt.Sprintf(format, a...))
+// newVerifier prepares c. ctx bounds the life of a JWKS key set's refresh
+// goroutine.
+func newVerifier(ctx context.Context, c *JWTConfig, log *slog.Logger) (*verifier, error) {
+	v := &verifier{roleClaim: c.RoleClaim}
+	if v.roleClaim == "" {
+		v.roleClaim = "role"
 	}
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return fail("is not header.payload.signature")
-	}
-	var h jwtHeader
-	if err := decodeSegment(parts[0], &h); err != nil {
-		return fail("header: %v", err)
-	}
-	if h.Alg != c.Alg {
-		return fail("alg %q is not accepted (this server accepts %s)", h.Alg, c.Alg)
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	if err != nil {
-		return fail("signature is not base64url")
-	}
-	signed := []byte(parts[0] + "." + parts[1])
-	switch c.Alg {
-	case "HS256":
-		mac := hmac.New(sha256.New, c.Secret)
-		mac.Write(signed)
-		if !hmac.Equal(sig, mac.Sum(nil)) {
-			return fail("signature does not verify")
+	var methods []string
+	switch {
+	case c.JWKS != nil:
+		ks, err := newKeySet(ctx, *c.JWKS, log)
+		if err != nil {
+			return nil, err
 		}
-	case "RS256":
-		sum := sha256.Sum256(signed)
-		if c.PublicKey == nil || rsa.VerifyPKCS1v15(c.PublicKey, crypto.SHA256, sum[:], sig) != nil {
-			return fail("signature does not verify")
-		}
+		v.keys, v.keyfunc, methods = ks, ks.keyfunc, JWKSAlgorithms
+	case c.Alg == "HS256" && len(c.Secret) > 0:
+		secret := c.Secret
+		v.keyfunc = func(context.Context) jwt.Keyfunc { return func(*jwt.Token) (any, error) { return secret, nil } }
+		methods = []string{"HS256"}
+	case c.Alg == "RS256" && c.PublicKey != nil:
+		pub := c.PublicKey
+		v.keyfunc = func(context.Context) jwt.Keyfunc { return func(*jwt.Token) (any, error) { return pub, nil } }
+		methods = []string{"RS256"}
 	default:
-		return fail("algorithm %q is not configured", c.Alg)
+		return nil, fmt.Errorf("JWT algorithm %q is not configured with a key (HS256 with a secret, RS256 with a public key, or a JWKS URL)", c.Alg)
 	}
-	var claims map[string]any
-	if err := decodeSegment(parts[1], &claims); err != nil {
-		return fail("claims: %v", err)
-	}
-	now := time.Now()
-	if c.Now != nil {
-		now = c.Now()
-	}
-	exp, ok := numericDate(claims["exp"])
-	if !ok {
-		return fail("has no exp claim (an expiry is required)")
-	}
-	if now.After(exp.Add(c.Leeway)) {
-		return fail("expired at %s", exp.UTC().Format(time.RFC3339))
-	}
-	if raw, present := claims["nbf"]; present {
-		// Present but not a NumericDate: refused, not ignored (ignoring it
-		// would make a token valid earlier than its issuer said).
-		nbf, ok := numericDate(raw)
-		if !ok {
-			return fail("nbf claim is not a NumericDate (seconds since 1970)")
-		}
-		if now.Add(c.Leeway).Before(nbf) {
-			return fail("is not valid before %s", nbf.UTC().Format(time.RFC3339))
-		}
-	}
-	if !hasAudience(claims["aud"], c.Audience) {
-		return fail("audience does not include %q", c.Audience)
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods(methods),
+		jwt.WithExpirationRequired(),
+		jwt.WithAudience(c.Audience),
+		jwt.WithLeeway(c.Leeway),
 	}
 	if c.Issuer != "" {
-		if iss, _ := claims["iss"].(string); iss != c.Issuer {
-			return fail("issuer %q is not %q", iss, c.Issuer)
-		}
+		opts = append(opts, jwt.WithIssuer(c.Issuer))
 	}
-	claim := c.RoleClaim
-	if claim == "" {
-		claim = "role"
+	if c.Now != nil {
+		opts = append(opts, jwt.WithTimeFunc(c.Now))
 	}
-	role, ok := roleFromClaim(claims[claim])
+	v.parser = jwt.NewParser(opts...)
+	return v, nil
+}
+
+// verify checks a token and returns its principal. ctx bounds any key set
+// refresh the token causes (an unknown kid).
+func (v *verifier) verify(ctx context.Context, token string) (Principal, error) {
+	claims := jwt.MapClaims{}
+	if _, err := v.parser.ParseWithClaims(token, claims, v.keyfunc(ctx)); err != nil {
+		return Principal{}, fmt.Errorf("%w: JWT: %w", ErrUnauthenticated, err)
+	}
+	role, ok := roleFromClaim(claims[v.roleClaim])
 	if !ok {
-		return fail("has no known role in claim %q (reader, analyst, editor, admin)", claim)
+		return Principal{}, fmt.Errorf("%w: JWT has no known role in claim %q (reader, analyst, editor, admin)", ErrUnauthenticated, v.roleClaim)
 	}
 	sub, _ := claims["sub"].(string)
 	if sub == "" {
 		sub = "unknown"
 	}
 	return Principal{Name: "jwt:" + sub, Role: role, Method: "jwt"}, nil
-}
-
-func decodeSegment(seg string, v any) error {
-	raw, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return errors.New("not base64url")
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return errors.New("not a JSON object")
-	}
-	return nil
-}
-
-func numericDate(v any) (time.Time, bool) {
-	f, ok := v.(float64)
-	if !ok {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(f), 0), true
-}
-
-func hasAudience(v any, want string) bool {
-	switch a := v.(type) {
-	case string:
-		return a == want
-	case []any:
-		for _, x := range a {
-			if s, _ := x.(string); s == want {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // roleFromClaim reads a role claim: a string, or a list of strings of
@@ -202,36 +157,12 @@ func roleFromClaim(v any) (Role, bool) {
 }
 
 // SignHS256 makes an HS256 token with the given claims. The server never
-// signs; `lysoen` tests and operators' scripts use it to make tokens.
+// signs; tests and operators' scripts use it to make tokens.
 func SignHS256(secret []byte, claims map[string]any) (string, error) {
-	head, body, err := segments("HS256", claims)
-	if err != nil {
-		return "", err
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte(head + "." + body))
-	return head + "." + body + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claims)).SignedString(secret)
 }
 
 // SignRS256 makes an RS256 token (for tests and tooling).
 func SignRS256(key *rsa.PrivateKey, claims map[string]any) (string, error) {
-	head, body, err := segments("RS256", claims)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256([]byte(head + "." + body))
-	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:])
-	if err != nil {
-		return "", err
-	}
-	return head + "." + body + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-func segments(alg string, claims map[string]any) (string, string, error) {
-	h, _ := json.Marshal(jwtHeader{Alg: alg, Typ: "JWT"})
-	b, err := json.Marshal(claims)
-	if err != nil {
-		return "", "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(h), base64.RawURLEncoding.EncodeToString(b), nil
+	return jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims)).SignedString(key)
 }
