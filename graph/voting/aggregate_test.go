@@ -88,7 +88,7 @@ func TestRollCallAggregates(t *testing.T) {
 					TotalCount int
 					Edges      []struct{ Node struct{ ID string } }
 					Aggregate  struct {
-						Count               int
+						Count                int
 						Year, Session, Issue []group
 					}
 				}

@@ -57,7 +57,9 @@ func TestBlocsCachedIsOneStatement(t *testing.T) {
 		t.Fatalf("Canada is in no bloc of 1995-2004")
 	}
 	testdb.Exec(t, `MATCH (c:Country {id: 'country:CAN'}) SET c.name = $name`, map[string]any{"name": old + " (renamed)"})
-	t.Cleanup(func() { testdb.Exec(t, `MATCH (c:Country {id: 'country:CAN'}) SET c.name = $name`, map[string]any{"name": old}) })
+	t.Cleanup(func() {
+		testdb.Exec(t, `MATCH (c:Country {id: 'country:CAN'}) SET c.name = $name`, map[string]any{"name": old})
+	})
 	var renamed answer
 	n.Store(0)
 	a.ok(q, nil, &renamed)
