@@ -598,3 +598,123 @@ test('explorer: a readable first view of Thailand and Canada on the full graph; 
     }
   }
 });
+
+test('explorer: the year slider redraws as of a year; countries coloured by voting bloc; like-minded states', { timeout: 600_000 }, async () => {
+  // The voting data come with `lysoen import` (the UN General Assembly
+  // roll calls); a dataset already complete is skipped.
+  const started = Date.now();
+  importReference();
+  console.log(`# reference and coalition data imported in ${Date.now() - started} ms`);
+  const gql = (query, variables) => page.evaluate(async ([query, variables]) => {
+    const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    return (await res.json()).data;
+  }, [query, variables]);
+  const drawnIds = () => page.evaluate(() => window.lysoenExplorer.cy.nodes().map((n) => n.id()).sort());
+  const neighborhoodAnswer = () => page.waitForResponse((r) => r.url() === `${server.url}/graphql` &&
+    (r.request().postData() || '').includes('ExplorerNeighborhood'));
+
+  await page.goto(`${server.url}/explore`, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#cy canvas');
+  await page.selectOption('#scope-sources', '');
+  await page.uncheck('#scope-group');
+  await page.selectOption('#depth', '1');
+  await settle();
+  // The Mine Ban Convention at depth 1: its signatories (about 165, under
+  // the node limit, so nothing is cut) and what it addresses.
+  await search('Mine Ban Convention');
+  const first = neighborhoodAnswer();
+  await page.click('#search-results li[data-id="agreement:ottawa"]');
+  await first;
+  await settle();
+  const anyTime = await drawnIds();
+
+  // The slider: letting go at a year redraws the treaty as of that year,
+  // the request carries the year, and what is drawn is what the API sent.
+  const slide = async (year) => {
+    const answer = neighborhoodAnswer();
+    await page.evaluate((y) => {
+      const s = document.getElementById('scope-year');
+      s.value = String(y);
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    }, year);
+    const res = await answer;
+    await settle();
+    const sent = JSON.parse(res.request().postData()).variables;
+    const sub = (await res.json()).data.neighborhood;
+    return { sent, sub, ids: await drawnIds() };
+  };
+  const y1997 = await slide(1997);
+  assert.equal(y1997.sent.scope.asOf, '1997');
+  assert.equal(await page.inputValue('#scope-asof'), '1997');
+  assert.equal(await page.textContent('#scope-year-text'), '1997');
+  assert.equal(y1997.sub.truncated, false);
+  assert.deepEqual(y1997.ids, y1997.sub.nodes.map((n) => n.id).sort(), 'drawn as of 1997: what the API sent');
+  const y2015 = await slide(2015);
+  assert.equal(y2015.sent.scope.asOf, '2015');
+  assert.equal(y2015.sub.truncated, false);
+  assert.deepEqual(y2015.ids, y2015.sub.nodes.map((n) => n.id).sort());
+  // Signatures accumulate (the UN file leaves out the states that
+  // withdrew): every signatory of 1997 is one in 2015, and more joined.
+  const states = (ids) => ids.filter((x) => x.startsWith('country:'));
+  assert.ok(states(y1997.ids).length >= 100, `signatories by 1997: ${states(y1997.ids).length}`);
+  assert.ok(y1997.ids.every((x) => y2015.ids.includes(x)), 'no signatory of 1997 lost by 2015');
+  assert.ok(states(y2015.ids).length > states(y1997.ids).length,
+    `more signatories in 2015 (${states(y2015.ids).length}) than in 1997 (${states(y1997.ids).length})`);
+  await page.click('#scope-any-time');
+  await settle();
+  assert.equal(await page.inputValue('#scope-asof'), '');
+  assert.deepEqual(await drawnIds(), anyTime, 'any time again: the first view');
+
+  // Blocs: colour the treaty's countries by the blocs of 1995–2004, and
+  // check each country's colour and the legend against the API's answer.
+  const blocsAnswer = page.waitForResponse((r) => r.url() === `${server.url}/graphql` &&
+    (r.request().postData() || '').includes('ExplorerBlocs'));
+  await page.click('#blocs-button');
+  await blocsAnswer;
+  await settle();
+  const want = (await gql('query($from: Date, $to: Date) { blocs(from: $from, to: $to) { states blocs { index size members { id } } } }',
+    { from: '1995', to: '2004' })).blocs;
+  assert.ok(want.blocs.length >= 2, `blocs of 1995–2004: ${want.blocs.length}`);
+  const blocOf = new Map();
+  for (const b of want.blocs) for (const m of b.members) blocOf.set(m.id, b.index);
+  const legend = await page.$$eval('#bloc-legend .legend-item', (items) => items.map((i) => ({
+    bloc: i.dataset.bloc, colour: getComputedStyle(i.querySelector('.swatch')).backgroundColor, text: i.textContent,
+  })));
+  assert.equal(legend.length, want.blocs.length + 1, 'one legend entry per bloc, and one for no bloc');
+  want.blocs.forEach((b, i) => assert.match(legend[i].text, new RegExp(`^Bloc ${b.index + 1}: ${b.size} states`)));
+  const toRGB = (hex) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+  const countries = await page.evaluate(() => window.lysoenExplorer.cy.nodes('[label = "Country"]')
+    .map((n) => ({ id: n.id(), colour: n.data('colour') })));
+  assert.ok(countries.length > 50, `countries drawn around the Mine Ban Convention: ${countries.length}`);
+  let inBlocs = 0;
+  for (const c of countries) {
+    const entry = legend.find((l) => l.bloc === (blocOf.has(c.id) ? String(blocOf.get(c.id)) : 'none'));
+    assert.equal(toRGB(c.colour), entry.colour, `${c.id} in the colour of its bloc's legend entry`);
+    if (blocOf.has(c.id)) inBlocs++;
+  }
+  assert.ok(inBlocs > 50, `${inBlocs} drawn countries are in a bloc`);
+  const coloursUsed = new Set(countries.filter((c) => blocOf.has(c.id)).map((c) => c.colour));
+  assert.ok(coloursUsed.size >= 2, 'the drawn countries fall in at least two blocs');
+
+  // Like-minded: select Canada, ask for the states that voted most like it.
+  await page.evaluate(() => { window.lysoenExplorer.cy.getElementById('country:CAN').emit('tap'); });
+  await settle();
+  await page.click('#like-minded-button');
+  await page.waitForSelector('#like-minded ol.like-minded li');
+  await settle();
+  const listed = await page.$$eval('#like-minded li', (lis) => lis.map((li) => ({ id: li.dataset.id, text: li.textContent })));
+  const lm = (await gql('{ likeMinded(actorId: "country:CAN", from: "1995", to: "2004", first: 10) { agreed votes actor { id name } } }')).likeMinded;
+  assert.equal(listed.length, lm.length);
+  assert.ok(lm.length === 10, `ten like-minded states: ${lm.length}`);
+  lm.forEach((x, i) => {
+    assert.equal(listed[i].id, x.actor.id);
+    assert.ok(listed[i].text.startsWith(`${x.actor.name}: ${x.agreed} of ${x.votes} votes alike`), listed[i].text);
+  });
+
+  // Back to label colours.
+  await page.click('#blocs-clear');
+  assert.equal(await page.$$eval('#bloc-legend .legend-item', (x) => x.length), 0);
+  const after = await page.evaluate(() => window.lysoenExplorer.cy.nodes('[label = "Country"]').map((n) => n.data('colour')));
+  assert.ok(after.every((c) => c === '#0072B2'), 'countries in the Country colour again');
+});

@@ -29,6 +29,11 @@ var (
 	agreementGroups = map[model.AgreementGroupField]store.GroupKey{
 		model.AgreementGroupFieldKind: store.GroupKind, model.AgreementGroupFieldAdoptedYear: store.GroupAdoptedYear,
 		model.AgreementGroupFieldOpenYear: store.GroupOpenYear}
+	rollCallGroups = map[model.RollCallGroupField]store.GroupKey{
+		model.RollCallGroupFieldYear: store.GroupStartYear, model.RollCallGroupFieldSession: store.GroupSession,
+		model.RollCallGroupFieldIssueArea: store.GroupIssueArea}
+	membershipGroups = map[model.MembershipGroupField]store.GroupKey{
+		model.MembershipGroupFieldRole: store.GroupRole, model.MembershipGroupFieldSinceYear: store.GroupSinceYear}
 )
 
 // aggregate runs a connection's aggregate: one statement that counts what
@@ -38,6 +43,39 @@ func aggregate[F ~string](ctx context.Context, p model.Paged, groups map[F]store
 	if p.Agg == nil {
 		return model.Aggregate{}, fmt.Errorf("aggregate of a list built without one")
 	}
+	keys, err := selectedGroupKeys(ctx, groups)
+	if err != nil {
+		return model.Aggregate{}, err
+	}
+	agg, err := p.Agg(ctx, keys)
+	if err != nil {
+		return model.Aggregate{}, err
+	}
+	return model.Aggregate{Count: agg.Count, Groups: agg.Groups}, nil
+}
+
+// membershipAggregate counts the memberships of one node along spec (an
+// initiative's or organization's members, an actor's memberships) that
+// where matches, grouped as the selection asks: one statement.
+func membershipAggregate(ctx context.Context, r *Resolver, spec store.EdgeSpec, id string, where *model.MembershipWhere, actorSide side) (*model.MembershipAggregate, error) {
+	q := membershipQuery(where, nil, actorSide)
+	if err := checkDepth(q.Self, q.Other); err != nil {
+		return nil, err
+	}
+	keys, err := selectedGroupKeys(ctx, membershipGroups)
+	if err != nil {
+		return nil, err
+	}
+	agg, err := r.Store.CountEdgesGrouped(ctx, spec, id, q, keys)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MembershipAggregate{Aggregate: model.Aggregate{Count: agg.Count, Groups: agg.Groups}}, nil
+}
+
+// selectedGroupKeys are the store's group keys for every groupBy field
+// the aggregate's selection holds.
+func selectedGroupKeys[F ~string](ctx context.Context, groups map[F]store.GroupKey) ([]store.GroupKey, error) {
 	var keys []store.GroupKey
 	if fc := graphql.GetFieldContext(ctx); fc != nil && graphql.HasOperationContext(ctx) {
 		oc := graphql.GetOperationContext(ctx)
@@ -48,16 +86,12 @@ func aggregate[F ~string](ctx context.Context, p model.Paged, groups map[F]store
 			v, _ := f.ArgumentMap(oc.Variables)["field"].(string)
 			k, ok := groups[F(v)]
 			if !ok {
-				return model.Aggregate{}, badInput("field", "cannot group by %q", v)
+				return nil, badInput("field", "cannot group by %q", v)
 			}
 			keys = append(keys, k)
 		}
 	}
-	agg, err := p.Agg(ctx, keys)
-	if err != nil {
-		return model.Aggregate{}, err
-	}
-	return model.Aggregate{Count: agg.Count, Groups: agg.Groups}, nil
+	return keys, nil
 }
 
 // groupsOf reads one groupBy field's groups from its aggregate.

@@ -23,6 +23,11 @@ func (r *agreementConnectionResolver) Aggregate(ctx context.Context, obj *model.
 	return &model.AgreementAggregate{Aggregate: a}, err
 }
 
+// MembershipsAggregate is the resolver for the membershipsAggregate field.
+func (r *countryResolver) MembershipsAggregate(ctx context.Context, obj *model.Country, where *model.MembershipWhere) (*model.MembershipAggregate, error) {
+	return membershipAggregate(ctx, r.Resolver, store.ActorMemberships, obj.ID, where, sideSelf)
+}
+
 // GroupBy is the resolver for the groupBy field.
 func (r *countryAggregateResolver) GroupBy(ctx context.Context, obj *model.CountryAggregate, field model.CountryGroupField) ([]*model.AggregateGroup, error) {
 	return groupsOf(obj.Aggregate, countryGroups, field)
@@ -45,6 +50,11 @@ func (r *eventConnectionResolver) Aggregate(ctx context.Context, obj *model.Even
 	return &model.EventAggregate{Aggregate: a}, err
 }
 
+// MembersAggregate is the resolver for the membersAggregate field.
+func (r *initiativeResolver) MembersAggregate(ctx context.Context, obj *model.Initiative, where *model.MembershipWhere) (*model.MembershipAggregate, error) {
+	return membershipAggregate(ctx, r.Resolver, store.InitiativeMembers, obj.ID, where, sideOther)
+}
+
 // GroupBy is the resolver for the groupBy field.
 func (r *initiativeAggregateResolver) GroupBy(ctx context.Context, obj *model.InitiativeAggregate, field model.InitiativeGroupField) ([]*model.AggregateGroup, error) {
 	return groupsOf(obj.Aggregate, initiativeGroups, field)
@@ -60,6 +70,21 @@ func (r *initiativeConnectionResolver) Aggregate(ctx context.Context, obj *model
 func (r *issueAreaConnectionResolver) Aggregate(ctx context.Context, obj *model.IssueAreaConnection) (*model.IssueAreaAggregate, error) {
 	a, err := aggregate(ctx, obj.Paged, map[string]store.GroupKey{})
 	return &model.IssueAreaAggregate{Aggregate: a}, err
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *membershipAggregateResolver) GroupBy(ctx context.Context, obj *model.MembershipAggregate, field model.MembershipGroupField) ([]*model.AggregateGroup, error) {
+	return groupsOf(obj.Aggregate, membershipGroups, field)
+}
+
+// MembersAggregate is the resolver for the membersAggregate field.
+func (r *organizationResolver) MembersAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error) {
+	return membershipAggregate(ctx, r.Resolver, store.OrganizationMembers, obj.ID, where, sideOther)
+}
+
+// MembershipsAggregate is the resolver for the membershipsAggregate field.
+func (r *organizationResolver) MembershipsAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error) {
+	return membershipAggregate(ctx, r.Resolver, store.ActorMemberships, obj.ID, where, sideSelf)
 }
 
 // GroupBy is the resolver for the groupBy field.
@@ -101,6 +126,17 @@ func (r *queryResolver) Uptake(ctx context.Context, agreementID string) (*model.
 	return &model.Uptake{Agreement: agreement, Years: years, Undated: undated, Sources: sources}, nil
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *rollCallAggregateResolver) GroupBy(ctx context.Context, obj *model.RollCallAggregate, field model.RollCallGroupField) ([]*model.AggregateGroup, error) {
+	return groupsOf(obj.Aggregate, rollCallGroups, field)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *rollCallConnectionResolver) Aggregate(ctx context.Context, obj *model.RollCallConnection) (*model.RollCallAggregate, error) {
+	a, err := aggregate(ctx, obj.Paged, rollCallGroups)
+	return &model.RollCallAggregate{Aggregate: a}, err
+}
+
 func (r *Resolver) AgreementAggregate() AgreementAggregateResolver {
 	return &agreementAggregateResolver{r}
 }
@@ -113,8 +149,16 @@ func (r *Resolver) InitiativeAggregate() InitiativeAggregateResolver {
 	return &initiativeAggregateResolver{r}
 }
 
+func (r *Resolver) MembershipAggregate() MembershipAggregateResolver {
+	return &membershipAggregateResolver{r}
+}
+
 func (r *Resolver) OrganizationAggregate() OrganizationAggregateResolver {
 	return &organizationAggregateResolver{r}
+}
+
+func (r *Resolver) RollCallAggregate() RollCallAggregateResolver {
+	return &rollCallAggregateResolver{r}
 }
 
 type (
@@ -122,5 +166,7 @@ type (
 	countryAggregateResolver      struct{ *Resolver }
 	eventAggregateResolver        struct{ *Resolver }
 	initiativeAggregateResolver   struct{ *Resolver }
+	membershipAggregateResolver   struct{ *Resolver }
 	organizationAggregateResolver struct{ *Resolver }
+	rollCallAggregateResolver     struct{ *Resolver }
 )

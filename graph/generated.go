@@ -43,12 +43,15 @@ type ResolverRoot interface {
 	InitiativeConnection() InitiativeConnectionResolver
 	IssueArea() IssueAreaResolver
 	IssueAreaConnection() IssueAreaConnectionResolver
+	MembershipAggregate() MembershipAggregateResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	OrganizationAggregate() OrganizationAggregateResolver
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
 	RollCall() RollCallResolver
+	RollCallAggregate() RollCallAggregateResolver
+	RollCallConnection() RollCallConnectionResolver
 }
 
 type DirectiveRoot struct {
@@ -183,20 +186,21 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
-		EventsHeld     func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		Historical     func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Iso2           func(childComplexity int) int
-		Iso3           func(childComplexity int) int
-		IssueAreas     func(childComplexity int) int
-		M49            func(childComplexity int) int
-		Memberships    func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
-		Region         func(childComplexity int) int
-		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
-		SubRegion      func(childComplexity int) int
-		Votes          func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
+		EventsHeld           func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		Historical           func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Iso2                 func(childComplexity int) int
+		Iso3                 func(childComplexity int) int
+		IssueAreas           func(childComplexity int) int
+		M49                  func(childComplexity int) int
+		Memberships          func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembershipsAggregate func(childComplexity int, where *model.MembershipWhere) int
+		Name                 func(childComplexity int) int
+		Participations       func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		Region               func(childComplexity int) int
+		Signatures           func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SubRegion            func(childComplexity int) int
+		Votes                func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
 	}
 
 	CountryAggregate struct {
@@ -337,6 +341,7 @@ type ComplexityRoot struct {
 		IssueAreas           func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
 		Kind                 func(childComplexity int) int
 		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembersAggregate     func(childComplexity int, where *model.MembershipWhere) int
 		Name                 func(childComplexity int) int
 		Objective            func(childComplexity int) int
 		SeeksPartnershipWith func(childComplexity int) int
@@ -414,6 +419,11 @@ type ComplexityRoot struct {
 		Until        func(childComplexity int) int
 	}
 
+	MembershipAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.MembershipGroupField) int
+	}
+
 	Mutation struct {
 		ApplyChanges       func(childComplexity int, changes []*model.ChangeInput) int
 		DeleteNode         func(childComplexity int, id string, detach *bool) int
@@ -429,19 +439,21 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Acronym        func(childComplexity int) int
-		CowID          func(childComplexity int) int
-		EndDate        func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IssueAreas     func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		Memberships    func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
-		Signatures     func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
-		SoughtBy       func(childComplexity int) int
-		StartDate      func(childComplexity int) int
+		Acronym              func(childComplexity int) int
+		CowID                func(childComplexity int) int
+		EndDate              func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IssueAreas           func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembersAggregate     func(childComplexity int, where *model.MembershipWhere) int
+		Memberships          func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembershipsAggregate func(childComplexity int, where *model.MembershipWhere) int
+		Name                 func(childComplexity int) int
+		Participations       func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		Signatures           func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SoughtBy             func(childComplexity int) int
+		StartDate            func(childComplexity int) int
 	}
 
 	OrganizationAggregate struct {
@@ -556,7 +568,13 @@ type ComplexityRoot struct {
 		Votes       func(childComplexity int, first *int, after *string, where *model.RollCallVoteWhere) int
 	}
 
+	RollCallAggregate struct {
+		Count   func(childComplexity int) int
+		GroupBy func(childComplexity int, field model.RollCallGroupField) int
+	}
+
 	RollCallConnection struct {
+		Aggregate  func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -678,6 +696,7 @@ type CountryResolver interface {
 	IssueAreas(ctx context.Context, obj *model.Country) ([]*model.IssueArea, error)
 	EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	Votes(ctx context.Context, obj *model.Country, first *int, after *string, where *model.CountryVoteWhere) (*model.CountryVoteConnection, error)
+	MembershipsAggregate(ctx context.Context, obj *model.Country, where *model.MembershipWhere) (*model.MembershipAggregate, error)
 }
 type CountryAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.CountryAggregate, field model.CountryGroupField) ([]*model.AggregateGroup, error)
@@ -705,6 +724,8 @@ type InitiativeResolver interface {
 	IssueAreas(ctx context.Context, obj *model.Initiative, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
 	EstablishedBy(ctx context.Context, obj *model.Initiative, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
 	SeeksPartnershipWith(ctx context.Context, obj *model.Initiative) ([]*model.PartnershipProspect, error)
+
+	MembersAggregate(ctx context.Context, obj *model.Initiative, where *model.MembershipWhere) (*model.MembershipAggregate, error)
 }
 type InitiativeAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.InitiativeAggregate, field model.InitiativeGroupField) ([]*model.AggregateGroup, error)
@@ -719,6 +740,9 @@ type IssueAreaResolver interface {
 }
 type IssueAreaConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.IssueAreaConnection) (*model.IssueAreaAggregate, error)
+}
+type MembershipAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.MembershipAggregate, field model.MembershipGroupField) ([]*model.AggregateGroup, error)
 }
 type MutationResolver interface {
 	UpsertCountry(ctx context.Context, input model.CountryInput) (*model.Country, error)
@@ -740,6 +764,8 @@ type OrganizationResolver interface {
 	Signatures(ctx context.Context, obj *model.Organization, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Organization) ([]*model.IssueArea, error)
 	SoughtBy(ctx context.Context, obj *model.Organization) ([]*model.PartnershipProspect, error)
+	MembersAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error)
+	MembershipsAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error)
 }
 type OrganizationAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.OrganizationAggregate, field model.OrganizationGroupField) ([]*model.AggregateGroup, error)
@@ -788,6 +814,12 @@ type RollCallResolver interface {
 	IssueAreas(ctx context.Context, obj *model.RollCall, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
 	Votes(ctx context.Context, obj *model.RollCall, first *int, after *string, where *model.RollCallVoteWhere) (*model.RollCallVoteConnection, error)
 	Tally(ctx context.Context, obj *model.RollCall) (*model.VoteTally, error)
+}
+type RollCallAggregateResolver interface {
+	GroupBy(ctx context.Context, obj *model.RollCallAggregate, field model.RollCallGroupField) ([]*model.AggregateGroup, error)
+}
+type RollCallConnectionResolver interface {
+	Aggregate(ctx context.Context, obj *model.RollCallConnection) (*model.RollCallAggregate, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1393,6 +1425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Memberships(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
+	case "Country.membershipsAggregate":
+		if e.ComplexityRoot.Country.MembershipsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Country_membershipsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.MembershipsAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -2021,6 +2064,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Members(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
+	case "Initiative.membersAggregate":
+		if e.ComplexityRoot.Initiative.MembersAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_membersAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.MembersAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
 	case "Initiative.name":
 		if e.ComplexityRoot.Initiative.Name == nil {
 			break
@@ -2322,6 +2376,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Membership.Until(childComplexity), true
 
+	case "MembershipAggregate.count":
+		if e.ComplexityRoot.MembershipAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.Count(childComplexity), true
+	case "MembershipAggregate.groupBy":
+		if e.ComplexityRoot.MembershipAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_MembershipAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MembershipAggregate.GroupBy(childComplexity, args["field"].(model.MembershipGroupField)), true
+
 	case "Mutation.applyChanges":
 		if e.ComplexityRoot.Mutation.ApplyChanges == nil {
 			break
@@ -2491,6 +2563,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
+	case "Organization.membersAggregate":
+		if e.ComplexityRoot.Organization.MembersAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_membersAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.MembersAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
 	case "Organization.memberships":
 		if e.ComplexityRoot.Organization.Memberships == nil {
 			break
@@ -2502,6 +2585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Memberships(childComplexity, args["first"].(*int), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
+	case "Organization.membershipsAggregate":
+		if e.ComplexityRoot.Organization.MembershipsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_membershipsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.MembershipsAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -3226,6 +3320,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RollCall.Votes(childComplexity, args["first"].(*int), args["after"].(*string), args["where"].(*model.RollCallVoteWhere)), true
 
+	case "RollCallAggregate.count":
+		if e.ComplexityRoot.RollCallAggregate.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallAggregate.Count(childComplexity), true
+	case "RollCallAggregate.groupBy":
+		if e.ComplexityRoot.RollCallAggregate.GroupBy == nil {
+			break
+		}
+
+		args, err := ec.field_RollCallAggregate_groupBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RollCallAggregate.GroupBy(childComplexity, args["field"].(model.RollCallGroupField)), true
+
+	case "RollCallConnection.aggregate":
+		if e.ComplexityRoot.RollCallConnection.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallConnection.Aggregate(childComplexity), true
 	case "RollCallConnection.edges":
 		if e.ComplexityRoot.RollCallConnection.Edges == nil {
 			break
@@ -5983,6 +6101,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_eventsHeld(ctx, field)
 	case "votes":
 		return ec.fieldContext_Country_votes(ctx, field)
+	case "membershipsAggregate":
+		return ec.fieldContext_Country_membershipsAggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -6271,6 +6391,8 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_seeksPartnershipWith(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Initiative_evidence(ctx, field)
+	case "membersAggregate":
+		return ec.fieldContext_Initiative_membersAggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Initiative", field.Name)
 }
@@ -6417,6 +6539,16 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Membership", field.Name)
 }
 
+func (ec *executionContext) childFields_MembershipAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_MembershipAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_MembershipAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6445,6 +6577,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_issueAreas(ctx, field)
 	case "soughtBy":
 		return ec.fieldContext_Organization_soughtBy(ctx, field)
+	case "membersAggregate":
+		return ec.fieldContext_Organization_membersAggregate(ctx, field)
+	case "membershipsAggregate":
+		return ec.fieldContext_Organization_membershipsAggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -6597,6 +6733,16 @@ func (ec *executionContext) childFields_RollCall(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type RollCall", field.Name)
 }
 
+func (ec *executionContext) childFields_RollCallAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_RollCallAggregate_count(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_RollCallAggregate_groupBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_RollCallConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -6605,6 +6751,8 @@ func (ec *executionContext) childFields_RollCallConnection(ctx context.Context, 
 		return ec.fieldContext_RollCallConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_RollCallConnection_totalCount(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_RollCallConnection_aggregate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RollCallConnection", field.Name)
 }
@@ -7059,6 +7207,20 @@ func (ec *executionContext) field_Country_eventsHeld_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Country_membershipsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7477,6 +7639,20 @@ func (ec *executionContext) field_Initiative_issueAreas_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_membersAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7594,6 +7770,20 @@ func (ec *executionContext) field_IssueArea_initiatives_args(ctx context.Context
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_MembershipAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.MembershipGroupField, error) {
+			return ec.unmarshalNMembershipGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -7773,6 +7963,20 @@ func (ec *executionContext) field_OrganizationAggregate_groupBy_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_membersAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7800,6 +8004,20 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_membershipsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -9014,6 +9232,20 @@ func (ec *executionContext) field_Query_votingAgreement_args(ctx context.Context
 		return nil, err
 	}
 	args["to"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_RollCallAggregate_groupBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (model.RollCallGroupField, error) {
+			return ec.unmarshalNRollCallGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallGroupField(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -11719,6 +11951,50 @@ func (ec *executionContext) fieldContext_Country_votes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_membershipsAggregate(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_membershipsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().MembershipsAggregate(ctx, obj, fc.Args["where"].(*model.MembershipWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipAggregate) graphql.Marshaler {
+			return ec.marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_membershipsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_membershipsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.CountryAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14143,6 +14419,50 @@ func (ec *executionContext) fieldContext_Initiative_evidence(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Initiative_membersAggregate(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_membersAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().MembersAggregate(ctx, obj, fc.Args["where"].(*model.MembershipWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipAggregate) graphql.Marshaler {
+			return ec.marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_membersAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_membersAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InitiativeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15314,6 +15634,73 @@ func (ec *executionContext) fieldContext_Membership_evidence(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _MembershipAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.MembershipAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MembershipAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.MembershipAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MembershipAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.MembershipGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MembershipAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_upsertCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16195,6 +16582,94 @@ func (ec *executionContext) fieldContext_Organization_soughtBy(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PartnershipProspect(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_membersAggregate(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membersAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().MembersAggregate(ctx, obj, fc.Args["where"].(*model.MembershipWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipAggregate) graphql.Marshaler {
+			return ec.marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membersAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_membersAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_membershipsAggregate(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membershipsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().MembershipsAggregate(ctx, obj, fc.Args["where"].(*model.MembershipWhere))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipAggregate) graphql.Marshaler {
+			return ec.marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membershipsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_membershipsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19103,6 +19578,73 @@ func (ec *executionContext) fieldContext_RollCall_evidence(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _RollCallAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.RollCallAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallAggregate_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallAggregate_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallAggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RollCallAggregate_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.RollCallAggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallAggregate_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RollCallAggregate().GroupBy(ctx, obj, fc.Args["field"].(model.RollCallGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallAggregate_groupBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RollCallAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RollCallConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RollCallConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19188,6 +19730,38 @@ func (ec *executionContext) _RollCallConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_RollCallConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RollCallConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RollCallConnection_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.RollCallConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallConnection_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RollCallConnection().Aggregate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RollCallAggregate) graphql.Marshaler {
+			return ec.marshalNRollCallAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallConnection_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallAggregate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RollCallEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEdge) (ret graphql.Marshaler) {
@@ -26317,6 +26891,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_votes(ctx, field, obj)
 				})
+		case "membershipsAggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_membershipsAggregate(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27302,6 +27882,12 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "membersAggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_membersAggregate(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27812,6 +28398,45 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var membershipAggregateImplementors = []string{"MembershipAggregate"}
+
+func (ec *executionContext) _MembershipAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipAggregate")
+		case "count":
+			out.Values[i] = ec._MembershipAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -28006,6 +28631,18 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_soughtBy(ctx, field, obj)
+				})
+		case "membersAggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_membersAggregate(ctx, field, obj)
+				})
+		case "membershipsAggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_membershipsAggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28777,6 +29414,45 @@ func (ec *executionContext) _RollCall(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var rollCallAggregateImplementors = []string{"RollCallAggregate"}
+
+func (ec *executionContext) _RollCallAggregate(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallAggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallAggregate")
+		case "count":
+			out.Values[i] = ec._RollCallAggregate_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "groupBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCallAggregate_groupBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rollCallConnectionImplementors = []string{"RollCallConnection"}
 
 func (ec *executionContext) _RollCallConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallConnection) graphql.Marshaler {
@@ -28803,6 +29479,12 @@ func (ec *executionContext) _RollCallConnection(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RollCallConnection_totalCount(ctx, field, obj)
+				})
+		case "aggregate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCallConnection_aggregate(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30978,6 +31660,24 @@ func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._Membership(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipAggregate(ctx context.Context, sel ast.SelectionSet, v *model.MembershipAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipAggregate!")
+		return graphql.Null
+	}
+	return ec._MembershipAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroupField(ctx context.Context, v any) (model.MembershipGroupField, error) {
+	var res model.MembershipGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroupField(ctx context.Context, sel ast.SelectionSet, v model.MembershipGroupField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMembershipLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInput(ctx context.Context, v any) (*model.MembershipLinkInput, error) {
 	res, err := ec.unmarshalInputMembershipLinkInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -31228,6 +31928,14 @@ func (ec *executionContext) marshalNRollCall2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._RollCall(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRollCallAggregate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallAggregate(ctx context.Context, sel ast.SelectionSet, v *model.RollCallAggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RollCallAggregate!")
+		return graphql.Null
+	}
+	return ec._RollCallAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRollCallConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallConnection(ctx context.Context, sel ast.SelectionSet, v *model.RollCallConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RollCallConnection!")
@@ -31258,6 +31966,16 @@ func (ec *executionContext) marshalNRollCallEdge2ᚖgithubᚗcomᚋlysoenᚋlyso
 		return graphql.Null
 	}
 	return ec._RollCallEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRollCallGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallGroupField(ctx context.Context, v any) (model.RollCallGroupField, error) {
+	var res model.RollCallGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRollCallGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallGroupField(ctx context.Context, sel ast.SelectionSet, v model.RollCallGroupField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRollCallSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallSort(ctx context.Context, v any) (*model.RollCallSort, error) {

@@ -377,6 +377,10 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) RollCall() RollCallResolver { return &rollCallResolver{r} }
 
+func (r *Resolver) RollCallConnection() RollCallConnectionResolver {
+	return &rollCallConnectionResolver{r}
+}
+
 type (
 	agreementResolver              struct{ *Resolver }
 	agreementConnectionResolver    struct{ *Resolver }
@@ -392,4 +396,5 @@ type (
 	organizationConnectionResolver struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
 	rollCallResolver               struct{ *Resolver }
+	rollCallConnectionResolver     struct{ *Resolver }
 )

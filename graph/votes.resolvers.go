@@ -120,44 +120,26 @@ func (r *queryResolver) Blocs(ctx context.Context, issueAreaID *string, from *mo
 			return nil, err
 		}
 	}
-	t, err := r.votes.table(ctx, r.Store)
-	if err != nil {
-		return nil, err
-	}
 	issue := ""
 	if issueAreaID != nil {
 		issue = *issueAreaID
 	}
-	sel := t.Select(lo, hi, issue)
-	key := blocKey{version: t.version, from: lo, to: hi, issue: issue, minVotes: minV, resolution: res}
-	e := r.votes.partition(t, key, func() voting.Partition {
-		return t.Blocs(sel, voting.BlocOptions{MinVotes: minV, Resolution: res, Seed: BlocSeed, CohesiveVotes: BlocCohesiveVotes})
-	})
-	var all []int
-	for _, b := range e.p.Blocs {
-		all = append(all, b.Members...)
+	key := blocKey{from: lo, to: hi, issue: issue, minVotes: minV, resolution: res}
+	if out, ok, err := r.cachedBlocs(ctx, key); err != nil || ok {
+		return out, err
 	}
-	countries, err := r.countriesByID(ctx, t.Table, all)
+	t, err := r.votes.table(ctx, r.Store)
 	if err != nil {
 		return nil, err
 	}
-	out := &model.BlocPartition{Blocs: []*model.Bloc{}, Modularity: e.p.Modularity, Resolution: res, MinVotes: minV,
-		Seed: BlocSeed, States: e.p.States, Links: e.p.Links, RollCalls: len(sel),
-		ComputedAt: e.at.UTC().Format(time.RFC3339), Algorithm: blocAlgorithm}
-	for i, b := range e.p.Blocs {
-		bl := &model.Bloc{Index: i, Size: len(b.Members), Members: []*model.Country{}, CohesiveVotes: []*model.BlocVote{}}
-		for _, m := range b.Members {
-			if c, ok := countries[m]; ok {
-				bl.Members = append(bl.Members, c)
-			}
-		}
-		if s, ok := b.Agreement.Score(); ok {
-			bl.Agreement = &s
-		}
-		for _, v := range b.Votes {
-			bl.CohesiveVotes = append(bl.CohesiveVotes, blocVote(t.Table, v))
-		}
-		out.Blocs = append(out.Blocs, bl)
+	sel := t.Select(lo, hi, issue)
+	key.version = t.version
+	e := r.votes.partition(t, key, func() voting.Partition {
+		return t.Blocs(sel, voting.BlocOptions{MinVotes: minV, Resolution: res, Seed: BlocSeed, CohesiveVotes: BlocCohesiveVotes})
+	})
+	countries, err := r.countriesByID(ctx, t.Table, blocMembers(e.p))
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return blocPartition(t, key, e, countries, len(sel)), nil
 }

@@ -154,6 +154,75 @@ func (c *voteCache) partition(t *voteTable, k blocKey, compute func() voting.Par
 	return e
 }
 
+// cachedBlocs answers blocs from a partition computed before, when there
+// is one for key on the current vote table: one statement checks that the
+// voting data have not changed and reads the member states' nodes (a
+// cached answer costs one round trip, not a version check and a lookup).
+// ok is false when there is no such partition or the data changed (the
+// caller then takes the full path, which reloads the table).
+func (r *Resolver) cachedBlocs(ctx context.Context, key blocKey) (_ *model.BlocPartition, ok bool, _ error) {
+	c := &r.votes
+	c.mu.Lock()
+	t := c.cur
+	var e blocEntry
+	if t != nil {
+		key.version = t.version
+		e, ok = c.blocs[key]
+	}
+	c.mu.Unlock()
+	if !ok {
+		return nil, false, nil
+	}
+	members := blocMembers(e.p)
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, t.Countries[m].ID)
+	}
+	version, nodes, err := r.Store.VotesVersionCountries(ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	if version != t.version {
+		return nil, false, nil
+	}
+	countries := countryModels(t.Table, members, nodes)
+	return blocPartition(t, key, e, countries, len(t.Select(key.from, key.to, key.issue))), true, nil
+}
+
+// blocMembers are the table indexes of every bloc's members.
+func blocMembers(p voting.Partition) []int {
+	var all []int
+	for _, b := range p.Blocs {
+		all = append(all, b.Members...)
+	}
+	return all
+}
+
+// blocPartition is the answer of blocs: the partition of e, its members
+// named by countries (a member without a Country node is left out).
+func blocPartition(t *voteTable, key blocKey, e blocEntry, countries map[int]*model.Country, rollCalls int) *model.BlocPartition {
+	out := &model.BlocPartition{Blocs: make([]*model.Bloc, 0, len(e.p.Blocs)), Modularity: e.p.Modularity, Resolution: key.resolution,
+		MinVotes: key.minVotes, Seed: BlocSeed, States: e.p.States, Links: e.p.Links, RollCalls: rollCalls,
+		ComputedAt: e.at.UTC().Format(time.RFC3339), Algorithm: blocAlgorithm}
+	for i, b := range e.p.Blocs {
+		bl := &model.Bloc{Index: i, Size: len(b.Members), Members: make([]*model.Country, 0, len(b.Members)),
+			CohesiveVotes: make([]*model.BlocVote, 0, len(b.Votes))}
+		for _, m := range b.Members {
+			if c, ok := countries[m]; ok {
+				bl.Members = append(bl.Members, c)
+			}
+		}
+		if s, ok := b.Agreement.Score(); ok {
+			bl.Agreement = &s
+		}
+		for _, v := range b.Votes {
+			bl.CohesiveVotes = append(bl.CohesiveVotes, blocVote(t.Table, v))
+		}
+		out.Blocs = append(out.Blocs, bl)
+	}
+	return out
+}
+
 // voteWindow turns from/to into the days they start and end on
 // (YYYY-MM-DD; "" for an open end); from after to is an error.
 func voteWindow(from, to *model.Date) (string, string, error) {
@@ -269,6 +338,12 @@ func (r *Resolver) countriesByID(ctx context.Context, t *voting.Table, idx []int
 	if err != nil {
 		return nil, err
 	}
+	return countryModels(t, idx, nodes), nil
+}
+
+// countryModels are the Country models of table indexes idx from their
+// nodes (by id), one group for the lot so their fields batch.
+func countryModels(t *voting.Table, idx []int, nodes map[string]store.Node) map[int]*model.Country {
 	list := make([]store.Node, 0, len(nodes))
 	for _, n := range nodes {
 		list = append(list, n)
@@ -277,10 +352,12 @@ func (r *Resolver) countriesByID(ctx context.Context, t *voting.Table, idx []int
 	out := make(map[int]*model.Country, len(idx))
 	for _, i := range idx {
 		if n, ok := nodes[t.Countries[i].ID]; ok {
-			out[i] = model.FromNode(n, g).(*model.Country)
+			if c, ok := model.FromNode(n, g).(*model.Country); ok {
+				out[i] = c
+			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // voteSourceID is the Source of the UN General Assembly votes.

@@ -16,3 +16,7 @@ type IssueAreaAggregate struct{ Aggregate }
 type InitiativeAggregate struct{ Aggregate }
 type EventAggregate struct{ Aggregate }
 type AgreementAggregate struct{ Aggregate }
+type RollCallAggregate struct{ Aggregate }
+
+// MembershipAggregate counts one node's memberships.
+type MembershipAggregate struct{ Aggregate }

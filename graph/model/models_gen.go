@@ -2196,6 +2196,65 @@ func (e IssueAreaSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What memberships can be grouped by.
+type MembershipGroupField string
+
+const (
+	// The role: FOUNDER, MEMBER or OBSERVER (the 1999 text and informal
+	// groups); FULL, ASSOCIATE or OBSERVER (Correlates of War IGO data).
+	MembershipGroupFieldRole MembershipGroupField = "ROLE"
+	// The year of `since` (whatever its precision); null when the membership has no start date.
+	MembershipGroupFieldSinceYear MembershipGroupField = "SINCE_YEAR"
+)
+
+var AllMembershipGroupField = []MembershipGroupField{
+	MembershipGroupFieldRole,
+	MembershipGroupFieldSinceYear,
+}
+
+func (e MembershipGroupField) IsValid() bool {
+	switch e {
+	case MembershipGroupFieldRole, MembershipGroupFieldSinceYear:
+		return true
+	}
+	return false
+}
+
+func (e MembershipGroupField) String() string {
+	return string(e)
+}
+
+func (e *MembershipGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipGroupField", str)
+	}
+	return nil
+}
+
+func (e MembershipGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // A member's role (MEMBER_OF.role).
 type MembershipRole string
 
@@ -2641,6 +2700,70 @@ func (e *RelationshipType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationshipType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What roll calls can be grouped by.
+type RollCallGroupField string
+
+const (
+	// The year of the vote (the General Assembly data run from 1946-01 to 2020-01).
+	RollCallGroupFieldYear RollCallGroupField = "YEAR"
+	// The General Assembly session (1 = 1946).
+	RollCallGroupFieldSession RollCallGroupField = "SESSION"
+	// The issue areas the roll call addresses (the dataset's topic codes). A
+	// roll call counts in the group of each of its issue areas, so the groups
+	// may add up to more than `count`; roll calls without a code (most of
+	// them) form the null group.
+	RollCallGroupFieldIssueArea RollCallGroupField = "ISSUE_AREA"
+)
+
+var AllRollCallGroupField = []RollCallGroupField{
+	RollCallGroupFieldYear,
+	RollCallGroupFieldSession,
+	RollCallGroupFieldIssueArea,
+}
+
+func (e RollCallGroupField) IsValid() bool {
+	switch e {
+	case RollCallGroupFieldYear, RollCallGroupFieldSession, RollCallGroupFieldIssueArea:
+		return true
+	}
+	return false
+}
+
+func (e RollCallGroupField) String() string {
+	return string(e)
+}
+
+func (e *RollCallGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RollCallGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RollCallGroupField", str)
+	}
+	return nil
+}
+
+func (e RollCallGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RollCallGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RollCallGroupField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

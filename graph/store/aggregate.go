@@ -24,6 +24,10 @@ const (
 	GroupStartYear     GroupKey = "startYear"
 	GroupAdoptedYear   GroupKey = "adoptedYear"
 	GroupOpenYear      GroupKey = "openYear"
+	GroupSession       GroupKey = "session"
+	GroupIssueArea     GroupKey = "issueArea"
+	GroupRole          GroupKey = "role"
+	GroupSinceYear     GroupKey = "sinceYear"
 )
 
 // groupKeys is the allow-list of group keys per label and the Cypher
@@ -37,6 +41,17 @@ var groupKeys = map[Label]map[GroupKey]string{
 	LabelEvent: {GroupKind: "n.kind", GroupStatus: "n.status", GroupDatePrecision: "n.datePrecision",
 		GroupStartYear: "left(n.startDate, 4)"},
 	LabelAgreement: {GroupKind: "n.kind", GroupAdoptedYear: "left(n.adoptedOn, 4)", GroupOpenYear: "toString(n.openYear)"},
+	// A roll call addresses zero or more issue areas: its key is the
+	// sorted list of their ids, and it counts in the group of each (in the
+	// null group when it has none).
+	LabelRollCall: {GroupStartYear: "left(n.date, 4)", GroupSession: "toString(n.session)",
+		GroupIssueArea: "COLLECT { MATCH (n)-[:ADDRESSES]->(i:IssueArea) RETURN i.id ORDER BY i.id }"},
+}
+
+// relGroupKeys is the allow-list of group keys per relationship type and
+// the Cypher expression (over r) each stands for.
+var relGroupKeys = map[RelType]map[GroupKey]string{
+	RelMemberOf: {GroupRole: "r.role", GroupSinceYear: "left(r.since, 4)"},
 }
 
 // ValidGroupKey reports whether the nodes of label can be grouped by k.
@@ -92,40 +107,97 @@ func (s *Store) CountNodesGrouped(ctx context.Context, label Label, where Filter
 		if err != nil {
 			return Aggregation{}, err
 		}
-		agg := Aggregation{Groups: make(map[GroupKey][]Group, len(keys))}
-		sums := make([]map[string]int, len(keys))
-		nulls := make([]int, len(keys))
-		for i := range keys {
-			sums[i] = map[string]int{}
+		return groupRecords(recs, keys)
+	})
+}
+
+// CountEdgesGrouped counts the relationships of spec from the node with
+// the given id that match q (q.Order is ignored), grouped by each of keys,
+// in one statement, as CountNodesGrouped does for nodes. A node without
+// such relationships, or no such node, counts 0.
+func (s *Store) CountEdgesGrouped(ctx context.Context, spec EdgeSpec, id string, q EdgeQuery, keys []GroupKey) (Aggregation, error) {
+	if spec == ActorIssueAreas {
+		return Aggregation{}, fmt.Errorf("derived issue areas cannot be aggregated")
+	}
+	keys = dedupe(keys)
+	params := map[string]any{"id": id}
+	pattern, err := spec.pattern("n", "r", "m")
+	if err != nil {
+		return Aggregation{}, err
+	}
+	where, err := spec.where(newWhereBuilder(params), q, "n", "r", "m")
+	if err != nil {
+		return Aggregation{}, err
+	}
+	var cols []string
+	for i, k := range keys {
+		expr, ok := relGroupKeys[spec.Type][k]
+		if !ok {
+			return Aggregation{}, fmt.Errorf("%s cannot be grouped by %q", spec.Type, k)
 		}
-		for _, r := range recs {
-			c, _, err := neo4j.GetRecordValue[int64](r, "c")
-			if err != nil {
-				return Aggregation{}, err
-			}
-			agg.Count += int(c)
-			for i := range keys {
-				v, _ := r.Get("k" + strconv.Itoa(i))
-				if k, ok := v.(string); ok {
-					sums[i][k] += int(c)
-				} else {
+		cols = append(cols, expr+" AS k"+strconv.Itoa(i))
+	}
+	cypher := "MATCH (n:" + string(spec.From) + " {id: $id}) MATCH " + pattern + " " + where +
+		"RETURN " + strings.Join(append(cols, "count(*) AS c"), ", ")
+	return read(ctx, s, func(tx runner) (Aggregation, error) {
+		recs, err := s.run(ctx, tx, cypher, params)
+		if err != nil {
+			return Aggregation{}, err
+		}
+		return groupRecords(recs, keys)
+	})
+}
+
+// groupRecords sums the counted rows (columns k0…, c) into each key's
+// groups. A key's value is a string, null, or a list of strings (the item
+// counts in the group of each element; in the null group when the list is
+// empty), so the groups of a list-valued key may add up to more than Count.
+func groupRecords(recs []*neo4j.Record, keys []GroupKey) (Aggregation, error) {
+	agg := Aggregation{Groups: make(map[GroupKey][]Group, len(keys))}
+	sums := make([]map[string]int, len(keys))
+	nulls := make([]int, len(keys))
+	for i := range keys {
+		sums[i] = map[string]int{}
+	}
+	for _, r := range recs {
+		c, _, err := neo4j.GetRecordValue[int64](r, "c")
+		if err != nil {
+			return Aggregation{}, err
+		}
+		agg.Count += int(c)
+		for i := range keys {
+			v, _ := r.Get("k" + strconv.Itoa(i))
+			switch k := v.(type) {
+			case string:
+				sums[i][k] += int(c)
+			case []any:
+				n := 0
+				for _, e := range k {
+					if s, ok := e.(string); ok {
+						sums[i][s] += int(c)
+						n++
+					}
+				}
+				if n == 0 {
 					nulls[i] += int(c)
 				}
+			default:
+				nulls[i] += int(c)
 			}
 		}
-		for i, k := range keys {
-			groups := make([]Group, 0, len(sums[i])+1)
-			for key, c := range sums[i] {
-				groups = append(groups, Group{Key: &key, Count: c})
-			}
-			if nulls[i] > 0 {
-				groups = append(groups, Group{Count: nulls[i]})
-			}
-			sortGroups(groups)
-			agg.Groups[k] = groups
+	}
+	for i, k := range keys {
+		groups := make([]Group, 0, len(sums[i])+1)
+		for key, c := range sums[i] {
+			groups = append(groups, Group{Key: &key, Count: c})
 		}
-		return agg, nil
-	})
+		if nulls[i] > 0 {
+			groups = append(groups, Group{Count: nulls[i]})
+		}
+		sortGroups(groups)
+		agg.Groups[k] = groups
+	}
+	return agg, nil
 }
 
 // sortGroups orders groups by count (descending), then key, the null key last.

@@ -92,6 +92,9 @@ func (s *Store) LoadVotes(ctx context.Context) (*VoteRows, error) {
 //go:embed votes_version.cypher
 var voteVersionCypher string
 
+//go:embed votes_version_countries.cypher
+var voteVersionCountriesCypher string
+
 // VoteSourceID is the Source node of the UN General Assembly voting data.
 const VoteSourceID = "source:unga-votes"
 
@@ -115,4 +118,45 @@ func (s *Store) VotesVersion(ctx context.Context) (string, error) {
 		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
 		return fmt.Sprintf("%d/%d/%d/%s", rc, v, a, h), nil
 	})
+}
+
+// VotesVersionCountries returns VotesVersion and the Country nodes of ids
+// (by id; an id without a Country is left out), in one statement: a
+// cached answer naming states checks its freshness and reads their
+// current properties in one round trip.
+func (s *Store) VotesVersionCountries(ctx context.Context, ids []string) (string, map[string]Node, error) {
+	type answer struct {
+		version string
+		nodes   map[string]Node
+	}
+	a, err := read(ctx, s, func(tx runner) (answer, error) {
+		recs, err := s.run(ctx, tx, voteVersionCountriesCypher, map[string]any{"source": VoteSourceID, "ids": ids})
+		if err != nil {
+			return answer{}, fmt.Errorf("voting data version and countries: %w", err)
+		}
+		if len(recs) == 0 {
+			return answer{}, nil
+		}
+		r := recs[0]
+		rc, _, _ := neo4j.GetRecordValue[int64](r, "rollCalls")
+		v, _, _ := neo4j.GetRecordValue[int64](r, "votes")
+		ad, _, _ := neo4j.GetRecordValue[int64](r, "addresses")
+		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
+		out := answer{version: fmt.Sprintf("%d/%d/%d/%s", rc, v, ad, h), nodes: make(map[string]Node, len(ids))}
+		list, _, _ := neo4j.GetRecordValue[[]any](r, "nodes")
+		for _, x := range list {
+			pair, ok := x.([]any)
+			if !ok || len(pair) != 2 {
+				continue
+			}
+			labels, _ := pair[0].([]any)
+			props, _ := pair[1].(map[string]any)
+			n := Node{Label: primaryLabel(labels), Props: props}
+			if n.Label != "" {
+				out.nodes[n.ID()] = n
+			}
+		}
+		return out, nil
+	})
+	return a.version, a.nodes, err
 }

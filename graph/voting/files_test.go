@@ -21,6 +21,7 @@ const dataDir = "../../seed/data"
 
 type fileRollCall struct {
 	rcid       int
+	session    int
 	date       string
 	resolution string
 	codes      map[string]bool // topic codes
@@ -106,7 +107,7 @@ func loadFiles(t testing.TB) *fileVotes {
 	for _, r := range readCSV(t, "unga-votes/un_roll_calls.csv.gz", true) {
 		// rcid,session,importantvote,date,unres,amend,para,short,descr
 		id := rcidOf(t, r[0])
-		fv.rollCalls[id] = &fileRollCall{rcid: id, date: r[3], resolution: r[4], codes: map[string]bool{}}
+		fv.rollCalls[id] = &fileRollCall{rcid: id, session: rcidOf(t, r[1]), date: r[3], resolution: r[4], codes: map[string]bool{}}
 	}
 	for _, r := range readCSV(t, "unga-votes/un_roll_call_issues.csv.gz", true) {
 		fv.rollCalls[rcidOf(t, r[0])].codes[r[1]] = true

@@ -4,7 +4,9 @@
 // element's data-endpoint attribute, on the page's own origin, through four
 // fields: search, neighborhood, connectionPath and (optionally) brokers,
 // the last three within the scope the Scope controls set (sources and
-// date), and with high-degree fan-out summarized into group nodes.
+// date, with a year slider), and with high-degree fan-out summarized into
+// group nodes; blocs colours the countries by voting bloc and likeMinded
+// fills a selected country's panel.
 import './explorer.css';
 
 import cytoscape from 'cytoscape';
@@ -94,6 +96,21 @@ const SCOPE_SOURCES = [
 const GROUP_THRESHOLD = 12;
 const GROUP_LABEL = 'Group';
 const DATE_SHAPE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+
+// The voting measures (UN General Assembly roll calls, 1946-01 to 2020-01).
+const BLOCS_QUERY = `query ExplorerBlocs($from: Date, $to: Date) {
+  blocs(from: $from, to: $to) { states rollCalls modularity blocs { index size members { id name } } }
+}`;
+const LIKE_MINDED_QUERY = `query ExplorerLikeMinded($id: ID!, $from: Date, $to: Date, $first: Int) {
+  likeMinded(actorId: $id, from: $from, to: $to, first: $first) { score votes agreed actor { id name } }
+}`;
+// Bloc colours (Paul Tol's "bright" scheme, apart from the label colours
+// only by hue order; a bloc beyond the eighth is grey).
+const BLOC_COLOURS = ['#4477AA', '#EE6677', '#228833', '#CCBB44', '#66CCEE', '#AA3377', '#BBBBBB', '#332288'];
+const NO_BLOC_COLOUR = '#dddddd';
+const FIRST_YEAR = 1945; // the year slider's range: the UN's first year …
+const LAST_YEAR = new Date().getUTCFullYear(); // … to now
+const YEAR_SHAPE = /^\d{4}$/;
 
 const SOURCE_QUERY = `query ExplorerSource($id: ID!) {
   node(id: $id) { id ... on Source { title date url file } }
@@ -373,6 +390,7 @@ class Explorer {
     this.sourceCache = new Map();
     this.groups = new Map(); // group node id -> the nodes and edges it stands for
     this.lastOpened = null;
+    this.blocOf = null; // country id -> bloc index, while countries are coloured by bloc
     this.busy = 0;
     this.layoutDone = Promise.resolve();
 
@@ -387,6 +405,7 @@ class Explorer {
 
     this.buildFilters();
     this.buildScopeControls();
+    this.buildVotingControls();
     this.bind();
     this.updateView();
   }
@@ -611,6 +630,7 @@ class Explorer {
     cy.batch(() => {
       added = cy.add(add);
     });
+    this.applyBlocColours(); // new countries take their bloc's colour while blocs are on
     this.applyFilters(false);
     this.resize();
     const first = cy.nodes().length === added.nodes().length;
@@ -782,10 +802,18 @@ class Explorer {
       'aria-label': 'As of (YYYY, YYYY-MM or YYYY-MM-DD)',
     });
     const group = el('input', { id: 'scope-group', type: 'checkbox', checked: true });
+    const year = el('input', {
+      id: 'scope-year', type: 'range', min: FIRST_YEAR, max: LAST_YEAR, step: 1, value: 1999,
+      'aria-label': 'Year: the neighbourhood as of that year',
+    });
+    const yearText = el('output', { id: 'scope-year-text', for: 'scope-year' }, 'any time');
+    const anyTime = el('button', { type: 'button', id: 'scope-any-time' }, 'Any time');
     const section = el('section', { id: 'scope-controls' },
       el('h2', {}, 'Scope'),
       el('label', {}, 'Sources ', sources),
       el('label', {}, 'As of ', asOf),
+      el('label', { class: 'year' }, 'Year ', year, ' ', yearText),
+      el('div', { class: 'row' }, anyTime),
       el('label', {}, group, ` Group more than ${GROUP_THRESHOLD} like neighbours`),
       el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the reference data (treaty actions of every state). A date keeps what held then.'));
     const first = $('controls').querySelector('section');
@@ -793,8 +821,131 @@ class Explorer {
     const redraw = () => this.rescope();
     sources.addEventListener('change', redraw);
     group.addEventListener('change', redraw);
-    asOf.addEventListener('change', redraw);
-    asOf.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); redraw(); } });
+    asOf.addEventListener('change', () => { this.syncYear(); redraw(); });
+    asOf.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); this.syncYear(); redraw(); } });
+    // The year slider: dragging shows the year, letting go redraws the
+    // last opened node as of that year (the As of date, at year precision).
+    year.addEventListener('input', () => { yearText.value = year.value; });
+    year.addEventListener('change', () => { asOf.value = year.value; yearText.value = year.value; redraw(); });
+    anyTime.addEventListener('click', () => { asOf.value = ''; this.syncYear(); redraw(); });
+  }
+
+  // syncYear moves the year slider to the As of date's year ("any time"
+  // when there is none).
+  syncYear() {
+    const at = $('scope-asof').value.trim();
+    const y = at.slice(0, 4);
+    if (DATE_SHAPE.test(at)) $('scope-year').value = y;
+    $('scope-year-text').value = at === '' ? 'any time' : at;
+  }
+
+  // ------------------------------------------------------------ voting blocs and like-minded states
+
+  // buildVotingControls adds the Voting section: a window of years, a
+  // button that colours the drawn countries by the blocs of that window
+  // (with a legend), and the window the like-minded panel uses.
+  buildVotingControls() {
+    const from = el('input', { id: 'vote-from', type: 'text', inputmode: 'numeric', maxlength: 4, value: '1995', 'aria-label': 'Voting window: first year' });
+    const to = el('input', { id: 'vote-to', type: 'text', inputmode: 'numeric', maxlength: 4, value: '2004', 'aria-label': 'Voting window: last year' });
+    const section = el('section', { id: 'voting-controls' },
+      el('h2', {}, 'UN General Assembly votes'),
+      el('label', { class: 'years' }, 'From ', from, ' to ', to),
+      el('div', { class: 'row' },
+        el('button', { type: 'button', id: 'blocs-button', onclick: () => this.colourBlocs() }, 'Colour by bloc'),
+        el('button', { type: 'button', id: 'blocs-clear', onclick: () => this.clearBlocs() }, 'Label colours')),
+      el('div', { id: 'bloc-legend', class: 'bloc-legend' }),
+      el('p', { class: 'hint' }, 'Blocs: states that voted together in the window (Louvain on voting agreement). Select a country for the states that voted most like it. The voting data run from 1946 to January 2020.'));
+    $('scope-controls').after(section);
+  }
+
+  // voteWindow is the from/to of the Voting controls, or undefined after
+  // a message when a year cannot be read.
+  voteWindow() {
+    const from = $('vote-from').value.trim();
+    const to = $('vote-to').value.trim();
+    messages.clear('votes');
+    for (const y of [from, to]) {
+      if (y !== '' && !YEAR_SHAPE.test(y)) {
+        messages.show('warn', `“${y}” is not a year: write four digits, e.g. 1995.`, { key: 'votes' });
+        return undefined;
+      }
+    }
+    if (from && to && from > to) {
+      messages.show('warn', `The voting window is empty: ${to} is before ${from}.`, { key: 'votes' });
+      return undefined;
+    }
+    return { from: from || null, to: to || null };
+  }
+
+  // colourBlocs asks for the blocs of the window and colours every drawn
+  // country by its bloc (grey: in no bloc, e.g. too few votes).
+  async colourBlocs() {
+    const w = this.voteWindow();
+    if (!w) return;
+    const data = await this.run('Blocs', () => this.client.request(BLOCS_QUERY, w));
+    if (!data) return;
+    const p = data.blocs;
+    this.blocOf = new Map();
+    p.blocs.forEach((b) => b.members.forEach((m) => this.blocOf.set(m.id, b.index)));
+    this.blocWindow = w;
+    this.applyBlocColours();
+    const legend = $('bloc-legend');
+    legend.textContent = '';
+    legend.append(el('p', { class: 'sub' }, `${p.blocs.length} bloc${p.blocs.length === 1 ? '' : 's'} of ${p.states} states, ${p.rollCalls} roll calls ${w.from || '…'}–${w.to || '…'} (modularity ${p.modularity.toFixed(3)})`));
+    for (const b of p.blocs) {
+      const sw = el('span', { class: 'swatch' });
+      sw.style.background = this.blocColour(b.index);
+      const names = b.members.slice(0, 3).map((m) => m.name).join(', ');
+      legend.append(el('div', { class: 'legend-item', 'data-bloc': b.index }, sw,
+        `Bloc ${b.index + 1}: ${b.size} states (${names}${b.size > 3 ? ', …' : ''})`));
+    }
+    const none = el('span', { class: 'swatch' });
+    none.style.background = NO_BLOC_COLOUR;
+    legend.append(el('div', { class: 'legend-item', 'data-bloc': 'none' }, none, 'In no bloc (too few votes, or no vote in the window)'));
+    if (p.blocs.length === 0) messages.show('warn', 'No state voted in this window: no blocs to colour.', { key: 'votes' });
+  }
+
+  blocColour(index) {
+    return index === undefined ? NO_BLOC_COLOUR : BLOC_COLOURS[index] || BLOC_COLOURS[BLOC_COLOURS.length - 2];
+  }
+
+  // applyBlocColours colours the drawn countries by bloc, while blocs are on.
+  applyBlocColours() {
+    if (!this.blocOf) return;
+    this.cy.batch(() => {
+      this.cy.nodes('[label = "Country"]').forEach((n) => {
+        const c = this.blocColour(this.blocOf.get(n.id()));
+        if (n.data('colour') !== c) n.data('colour', c);
+        n.data('bloc', this.blocOf.has(n.id()) ? this.blocOf.get(n.id()) : -1);
+      });
+    });
+  }
+
+  clearBlocs() {
+    this.blocOf = null;
+    $('bloc-legend').textContent = '';
+    this.cy.batch(() => {
+      this.cy.nodes('[label = "Country"]').forEach((n) => {
+        n.data('colour', colourOf('Country'));
+        n.removeData('bloc');
+      });
+    });
+  }
+
+  // likeMinded fills the panel of a selected country with the states that
+  // voted most like it in the window.
+  async likeMinded(id, into) {
+    const w = this.voteWindow();
+    if (!w) return;
+    const data = await this.run('Like-minded states', () => this.client.request(LIKE_MINDED_QUERY, { id, ...w, first: 10 }));
+    if (!data) return;
+    into.textContent = '';
+    if (data.likeMinded.length === 0) {
+      into.append(el('p', { class: 'hint' }, `No state shared at least 10 roll calls with it in ${w.from || '…'}–${w.to || '…'}.`));
+      return;
+    }
+    into.append(el('ol', { class: 'like-minded' }, data.likeMinded.map((x) =>
+      el('li', { 'data-id': x.actor.id }, `${x.actor.name}: ${x.agreed} of ${x.votes} votes alike (${x.score.toFixed(3)})`))));
   }
 
   // scope is the Scope argument of the controls: null for the whole graph,
@@ -1023,6 +1174,13 @@ class Explorer {
       this.propertiesTable(props, ['id', 'name', 'evidence', 'sourceId']),
     );
     if (props.evidence) d.append(this.evidenceBlock(props.evidence, props.sourceId));
+    if (data.label === 'Country') {
+      const list = el('div', { id: 'like-minded' });
+      d.append(el('h2', {}, 'Voted most like it'),
+        el('div', { class: 'row' }, el('button', { type: 'button', id: 'like-minded-button', onclick: () => this.likeMinded(data.id, list) },
+          'Like-minded states')),
+        list);
+    }
   }
 
   showEdge(e) {
