@@ -13,7 +13,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"sort"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -79,6 +82,8 @@ func (r *Resolver) BlocOf(ctx context.Context, a BlocArgs) (*BlocSubgraph, error
 	}
 	var bloc *model.Bloc
 	switch {
+	case len(p.Blocs) == 0:
+		return nil, fmt.Errorf("the partition has no bloc: no state voted in %d roll calls of the window (are the UN voting data imported?): %w", p.MinVotes, store.ErrNotFound)
 	case a.Index != nil:
 		if *a.Index < 0 || *a.Index >= len(p.Blocs) {
 			return nil, badInput("index", "must be between 0 and %d: the partition has %d blocs (got %d)", len(p.Blocs)-1, len(p.Blocs), *a.Index)
@@ -272,4 +277,86 @@ func runOperation(ctx context.Context, exec *executor.Executor, query string, va
 		return fmt.Errorf("list export: decode the answer: %w", err)
 	}
 	return nil
+}
+
+// exportKinds are exportUrl's arguments naming a subgraph, with the path
+// of their export.
+var exportKinds = []struct{ arg, path string }{
+	{"neighborhood", "/export/neighborhood"},
+	{"path", "/export/path"},
+	{"coalition", "/export/coalition"},
+	{"bloc", "/export/bloc"},
+	{"list", "/export/list"},
+}
+
+// exportURL builds exportUrl's answer from the field's arguments as the
+// client wrote them (variables resolved): each input field becomes the
+// export's query parameter of the same name — a list comma-separated, a
+// list's where its JSON text.
+func exportURL(ctx context.Context, format *model.ExportFormat) (string, error) {
+	raw := graphql.GetFieldContext(ctx).Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
+	var path string
+	var in map[string]any
+	for _, k := range exportKinds {
+		m, ok := raw[k.arg].(map[string]any)
+		if !ok {
+			continue
+		}
+		if path != "" {
+			return "", badInput(k.arg, "give exactly one of neighborhood, path, coalition, bloc and list")
+		}
+		path, in = k.path, m
+	}
+	if path == "" {
+		return "", badInput("neighborhood", "give exactly one of neighborhood, path, coalition, bloc and list")
+	}
+	q := url.Values{}
+	f := model.ExportFormatGexf
+	if format != nil {
+		f = *format
+	}
+	q.Set("format", strings.ToLower(string(f)))
+	if path == "/export/list" {
+		var lists []string
+		for name := range ExportLists {
+			if w, ok := in[name]; ok && w != nil {
+				lists = append(lists, name)
+				b, err := json.Marshal(w)
+				if err != nil {
+					return "", fmt.Errorf("exportUrl: %w", err)
+				}
+				q.Set("list", name)
+				q.Set("where", string(b))
+			}
+		}
+		if len(lists) != 1 {
+			sort.Strings(lists)
+			return "", badInput("list", "give exactly one list with its where, e.g. {countries: {}} (got %d: %v)", len(lists), lists)
+		}
+		if string(q.Get("where")) == "{}" {
+			q.Del("where")
+		}
+		in = map[string]any{"relationshipTypes": in["relationshipTypes"]}
+	}
+	if path == "/export/bloc" {
+		if (in["index"] == nil) == (in["member"] == nil) {
+			return "", badInput("bloc.index", "give exactly one of index (the bloc's position, 0 = the largest) and member (the id of one of its states)")
+		}
+	}
+	for k, v := range in {
+		switch x := v.(type) {
+		case nil:
+		case []any:
+			parts := make([]string, len(x))
+			for i, e := range x {
+				parts[i] = fmt.Sprint(e)
+			}
+			q.Set(k, strings.Join(parts, ","))
+		case json.Number:
+			q.Set(k, x.String())
+		default:
+			q.Set(k, fmt.Sprint(x))
+		}
+	}
+	return path + "?" + q.Encode(), nil
 }

@@ -183,6 +183,21 @@ type Bloc struct {
 	CohesiveVotes []*BlocVote `json:"cohesiveVotes"`
 }
 
+// The arguments of `blocs` and which bloc to export (exactly one of `index`,
+// its position in `blocs`, and `member`, the id of one of its states): the
+// states of the bloc and, between each pair linked in the agreement graph, an
+// edge with their voting agreement (score, votes, agreed) over the window's
+// roll calls. Needs the UN voting data imported.
+type BlocExportInput struct {
+	IssueAreaID *string  `json:"issueAreaId,omitempty"`
+	From        *Date    `json:"from,omitempty"`
+	To          *Date    `json:"to,omitempty"`
+	MinVotes    *int     `json:"minVotes,omitempty"`
+	Resolution  *float64 `json:"resolution,omitempty"`
+	Index       *int     `json:"index,omitempty"`
+	Member      *string  `json:"member,omitempty"`
+}
+
 // Groups of states that vote together in the General Assembly: Louvain
 // community detection (gonum's community.Modularize) on the graph whose nodes
 // are the states with at least minVotes votes in the window and whose edges
@@ -302,6 +317,12 @@ type CoParticipation struct {
 	Count int `json:"count"`
 	// The shared events, in date order (at most 20).
 	Events []*Event `json:"events"`
+}
+
+// The arguments of `coalition`, for its export: the group, its members and their memberships.
+type CoalitionExportInput struct {
+	InitiativeID string `json:"initiativeId"`
+	AsOf         *Date  `json:"asOf,omitempty"`
 }
 
 // What every member of a group of actors has in common.
@@ -900,6 +921,22 @@ type LinkInput struct {
 	Evidence *EvidenceInput `json:"evidence"`
 }
 
+// A root list with its `where`, for its export: exactly one of the fields
+// below, holding the where as in the list's argument (`{}` for the whole
+// list). The export holds the nodes the list matches (at most 2,000, in the
+// list's order) and the relationships among them (of `relationshipTypes`
+// only, when given).
+type ListExportInput struct {
+	Countries         *CountryWhere      `json:"countries,omitempty"`
+	Organizations     *OrganizationWhere `json:"organizations,omitempty"`
+	IssueAreas        *IssueAreaWhere    `json:"issueAreas,omitempty"`
+	Initiatives       *InitiativeWhere   `json:"initiatives,omitempty"`
+	Events            *EventWhere        `json:"events,omitempty"`
+	Agreements        *AgreementWhere    `json:"agreements,omitempty"`
+	RollCalls         *RollCallWhere     `json:"rollCalls,omitempty"`
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+}
+
 // A MEMBER_OF relationship written with the actor an upsert writes, to an
 // Initiative or an Organization. Fields left out keep stored values.
 type MembershipLinkInput struct {
@@ -943,6 +980,15 @@ type MembershipWhere struct {
 // Writes to the graph: each mutation is one transaction (all or nothing) and
 // needs the editor role (`deleteNode`: admin).
 type Mutation struct {
+}
+
+// The arguments of `neighborhood`, for its export.
+type NeighborhoodExportInput struct {
+	ID                string             `json:"id"`
+	Depth             *int               `json:"depth,omitempty"`
+	Limit             *int               `json:"limit,omitempty"`
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+	AsOf              *Date              `json:"asOf,omitempty"`
 }
 
 // Any relationship the model allows from the node an upsert writes, with
@@ -1116,6 +1162,16 @@ type Path struct {
 	Routes [][]string `json:"routes"`
 	// True when allShortest found more shortest paths than the cap; routes holds the first ones.
 	Truncated bool `json:"truncated"`
+}
+
+// The arguments of `connectionPath`, for its export (every shortest path with allShortest: true).
+type PathExportInput struct {
+	From              string             `json:"from"`
+	To                string             `json:"to"`
+	MaxHops           *int               `json:"maxHops,omitempty"`
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+	AllShortest       *bool              `json:"allShortest,omitempty"`
+	AsOf              *Date              `json:"asOf,omitempty"`
 }
 
 // Lists are Relay connections. Page forwards with `first`/`after` or
@@ -2008,6 +2064,67 @@ func (e *EventSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A file format of the exports (docs/exports.md).
+type ExportFormat string
+
+const (
+	// GEXF 1.3 with dates as spells: Gephi, networkx read_gexf.
+	ExportFormatGexf ExportFormat = "GEXF"
+	// GraphML with typed attributes: Cytoscape, igraph, networkx read_graphml, R.
+	ExportFormatGraphml ExportFormat = "GRAPHML"
+	// A zip of nodes.csv, edges.csv and metadata.json: pandas, R, spreadsheets.
+	ExportFormatCSV ExportFormat = "CSV"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatGexf,
+	ExportFormatGraphml,
+	ExportFormatCSV,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatGexf, ExportFormatGraphml, ExportFormatCSV:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
