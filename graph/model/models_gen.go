@@ -189,13 +189,20 @@ type Bloc struct {
 // edge with their voting agreement (score, votes, agreed) over the window's
 // roll calls. Needs the UN voting data imported.
 type BlocExportInput struct {
-	IssueAreaID *string  `json:"issueAreaId,omitempty"`
-	From        *Date    `json:"from,omitempty"`
-	To          *Date    `json:"to,omitempty"`
-	MinVotes    *int     `json:"minVotes,omitempty"`
-	Resolution  *float64 `json:"resolution,omitempty"`
-	Index       *int     `json:"index,omitempty"`
-	Member      *string  `json:"member,omitempty"`
+	// Only roll calls addressing this issue area (as blocs' issueAreaId).
+	IssueAreaID *string `json:"issueAreaId,omitempty"`
+	// The window's start (as blocs' from).
+	From *Date `json:"from,omitempty"`
+	// The window's end (as blocs' to).
+	To *Date `json:"to,omitempty"`
+	// As blocs' minVotes (default 10).
+	MinVotes *int `json:"minVotes,omitempty"`
+	// As blocs' resolution (default 1).
+	Resolution *float64 `json:"resolution,omitempty"`
+	// The bloc's position in blocs (0 = the largest).
+	Index *int `json:"index,omitempty"`
+	// The id of one of the bloc's states.
+	Member *string `json:"member,omitempty"`
 }
 
 // Groups of states that vote together in the General Assembly: Louvain
@@ -321,8 +328,10 @@ type CoParticipation struct {
 
 // The arguments of `coalition`, for its export: the group, its members and their memberships.
 type CoalitionExportInput struct {
+	// The initiative or organization.
 	InitiativeID string `json:"initiativeId"`
-	AsOf         *Date  `json:"asOf,omitempty"`
+	// Its members on this date (a year or month counts from its first day); default every membership.
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // What every member of a group of actors has in common.
@@ -927,13 +936,21 @@ type LinkInput struct {
 // list's order) and the relationships among them (of `relationshipTypes`
 // only, when given).
 type ListExportInput struct {
-	Countries         *CountryWhere      `json:"countries,omitempty"`
-	Organizations     *OrganizationWhere `json:"organizations,omitempty"`
-	IssueAreas        *IssueAreaWhere    `json:"issueAreas,omitempty"`
-	Initiatives       *InitiativeWhere   `json:"initiatives,omitempty"`
-	Events            *EventWhere        `json:"events,omitempty"`
-	Agreements        *AgreementWhere    `json:"agreements,omitempty"`
-	RollCalls         *RollCallWhere     `json:"rollCalls,omitempty"`
+	// The countries list with this where.
+	Countries *CountryWhere `json:"countries,omitempty"`
+	// The organizations list with this where.
+	Organizations *OrganizationWhere `json:"organizations,omitempty"`
+	// The issueAreas list with this where.
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// The initiatives list with this where.
+	Initiatives *InitiativeWhere `json:"initiatives,omitempty"`
+	// The events list with this where.
+	Events *EventWhere `json:"events,omitempty"`
+	// The agreements list with this where.
+	Agreements *AgreementWhere `json:"agreements,omitempty"`
+	// The rollCalls list with this where.
+	RollCalls *RollCallWhere `json:"rollCalls,omitempty"`
+	// Only relationships of these types among the nodes (default every type).
 	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
 }
 
@@ -984,11 +1001,16 @@ type Mutation struct {
 
 // The arguments of `neighborhood`, for its export.
 type NeighborhoodExportInput struct {
-	ID                string             `json:"id"`
-	Depth             *int               `json:"depth,omitempty"`
-	Limit             *int               `json:"limit,omitempty"`
+	// The node at the centre (neighborhood's id).
+	ID string `json:"id"`
+	// Hops out, 1 to 3 (default 1).
+	Depth *int `json:"depth,omitempty"`
+	// At most this many nodes, 1 to 1000 (default 100).
+	Limit *int `json:"limit,omitempty"`
+	// Only these relationship types (default every type).
 	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
-	AsOf              *Date              `json:"asOf,omitempty"`
+	// The graph as it stood on this date (a year or month stands for its whole range).
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // Any relationship the model allows from the node an upsert writes, with
@@ -1166,12 +1188,18 @@ type Path struct {
 
 // The arguments of `connectionPath`, for its export (every shortest path with allShortest: true).
 type PathExportInput struct {
-	From              string             `json:"from"`
-	To                string             `json:"to"`
-	MaxHops           *int               `json:"maxHops,omitempty"`
+	// One end of the path.
+	From string `json:"from"`
+	// The other end.
+	To string `json:"to"`
+	// At most this many hops, 1 to 10 (default 6).
+	MaxHops *int `json:"maxHops,omitempty"`
+	// Only these relationship types (default every type).
 	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
-	AllShortest       *bool              `json:"allShortest,omitempty"`
-	AsOf              *Date              `json:"asOf,omitempty"`
+	// true: every shortest path (at most 25); default one.
+	AllShortest *bool `json:"allShortest,omitempty"`
+	// The graph as it stood on this date.
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // Lists are Relay connections. Page forwards with `first`/`after` or

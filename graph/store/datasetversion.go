@@ -40,13 +40,22 @@ type DatasetFacts struct {
 	Recorded bool
 }
 
+// countsCypher counts the nodes (but the version node) and the
+// relationships from Neo4j's count store.
+const countsCypher = `CALL () { MATCH (n) RETURN count(n) AS all }
+CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS r }
+RETURN all - meta AS n, r`
+
 // datasetFactsCypher reads the facts in one statement: counts from Neo4j's
 // count store, the Source nodes (a few dozen) and the version node by its
 // unique id. It reads no other node, so the keeper can run it every few
 // seconds.
 const datasetFactsCypher = `
-CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH (n) RETURN count(n) AS all }
+CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+WITH all - meta AS nodes, rels
 CALL () { MATCH (s:Source) WITH s ORDER BY s.id RETURN collect(properties(s)) AS sources }
 CALL () { OPTIONAL MATCH (v:DatasetVersion {id: $id}) RETURN v.lastWrite AS lastWrite, v.writes AS writes, v IS NOT NULL AS recorded }
 RETURN nodes, rels, sources, lastWrite, writes, recorded`
