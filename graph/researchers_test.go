@@ -185,8 +185,9 @@ func TestCypherFieldNeedsConfigAndRole(t *testing.T) {
 					t.Fatal(resp.Errors)
 				}
 				rows := resp.Data["cypher"].(map[string]any)["rows"]
-				if !reflect.DeepEqual(rows, []any{[]any{float64(37)}}) {
-					t.Errorf("rows %v, want [[37]]", rows)
+				// The seed's 37 nodes and the dataset's version node.
+				if !reflect.DeepEqual(rows, []any{[]any{float64(38)}}) {
+					t.Errorf("rows %v, want [[38]]", rows)
 				}
 				return
 			}
