@@ -17,6 +17,9 @@ func (a *app) mountExports(mux *http.ServeMux) {
 		Logger:    a.logger,
 		Present:   graph.ErrorPresenter(a.logger, requestIDFrom),
 		RequestID: requestIDFrom,
+		// The bloc and list exports run the GraphQL fields' code; this
+		// resolver keeps its own vote table, read at the first bloc export.
+		Resolver: &graph.Resolver{Store: a.store, Logger: a.logger},
 		Version: func() (string, time.Time) {
 			if v := a.dataset.Current(); v != nil {
 				return v.ID, v.LastWrite

@@ -528,6 +528,7 @@ type ComplexityRoot struct {
 		Cypher            func(childComplexity int, query string, params any) int
 		Event             func(childComplexity int, id string) int
 		Events            func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		ExportURL         func(childComplexity int, format *model.ExportFormat, neighborhood *model.NeighborhoodExportInput, path *model.PathExportInput, coalition *model.CoalitionExportInput, bloc *model.BlocExportInput, list *model.ListExportInput) int
 		GraphModel        func(childComplexity int) int
 		Influence         func(childComplexity int, first *int, kind *model.ActorKind) int
 		Initiative        func(childComplexity int, id string) int
@@ -801,6 +802,7 @@ type QueryResolver interface {
 	CoParticipants(ctx context.Context, actorID string, first *int, asOf *model.Date, scope *model.Scope) ([]*model.CoParticipation, error)
 	Brokers(ctx context.Context, first *int, kind *model.ActorKind, asOf *model.Date, scope *model.Scope) ([]*model.ActorScore, error)
 	Timeline(ctx context.Context, actorID *string, initiativeID *string, issueAreaID *string, from *model.Date, to *model.Date, first *int) ([]*model.Event, error)
+	ExportURL(ctx context.Context, format *model.ExportFormat, neighborhood *model.NeighborhoodExportInput, path *model.PathExportInput, coalition *model.CoalitionExportInput, bloc *model.BlocExportInput, list *model.ListExportInput) (string, error)
 	Influence(ctx context.Context, first *int, kind *model.ActorKind) ([]*model.ActorInfluence, error)
 	ChangeSet(ctx context.Context, id string, first *int) (*model.ChangeSetReview, error)
 	Audit(ctx context.Context, id string) (*model.AuditStamp, error)
@@ -3007,6 +3009,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Query.exportUrl":
+		if e.ComplexityRoot.Query.ExportURL == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportUrl_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportURL(childComplexity, args["format"].(*model.ExportFormat), args["neighborhood"].(*model.NeighborhoodExportInput), args["path"].(*model.PathExportInput), args["coalition"].(*model.CoalitionExportInput), args["bloc"].(*model.BlocExportInput), args["list"].(*model.ListExportInput)), true
 	case "Query.graphModel":
 		if e.ComplexityRoot.Query.GraphModel == nil {
 			break
@@ -3730,7 +3743,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgreementInput", ec.unmarshalInputAgreementInput),
 			graphql.NewInputUnmarshaler("AgreementSort", ec.unmarshalInputAgreementSort),
 			graphql.NewInputUnmarshaler("AgreementWhere", ec.unmarshalInputAgreementWhere),
+			graphql.NewInputUnmarshaler("BlocExportInput", ec.unmarshalInputBlocExportInput),
 			graphql.NewInputUnmarshaler("ChangeInput", ec.unmarshalInputChangeInput),
+			graphql.NewInputUnmarshaler("CoalitionExportInput", ec.unmarshalInputCoalitionExportInput),
 			graphql.NewInputUnmarshaler("CountryInput", ec.unmarshalInputCountryInput),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
 			graphql.NewInputUnmarshaler("CountryVoteWhere", ec.unmarshalInputCountryVoteWhere),
@@ -3750,9 +3765,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IssueAreaSort", ec.unmarshalInputIssueAreaSort),
 			graphql.NewInputUnmarshaler("IssueAreaWhere", ec.unmarshalInputIssueAreaWhere),
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
+			graphql.NewInputUnmarshaler("ListExportInput", ec.unmarshalInputListExportInput),
 			graphql.NewInputUnmarshaler("MembershipLinkInput", ec.unmarshalInputMembershipLinkInput),
 			graphql.NewInputUnmarshaler("MembershipSort", ec.unmarshalInputMembershipSort),
 			graphql.NewInputUnmarshaler("MembershipWhere", ec.unmarshalInputMembershipWhere),
+			graphql.NewInputUnmarshaler("NeighborhoodExportInput", ec.unmarshalInputNeighborhoodExportInput),
 			graphql.NewInputUnmarshaler("NestedLinkInput", ec.unmarshalInputNestedLinkInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("OrganizationSort", ec.unmarshalInputOrganizationSort),
@@ -3760,6 +3777,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ParticipationLinkInput", ec.unmarshalInputParticipationLinkInput),
 			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
+			graphql.NewInputUnmarshaler("PathExportInput", ec.unmarshalInputPathExportInput),
 			graphql.NewInputUnmarshaler("RollCallSort", ec.unmarshalInputRollCallSort),
 			graphql.NewInputUnmarshaler("RollCallVoteWhere", ec.unmarshalInputRollCallVoteWhere),
 			graphql.NewInputUnmarshaler("RollCallWhere", ec.unmarshalInputRollCallWhere),
@@ -3845,7 +3863,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "aggregate.graphqls" "analytics.graphqls" "influence.graphqls" "mutations.graphqls" "relfilters.graphqls" "researchers.graphqls" "votes.graphqls"
+//go:embed "aggregate.graphqls" "analytics.graphqls" "exports.graphqls" "influence.graphqls" "mutations.graphqls" "relfilters.graphqls" "researchers.graphqls" "votes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5805,6 +5823,7 @@ input SignatureSort {
 `, BuiltIn: false},
 	{Name: "aggregate.graphqls", Input: sourceData("aggregate.graphqls"), BuiltIn: false},
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
+	{Name: "exports.graphqls", Input: sourceData("exports.graphqls"), BuiltIn: false},
 	{Name: "influence.graphqls", Input: sourceData("influence.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "relfilters.graphqls", Input: sourceData("relfilters.graphqls"), BuiltIn: false},
@@ -8612,6 +8631,60 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportUrl_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "neighborhood",
+		func(ctx context.Context, v any) (*model.NeighborhoodExportInput, error) {
+			return ec.unmarshalONeighborhoodExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNeighborhoodExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["neighborhood"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "path",
+		func(ctx context.Context, v any) (*model.PathExportInput, error) {
+			return ec.unmarshalOPathExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPathExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["path"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "coalition",
+		func(ctx context.Context, v any) (*model.CoalitionExportInput, error) {
+			return ec.unmarshalOCoalitionExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCoalitionExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["coalition"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "bloc",
+		func(ctx context.Context, v any) (*model.BlocExportInput, error) {
+			return ec.unmarshalOBlocExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bloc"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "list",
+		func(ctx context.Context, v any) (*model.ListExportInput, error) {
+			return ec.unmarshalOListExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐListExportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["list"] = arg5
 	return args, nil
 }
 
@@ -18751,6 +18824,50 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exportUrl(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportURL(ctx, fc.Args["format"].(*model.ExportFormat), fc.Args["neighborhood"].(*model.NeighborhoodExportInput), fc.Args["path"].(*model.PathExportInput), fc.Args["coalition"].(*model.CoalitionExportInput), fc.Args["bloc"].(*model.BlocExportInput), fc.Args["list"].(*model.ListExportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportUrl(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportUrl_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_influence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22683,6 +22800,90 @@ func UnmarshalAgreementWhere(ctx context.Context, raw any) (model.AgreementWhere
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBlocExportInput(ctx context.Context, obj any) (model.BlocExportInput, error) {
+	var it model.BlocExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"issueAreaId", "from", "to", "minVotes", "resolution", "index", "member"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "issueAreaId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreaId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreaID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "minVotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minVotes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinVotes = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		case "index":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("index"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Index = data
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBlocExportInput unmarshals raw into the BlocExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBlocExportInput(ctx context.Context, raw any) (model.BlocExportInput, error) {
+	var out model.BlocExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BlocExportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj any) (model.ChangeInput, error) {
 	var it model.ChangeInput
 	if obj == nil {
@@ -22778,6 +22979,55 @@ func (ec *executionContext) unmarshalInputChangeInput(ctx context.Context, obj a
 func UnmarshalChangeInput(ctx context.Context, raw any) (model.ChangeInput, error) {
 	var out model.ChangeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoalitionExportInput(ctx context.Context, obj any) (model.CoalitionExportInput, error) {
+	var it model.CoalitionExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"initiativeId", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "initiativeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiativeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiativeID = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoalitionExportInput unmarshals raw into the CoalitionExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoalitionExportInput(ctx context.Context, raw any) (model.CoalitionExportInput, error) {
+	var out model.CoalitionExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoalitionExportInput", raw, &out)
 	return out, err
 }
 
@@ -24397,6 +24647,97 @@ func UnmarshalLinkInput(ctx context.Context, raw any) (model.LinkInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputListExportInput(ctx context.Context, obj any) (model.ListExportInput, error) {
+	var it model.ListExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countries", "organizations", "issueAreas", "initiatives", "events", "agreements", "rollCalls", "relationshipTypes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countries"))
+			data, err := ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Countries = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organizations = data
+		case "issueAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issueAreas"))
+			data, err := ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssueAreas = data
+		case "initiatives":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatives"))
+			data, err := ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Initiatives = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		case "agreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreements"))
+			data, err := ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agreements = data
+		case "rollCalls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rollCalls"))
+			data, err := ec.unmarshalORollCallWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRollCallWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RollCalls = data
+		case "relationshipTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationshipTypes"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationshipTypes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListExportInput unmarshals raw into the ListExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListExportInput(ctx context.Context, raw any) (model.ListExportInput, error) {
+	var out model.ListExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListExportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembershipLinkInput(ctx context.Context, obj any) (model.MembershipLinkInput, error) {
 	var it model.MembershipLinkInput
 	if obj == nil {
@@ -24594,6 +24935,76 @@ func (ec *executionContext) unmarshalInputMembershipWhere(ctx context.Context, o
 func UnmarshalMembershipWhere(ctx context.Context, raw any) (model.MembershipWhere, error) {
 	var out model.MembershipWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNeighborhoodExportInput(ctx context.Context, obj any) (model.NeighborhoodExportInput, error) {
+	var it model.NeighborhoodExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "depth", "limit", "relationshipTypes", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "depth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("depth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Depth = data
+		case "limit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limit = data
+		case "relationshipTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationshipTypes"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationshipTypes = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNeighborhoodExportInput unmarshals raw into the NeighborhoodExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNeighborhoodExportInput(ctx context.Context, raw any) (model.NeighborhoodExportInput, error) {
+	var out model.NeighborhoodExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NeighborhoodExportInput", raw, &out)
 	return out, err
 }
 
@@ -25127,6 +25538,83 @@ func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context
 func UnmarshalParticipationWhere(ctx context.Context, raw any) (model.ParticipationWhere, error) {
 	var out model.ParticipationWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPathExportInput(ctx context.Context, obj any) (model.PathExportInput, error) {
+	var it model.PathExportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "maxHops", "relationshipTypes", "allShortest", "asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "maxHops":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxHops"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxHops = data
+		case "relationshipTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationshipTypes"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RelationshipTypes = data
+		case "allShortest":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allShortest"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllShortest = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPathExportInput unmarshals raw into the PathExportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPathExportInput(ctx context.Context, raw any) (model.PathExportInput, error) {
+	var out model.PathExportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PathExportInput", raw, &out)
 	return out, err
 }
 
@@ -29229,6 +29717,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
 				})
+		case "exportUrl":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportUrl(ctx, field)
+				})
 		case "influence":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -32548,6 +33042,14 @@ func (ec *executionContext) marshalOAuditStamp2ᚖgithubᚗcomᚋlysoenᚋlysoen
 	return ec._AuditStamp(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOBlocExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐBlocExportInput(ctx context.Context, v any) (*model.BlocExportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBlocExportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32576,6 +33078,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCoalitionExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCoalitionExportInput(ctx context.Context, v any) (*model.CoalitionExportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCoalitionExportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -32813,6 +33323,22 @@ func (ec *executionContext) unmarshalOEvidenceInput2ᚖgithubᚗcomᚋlysoenᚋl
 	}
 	res, err := ec.unmarshalInputEvidenceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOExportFormat2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐExportFormat(ctx context.Context, v any) (*model.ExportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ExportFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExportFormat2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v *model.ExportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -33094,6 +33620,14 @@ func (ec *executionContext) unmarshalOLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOListExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐListExportInput(ctx context.Context, v any) (*model.ListExportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputListExportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMembershipLinkInput2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipLinkInputᚄ(ctx context.Context, v any) ([]*model.MembershipLinkInput, error) {
 	if v == nil {
 		return nil, nil
@@ -33149,6 +33683,14 @@ func (ec *executionContext) unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoen�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMembershipWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONeighborhoodExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐNeighborhoodExportInput(ctx context.Context, v any) (*model.NeighborhoodExportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNeighborhoodExportInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -33296,6 +33838,14 @@ func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgra
 		return graphql.Null
 	}
 	return ec._Path(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPathExportInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPathExportInput(ctx context.Context, v any) (*model.PathExportInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPathExportInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORelationshipType2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipTypeᚄ(ctx context.Context, v any) ([]model.RelationshipType, error) {

@@ -84,9 +84,10 @@ func TestGraphModel(t *testing.T) {
 		t.Fatal(resp.Errors)
 	}
 	gm := resp.Data["graphModel"].(map[string]any)
-	// Counted by hand from seed/seed.json (11 countries, 2 organizations, …).
+	// Counted by hand from seed/seed.json (11 countries, 2 organizations, …),
+	// and the version node the seed's writes recorded themselves on.
 	wantLabels := map[string]float64{"Actor": 13, "Agreement": 1, "Country": 11, "Event": 6, "Initiative": 4,
-		"IssueArea": 12, "Organization": 2, "Source": 1}
+		"IssueArea": 12, "Organization": 2, "Source": 1, "DatasetVersion": 1}
 	gotLabels := map[string]float64{}
 	for _, l := range gm["labels"].([]any) {
 		l := l.(map[string]any)
@@ -184,8 +185,9 @@ func TestCypherFieldNeedsConfigAndRole(t *testing.T) {
 					t.Fatal(resp.Errors)
 				}
 				rows := resp.Data["cypher"].(map[string]any)["rows"]
-				if !reflect.DeepEqual(rows, []any{[]any{float64(37)}}) {
-					t.Errorf("rows %v, want [[37]]", rows)
+				// The seed's 37 nodes and the dataset's version node.
+				if !reflect.DeepEqual(rows, []any{[]any{float64(38)}}) {
+					t.Errorf("rows %v, want [[38]]", rows)
 				}
 				return
 			}

@@ -60,6 +60,12 @@ var scenarios = []scenario{
 		Vars: func(r *rand.Rand) map[string]any { return map[string]any{"iso3": iso3s[r.IntN(len(iso3s))]} }},
 	{Name: "ExportPath", Kind: "export", Export: "/export/path?from=country:THA&to=org:icrc&allShortest=true&format=graphml"},
 	{Name: "ExportCoalition", Kind: "export", Export: "/export/coalition?initiativeId=initiative:lysoen-partnership&asOf=1999&format=csv"},
+	// A filtered list: the partnership's member states and the relationships
+	// among them (where is the list's GraphQL where, as JSON). The export of
+	// a voting bloc is left out: it needs the UN voting data, which a
+	// database made by `lysoen seed` alone does not hold.
+	{Name: "ExportList", Kind: "export",
+		Export: "/export/list?list=countries&where=%7B%22memberOfInitiative%22:%7B%22id%22:%7B%22eq%22:%22initiative:lysoen-partnership%22%7D%7D%7D&format=graphml"},
 	// Writes: an organization plus its MEMBER_OF link, each with a new id,
 	// counted afterwards (writes.go). Needs an editor token (-token, or
 	// made up with -server).

@@ -164,7 +164,7 @@ func TestSeedProvenance(t *testing.T) {
 			}
 		}
 	}
-	check("node", query(t, "MATCH (n) WHERE NOT n:Source RETURN n.id AS what, n.sourceId AS src, n.evidence AS ev", nil))
+	check("node", query(t, "MATCH (n) WHERE NOT n:Source AND NOT n:DatasetVersion RETURN n.id AS what, n.sourceId AS src, n.evidence AS ev", nil))
 	check("relationship", query(t, "MATCH (a)-[r]->(b) RETURN a.id + ' ' + type(r) + ' ' + b.id AS what, r.sourceId AS src, r.evidence AS ev", nil))
 
 	for _, r := range query(t, "MATCH (e:Event) RETURN e.id AS id, e.startDate AS d, e.datePrecision AS p", nil) {

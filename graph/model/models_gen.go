@@ -183,6 +183,28 @@ type Bloc struct {
 	CohesiveVotes []*BlocVote `json:"cohesiveVotes"`
 }
 
+// The arguments of `blocs` and which bloc to export (exactly one of `index`,
+// its position in `blocs`, and `member`, the id of one of its states): the
+// states of the bloc and, between each pair linked in the agreement graph, an
+// edge with their voting agreement (score, votes, agreed) over the window's
+// roll calls. Needs the UN voting data imported.
+type BlocExportInput struct {
+	// Only roll calls addressing this issue area (as blocs' issueAreaId).
+	IssueAreaID *string `json:"issueAreaId,omitempty"`
+	// The window's start (as blocs' from).
+	From *Date `json:"from,omitempty"`
+	// The window's end (as blocs' to).
+	To *Date `json:"to,omitempty"`
+	// As blocs' minVotes (default 10).
+	MinVotes *int `json:"minVotes,omitempty"`
+	// As blocs' resolution (default 1).
+	Resolution *float64 `json:"resolution,omitempty"`
+	// The bloc's position in blocs (0 = the largest).
+	Index *int `json:"index,omitempty"`
+	// The id of one of the bloc's states.
+	Member *string `json:"member,omitempty"`
+}
+
 // Groups of states that vote together in the General Assembly: Louvain
 // community detection (gonum's community.Modularize) on the graph whose nodes
 // are the states with at least minVotes votes in the window and whose edges
@@ -302,6 +324,14 @@ type CoParticipation struct {
 	Count int `json:"count"`
 	// The shared events, in date order (at most 20).
 	Events []*Event `json:"events"`
+}
+
+// The arguments of `coalition`, for its export: the group, its members and their memberships.
+type CoalitionExportInput struct {
+	// The initiative or organization.
+	InitiativeID string `json:"initiativeId"`
+	// Its members on this date (a year or month counts from its first day); default every membership.
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // What every member of a group of actors has in common.
@@ -900,6 +930,30 @@ type LinkInput struct {
 	Evidence *EvidenceInput `json:"evidence"`
 }
 
+// A root list with its `where`, for its export: exactly one of the fields
+// below, holding the where as in the list's argument (`{}` for the whole
+// list). The export holds the nodes the list matches (at most 2,000, in the
+// list's order) and the relationships among them (of `relationshipTypes`
+// only, when given).
+type ListExportInput struct {
+	// The countries list with this where.
+	Countries *CountryWhere `json:"countries,omitempty"`
+	// The organizations list with this where.
+	Organizations *OrganizationWhere `json:"organizations,omitempty"`
+	// The issueAreas list with this where.
+	IssueAreas *IssueAreaWhere `json:"issueAreas,omitempty"`
+	// The initiatives list with this where.
+	Initiatives *InitiativeWhere `json:"initiatives,omitempty"`
+	// The events list with this where.
+	Events *EventWhere `json:"events,omitempty"`
+	// The agreements list with this where.
+	Agreements *AgreementWhere `json:"agreements,omitempty"`
+	// The rollCalls list with this where.
+	RollCalls *RollCallWhere `json:"rollCalls,omitempty"`
+	// Only relationships of these types among the nodes (default every type).
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+}
+
 // A MEMBER_OF relationship written with the actor an upsert writes, to an
 // Initiative or an Organization. Fields left out keep stored values.
 type MembershipLinkInput struct {
@@ -943,6 +997,20 @@ type MembershipWhere struct {
 // Writes to the graph: each mutation is one transaction (all or nothing) and
 // needs the editor role (`deleteNode`: admin).
 type Mutation struct {
+}
+
+// The arguments of `neighborhood`, for its export.
+type NeighborhoodExportInput struct {
+	// The node at the centre (neighborhood's id).
+	ID string `json:"id"`
+	// Hops out, 1 to 3 (default 1).
+	Depth *int `json:"depth,omitempty"`
+	// At most this many nodes, 1 to 1000 (default 100).
+	Limit *int `json:"limit,omitempty"`
+	// Only these relationship types (default every type).
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+	// The graph as it stood on this date (a year or month stands for its whole range).
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // Any relationship the model allows from the node an upsert writes, with
@@ -1116,6 +1184,22 @@ type Path struct {
 	Routes [][]string `json:"routes"`
 	// True when allShortest found more shortest paths than the cap; routes holds the first ones.
 	Truncated bool `json:"truncated"`
+}
+
+// The arguments of `connectionPath`, for its export (every shortest path with allShortest: true).
+type PathExportInput struct {
+	// One end of the path.
+	From string `json:"from"`
+	// The other end.
+	To string `json:"to"`
+	// At most this many hops, 1 to 10 (default 6).
+	MaxHops *int `json:"maxHops,omitempty"`
+	// Only these relationship types (default every type).
+	RelationshipTypes []RelationshipType `json:"relationshipTypes,omitempty"`
+	// true: every shortest path (at most 25); default one.
+	AllShortest *bool `json:"allShortest,omitempty"`
+	// The graph as it stood on this date.
+	AsOf *Date `json:"asOf,omitempty"`
 }
 
 // Lists are Relay connections. Page forwards with `first`/`after` or
@@ -2008,6 +2092,67 @@ func (e *EventSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A file format of the exports (docs/exports.md).
+type ExportFormat string
+
+const (
+	// GEXF 1.3 with dates as spells: Gephi, networkx read_gexf.
+	ExportFormatGexf ExportFormat = "GEXF"
+	// GraphML with typed attributes: Cytoscape, igraph, networkx read_graphml, R.
+	ExportFormatGraphml ExportFormat = "GRAPHML"
+	// A zip of nodes.csv, edges.csv and metadata.json: pandas, R, spreadsheets.
+	ExportFormatCSV ExportFormat = "CSV"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatGexf,
+	ExportFormatGraphml,
+	ExportFormatCSV,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatGexf, ExportFormatGraphml, ExportFormatCSV:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

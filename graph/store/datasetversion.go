@@ -2,39 +2,76 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
+// The dataset's version node: one (:DatasetVersion {id: DatasetVersionID})
+// whose lastWrite and writes every write transaction of the store sets
+// before it commits (write in store.go). It is not part of the graph
+// model: no list, lookup or export reads it.
+const (
+	LabelDatasetVersion = "DatasetVersion"
+	DatasetVersionID    = "dataset"
+)
+
+// recordWriteCypher records a committed write: its time (the transaction's
+// start, UTC) and one more write. An index seek on the id constraint; the
+// node's lock is taken last in the transaction and held only until its
+// commit, so concurrent writes wait for each other's commit only.
+const recordWriteCypher = `MERGE (v:DatasetVersion {id: $id})
+SET v.lastWrite = toString(datetime.transaction('Z')), v.writes = coalesce(v.writes, 0) + 1`
+
 // DatasetFacts is what identifies the data loaded: every Source node's
 // properties (ordered by id), the node and relationship counts, and the
-// time of the last write (the latest updatedAt of any node or
-// relationship; zero when nothing carries one).
+// time and number of the writes recorded on the version node (zero when
+// nothing was recorded).
 type DatasetFacts struct {
 	Sources       []map[string]any
 	Nodes, Rels   int
 	LastWrite     time.Time
 	LastWriteText string // as stored (RFC 3339)
+	// Writes counts the write transactions recorded; Recorded is false
+	// when the database has no version node yet (loaded by an older
+	// server, or written only by other clients).
+	Writes   int64
+	Recorded bool
 }
 
-// datasetFactsCypher reads the facts in one statement. Counts come from
-// Neo4j's count store; the latest updatedAt is a scan of every node and
-// relationship, so callers cache the answer and read it again only after
-// writes (internal/dataset).
+// countsCypher counts the nodes (but the version node) and the
+// relationships from Neo4j's count store.
+const countsCypher = `CALL () { MATCH (n) RETURN count(n) AS all }
+CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS r }
+RETURN all - meta AS n, r`
+
+// datasetFactsCypher reads the facts in one statement: counts from Neo4j's
+// count store, the Source nodes (a few dozen) and the version node by its
+// unique id. It reads no other node, so the keeper can run it every few
+// seconds.
 const datasetFactsCypher = `
-CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH (n) RETURN count(n) AS all }
+CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+WITH all - meta AS nodes, rels
 CALL () { MATCH (s:Source) WITH s ORDER BY s.id RETURN collect(properties(s)) AS sources }
+CALL () { OPTIONAL MATCH (v:DatasetVersion {id: $id}) RETURN v.lastWrite AS lastWrite, v.writes AS writes, v IS NOT NULL AS recorded }
+RETURN nodes, rels, sources, lastWrite, writes, recorded`
+
+// lastUpdateCypher is the latest updatedAt of any node or relationship: a
+// scan of the whole graph (seconds at scale M), for what the version node
+// cannot know — writes made to Neo4j directly, not through this API.
+const lastUpdateCypher = `
 CALL () { MATCH (n) WHERE n.updatedAt IS NOT NULL RETURN max(datetime(n.updatedAt)) AS nw }
 CALL () { MATCH ()-[r]->() WHERE r.updatedAt IS NOT NULL RETURN max(datetime(r.updatedAt)) AS rw }
-WITH nodes, rels, sources, CASE WHEN rw IS NULL OR (nw IS NOT NULL AND nw >= rw) THEN nw ELSE rw END AS w
-RETURN nodes, rels, sources, toString(w) AS lastWrite`
+RETURN toString(CASE WHEN rw IS NULL OR (nw IS NOT NULL AND nw >= rw) THEN nw ELSE rw END) AS lastWrite`
 
 // DatasetFacts reads the facts that make up the dataset version.
 func (s *Store) DatasetFacts(ctx context.Context) (DatasetFacts, error) {
-	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (DatasetFacts, error) {
-		recs, err := s.run(ctx, tx, datasetFactsCypher, nil)
+	return read(ctx, s, func(tx runner) (DatasetFacts, error) {
+		recs, err := s.run(ctx, tx, datasetFactsCypher, map[string]any{"id": DatasetVersionID})
 		if err != nil || len(recs) == 0 {
 			return DatasetFacts{}, err
 		}
@@ -48,6 +85,8 @@ func (s *Store) DatasetFacts(ctx context.Context) (DatasetFacts, error) {
 				f.Sources = append(f.Sources, m)
 			}
 		}
+		f.Writes, _, _ = neo4j.GetRecordValue[int64](r, "writes")
+		f.Recorded, _, _ = neo4j.GetRecordValue[bool](r, "recorded")
 		if w, isNil, _ := neo4j.GetRecordValue[string](r, "lastWrite"); !isNil && w != "" {
 			f.LastWriteText = w
 			if t, err := time.Parse(time.RFC3339Nano, w); err == nil {
@@ -56,6 +95,45 @@ func (s *Store) DatasetFacts(ctx context.Context) (DatasetFacts, error) {
 		}
 		return f, nil
 	})
+}
+
+// LastUpdate scans every node and relationship for the latest updatedAt
+// (zero when none has one). Expensive: the keeper runs it when a database
+// has no version node yet and, rarely, to see direct writes.
+func (s *Store) LastUpdate(ctx context.Context) (time.Time, error) {
+	return analyticsRead(ctx, s, AnalyticsTimeout, func(tx runner) (time.Time, error) {
+		recs, err := s.run(ctx, tx, lastUpdateCypher, nil)
+		if err != nil || len(recs) == 0 {
+			return time.Time{}, err
+		}
+		w, isNil, _ := neo4j.GetRecordValue[string](recs[0], "lastWrite")
+		if isNil || w == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.Parse(time.RFC3339Nano, w)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("latest updatedAt %q: %w", w, err)
+		}
+		return t.UTC(), nil
+	})
+}
+
+// RecordWrite records on the version node a write that did not go through
+// this store (found by LastUpdate or by a change of the counts): the
+// version node's lastWrite becomes at when that is later, and its writes
+// count grows by one, so the dataset version changes.
+func (s *Store) RecordWrite(ctx context.Context, at time.Time) error {
+	_, err := writeTx(ctx, s, func(tx runner) (struct{}, error) {
+		_, err := s.run(ctx, tx, `MERGE (v:DatasetVersion {id: $id})
+SET v.writes = coalesce(v.writes, 0) + 1,
+    v.lastWrite = CASE WHEN v.lastWrite IS NOT NULL AND datetime(v.lastWrite) >= datetime($at) THEN v.lastWrite ELSE $at END`,
+			map[string]any{"id": DatasetVersionID, "at": at.UTC().Format(time.RFC3339Nano)})
+		return struct{}{}, err
+	})
+	if err != nil {
+		return fmt.Errorf("record a write on the dataset version: %w", err)
+	}
+	return nil
 }
 
 // CountsChanged is the cheap check between two reads of DatasetFacts:

@@ -36,6 +36,7 @@ func schemaStatements() []schemaStatement {
 			"CREATE CONSTRAINT %s IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", name, l)})
 	}
 	out = append(out,
+		schemaStatement{"unique_datasetversion_id", "CREATE CONSTRAINT unique_datasetversion_id IF NOT EXISTS FOR (n:" + LabelDatasetVersion + ") REQUIRE n.id IS UNIQUE"},
 		schemaStatement{"unique_country_iso3", "CREATE CONSTRAINT unique_country_iso3 IF NOT EXISTS FOR (n:Country) REQUIRE n.iso3 IS UNIQUE"},
 		schemaStatement{FullTextIndex, "CREATE FULLTEXT INDEX " + FullTextIndex + " IF NOT EXISTS " +
 			"FOR (n:" + strings.Join(fullTextLabels, "|") + ") ON EACH [n." + strings.Join(fullTextProps, ", n.") + "]"},
@@ -86,17 +87,11 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	}
 	for _, st := range schemaStatements() {
 		// Schema commands cannot share a transaction with other statements.
-		if _, err := write(ctx, s, func(tx runner) (struct{}, error) {
-			_, err := s.run(ctx, tx, st.cypher, nil)
-			return struct{}{}, err
-		}); err != nil {
+		if err := writeSchema(ctx, s, st.cypher); err != nil {
 			return fmt.Errorf("schema %s: %w", st.name, err)
 		}
 	}
-	if _, err := write(ctx, s, func(tx runner) (struct{}, error) {
-		_, err := s.run(ctx, tx, "CALL db.awaitIndexes(60)", nil)
-		return struct{}{}, err
-	}); err != nil {
+	if err := writeSchema(ctx, s, "CALL db.awaitIndexes(60)"); err != nil {
 		return fmt.Errorf("await indexes: %w", err)
 	}
 	return nil
@@ -120,11 +115,7 @@ func (s *Store) dropStaleFullText(ctx context.Context) error {
 	if err != nil || !stale {
 		return err
 	}
-	_, err = write(ctx, s, func(tx runner) (struct{}, error) {
-		_, err := s.run(ctx, tx, "DROP INDEX "+FullTextIndex+" IF EXISTS", nil)
-		return struct{}{}, err
-	})
-	if err != nil {
+	if err := writeSchema(ctx, s, "DROP INDEX "+FullTextIndex+" IF EXISTS"); err != nil {
 		return fmt.Errorf("drop outdated %s: %w", FullTextIndex, err)
 	}
 	return nil

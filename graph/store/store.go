@@ -168,8 +168,32 @@ func retriable(err error) bool {
 	return errors.As(err, &n4j) && n4j.IsRetriable() && n4j.Code != "Neo.TransientError.Transaction.BookmarkTimeout"
 }
 
-// write runs work in one write transaction: all of it commits or none does.
+// write runs work in one write transaction: all of it commits or none
+// does. The same transaction records the write on the dataset's version
+// node (datasetversion.go), so the dataset version sees every write made
+// through the store when it commits, and never one that rolled back.
 func write[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)) (T, error) {
+	return writeTx(ctx, s, func(tx runner) (T, error) {
+		v, err := work(tx)
+		if err == nil {
+			_, err = s.run(ctx, tx, recordWriteCypher, map[string]any{"id": DatasetVersionID})
+		}
+		return v, err
+	})
+}
+
+// writeSchema runs a schema command (a constraint or an index) in its own
+// transaction: Neo4j refuses data writes in a schema transaction, and a
+// schema change changes no answer, so it is not recorded as a write.
+func writeSchema(ctx context.Context, s *Store, cypher string) error {
+	_, err := writeTx(ctx, s, func(tx runner) (struct{}, error) {
+		_, err := s.run(ctx, tx, cypher, nil)
+		return struct{}{}, err
+	})
+	return err
+}
+
+func writeTx[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)) (T, error) {
 	s.open.Add(1)
 	defer s.open.Add(-1)
 	session := s.session(ctx, neo4j.AccessModeWrite)

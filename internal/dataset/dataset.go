@@ -2,15 +2,18 @@
 // figure or a number can be cited and reproduced: a dataset version is a
 // content hash of what is loaded — every Source node (the seed text, each
 // reference dataset, their titles, files, addresses and dates), the node
-// and relationship counts — and the time of the last write. The same
-// version means the same answers.
+// and relationship counts — and the time and number of the writes. The
+// same version means the same answers.
 //
 // The version costs nothing per request: a Keeper holds the current one
-// behind an atomic pointer and recomputes it in the background — after a
-// write through this server, when the counts change (checked every
-// PollEvery: a count-store read), and in any case every RefreshEvery (to
-// see property edits made through another replica or an import). Writes
-// are never serialized for it: nothing is written to the database.
+// behind an atomic pointer. Reading it again is one cheap statement
+// (store.DatasetFacts: Neo4j's count store, the Source nodes and the
+// version node every write of the store updates in its own transaction),
+// run shortly after a write through this server and every PollEvery,
+// which is how writes through another replica are seen. Writes made to
+// Neo4j directly, not through the API, are seen when they change a count
+// (within PollEvery) or set an updatedAt (a scan of the whole graph every
+// ScanEvery); a direct edit that does neither is not seen (docs/exports.md).
 package dataset
 
 import (
@@ -37,6 +40,11 @@ type Version struct {
 	Nodes         int       `json:"nodes"`
 	Relationships int       `json:"relationships"`
 	Sources       []Source  `json:"sources"`
+	// Writes counts the write transactions recorded on the data.
+	Writes int64 `json:"writes"`
+	// Recorded is false when the data have no version node (nothing was
+	// written through a server that records writes).
+	Recorded bool `json:"-"`
 	// ComputedAt is when the server read these facts.
 	ComputedAt time.Time `json:"computedAt"`
 }
@@ -67,8 +75,11 @@ type Source struct {
 
 // Timings of the Keeper.
 const (
-	PollEvery    = 10 * time.Second
-	RefreshEvery = 5 * time.Minute
+	// PollEvery is how often the version is read again (one cheap statement).
+	PollEvery = 10 * time.Second
+	// ScanEvery is how often the whole graph is scanned for an updatedAt
+	// later than the recorded last write: a write made to Neo4j directly.
+	ScanEvery = time.Hour
 	// afterWrite gathers a burst of writes into one recomputation.
 	afterWrite = 500 * time.Millisecond
 )
@@ -128,6 +139,26 @@ func (k *Keeper) Refresh(ctx context.Context) (*Version, error) {
 	return v, nil
 }
 
+// Scan looks for writes made to Neo4j directly: when some node or
+// relationship has an updatedAt later than the recorded last write, it
+// records that write (store.RecordWrite), so the version changes, and
+// publishes the new version. It reads every node and relationship.
+func (k *Keeper) Scan(ctx context.Context) error {
+	cur := k.Current()
+	at, err := k.st.LastUpdate(ctx)
+	if err != nil {
+		return fmt.Errorf("dataset version scan: %w", err)
+	}
+	if at.IsZero() || cur != nil && cur.Recorded && !at.After(cur.LastWrite) {
+		return nil
+	}
+	if err := k.st.RecordWrite(ctx, at); err != nil {
+		return err
+	}
+	_, err = k.Refresh(ctx)
+	return err
+}
+
 // Run keeps the version fresh until ctx ends.
 func (k *Keeper) Run(ctx context.Context) {
 	retry := time.Second
@@ -144,11 +175,16 @@ func (k *Keeper) Run(ctx context.Context) {
 		}
 		retry = min(2*retry, 10*time.Second)
 	}
+	// A database without a version node (loaded before writes were
+	// recorded, or only by other clients) takes its last write from a scan.
+	if !k.Current().Recorded {
+		k.scan(ctx)
+	}
 	poll := time.NewTicker(PollEvery)
 	defer poll.Stop()
-	last := time.Now()
+	scan := time.NewTicker(ScanEvery)
+	defer scan.Stop()
 	for {
-		due := false
 		select {
 		case <-ctx.Done():
 			return
@@ -158,28 +194,27 @@ func (k *Keeper) Run(ctx context.Context) {
 				return
 			case <-time.After(afterWrite):
 			}
-			due = true
 		case <-poll.C:
-			cur := k.Current()
-			changed, err := k.st.CountsChanged(ctx, cur.Nodes, cur.Relationships)
-			due = err == nil && changed || time.Since(last) >= RefreshEvery
-		}
-		if !due {
+		case <-scan.C:
+			k.scan(ctx)
 			continue
 		}
-		if _, err := k.Refresh(ctx); err != nil {
-			if k.logger != nil && ctx.Err() == nil {
-				k.logger.Warn("dataset version not refreshed", "err", err)
-			}
-			continue
+		if _, err := k.Refresh(ctx); err != nil && k.logger != nil && ctx.Err() == nil {
+			k.logger.Warn("dataset version not refreshed", "err", err)
 		}
-		last = time.Now()
+	}
+}
+
+func (k *Keeper) scan(ctx context.Context) {
+	if err := k.Scan(ctx); err != nil && k.logger != nil && ctx.Err() == nil {
+		k.logger.Warn("dataset version scan failed", "err", err)
 	}
 }
 
 // FromFacts computes the version of the given facts.
 func FromFacts(f store.DatasetFacts) *Version {
-	v := &Version{LastWrite: f.LastWrite, LastWriteISO: f.LastWriteText, Nodes: f.Nodes, Relationships: f.Rels, Sources: []Source{}}
+	v := &Version{LastWrite: f.LastWrite, LastWriteISO: f.LastWriteText, Nodes: f.Nodes, Relationships: f.Rels, Sources: []Source{},
+		Writes: f.Writes, Recorded: f.Recorded}
 	h := sha256.New()
 	for _, p := range f.Sources {
 		b, _ := json.Marshal(p) // maps marshal with sorted keys: a canonical form
@@ -194,7 +229,7 @@ func FromFacts(f store.DatasetFacts) *Version {
 		h.Write(sum[:])
 	}
 	sort.Slice(v.Sources, func(i, j int) bool { return v.Sources[i].ID < v.Sources[j].ID })
-	fmt.Fprintf(h, "nodes=%d rels=%d lastWrite=%s", f.Nodes, f.Rels, f.LastWriteText)
+	fmt.Fprintf(h, "nodes=%d rels=%d lastWrite=%s writes=%d", f.Nodes, f.Rels, f.LastWriteText, f.Writes)
 	v.ID = "ds-" + hex.EncodeToString(h.Sum(nil))[:16]
 	return v
 }

@@ -28,6 +28,7 @@ func TestVersionFromFacts(t *testing.T) {
 		"a relationship":  func(f *store.DatasetFacts) { f.Rels-- },
 		"a later write":   func(f *store.DatasetFacts) { f.LastWriteText = w.Add(time.Second).Format(time.RFC3339Nano) },
 		"a new source":    func(f *store.DatasetFacts) { f.Sources = append(f.Sources, map[string]any{"id": "source:x"}) },
+		"one more write":  func(f *store.DatasetFacts) { f.Writes++ },
 	}
 	for what, change := range changes {
 		f := base()

@@ -104,7 +104,11 @@ func WriteGEXF(w io.Writer, g *Graph) error {
 	x.start("edges", "count", strconv.Itoa(len(g.Edges)))
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		x.start("edge", "id", e.ID, "source", e.Source, "target", e.Target, "label", e.Type)
+		attrs := []string{"id", e.ID, "source", e.Source, "target", e.Target, "label", e.Type}
+		if e.Weight != nil {
+			attrs = append(attrs, "weight", strconv.FormatFloat(*e.Weight, 'g', -1, 64))
+		}
+		x.start("edge", attrs...)
 		gexfValues(x, "e", ecols, e.Type, e.Props)
 		gexfSpell(x, edgePeriod(*e))
 		x.end("edge")

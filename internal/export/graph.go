@@ -49,6 +49,9 @@ type Edge struct {
 	Source string
 	Target string
 	Props  map[string]any
+	// Weight is the edge's weight where it has one (a voting agreement's
+	// score): GEXF's edge weight, which Gephi's layouts and networkx read.
+	Weight *float64
 }
 
 // Meta describes an export: what was asked, from which dataset version,
@@ -232,9 +235,10 @@ var (
 	// publication, not a period).
 	instantLabels = map[string]bool{"Event": true, "RollCall": true}
 	// An edge starts at the earliest of these (a membership's since, a
-	// signature or ratification) and ends at until (left, withdrew).
-	edgeStartProps = []string{"since", "signed", "ratified"}
-	edgeEndProps   = []string{"until"}
+	// signature or ratification, a voting agreement's first shared roll
+	// call) and ends at until (left, withdrew) or the last shared roll call.
+	edgeStartProps = []string{"since", "signed", "ratified", "firstVote"}
+	edgeEndProps   = []string{"until", "lastVote"}
 )
 
 const isoDay = "2006-01-02"

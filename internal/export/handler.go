@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/lysoen/lysoen/auth"
@@ -48,6 +49,9 @@ type Handler struct {
 	Version func() (id string, lastWrite time.Time)
 	// RequestID returns the request's id, for error bodies.
 	RequestID func(context.Context) string
+	// Resolver answers the bloc and list exports with the GraphQL fields'
+	// own code (graph.Resolver.BlocOf, ListIDs).
+	Resolver *graph.Resolver
 }
 
 // Mount adds the export routes to mux, each wrapped by wrap (authentication).
@@ -56,6 +60,9 @@ func (h *Handler) Mount(mux *http.ServeMux, wrap func(http.Handler) http.Handler
 	mux.Handle("GET /export/path", wrap(h.serve("path", h.path)))
 	mux.Handle("GET /export/coalition", wrap(h.serve("coalition", h.coalition)))
 	mux.Handle("POST /export/view", wrap(h.serve("view", h.view)))
+	mux.Handle("GET /export/bloc", wrap(h.serve("bloc", h.bloc)))
+	mux.Handle("GET /export/list", wrap(h.serve("list", h.list)))
+	mux.Handle("POST /export/list", wrap(h.serve("list", h.list)))
 }
 
 // reader reads a subgraph from the query's parameters (format removed).
@@ -355,7 +362,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // statusOf is the HTTP status of an error code.
 func statusOf(code string) int {
 	switch code {
-	case graph.CodeBadUserInput, graph.CodeBadRequest:
+	case graph.CodeBadUserInput, graph.CodeBadRequest, errcode.ValidationFailed, errcode.ParseFailed:
 		return http.StatusBadRequest
 	case graph.CodeNotFound:
 		return http.StatusNotFound
