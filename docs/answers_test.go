@@ -339,6 +339,13 @@ func shAnswer(t *testing.T, url, script string) string {
 		if err := dec.Decode(&one); err != nil {
 			t.Fatalf("the sh block's output: %v\n%s", err, out)
 		}
+		// A page's commands are examples to copy: each must succeed.
+		var r struct {
+			Errors []any `json:"errors"`
+		}
+		if err := json.Unmarshal(one, &r); err != nil || len(r.Errors) > 0 {
+			t.Errorf("a command of the sh block answers with errors: %s", one)
+		}
 		answers = append(answers, laidOut(t, one))
 	}
 	if len(answers) == 0 {
