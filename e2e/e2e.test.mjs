@@ -576,7 +576,7 @@ test('explorer: a readable first view of Thailand and Canada on the full graph; 
   // docs/explorer.md describes Canada's first view with all sources: its
   // group box and the count of nodes drawn. The sentence must be this view.
   const explorerDoc = await readFile(new URL('../docs/explorer.md', import.meta.url), 'utf8');
-  const described = explorerDoc.replace(/\s+/g, ' ').match(/one box "(\d+ agreements · SIGNATORY_OF \(\+\d+ beyond\))" \(.*?the (\d+) nodes the API sent at the default limit\), (\d+) nodes in all/);
+  const described = explorerDoc.replace(/\s+/g, ' ').match(/Canada with all sources at depth 2 is Canada and one box "([^"]+)" \(the (\d+) nodes the API sent at the default limit\), (\d+) nodes in all/);
   assert.ok(described, 'docs/explorer.md describes Canada with all sources');
 
   // All sources: the same first view stays readable (at most 60 nodes
