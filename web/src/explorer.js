@@ -789,7 +789,7 @@ class Explorer {
       el('label', {}, 'Sources ', sources),
       el('label', {}, 'As of ', asOf),
       el('label', {}, group, ` Group more than ${GROUP_THRESHOLD} like neighbours`),
-      el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the reference data (treaty actions of every state). A date keeps what held then.'));
+      el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the imported data (treaty actions, memberships and UN votes of every state). A date keeps what held then.'));
     const first = $('controls').querySelector('section');
     first.after(section);
     const redraw = () => this.rescope();
