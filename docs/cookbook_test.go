@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,7 +78,7 @@ func canonical(t *testing.T, v any) string {
 	return string(b)
 }
 
-// TestCookbook runs every cookbook query against the seeded test database,
+// TestCookbook runs every cookbook query against the make-run database,
 // through the same guarded read-only path as the API's cypher field, and
 // compares the answer with the hand-derived expected file.
 func TestCookbook(t *testing.T) {
@@ -99,7 +100,8 @@ func TestCookbook(t *testing.T) {
 }
 
 // TestCookbookDocument: docs/cypher-cookbook.md shows every query exactly
-// as its .cypher file has it, under its question.
+// as its .cypher file has it, under its question, and the answer of its
+// .expected.json (which TestCookbook checks against the database) under it.
 func TestCookbookDocument(t *testing.T) {
 	raw, err := os.ReadFile("cypher-cookbook.md")
 	if err != nil {
@@ -113,5 +115,44 @@ func TestCookbookDocument(t *testing.T) {
 		if !strings.Contains(doc, "cookbook/"+c.Name+".cypher") {
 			t.Errorf("cypher-cookbook.md does not link cookbook/%s.cypher", c.Name)
 		}
+		if table := answerTable(c); !strings.Contains(doc, "```cypher\n"+c.Query+"```\n\n"+table) {
+			t.Errorf("cypher-cookbook.md does not show the answer of %s.expected.json under its query:\n%s", c.Name, table)
+		}
 	}
+}
+
+// answerTable is an expected answer as cypher-cookbook.md shows it: the
+// row count, then a Markdown table (null as *null*, a list as its items
+// joined by commas, an empty list as []).
+func answerTable(c cookbookCase) string {
+	var b strings.Builder
+	n := len(c.Expected.Rows)
+	fmt.Fprintf(&b, "Answer (%d row%s):\n\n", n, map[bool]string{true: "", false: "s"}[n == 1])
+	b.WriteString("| " + strings.Join(c.Expected.Columns, " | ") + " |\n")
+	b.WriteString(strings.Repeat("|---", len(c.Expected.Columns)) + "|\n")
+	var cell func(v any) string
+	cell = func(v any) string {
+		switch v := v.(type) {
+		case nil:
+			return "*null*"
+		case []any:
+			if len(v) == 0 {
+				return "[]"
+			}
+			parts := make([]string, len(v))
+			for i, x := range v {
+				parts[i] = cell(x)
+			}
+			return strings.Join(parts, ", ")
+		}
+		return fmt.Sprint(v)
+	}
+	for _, row := range c.Expected.Rows {
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i] = cell(v)
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+	}
+	return b.String()
 }

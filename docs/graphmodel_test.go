@@ -1,29 +1,22 @@
 // Package docs holds the researchers' documentation and the tests that keep
-// it true: graph-model.md is checked against the live schema, and every
-// cookbook query runs against the seeded database with its expected answer.
+// it true, on a database loaded as `make run` loads it: graph-model.md is
+// checked against the live schema, every cookbook query runs with its
+// expected answer, and every answer the documents show is compared with
+// the database's.
 package docs
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/lysoen/lysoen/graph/store"
-	"github.com/lysoen/lysoen/seed/coalition"
-	"github.com/lysoen/lysoen/seed/data"
 )
 
 // docProp is one row of a label's or relationship type's property table.
@@ -251,10 +244,9 @@ func checkStale(t *testing.T, what string, documented, common map[string]docProp
 }
 
 // TestGraphModelDocument checks docs/graph-model.md against the live
-// schema of the seeded test database and the model's allow-lists.
+// schema of the make-run database and the model's allow-lists.
 func TestGraphModelDocument(t *testing.T) {
 	s := loadTestData(t)
-	loadCoalitionSample(t, s)
 	doc := parseModelDoc(t, "graph-model.md")
 	live, err := s.ReadGraphModel(context.Background())
 	if err != nil {
@@ -418,85 +410,4 @@ func TestGraphModelParserCatchesDrift(t *testing.T) {
 		t.Errorf("parsed %d labels, %d types, %d constraints, %d indexes; want 10, 10, 11, 30",
 			len(good.Labels), len(good.RelTypes), len(good.Constraints), len(good.Indexes))
 	}
-}
-
-// loadCoalitionSample adds a representative part of the coalition data
-// (seed/coalition) to the loaded test database, so the model document is
-// checked against every label, property and relationship type it writes:
-// every roll call, organization, informal group and agreement, the first
-// rows of the votes, minilateral member-years and treaty parties (with the
-// Rome Statute's parties) and the state-years of 2013 and 2014. The full
-// import is tested in seed/coalition. Later tests load afresh.
-func loadCoalitionSample(t *testing.T, s *store.Store) {
-	t.Helper()
-	loaded = false
-	sample := fstest.MapFS{}
-	rome := func(rec []string) bool { return len(rec) > 1 && rec[1] == "STTICC_1998A" }
-	recent := func(rec []string) bool { return len(rec) > 1 && rec[1] >= "2013" } // state-years 2013 and 2014
-	none := func([]string) bool { return false }
-	firstRows := map[string]struct {
-		n    int
-		keep func([]string) bool
-	}{
-		coalition.FileVotes: {3000, none}, coalition.FileStateYear: {0, recent},
-		coalition.FileMIGOMembers: {3000, none}, coalition.FileGGOParties: {3000, rome},
-	}
-	err := fs.WalkDir(data.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(data.FS, p)
-		if err != nil {
-			return err
-		}
-		if f, ok := firstRows[p]; ok {
-			b, err = gzipHead(b, f.n, f.keep)
-			if err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-		}
-		sample[p] = &fstest.MapFile{Data: b}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := coalition.Run(context.Background(), s, sample, coalition.Options{}); err != nil {
-		t.Fatalf("import a sample of the coalition data: %v", err)
-	}
-}
-
-// gzipHead re-compresses the header and the first n records of a gzipped
-// CSV, plus every later record keep accepts.
-func gzipHead(b []byte, n int, keep func([]string) bool) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	r := csv.NewReader(zr)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	w := csv.NewWriter(zw)
-	for i := 0; ; i++ {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if i <= n || keep(rec) {
-			if err := w.Write(rec); err != nil {
-				return nil, err
-			}
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
 }

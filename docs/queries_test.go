@@ -1,9 +1,9 @@
 package docs
 
 // docs/queries.md shows answers from the database `make run` builds: the
-// seed, the reference data and the coalition datasets. This test loads the
-// same (once: the full import takes minutes), runs every query of the page
-// and compares the answer the page shows. `go test ./docs -run
+// seed, the reference data and the coalition datasets. This test runs
+// every query of the page on the same (loadTestData) and compares the
+// answer the page shows. `go test ./docs -run
 // TestQueriesDocument -update` rewrites the answers from the database.
 
 import (
@@ -12,49 +12,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
-	"github.com/lysoen/lysoen/internal/testdb"
 	"github.com/lysoen/lysoen/seed"
-	"github.com/lysoen/lysoen/seed/coalition"
-	"github.com/lysoen/lysoen/seed/data"
-	"github.com/lysoen/lysoen/seed/refimport"
 )
 
 // The package's -update flag (agreements_test.go) also rewrites the answers
 // of queries.md.
 var update = updateAgreements
-
-// loadMakeRunData resets the test database and loads what `make run`
-// loads: the seed (lysoen seed), then the reference data and the
-// coalition datasets (lysoen import). The other tests of the package load
-// their own data afterwards.
-func loadMakeRunData(t *testing.T) *store.Store {
-	t.Helper()
-	s := testdb.Seeded(t)
-	loaded = false
-	t.Cleanup(func() { loaded = false })
-	ctx := context.Background()
-	if _, err := refimport.Run(ctx, s, data.FS, refimport.Options{}); err != nil {
-		t.Fatalf("import reference data: %v", err)
-	}
-	if _, err := coalition.Run(ctx, s, data.FS, coalition.Options{}); err != nil {
-		t.Fatalf("import the coalition datasets: %v", err)
-	}
-	return s
-}
 
 // docQuery is one ```graphql block of a page and the ```json answer that
 // follows it (when one does), as offsets into the page.
@@ -91,12 +63,8 @@ func canonicalJSON(t *testing.T, raw []byte) string {
 }
 
 func TestQueriesDocument(t *testing.T) {
-	s := loadMakeRunData(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: s, Logger: logger}}))
-	h.AddTransport(transport.POST{})
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	s := loadTestData(t)
+	srv := docsServer(t, s)
 
 	const path = "queries.md"
 	raw, err := os.ReadFile(path)
@@ -209,7 +177,7 @@ func checkReadmeQuery(t *testing.T, url string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?s)```graphql\n(.*?)```\n\n(answers \\(abridged\\).*?)\n\n").FindSubmatch(readme)
+	m := regexp.MustCompile("(?s)```graphql\n([^`]*?)```\n\n(answers \\(abridged\\).*?)\n\n").FindSubmatch(readme)
 	if m == nil {
 		t.Fatal("README.md: the first query and its answer are not found")
 	}

@@ -10,8 +10,9 @@
 // has a neighbourhood larger than the API's caps.
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { startServer, launchBrowser, watch, loadSynthetic, newKey, importReference } from './harness.mjs';
 
 let server;
@@ -525,6 +526,40 @@ test('explorer: a readable first view of Thailand and Canada on the full graph; 
     return sub;
   };
 
+  // readable: the view as a person gets it (fitted to the canvas) is
+  // photographed into a temporary folder (`make screenshots` refreshes the
+  // committed docs/screenshots) and checked: every label is drawn (at the
+  // fitted zoom its font is at least the style's min-zoomed-font-size) and
+  // no two node labels overlap.
+  const shots = await mkdtemp(path.join(tmpdir(), 'lysoen-first-views-'));
+  const readable = async (what) => {
+    await page.evaluate(() => { const { cy } = window.lysoenExplorer; cy.stop(true, true); cy.fit(undefined, 30); });
+    const r = await page.evaluate(() => {
+      const { cy } = window.lysoenExplorer;
+      const zoom = cy.zoom();
+      const boxes = cy.nodes(':visible').map((n) => ({
+        id: n.id(),
+        font: parseFloat(n.style('font-size')) * zoom,
+        min: parseFloat(n.style('min-zoomed-font-size')),
+        ...n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true }),
+      }));
+      const overlaps = [];
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i], b = boxes[j];
+          if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) overlaps.push([a.id, b.id]);
+        }
+      }
+      return { nodes: boxes.length, zoom, small: boxes.filter((b) => b.font < b.min).map((b) => b.id), overlaps };
+    });
+    const file = path.join(shots, `${what}.png`);
+    await page.screenshot({ path: file });
+    console.log(`# ${what}: ${r.nodes} nodes at zoom ${r.zoom.toFixed(2)}, ${r.overlaps.length} overlapping labels; ${file}`);
+    assert.deepEqual(r.small, [], `${what}: labels too small to be drawn at the fitted zoom`);
+    assert.deepEqual(r.overlaps, [], `${what}: node labels overlap`);
+    return r;
+  };
+
   await page.goto(`${server.url}/explore`, { waitUntil: 'networkidle' });
   await page.waitForSelector('#cy canvas');
   assert.equal(await page.inputValue('#scope-sources'), 'source:human-security-1999', 'the explorer opens on the 1999 text');
@@ -535,7 +570,14 @@ test('explorer: a readable first view of Thailand and Canada on the full graph; 
     assert.deepEqual(got.ids, within2(id), `${name} in the 1999 text: the seed's 2-hop neighbourhood`);
     assert.equal(got.groups.length, 0);
     console.log(`# first view of ${name} (1999 text): ${got.total} nodes`);
+    await readable(`explorer-${name.toLowerCase()}`);
   }
+
+  // docs/explorer.md describes Canada's first view with all sources: its
+  // group box and the count of nodes drawn. The sentence must be this view.
+  const explorerDoc = await readFile(new URL('../docs/explorer.md', import.meta.url), 'utf8');
+  const described = explorerDoc.replace(/\s+/g, ' ').match(/Canada with all sources at depth 2 is Canada and one box "([^"]+)" \(the (\d+) nodes the API sent at the default limit\), (\d+) nodes in all/);
+  assert.ok(described, 'docs/explorer.md describes Canada with all sources');
 
   // All sources: the same first view stays readable (at most 60 nodes
   // drawn), and the groups account for every node the API sent.
@@ -552,6 +594,12 @@ test('explorer: a readable first view of Thailand and Canada on the full graph; 
     assert.ok(got.ids.every((x) => sub.nodes.some((n) => n.id === x)));
     assert.match(await page.textContent('#messages'), /summarized in \d+ groups?/);
     console.log(`# first view of ${name} (all sources): ${got.total} nodes drawn for ${sub.nodes.length} sent, ${got.groups.length} groups`);
+    await readable(`explorer-${name.toLowerCase()}-all-sources`);
+    if (id === 'country:CAN') {
+      const names = await page.evaluate(() => window.lysoenExplorer.cy.nodes('[label = "Group"]').map((g) => g.data('name')));
+      assert.deepEqual([names, sub.nodes.length, got.total], [[described[1]], Number(described[2]), Number(described[3])],
+        'docs/explorer.md: Canada with all sources (group, nodes sent, nodes drawn)');
+    }
     await page.selectOption('#scope-sources', 'source:human-security-1999');
     await settle();
   }

@@ -1,9 +1,9 @@
 // `make screenshots`: regenerates docs/screenshots/graphiql.png,
 // docs/screenshots/explorer.png and the explorer's first views
 // (explorer-thailand.png: the 1999 text; explorer-canada-all-sources.png:
-// the reference data too, fan-out grouped) with the browser-test harness
-// (real server, test Neo4j from NEO4J_URI with the seed and the reference
-// data, as `make run` serves; Debian's Chromium).
+// the imported data too, fan-out grouped) with the browser-test harness
+// (real server, test Neo4j from NEO4J_URI with the seed and everything
+// `lysoen import` loads, as `make run` serves; Debian's Chromium).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { repo, startServer, launchBrowser, watch, importReference } from './harness.mjs';
@@ -57,7 +57,7 @@ try {
     e.select();
     x.showEdge(e);
     x.cy.stop(true, true); // the path's own zoom animation
-    x.cy.fit(undefined, 30);
+    x.cy.fit(x.cy.elements('.path'), 60); // the path, its labels readable
   });
   await page.waitForSelector('#details .evidence cite');
   await page.waitForTimeout(300);

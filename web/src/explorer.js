@@ -659,7 +659,9 @@ class Explorer {
         animationDuration: 400,
         fit: true,
         padding: 30,
-        nodeDimensionsIncludeLabels: false,
+        // Labels count as part of a node, so the layout keeps them apart (the
+        // first views are checked for overlapping labels by the browser tests).
+        nodeDimensionsIncludeLabels: !big,
         numIter: big ? 600 : 2500,
         nodeRepulsion: () => 6500,
         idealEdgeLength: () => 70,
@@ -815,7 +817,7 @@ class Explorer {
       el('label', { class: 'year' }, 'Year ', year, ' ', yearText),
       el('div', { class: 'row' }, anyTime),
       el('label', {}, group, ` Group more than ${GROUP_THRESHOLD} like neighbours`),
-      el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the reference data (treaty actions of every state). A date keeps what held then.'));
+      el('p', { class: 'hint' }, 'The view opens on the 1999 text; “All sources” adds the imported data (treaty actions, memberships and UN votes of every state). A date keeps what held then.'));
     const first = $('controls').querySelector('section');
     first.after(section);
     const redraw = () => this.rescope();
