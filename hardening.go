@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/lysoen/lysoen/internal/config"
 )
 
 // guards are the hardening pieces shared by the handlers.
@@ -19,9 +21,9 @@ type guards struct {
 	limiter *rateLimiter // nil: no rate limit
 }
 
-func newGuards(c config, sessions func() int64) *guards {
+func newGuards(c config.Config, sessions func() int64) *guards {
 	g := &guards{metrics: newMetrics(sessions)}
-	if h := c.Hardening; h.RateLimit > 0 {
+	if h := c; h.RateLimit > 0 {
 		g.limiter = newRateLimiter(h.RateLimit, h.RateBurst, h.RateLimitKey)
 	}
 	return g
@@ -30,20 +32,20 @@ func newGuards(c config, sessions func() int64) *guards {
 // protectGraphQL wraps the GraphQL endpoint: CORS first (so refusals carry
 // CORS headers a browser can read), then the rate limit, then the body size.
 func (a *app) protectGraphQL(next http.Handler) http.Handler {
-	h := bodyLimit(a.cfg.Hardening.Limits.MaxBodyBytes, typedErrors(next))
+	h := bodyLimit(a.cfg.Limits.MaxBodyBytes, typedErrors(next))
 	if a.guards.limiter != nil {
 		h = a.guards.limiter.middleware(a.guards.metrics, h)
 	}
-	return cors(a.cfg.Hardening.CORSOrigins, h)
+	return cors(a.cfg.CORSOrigins, h)
 }
 
 // useHardening installs the limits, persisted queries and the recording of
 // operation names, outcomes and error codes on the gqlgen server.
 func (a *app) useHardening(srv *handler.Server) {
-	h := a.cfg.Hardening
+	h := a.cfg
 	srv.Use(operationRecorder{})
-	if h.allowed != nil {
-		srv.Use(allowList{ops: h.allowed})
+	if a.allowed != nil {
+		srv.Use(allowList{ops: a.allowed})
 	}
 	if h.APQCacheSize > 0 {
 		srv.Use(newAPQ(h.APQCacheSize))

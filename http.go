@@ -19,21 +19,26 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/loader"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/dataset"
 	"github.com/lysoen/lysoen/web"
 )
 
 // app holds what the HTTP handlers share.
 type app struct {
-	cfg    config
-	logger *slog.Logger
-	store  *store.Store
-	schema *schemaKeeper
-	guards *guards // hardening.go
+	cfg    config.Config
+	tracer trace.TracerProvider // nil: no tracing
+	// allowed are the registered operations (LYSOEN_ALLOWED_OPERATIONS); nil: any may run.
+	allowed map[string]string
+	logger  *slog.Logger
+	store   *store.Store
+	schema  *schemaKeeper
+	guards  *guards // hardening.go
 	// dataset is the current dataset version (export_http.go).
 	dataset *dataset.Keeper
 	// bookmarkWaiters bounds each client's requests carrying bookmarks (bookmarks_http.go).
@@ -54,16 +59,24 @@ type readyCache struct {
 	body   map[string]string
 }
 
-func newApp(c config, logger *slog.Logger, st *store.Store) *app {
-	return &app{cfg: c, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger},
+func newApp(c config.Config, logger *slog.Logger, st *store.Store, tracer trace.TracerProvider) (*app, error) {
+	a := &app{cfg: c, tracer: tracer, logger: logger, store: st, schema: &schemaKeeper{store: st, logger: logger},
 		guards: newGuards(c, st.SessionsOpen), dataset: dataset.NewKeeper(st, logger)}
+	if c.AllowedOpsPath != "" {
+		ops, err := loadAllowList(c.AllowedOpsPath)
+		if err != nil {
+			return nil, err
+		}
+		a.allowed = ops
+	}
+	return a, nil
 }
 
 // routes mounts every endpoint behind the request middleware.
 func (a *app) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.protectGraphQL(a.authenticate(a.withBookmarks(a.graphqlHandler()))))
-	if !a.cfg.Hardening.MetricsDisabled {
+	if !a.cfg.MetricsDisabled {
 		mux.Handle("GET /metrics", a.guards.metrics)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +87,9 @@ func (a *app) routes() http.Handler {
 	a.mountExports(mux) // export_http.go: /export/*, /about
 	mux.Handle("/explore", web.Explorer("/graphql"))
 	mux.Handle("/", web.GraphiQL("/graphql"))
-	mountPprof(mux) // pprof.go: only with LYSOEN_PPROF=1
+	if a.cfg.Pprof {
+		mountPprof(mux) // pprof.go: only with LYSOEN_PPROF=1
+	}
 	return a.middleware(securityHeaders(mux))
 }
 
@@ -90,13 +105,13 @@ func (a *app) graphqlHandler() http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postTransport{}) // graphql_post.go: transport.POST without re-encoding the data
-	if a.cfg.tracer != nil {          // outermost, so the operation's span covers everything below
-		srv.Use(gqlTracer{tracer: a.cfg.tracer.Tracer(tracerName)})
+	if a.tracer != nil {              // outermost, so the operation's span covers everything below
+		srv.Use(gqlTracer{tracer: a.tracer.Tracer(tracerName)})
 	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	a.useHardening(srv)
 	srv.AroundFields(resolver.HideCypher) // `cypher` is invisible to callers who may not use it
-	srv.AroundResponses(resolver.HideSuggestions(a.cfg.Hardening.Limits.Introspection))
+	srv.AroundResponses(resolver.HideSuggestions(a.cfg.Limits.Introspection))
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.logger, requestIDFrom))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		a.logger.ErrorContext(ctx, "panic in resolver", "request_id", requestIDFrom(ctx), "panic", p)

@@ -25,16 +25,6 @@ import (
 	"github.com/lysoen/lysoen/graph"
 )
 
-// limits is the configurable part of the request limits.
-type limits struct {
-	MaxDepth      int   // deepest field nesting, introspection fields not counted; 0: no limit
-	MaxComplexity int   // largest cost (see operationCost); 0: no limit
-	MaxBodyBytes  int64 // largest request body; 0: no limit
-	ListCost      int   // assumed size of a list field that has no first/last argument
-	MaxPredicates int   // filter conditions in all the where arguments of a request; 0: no limit
-	Introspection bool  // __schema and __type allowed
-}
-
 func init() {
 	// Refused operations are protocol errors: HTTP 200 with errors (or 400 with
 	// application/graphql-response+json), like validation failures.

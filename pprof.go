@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"net/http/pprof"
-	"os"
 )
 
 // mountPprof serves Go's profiler under /debug/pprof/ when LYSOEN_PPROF=1
@@ -13,9 +12,6 @@ import (
 //	LYSOEN_PPROF=1 ./bin/lysoen serve &
 //	go tool pprof -top 'http://127.0.0.1:8080/debug/pprof/profile?seconds=10'
 func mountPprof(mux *http.ServeMux) {
-	if os.Getenv("LYSOEN_PPROF") != "1" {
-		return
-	}
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/lysoen/lysoen/bench/rawcypher"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
@@ -29,12 +31,12 @@ import (
 func BenchmarkServeSearch(b *testing.B) {
 	testdb.Seeded(b)
 	st := testdb.Open(b, func(o *store.Options) { o.OnQuery = countRoundTrip })
-	c, err := parseConfig("serve", nil, func(string) string { return "" }, io.Discard)
+	c, err := config.Load("serve", nil, func(string) string { return "" }, os.ReadFile, io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}
-	c.Hardening.RateLimit = 0
-	h := newApp(c, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})), st).routes()
+	c.RateLimit = 0
+	h := mustApp(b, c, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})), st, nil).routes()
 	const text = "landmines"
 	body := `{"query":"query($text: String!) { search(text: $text, first: 10) { label score node { id ... on Country { name } ... on Organization { name } ... on IssueArea { name } ... on Initiative { name } ... on Event { name } ... on Agreement { name } } } }","variables":{"text":"` + text + `"}}`
 

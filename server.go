@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -34,6 +32,7 @@ import (
 
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/seed"
 )
 
@@ -46,112 +45,6 @@ func main() {
 	}
 }
 
-// config is everything the server needs to start.
-type config struct {
-	Addr            string
-	Neo4jURI        string
-	Neo4jUser       string
-	Neo4jPassword   string
-	Neo4jDatabase   string
-	RequestTimeout  time.Duration
-	ShutdownTimeout time.Duration
-	LogFormat       string
-	LogLevel        slog.Level
-	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
-	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
-	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
-	CypherMaxBytes  int                 // largest answer of the cypher field
-	CypherParallel  int                 // cypher queries run at once at most
-	DirectReads     bool                // run the reads graph/direct.go understands as one statement each
-	OTel            string              // tracing: "" (off), stdout or otlp (tracing.go)
-	tracer          trace.TracerProvider
-}
-
-// parseConfig reads the environment, then lets flags override it.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
-	addr := "127.0.0.1:8080"
-	if p := getenv("PORT"); p != "" {
-		addr = "127.0.0.1:" + p
-	}
-	var c config
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", env("LYSOEN_ADDR", addr), "listen address (env LYSOEN_ADDR, or PORT for 127.0.0.1:PORT)")
-	fs.StringVar(&c.Neo4jURI, "neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j URI (env NEO4J_URI); neo4j:// for a routing cluster")
-	fs.StringVar(&c.Neo4jUser, "neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (env NEO4J_USER)")
-	fs.StringVar(&c.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", "lysoen-dev-password"), "Neo4j password (env NEO4J_PASSWORD)")
-	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "database name (env NEO4J_DATABASE; empty: the server's default)")
-	timeout, err := time.ParseDuration(env("LYSOEN_REQUEST_TIMEOUT", "30s"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_REQUEST_TIMEOUT: %w", err)
-	}
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", timeout, "per-request timeout, also the Neo4j transaction timeout (env LYSOEN_REQUEST_TIMEOUT)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
-	fs.StringVar(&c.LogFormat, "log-format", env("LYSOEN_LOG_FORMAT", "text"), "log format: text or json (env LYSOEN_LOG_FORMAT)")
-	level := env("LYSOEN_LOG_LEVEL", "info")
-	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
-	}
-	authCfg, err := auth.FromEnv(getenv, os.ReadFile)
-	if err != nil {
-		return c, err
-	}
-	c.Auth = auth.New(authCfg)
-	if err := hardeningFlags(fs, env, &c.Hardening); err != nil {
-		return c, err
-	}
-	cypherOn, err := strconv.ParseBool(env("LYSOEN_CYPHER_ENABLED", "false"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
-	}
-	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
-	for _, v := range []struct {
-		p         *int
-		flag, env string
-		def       int
-		usage     string
-	}{
-		{&c.CypherMaxBytes, "cypher-max-bytes", "LYSOEN_CYPHER_MAX_BYTES", store.DefaultCypherMaxBytes, "largest answer of the cypher field in bytes (approximate JSON size); more is truncated"},
-		{&c.CypherParallel, "cypher-concurrency", "LYSOEN_CYPHER_CONCURRENCY", store.DefaultCypherConcurrency, "cypher field queries run at once; more are refused with RATE_LIMITED"},
-	} {
-		n, err := strconv.Atoi(env(v.env, strconv.Itoa(v.def)))
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("%s: want a positive integer", v.env)
-		}
-		fs.IntVar(v.p, v.flag, n, v.usage+" (env "+v.env+")")
-	}
-	directOn, err := strconv.ParseBool(env("LYSOEN_DIRECT_READS", "true"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_DIRECT_READS: %w", err)
-	}
-	fs.BoolVar(&c.DirectReads, "direct-reads", directOn, "answer plain nested reads with one Cypher statement written straight to JSON; false: always through the resolvers (env LYSOEN_DIRECT_READS; docs/direct-reads.md)")
-	fs.StringVar(&c.OTel, "otel", env("LYSOEN_OTEL", ""), "OpenTelemetry tracing: off, stdout or otlp (OTEL_EXPORTER_OTLP_ENDPOINT) (env LYSOEN_OTEL)")
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err := finishHardening(&c.Hardening); err != nil {
-		return c, err
-	}
-	return c, nil
-}
-
-func newLogger(c config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.LogLevel}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // run is the whole program; main calls it, and tests start the server with it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
@@ -161,11 +54,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "new-key" || cmd == "hash-key" { // no database needed
 		return auth.KeyCommand(cmd, args, os.Stdin, stdout, stderr)
 	}
-	c, err := parseConfig(cmd, args, getenv, stderr)
+	c, err := config.Load(cmd, args, getenv, os.ReadFile, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(c, stderr)
+	logger := c.NewLogger(stderr)
 
 	driver, err := neo4j.NewDriverWithContext(c.Neo4jURI, neo4j.BasicAuth(c.Neo4jUser, c.Neo4jPassword, ""),
 		func(dc *neo4jconfig.Config) {
@@ -190,6 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCancel()
 	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip,
 		CypherConcurrency: c.CypherParallel}
+	var tracer trace.TracerProvider
 	if cmd == "serve" {
 		tp, err := newTracerProvider(ctx, c.OTel, stderr)
 		if err != nil {
@@ -197,7 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		if tp != nil {
 			defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
-			c.tracer = tp
+			tracer = tp
 			opts.Trace = cypherTracer(tp, c.Neo4jDatabase)
 		}
 	}
@@ -205,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	switch cmd {
 	case "serve":
-		return serve(ctx, c, logger, st)
+		return serve(ctx, c, logger, st, tracer)
 	case "seed":
 		return loadSeed(ctx, logger, st)
 	case "import":
@@ -245,8 +139,11 @@ func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully:
 // in-flight requests finish (up to ShutdownTimeout), then the driver closes.
-func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) error {
-	app := newApp(c, logger, st)
+func serve(ctx context.Context, c config.Config, logger *slog.Logger, st *store.Store, tracer trace.TracerProvider) error {
+	app, err := newApp(c, logger, st, tracer)
+	if err != nil {
+		return err
+	}
 	// The caller closes the driver when serve returns, so the schema keeper
 	// must be done with it by then (the race detector caught a keeper still
 	// borrowing a connection while the driver closed).

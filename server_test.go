@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
@@ -281,4 +286,13 @@ func TestRoundTripsBoundedByDepth(t *testing.T) {
 	if got := resp.Extensions["cypherRoundTrips"]; got != float64(1) {
 		t.Errorf("cypherRoundTrips = %v, want 1", got)
 	}
+}
+
+func mustApp(t testing.TB, c config.Config, logger *slog.Logger, st *store.Store, tp trace.TracerProvider) *app {
+	t.Helper()
+	a, err := newApp(c, logger, st, tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

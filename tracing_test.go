@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
@@ -24,18 +26,17 @@ func TestTracingSpanTree(t *testing.T) {
 	sr := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sr))
 	st := testdb.Open(t, func(o *store.Options) { o.OnQuery = countRoundTrip; o.Trace = cypherTracer(tp, "") })
-	c, err := parseConfig("serve", nil, func(string) string { return "" }, io.Discard)
+	c, err := config.Load("serve", nil, func(string) string { return "" }, os.ReadFile, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.tracer != nil || c.OTel != "" {
+	if c.OTel != "" {
 		t.Fatalf("tracing is on by default: %q", c.OTel)
 	}
-	c.tracer = tp
 	// This tree is the resolvers'. A direct read (graph/direct.go) has no
 	// resolver spans: its one Cypher span sits under the operation.
 	c.DirectReads = false
-	srv := httptest.NewServer(newApp(c, slog.New(slog.NewTextHandler(io.Discard, nil)), st).routes())
+	srv := httptest.NewServer(mustApp(t, c, slog.New(slog.NewTextHandler(io.Discard, nil)), st, tp).routes())
 	defer srv.Close()
 	resp, err := http.Post(srv.URL+"/graphql", "application/json",
 		strings.NewReader(`{"query":"query Norway { country(iso3: \"NOR\") { name memberships { role } } }"}`))
