@@ -5,6 +5,8 @@ import (
 
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/internal/gqlserver"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 // authenticate wraps the GraphQL endpoint: it reads the Authorization
@@ -25,9 +27,9 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 		}
 		p, err := authn.Authenticate(r.Header.Get("Authorization"))
 		if err != nil {
-			rid := requestIDFrom(r.Context())
+			rid := telemetry.RequestID(r.Context())
 			w.Header().Set("WWW-Authenticate", `Bearer realm="lysoen"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]any{
+			gqlserver.WriteJSON(w, http.StatusUnauthorized, map[string]any{
 				"data": nil,
 				"errors": []map[string]any{{
 					"message":    err.Error(),

@@ -8,6 +8,8 @@ import (
 
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/gqlserver"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 // Bookmarks (read-your-own-writes across replicas, docs/operations.md):
@@ -65,8 +67,8 @@ func (a *app) withBookmarks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bookmarks, err := parseBookmarks(r.Header.Values(graph.BookmarksHeader))
 		if err != nil {
-			rid := requestIDFrom(r.Context())
-			writeJSON(w, http.StatusBadRequest, map[string]any{
+			rid := telemetry.RequestID(r.Context())
+			gqlserver.WriteJSON(w, http.StatusBadRequest, map[string]any{
 				"data": nil,
 				"errors": []map[string]any{{
 					"message": fmt.Sprintf("header %s: %v", graph.BookmarksHeader, err),
@@ -84,7 +86,7 @@ func (a *app) withBookmarks(next http.Handler) http.Handler {
 			}
 			if !a.bookmarkWaiters.acquire(key) {
 				w.Header().Set("Retry-After", "1")
-				writeGraphQLError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
+				gqlserver.WriteError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
 					fmt.Sprintf("at most %d requests with %s may be in flight per client; wait for one to finish", maxBookmarkWaiters, graph.BookmarksHeader),
 					map[string]any{"retryAfterSeconds": 1, "limit": maxBookmarkWaiters})
 				return

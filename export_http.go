@@ -6,6 +6,7 @@ import (
 
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/internal/export"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 // mountExports adds the file exports (GET /export/neighborhood, /path,
@@ -15,8 +16,8 @@ func (a *app) mountExports(mux *http.ServeMux) {
 	h := &export.Handler{
 		Store:     a.store,
 		Logger:    a.logger,
-		Present:   graph.ErrorPresenter(a.logger, requestIDFrom),
-		RequestID: requestIDFrom,
+		Present:   graph.ErrorPresenter(a.logger, telemetry.RequestID),
+		RequestID: telemetry.RequestID,
 		Version: func() (string, time.Time) {
 			if v := a.dataset.Current(); v != nil {
 				return v.ID, v.LastWrite

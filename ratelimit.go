@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/internal/gqlserver"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 // rateLimiter is a token bucket per client: each client may send burst
@@ -84,7 +86,7 @@ func (rl *rateLimiter) allow(key string) (bool, time.Duration) {
 
 // middleware answers 429 RATE_LIMITED with Retry-After when the client's
 // bucket is empty. CORS preflights are not counted.
-func (rl *rateLimiter) middleware(m *metrics, next http.Handler) http.Handler {
+func (rl *rateLimiter) middleware(m *telemetry.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -95,9 +97,9 @@ func (rl *rateLimiter) middleware(m *metrics, next http.Handler) http.Handler {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 			if m != nil {
-				m.countRateLimited()
+				m.CountRateLimited()
 			}
-			writeGraphQLError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
+			gqlserver.WriteError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
 				"too many requests; slow down", map[string]any{"retryAfterSeconds": max(secs, 1)})
 			return
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/lysoen/lysoen/bench/rawcypher"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/config"
+	"github.com/lysoen/lysoen/internal/telemetry"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
@@ -30,7 +31,7 @@ import (
 // sub-benchmarks is Lysøen's overhead per request (docs/benchmarks.md).
 func BenchmarkServeSearch(b *testing.B) {
 	testdb.Seeded(b)
-	st := testdb.Open(b, func(o *store.Options) { o.OnQuery = countRoundTrip })
+	st := testdb.Open(b, func(o *store.Options) { o.OnQuery = telemetry.CountRoundTrip })
 	c, err := config.Load("serve", nil, func(string) string { return "" }, os.ReadFile, io.Discard)
 	if err != nil {
 		b.Fatal(err)

@@ -33,6 +33,7 @@ import (
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/config"
+	"github.com/lysoen/lysoen/internal/telemetry"
 	"github.com/lysoen/lysoen/seed"
 )
 
@@ -81,18 +82,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCtx, warmCancel := context.WithTimeout(ctx, 3*time.Second)
 	_ = driver.VerifyConnectivity(warmCtx)
 	warmCancel()
-	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip,
+	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: telemetry.CountRoundTrip,
 		CypherConcurrency: c.CypherParallel}
 	var tracer trace.TracerProvider
 	if cmd == "serve" {
-		tp, err := newTracerProvider(ctx, c.OTel, stderr)
+		tp, err := telemetry.NewTracerProvider(ctx, c.OTel, stderr)
 		if err != nil {
 			return err
 		}
 		if tp != nil {
 			defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
 			tracer = tp
-			opts.Trace = cypherTracer(tp, c.Neo4jDatabase)
+			opts.Trace = telemetry.CypherTracer(tp, c.Neo4jDatabase)
 		}
 	}
 	st := store.New(driver, opts)
@@ -150,7 +151,7 @@ func serve(ctx context.Context, c config.Config, logger *slog.Logger, st *store.
 	keepCtx, stopKeeper := context.WithCancel(ctx)
 	keeperDone := make(chan struct{})
 	datasetDone := make(chan struct{})
-	go func() { defer close(keeperDone); app.schema.keep(keepCtx) }()
+	go func() { defer close(keeperDone); app.schema.Keep(keepCtx) }()
 	go func() { defer close(datasetDone); app.dataset.Run(keepCtx) }() // export_http.go
 	defer func() { stopKeeper(); <-keeperDone; <-datasetDone }()
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/config"
+	"github.com/lysoen/lysoen/internal/telemetry"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
@@ -25,7 +26,7 @@ func TestTracingSpanTree(t *testing.T) {
 	testdb.Seeded(t)
 	sr := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sr))
-	st := testdb.Open(t, func(o *store.Options) { o.OnQuery = countRoundTrip; o.Trace = cypherTracer(tp, "") })
+	st := testdb.Open(t, func(o *store.Options) { o.OnQuery = telemetry.CountRoundTrip; o.Trace = telemetry.CypherTracer(tp, "") })
 	c, err := config.Load("serve", nil, func(string) string { return "" }, os.ReadFile, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -1,17 +1,18 @@
-package main
+package gqlserver
 
 // Request limits, all checked before any Cypher runs:
-//   - body size (bodyLimit, HTTP 413 PAYLOAD_TOO_LARGE),
+//   - body size (BodyLimit, HTTP 413 PAYLOAD_TOO_LARGE),
 //   - query depth (depthLimit, DEPTH_LIMIT_EXCEEDED),
 //   - query cost (costLimit, COMPLEXITY_LIMIT_EXCEEDED), charging list
 //     fields by their page size,
 //   - introspection on or off (introspectionGate, INTROSPECTION_DISABLED).
-// The request timeout (config.RequestTimeout) is applied in the middleware
+// The request timeout (config.Config.RequestTimeout) is applied by httpserver
 // and becomes the Neo4j transaction timeout in the store.
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,24 +41,32 @@ func limitError(code, format string, a ...any) *gqlerror.Error {
 	return err
 }
 
-// writeGraphQLError answers a request that never reached gqlgen.
-func writeGraphQLError(w http.ResponseWriter, status int, code, msg string, extra map[string]any) {
+// WriteJSON writes v as the JSON answer with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// WriteError answers a request that never reached gqlgen: one GraphQL
+// error with extensions.code and the extra extensions.
+func WriteError(w http.ResponseWriter, status int, code, msg string, extra map[string]any) {
 	ext := map[string]any{"code": code}
 	for k, v := range extra {
 		ext[k] = v
 	}
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
+	WriteJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
 }
 
-// bodyLimit refuses request bodies larger than max with 413 before gqlgen
+// BodyLimit refuses request bodies larger than max with 413 before gqlgen
 // reads them. A body without Content-Length is read up to max+1 bytes.
-func bodyLimit(max int64, next http.Handler) http.Handler {
+func BodyLimit(max int64, next http.Handler) http.Handler {
 	if max <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tooLarge := func() {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, graph.CodePayloadTooLarge,
+			WriteError(w, http.StatusRequestEntityTooLarge, graph.CodePayloadTooLarge,
 				fmt.Sprintf("request body larger than %d bytes", max), map[string]any{"limit": max})
 		}
 		if r.ContentLength > max {
@@ -67,7 +76,7 @@ func bodyLimit(max int64, next http.Handler) http.Handler {
 		if r.Body != nil && r.Body != http.NoBody {
 			b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 			if err != nil {
-				writeGraphQLError(w, http.StatusBadRequest, graph.CodeBadRequest, "could not read the request body", nil)
+				WriteError(w, http.StatusBadRequest, graph.CodeBadRequest, "could not read the request body", nil)
 				return
 			}
 			if int64(len(b)) > max {

@@ -1,4 +1,4 @@
-package main
+package telemetry
 
 import (
 	"context"
@@ -25,10 +25,10 @@ import (
 // operation, one per resolver (fields with their own resolver, not plain
 // struct fields), one per Cypher statement, nested in that order.
 
-const tracerName = "github.com/lysoen/lysoen"
+const TracerName = "github.com/lysoen/lysoen"
 
-// newTracerProvider builds the provider for mode ("" or "off": none).
-func newTracerProvider(ctx context.Context, mode string, stderr io.Writer) (*sdktrace.TracerProvider, error) {
+// NewTracerProvider builds the provider for mode ("" or "off": none).
+func NewTracerProvider(ctx context.Context, mode string, stderr io.Writer) (*sdktrace.TracerProvider, error) {
 	var exp sdktrace.SpanExporter
 	var err error
 	switch mode {
@@ -48,19 +48,22 @@ func newTracerProvider(ctx context.Context, mode string, stderr io.Writer) (*sdk
 	return sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res)), nil
 }
 
-// gqlTracer is the gqlgen extension: a span per operation and per resolver.
-type gqlTracer struct{ tracer trace.Tracer }
+// GQLTracer is the gqlgen extension: a span per operation and per resolver.
+type GQLTracer struct{ tracer trace.Tracer }
+
+// NewGQLTracer is the extension for tp's spans.
+func NewGQLTracer(tp trace.TracerProvider) GQLTracer { return GQLTracer{tracer: tp.Tracer(TracerName)} }
 
 var (
-	_ graphql.HandlerExtension    = gqlTracer{}
-	_ graphql.ResponseInterceptor = gqlTracer{}
-	_ graphql.FieldInterceptor    = gqlTracer{}
+	_ graphql.HandlerExtension    = GQLTracer{}
+	_ graphql.ResponseInterceptor = GQLTracer{}
+	_ graphql.FieldInterceptor    = GQLTracer{}
 )
 
-func (gqlTracer) ExtensionName() string                   { return "OpenTelemetry" }
-func (gqlTracer) Validate(graphql.ExecutableSchema) error { return nil }
+func (GQLTracer) ExtensionName() string                   { return "OpenTelemetry" }
+func (GQLTracer) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (g gqlTracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+func (g GQLTracer) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
@@ -87,7 +90,7 @@ func (g gqlTracer) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	return resp
 }
 
-func (g gqlTracer) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+func (g GQLTracer) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !fc.IsResolver {
 		return next(ctx)
@@ -103,10 +106,10 @@ func (g gqlTracer) InterceptField(ctx context.Context, next graphql.Resolver) (a
 	return res, err
 }
 
-// cypherTracer is the store's hook: a span per Cypher statement, with its
+// CypherTracer is the store's hook: a span per Cypher statement, with its
 // parameterized text (never the parameter values).
-func cypherTracer(tp trace.TracerProvider, database string) store.TraceFunc {
-	tracer := tp.Tracer(tracerName)
+func CypherTracer(tp trace.TracerProvider, database string) store.TraceFunc {
+	tracer := tp.Tracer(TracerName)
 	return func(ctx context.Context, cypher string) (context.Context, func(error)) {
 		ctx, span := tracer.Start(ctx, "neo4j.cypher", trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(attribute.String("db.system.name", "neo4j"), attribute.String("db.query.text", cypher),

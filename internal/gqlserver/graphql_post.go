@@ -1,4 +1,4 @@
-package main
+package gqlserver
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 // postTransport serves POST requests like gqlgen's transport.POST, with one
@@ -50,9 +51,9 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if err != nil {
 		// Nothing has run. The answer and the log name the problem, never
 		// the body (a client controls up to the body limit of it).
-		writeGraphQLError(w, http.StatusBadRequest, graph.CodeBadRequest,
+		WriteError(w, http.StatusBadRequest, graph.CodeBadRequest,
 			"the body must be one JSON object with query, and optionally variables, operationName and extensions (one operation per request): "+excerpt(err.Error(), 200),
-			map[string]any{"requestId": requestIDFrom(ctx)})
+			map[string]any{"requestId": telemetry.RequestID(ctx)})
 		return
 	}
 	params.Headers = r.Header

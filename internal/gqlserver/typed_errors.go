@@ -1,4 +1,4 @@
-package main
+package gqlserver
 
 import (
 	"bytes"
@@ -9,13 +9,13 @@ import (
 	"github.com/lysoen/lysoen/graph"
 )
 
-// typedErrors gives extensions.code to the error answers gqlgen's handler
+// TypedErrors gives extensions.code to the error answers gqlgen's handler
 // and transports write themselves, before any operation runs (a mutation
 // over GET: 406; a content type no transport takes; GET variables or
 // extensions that are not JSON: 400): BAD_REQUEST, so every error a
 // client gets from /graphql is typed. Only answers with an error status
 // are held back and rewritten; they are small.
-func typedErrors(next http.Handler) http.Handler {
+func TypedErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &typedErrorWriter{ResponseWriter: w}
 		next.ServeHTTP(tw, r)
