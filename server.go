@@ -7,20 +7,17 @@
 //	lysoen new-key -name N -role R          print a new API key and its configuration line
 //	lysoen hash-key -name N -role R < key   print the configuration line of an existing key
 //
-// Configuration comes from the environment (NEO4J_URI, NEO4J_USER,
-// NEO4J_PASSWORD, NEO4J_DATABASE, PORT), and flags override it.
-// server.go only wires: config → logger → driver → store → handler → http.Server.
+// Configuration comes from the environment and flags override it
+// (internal/config; docs/operations.md has the table). This file only
+// wires: command → config → logger → driver → store → the command's work
+// (internal/httpserver for serve, internal/dataload for seed and import),
+// and stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,8 +30,9 @@ import (
 	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/config"
+	"github.com/lysoen/lysoen/internal/dataload"
+	"github.com/lysoen/lysoen/internal/httpserver"
 	"github.com/lysoen/lysoen/internal/telemetry"
-	"github.com/lysoen/lysoen/seed"
 )
 
 func main() {
@@ -46,7 +44,8 @@ func main() {
 	}
 }
 
-// run is the whole program; main calls it, and tests start the server with it.
+// run is the whole program: main calls it with the process's arguments,
+// environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
@@ -54,6 +53,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if cmd == "new-key" || cmd == "hash-key" { // no database needed
 		return auth.KeyCommand(cmd, args, os.Stdin, stdout, stderr)
+	}
+	if cmd != "serve" && cmd != "seed" && cmd != "import" {
+		return fmt.Errorf("unknown command %q (serve, seed, import, new-key, hash-key)", cmd)
 	}
 	c, err := config.Load(cmd, args, getenv, os.ReadFile, stderr)
 	if err != nil {
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			dc.MaxTransactionRetryTime = 5 * time.Second
 			dc.ConnectionAcquisitionTimeout = 5 * time.Second
 			dc.SocketConnectTimeout = 3 * time.Second
-			dc.Log = driverLogger{logger}
+			dc.Log = telemetry.DriverLogger{L: logger}
 		})
 	if err != nil {
 		return fmt.Errorf("neo4j driver for %s: %w", c.Neo4jURI, err)
@@ -84,128 +86,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCancel()
 	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: telemetry.CountRoundTrip,
 		CypherConcurrency: c.CypherParallel}
-	var tracer trace.TracerProvider
-	if cmd == "serve" {
-		tp, err := telemetry.NewTracerProvider(ctx, c.OTel, stderr)
-		if err != nil {
-			return err
-		}
-		if tp != nil {
-			defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
-			tracer = tp
-			opts.Trace = telemetry.CypherTracer(tp, c.Neo4jDatabase)
-		}
-	}
-	st := store.New(driver, opts)
 
 	switch cmd {
-	case "serve":
-		return serve(ctx, c, logger, st, tracer)
 	case "seed":
-		return loadSeed(ctx, logger, st)
+		return dataload.Seed(ctx, logger, store.New(driver, opts))
 	case "import":
-		return importRefData(ctx, logger, st, stdout, stderr)
-	default:
-		return fmt.Errorf("unknown command %q (serve, seed, import, new-key, hash-key)", cmd)
+		return dataload.Import(ctx, logger, store.New(driver, opts), stdout, stderr)
 	}
-}
-
-// loadSeed applies the schema and loads the seed graph, idempotently.
-func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
-	if err := st.EnsureSchema(ctx); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
-	}
-	before, beforeRels, err := st.Counts(ctx)
+	var tracer trace.TracerProvider
+	tp, err := telemetry.NewTracerProvider(ctx, c.OTel, stderr)
 	if err != nil {
 		return err
 	}
-	if _, err := seed.Load(ctx, st); err != nil {
-		return fmt.Errorf("load seed: %w", err)
+	if tp != nil {
+		defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
+		tracer = tp
+		opts.Trace = telemetry.CypherTracer(tp, c.Neo4jDatabase)
 	}
-	nodes, rels, err := st.Counts(ctx)
+	srv, err := httpserver.New(httpserver.Deps{Config: c, Logger: logger, Store: store.New(driver, opts), Tracer: tracer})
 	if err != nil {
 		return err
 	}
-	f, err := seed.Parse(bytes.NewReader(seed.GraphJSON), "seed/seed.json", seed.SourceText)
-	if err != nil {
-		return fmt.Errorf("load seed: %w", err)
-	}
-	// The seed's own counts (its Source node included), then the whole
-	// database's, which also holds whatever `lysoen import` loaded.
-	logger.Info("seed graph loaded", "seed_nodes", len(f.Nodes)+1, "seed_relationships", len(f.Relationships),
-		"database_nodes", nodes, "database_relationships", rels,
-		"nodes_added", nodes-before, "relationships_added", rels-beforeRels)
-	return nil
+	// Returns when ctx ends and in-flight requests have finished; the
+	// deferred Close then closes the driver.
+	return srv.Run(ctx)
 }
-
-// serve runs the HTTP server until ctx ends, then shuts down gracefully:
-// in-flight requests finish (up to ShutdownTimeout), then the driver closes.
-func serve(ctx context.Context, c config.Config, logger *slog.Logger, st *store.Store, tracer trace.TracerProvider) error {
-	app, err := newApp(c, logger, st, tracer)
-	if err != nil {
-		return err
-	}
-	// The caller closes the driver when serve returns, so the schema keeper
-	// must be done with it by then (the race detector caught a keeper still
-	// borrowing a connection while the driver closed).
-	keepCtx, stopKeeper := context.WithCancel(ctx)
-	keeperDone := make(chan struct{})
-	datasetDone := make(chan struct{})
-	go func() { defer close(keeperDone); app.schema.Keep(keepCtx) }()
-	go func() { defer close(datasetDone); app.dataset.Run(keepCtx) }() // export_http.go
-	defer func() { stopKeeper(); <-keeperDone; <-datasetDone }()
-
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", c.Addr, err)
-	}
-	srv := &http.Server{
-		Handler:           app.routes(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second, // the whole request, body included (slow-body clients)
-		WriteTimeout:      writeTimeout(c.RequestTimeout),
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	logger.Info("serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql",
-		"neo4j", c.Neo4jURI)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: finishing in-flight requests", "timeout", c.ShutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
-}
-
-// writeTimeout leaves a request its full timeout plus time to write the answer.
-func writeTimeout(request time.Duration) time.Duration {
-	if request <= 0 {
-		return 0
-	}
-	return request + 10*time.Second
-}
-
-// driverLogger sends the driver's warnings and errors to slog.
-type driverLogger struct{ l *slog.Logger }
-
-func (d driverLogger) Error(name, id string, err error) {
-	d.l.Warn("neo4j driver", "component", name, "id", id, "err", err)
-}
-func (d driverLogger) Warnf(name, id string, msg string, args ...any) {
-	d.l.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
-}
-func (d driverLogger) Infof(name, id string, msg string, args ...any)  {}
-func (d driverLogger) Debugf(name, id string, msg string, args ...any) {}

@@ -3,6 +3,7 @@ package telemetry
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -82,3 +83,15 @@ func NewRequestID() string {
 	binary.LittleEndian.PutUint64(b[:], rand.Uint64())
 	return hex.EncodeToString(b[:])
 }
+
+// DriverLogger sends the Neo4j driver's warnings and errors to slog.
+type DriverLogger struct{ L *slog.Logger }
+
+func (d DriverLogger) Error(name, id string, err error) {
+	d.L.Warn("neo4j driver", "component", name, "id", id, "err", err)
+}
+func (d DriverLogger) Warnf(name, id string, msg string, args ...any) {
+	d.L.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
+}
+func (d DriverLogger) Infof(name, id string, msg string, args ...any)  {}
+func (d DriverLogger) Debugf(name, id string, msg string, args ...any) {}

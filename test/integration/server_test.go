@@ -1,163 +1,26 @@
-package main
+package integration
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"go.opentelemetry.io/otel/trace"
-
-	"github.com/lysoen/lysoen/graph/store"
-	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-// server is a running instance of the whole program, started through run().
-type server struct {
-	URL  string
-	addr string
-	stop context.CancelFunc
-	done chan error
-	logs *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// startServer runs the program with the given extra environment and waits
-// until /healthz answers.
-func startServer(t *testing.T, env map[string]string, args ...string) *server {
-	t.Helper()
-	db := testdb.FromEnv(t)
-	base := map[string]string{"NEO4J_URI": db.URI, "NEO4J_USER": db.User, "NEO4J_PASSWORD": db.Password, "LYSOEN_LOG_LEVEL": "debug"}
-	for k, v := range env {
-		base[k] = v
-	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{URL: "http://" + addr, addr: addr, stop: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
-	go func() {
-		s.done <- run(ctx, append([]string{"serve", "-addr", addr}, args...), func(k string) string { return base[k] }, io.Discard, s.logs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-s.done:
-		case <-time.After(30 * time.Second):
-			t.Error("server did not stop within 30s")
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", s.logs.String())
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(s.URL + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not come up: %v\n%s", err, s.logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (s *server) waitReady(t *testing.T) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		code, body := get(t, s.URL+"/readyz")
-		if code == http.StatusOK {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 60s: %d %s", code, body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-type gqlResponse struct {
-	Data       json.RawMessage `json:"data"`
-	Errors     []gqlError      `json:"errors"`
-	Extensions map[string]any  `json:"extensions"`
-}
-
-type gqlError struct {
-	Message    string         `json:"message"`
-	Path       []any          `json:"path"`
-	Extensions map[string]any `json:"extensions"`
-}
-
-func (s *server) query(t *testing.T, q string, vars map[string]any) gqlResponse {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	resp, err := http.Post(s.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-	}
-	return out
-}
-
-// TestGolden posts each testdata/golden/<case>/query.graphql to a server on
+// TestGolden posts each test/integration/testdata/golden/<case>/query.graphql to a server on
 // the seeded test database and compares the data and errors with
 // expected.json. Adding a case is adding a folder; -update rewrites them.
 func TestGolden(t *testing.T) {
 	testdb.Seeded(t)
 	s := startServer(t, nil)
-	dirs, err := filepath.Glob("testdata/golden/*")
+	dirs, err := filepath.Glob(goldenDir + "/*")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no golden cases: %v", err)
 	}
@@ -286,13 +149,4 @@ func TestRoundTripsBoundedByDepth(t *testing.T) {
 	if got := resp.Extensions["cypherRoundTrips"]; got != float64(1) {
 		t.Errorf("cypherRoundTrips = %v, want 1", got)
 	}
-}
-
-func mustApp(t testing.TB, c config.Config, logger *slog.Logger, st *store.Store, tp trace.TracerProvider) *app {
-	t.Helper()
-	a, err := newApp(c, logger, st, tp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"net/http"
@@ -12,19 +12,19 @@ import (
 // mountExports adds the file exports (GET /export/neighborhood, /path,
 // /coalition; docs/exports.md) behind the same guards and authentication
 // as /graphql, and the /about page of the dataset version and sources.
-func (a *app) mountExports(mux *http.ServeMux) {
+func (s *Server) mountExports(mux *http.ServeMux) {
 	h := &export.Handler{
-		Store:     a.store,
-		Logger:    a.logger,
-		Present:   graph.ErrorPresenter(a.logger, telemetry.RequestID),
+		Store:     s.store,
+		Logger:    s.logger,
+		Present:   graph.ErrorPresenter(s.logger, telemetry.RequestID),
 		RequestID: telemetry.RequestID,
 		Version: func() (string, time.Time) {
-			if v := a.dataset.Current(); v != nil {
+			if v := s.dataset.Current(); v != nil {
 				return v.ID, v.LastWrite
 			}
 			return "", time.Time{}
 		},
 	}
-	h.Mount(mux, func(next http.Handler) http.Handler { return a.protectGraphQL(a.authenticate(next)) })
-	mux.Handle("GET /about", a.dataset.About())
+	h.Mount(mux, func(next http.Handler) http.Handler { return s.protect(s.authenticate(next)) })
+	mux.Handle("GET /about", s.dataset.About())
 }

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"encoding/json"
@@ -63,7 +63,7 @@ func (b *bookmarkWaiters) release(key string) {
 // chain from it. A header that is not a JSON array of non-empty strings is
 // refused with 400 and BAD_USER_INPUT naming the header, before any Cypher
 // runs (ignoring it would silently break read-your-own-writes).
-func (a *app) withBookmarks(next http.Handler) http.Handler {
+func (s *Server) withBookmarks(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bookmarks, err := parseBookmarks(r.Header.Values(graph.BookmarksHeader))
 		if err != nil {
@@ -80,18 +80,15 @@ func (a *app) withBookmarks(next http.Handler) http.Handler {
 			return
 		}
 		if len(bookmarks) > 0 {
-			key := clientIP(r)
-			if a.guards.limiter != nil {
-				key = a.guards.limiter.key(r)
-			}
-			if !a.bookmarkWaiters.acquire(key) {
+			key := s.clientKey(r)
+			if !s.bookmarkWaiters.acquire(key) {
 				w.Header().Set("Retry-After", "1")
 				gqlserver.WriteError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
 					fmt.Sprintf("at most %d requests with %s may be in flight per client; wait for one to finish", maxBookmarkWaiters, graph.BookmarksHeader),
 					map[string]any{"retryAfterSeconds": 1, "limit": maxBookmarkWaiters})
 				return
 			}
-			defer a.bookmarkWaiters.release(key)
+			defer s.bookmarkWaiters.release(key)
 		}
 		ctx, _ := store.WithCausal(r.Context(), bookmarks)
 		next.ServeHTTP(w, r.WithContext(ctx))

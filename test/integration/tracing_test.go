@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"io"
@@ -21,7 +21,7 @@ import (
 // TestTracingSpanTree: with a tracer provider (here the SDK's in-memory
 // recorder) a request gives one trace: the operation's span at the root,
 // a span per resolver under it (nested like the fields), and each Cypher
-// statement under the resolver that sent it. Off by default: parseConfig leaves it off.
+// statement under the resolver that sent it. Off by default: config.Load leaves it off.
 func TestTracingSpanTree(t *testing.T) {
 	testdb.Seeded(t)
 	sr := tracetest.NewSpanRecorder()
@@ -37,7 +37,7 @@ func TestTracingSpanTree(t *testing.T) {
 	// This tree is the resolvers'. A direct read (graph/direct.go) has no
 	// resolver spans: its one Cypher span sits under the operation.
 	c.DirectReads = false
-	srv := httptest.NewServer(mustApp(t, c, slog.New(slog.NewTextHandler(io.Discard, nil)), st, tp).routes())
+	srv := httptest.NewServer(inProcess(t, c, slog.New(slog.NewTextHandler(io.Discard, nil)), st, tp))
 	defer srv.Close()
 	resp, err := http.Post(srv.URL+"/graphql", "application/json",
 		strings.NewReader(`{"query":"query Norway { country(iso3: \"NOR\") { name memberships { role } } }"}`))

@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,10 +109,7 @@ func bookmarksOf(t *testing.T, resp gqlResponse) []string {
 // not know, are refused with BAD_USER_INPUT naming the header.
 func TestBookmarksAcrossReplicas(t *testing.T) {
 	testdb.Seeded(t)
-	bin := filepath.Join(t.TempDir(), "lysoen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := serverBinary
 	// A connects with bolt://, B with neo4j:// (the routing driver, as
 	// against a cluster: reads in read transactions, writes to the leader;
 	// a single Neo4j 5 server answers the routing table with itself).

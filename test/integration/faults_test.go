@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"bufio"
@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -162,10 +161,7 @@ func TestNeo4jOutageAndRecovery(t *testing.T) {
 func TestSIGTERMUnderLoad(t *testing.T) {
 	testdb.Seeded(t)
 	db := testdb.FromEnv(t)
-	bin := filepath.Join(t.TempDir(), "lysoen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := serverBinary
 	addr := freeAddr(t)
 	var logs syncBuffer
 	cmd := exec.Command(bin, "serve", "-addr", addr)

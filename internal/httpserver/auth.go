@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"net/http"
@@ -15,11 +15,8 @@ import (
 // here with 401 and a GraphQL error UNAUTHENTICATED, before any Cypher
 // runs. Which role each operation needs is decided later, still before
 // any resolver, by graph.Authorizer.
-func (a *app) authenticate(next http.Handler) http.Handler {
-	authn := a.cfg.Auth
-	if authn == nil {
-		authn = auth.New(auth.Config{})
-	}
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	authn := s.authn
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions { // CORS preflight carries no credentials
 			next.ServeHTTP(w, r)

@@ -1,4 +1,4 @@
-package main
+package httpserver
 
 import (
 	"math"
@@ -9,30 +9,36 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/internal/gqlserver"
 	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
-// rateLimiter is a token bucket per client: each client may send burst
-// requests at once, then rate per second. Idle buckets are forgotten.
+// rateLimiter keeps a token bucket per client (golang.org/x/time/rate):
+// each client may send burst requests at once, then rate per second. A
+// client is its IP address, or a header a trusted proxy sets. Idle buckets
+// are forgotten.
 type rateLimiter struct {
-	rate    float64
-	burst   float64
+	rate    rate.Limit
+	burst   int
 	key     func(r *http.Request) string
 	now     func() time.Time
 	mu      sync.Mutex
-	buckets map[string]*bucket
+	clients map[string]*client
 	swept   time.Time
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
+type client struct {
+	limiter *rate.Limiter
+	last    time.Time
 }
 
-func newRateLimiter(rate float64, burst int, keySpec string) *rateLimiter {
-	rl := &rateLimiter{rate: rate, burst: float64(burst), now: time.Now, buckets: map[string]*bucket{}}
+// newRateLimiter limits each client to perSecond requests a second after
+// a burst; keySpec is "ip" or "header:<Name>".
+func newRateLimiter(perSecond float64, burst int, keySpec string) *rateLimiter {
+	rl := &rateLimiter{rate: rate.Limit(perSecond), burst: burst, now: time.Now, clients: map[string]*client{}}
 	if name, ok := strings.CutPrefix(keySpec, "header:"); ok {
 		rl.key = func(r *http.Request) string {
 			if v := r.Header.Get(name); v != "" {
@@ -58,30 +64,28 @@ func clientIP(r *http.Request) string {
 func (rl *rateLimiter) allow(key string) (bool, time.Duration) {
 	now := rl.now()
 	rl.mu.Lock()
-	defer rl.mu.Unlock()
 	if now.Sub(rl.swept) > time.Minute {
 		// A bucket idle long enough to be full again is the same as no bucket.
-		full := time.Duration(rl.burst / rl.rate * float64(time.Second))
-		for k, b := range rl.buckets {
-			if now.Sub(b.last) > full {
-				delete(rl.buckets, k)
+		full := time.Duration(float64(rl.burst) / float64(rl.rate) * float64(time.Second))
+		for k, c := range rl.clients {
+			if now.Sub(c.last) > full {
+				delete(rl.clients, k)
 			}
 		}
 		rl.swept = now
 	}
-	b := rl.buckets[key]
-	if b == nil {
-		b = &bucket{tokens: rl.burst, last: now}
-		rl.buckets[key] = b
+	c := rl.clients[key]
+	if c == nil {
+		c = &client{limiter: rate.NewLimiter(rl.rate, rl.burst)}
+		rl.clients[key] = c
 	}
-	b.tokens = math.Min(rl.burst, b.tokens+now.Sub(b.last).Seconds()*rl.rate)
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	c.last = now
+	rl.mu.Unlock()
+	if c.limiter.AllowN(now, 1) {
 		return true, 0
 	}
-	wait := time.Duration((1 - b.tokens) / rl.rate * float64(time.Second))
-	return false, wait
+	tokens := c.limiter.TokensAt(now)
+	return false, time.Duration((1 - tokens) / float64(rl.rate) * float64(time.Second))
 }
 
 // middleware answers 429 RATE_LIMITED with Retry-After when the client's
@@ -94,13 +98,13 @@ func (rl *rateLimiter) middleware(m *telemetry.Metrics, next http.Handler) http.
 		}
 		ok, wait := rl.allow(rl.key(r))
 		if !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			secs := max(int(math.Ceil(wait.Seconds())), 1)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			if m != nil {
 				m.CountRateLimited()
 			}
 			gqlserver.WriteError(w, http.StatusTooManyRequests, graph.CodeRateLimited,
-				"too many requests; slow down", map[string]any{"retryAfterSeconds": max(secs, 1)})
+				"too many requests; slow down", map[string]any{"retryAfterSeconds": secs})
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"bytes"
@@ -469,13 +469,15 @@ func TestConcurrentUpserts(t *testing.T) {
 	}
 }
 
-// TestCommands runs `lysoen new-key` and `lysoen import` through run(), as
+// TestCommands runs `lysoen new-key` and `lysoen import`, as
 // `make run` does: the import prints plain progress lines when stderr is
 // not a terminal, and its summary on stdout.
 func TestCommands(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"new-key", "-name", "ana", "-role", "admin"}, func(string) string { return "" }, &out, &errOut); err != nil {
-		t.Fatal(err)
+	cmd := command(nil, "new-key", "-name", "ana", "-role", "admin")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("new-key: %v\n%s", err, errOut.String())
 	}
 	if !strings.Contains(out.String(), "\nana:admin:") {
 		t.Errorf("new-key printed %q", out.String())
@@ -486,7 +488,9 @@ func TestCommands(t *testing.T) {
 	env := map[string]string{"NEO4J_URI": db.URI, "NEO4J_USER": db.User, "NEO4J_PASSWORD": db.Password}
 	out.Reset()
 	errOut.Reset()
-	if err := run(context.Background(), []string{"import"}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+	cmd = command(env, "import")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
 		t.Fatalf("import: %v\n%s", err, errOut.String())
 	}
 	for _, want := range []string{"rows read: 4510", "nodes: 274 created, 11 updated, 10 unchanged", "relationships: 4291 created", "rejected: 7"} {

@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"bufio"
@@ -66,7 +66,7 @@ func TestGracefulShutdown(t *testing.T) {
 	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
 	until(t, "the half-sent request is being served", func() bool { return othersInFlight(t, s) == 1 })
 
-	s.stop() // what SIGTERM does through signal.NotifyContext
+	s.stop() // SIGTERM
 	until(t, "new connections are refused", func() bool {
 		c, err := net.DialTimeout("tcp", s.addr, time.Second)
 		if err == nil {
@@ -83,7 +83,7 @@ func TestGracefulShutdown(t *testing.T) {
 	})
 	select {
 	case err := <-s.done:
-		t.Fatalf("run returned (%v) while a request was still in flight", err)
+		t.Fatalf("the server exited (%v) while a request was still in flight", err)
 	default:
 	}
 
@@ -99,10 +99,10 @@ func TestGracefulShutdown(t *testing.T) {
 	select {
 	case err := <-s.done:
 		if err != nil {
-			t.Errorf("run returned %v, want nil after a graceful stop", err)
+			t.Errorf("the server exited with %v, want status 0 after a graceful stop", err)
 		}
 		s.done <- nil // for the cleanup
 	case <-time.After(20 * time.Second):
-		t.Fatal("run did not return after shutdown")
+		t.Fatal("the server did not exit after shutdown")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package integration
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func BenchmarkServeSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	c.RateLimit = 0
-	h := mustApp(b, c, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})), st, nil).routes()
+	h := inProcess(b, c, slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})), st, nil)
 	const text = "landmines"
 	body := `{"query":"query($text: String!) { search(text: $text, first: 10) { label score node { id ... on Country { name } ... on Organization { name } ... on IssueArea { name } ... on Initiative { name } ... on Event { name } ... on Agreement { name } } } }","variables":{"text":"` + text + `"}}`
 
