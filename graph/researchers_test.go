@@ -22,7 +22,7 @@ import (
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
-// api is the GraphQL handler as http.go mounts it, on a given store and
+// api is the GraphQL handler as internal/gqlserver builds it, on a given store and
 // cypher configuration.
 type api struct {
 	h http.Handler
