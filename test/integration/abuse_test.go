@@ -77,15 +77,6 @@ func victimServer(t *testing.T, extra map[string]string) *server {
 	return startServer(t, env)
 }
 
-// alive fails unless the database behind s still answers a query.
-func alive(t *testing.T, s *server, after string) {
-	t.Helper()
-	_, resp := s.queryAs(t, analystKey, `{ cypher(query: "RETURN 41 + 1 AS n") { rows } }`, nil)
-	if len(resp.Errors) > 0 || !strings.Contains(string(resp.Data), `[[42]]`) {
-		t.Fatalf("after %s the database does not answer: data %s errors %+v", after, resp.Data, resp.Errors)
-	}
-}
-
 // TestAnalystCypherAbuse runs the analysts' worst queries against the
 // victim database, one subtest per attack, the database checked after each.
 func TestAnalystCypherAbuse(t *testing.T) {

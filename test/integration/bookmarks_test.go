@@ -1,105 +1,13 @@
 package integration
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lysoen/lysoen/internal/testdb"
 )
-
-// startBinary runs the built server as its own process (a replica) on a
-// free port against the test database, and stops it when the test ends.
-func startBinary(t *testing.T, bin string, env map[string]string) *server {
-	t.Helper()
-	db := testdb.FromEnv(t)
-	addr := freeAddr(t)
-	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "-addr", addr)
-	cmd.Env = []string{"NEO4J_URI=" + db.URI, "NEO4J_USER=" + db.User, "NEO4J_PASSWORD=" + db.Password,
-		"LYSOEN_RATE_LIMIT=0", "PATH=" + os.Getenv("PATH")}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("replica %s log:\n%s", addr, logs.String())
-		}
-	})
-	s := &server{URL: "http://" + addr, addr: addr, logs: logs}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if code, _, err := postQuery(noKeepAlive, s.URL, `{ countries { totalCount } }`); err == nil && code == 200 {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replica did not come up:\n%s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// postWith posts a GraphQL request with extra headers and returns the
-// status and the decoded response.
-func postWith(t *testing.T, url, token, q string, vars map[string]any, headers map[string]string) (int, gqlResponse) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out gqlResponse
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-	}
-	return resp.StatusCode, out
-}
-
-// bookmarksOf returns extensions.bookmarks as strings (nil when absent).
-func bookmarksOf(t *testing.T, resp gqlResponse) []string {
-	t.Helper()
-	raw, ok := resp.Extensions["bookmarks"]
-	if !ok {
-		return nil
-	}
-	list, ok := raw.([]any)
-	if !ok {
-		t.Fatalf("extensions.bookmarks = %#v, want an array", raw)
-	}
-	out := make([]string, 0, len(list))
-	for _, b := range list {
-		s, ok := b.(string)
-		if !ok || s == "" {
-			t.Fatalf("extensions.bookmarks = %#v, want non-empty strings", raw)
-		}
-		out = append(out, s)
-	}
-	return out
-}
 
 // TestBookmarksAcrossReplicas: two server processes (replicas behind a
 // load balancer) on one database. A write on A returns its bookmarks in

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,15 +25,6 @@ import (
 // small heap), never the shared test database. Its ports are picked free
 // when the tests start, so two checkouts testing at once do not collide.
 var faultsBolt, faultsHTTP = freePort(), freePort()
-
-func freePort() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
 
 func faultsNeo4j(t *testing.T, action string) {
 	t.Helper()
@@ -52,20 +42,6 @@ func faultsNeo4j(t *testing.T, action string) {
 	if err != nil {
 		t.Fatalf("scripts/neo4j.sh %s (faults): %v\n%s", action, err, out)
 	}
-}
-
-// noKeepAlive is a client whose connections do not outlive a request, so
-// goroutine counts are not muddied by idle connections.
-var noKeepAlive = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 60 * time.Second}
-
-func postQuery(c *http.Client, url, query string) (int, string, error) {
-	resp, err := c.Post(url+"/graphql", "application/json", strings.NewReader(fmt.Sprintf(`{"query":%q}`, query)))
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), nil
 }
 
 // TestNeo4jOutageAndRecovery: started with its Neo4j down, the server is
@@ -268,24 +244,5 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "msg=stopped") {
 		t.Errorf("no clean stop in the log")
-	}
-}
-
-// wantGoroutinesSettle fails unless the goroutine count comes back to within
-// 10 of baseline (taken before an outage) within 5 s, and prints the stacks
-// of what is left when it does not.
-func wantGoroutinesSettle(t *testing.T, baseline int) {
-	t.Helper()
-	var now int
-	for i := 0; i < 50; i++ {
-		runtime.GC()
-		if now = runtime.NumGoroutine(); now <= baseline+10 {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if now > baseline+10 {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutines: %d before the outage, %d after\n%s", baseline, now, buf[:runtime.Stack(buf, true)])
 	}
 }

@@ -1,10 +1,6 @@
 package integration
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,48 +11,6 @@ import (
 	"github.com/lysoen/lysoen/internal/testdb"
 	"github.com/lysoen/lysoen/web"
 )
-
-// post sends body to /graphql with extra headers and decodes the answer.
-func (s *server) post(t *testing.T, body string, headers map[string]string) (*http.Response, gqlResponse) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/graphql", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out gqlResponse
-	if len(raw) > 0 && raw[0] == '{' {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-		}
-	}
-	return resp, out
-}
-
-func jsonBody(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func wantCode(t *testing.T, what string, resp gqlResponse, code string) {
-	t.Helper()
-	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != code {
-		t.Errorf("%s: errors = %+v, want %s", what, resp.Errors, code)
-	}
-}
 
 // TestLimitsRefuseBeforeCypher: too deep, too costly and too large
 // requests are refused with a typed error and no Cypher statement sent.
@@ -352,9 +306,3 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
 }`
-
-// sha256Hex is the hash a persisted-query client sends for a document.
-func sha256Hex(q string) string {
-	b := sha256.Sum256([]byte(q))
-	return hex.EncodeToString(b[:])
-}

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -325,24 +323,4 @@ func testErrorShapes(t *testing.T, s *server) {
 	if e := raw.Errors[0]; e.Path != nil || e.Extensions["variable"] != "id" {
 		t.Errorf("missing variable: %+v, want no path and variable id", e)
 	}
-}
-
-// loadSchemaFiles parses the schema from its .graphqls files, as gqlgen
-// reads them (schema.graphqls and graph/*.graphqls).
-func loadSchemaFiles(t *testing.T) *ast.Schema {
-	t.Helper()
-	var sources []*ast.Source
-	files, _ := filepath.Glob("graph/*.graphqls")
-	for _, f := range append([]string{"schema.graphqls"}, files...) {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
-	}
-	schema, err := gqlparser.LoadSchema(sources...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return schema
 }

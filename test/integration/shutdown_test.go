@@ -32,19 +32,6 @@ func othersInFlight(t *testing.T, s *server) int {
 	return n - 1
 }
 
-// until polls cond until it holds, failing the test after a generous
-// deadline: the test waits for a state, never for a fixed time.
-func until(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestGracefulShutdown: a request in flight when the stop signal arrives
 // still gets its answer; while it is held open new connections are
 // refused, and run returns nil once it is answered. The test waits for

@@ -3,75 +3,15 @@ package integration
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/lysoen/lysoen/auth"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
-
-// Test credentials: the server is configured with the hashes only.
-const (
-	readerKey = "test-reader-key"
-	editorKey = "test-editor-key"
-	adminKey  = "test-admin-key"
-	jwtSecret = "a-jwt-secret-for-tests-32-bytes-long!"
-)
-
-func authEnv(extra map[string]string) map[string]string {
-	env := map[string]string{
-		"LYSOEN_API_KEYS": "rita:reader:" + auth.HashKey(readerKey) + ",ed:editor:" + auth.HashKey(editorKey) +
-			",ada:admin:" + auth.HashKey(adminKey),
-		"LYSOEN_JWT_HS256_SECRET": jwtSecret,
-		"LYSOEN_JWT_AUDIENCE":     "lysoen-test",
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	return env
-}
-
-func jwtFor(t *testing.T, role string, exp time.Duration, aud string) string {
-	t.Helper()
-	tok, err := auth.SignHS256([]byte(jwtSecret), map[string]any{"sub": "jo", "role": role, "aud": aud, "exp": time.Now().Add(exp).Unix()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
-// queryAs posts a query with "Authorization: Bearer token" (none when token is "").
-func (s *server) queryAs(t *testing.T, token, q string, vars map[string]any) (int, gqlResponse) {
-	t.Helper()
-	return postWith(t, s.URL, token, q, vars, nil)
-}
-
-// mustOK fails unless the response has no errors, and decodes its data.
-func mustOK(t *testing.T, resp gqlResponse, into any) {
-	t.Helper()
-	if len(resp.Errors) > 0 {
-		t.Fatalf("errors: %+v", resp.Errors)
-	}
-	if into != nil {
-		if err := json.Unmarshal(resp.Data, into); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// wantError asserts one error with code (and argument, when given).
-func wantError(t *testing.T, what string, resp gqlResponse, code, argument string) {
-	t.Helper()
-	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != code ||
-		(argument != "" && resp.Errors[0].Extensions["argument"] != argument) {
-		t.Errorf("%s: errors = %+v, want one %s naming %q", what, resp.Errors, code, argument)
-	}
-}
 
 // testEvidence cites the seed's source: a write that creates a node must.
 var testEvidence = map[string]any{"sourceId": "source:human-security-1999",
@@ -81,11 +21,6 @@ var testEvidence = map[string]any{"sourceId": "source:human-security-1999",
 const evidenceArg = `evidence: {sourceId: "source:human-security-1999", quote: "This will eventually involve forming partnerships and coalitions with like-minded countries, NGOs, civil society and the ICRC."}`
 
 const upsertOrg = `mutation($in: OrganizationInput!) { upsertOrganization(input: $in) { id name kind acronym } }`
-
-func orgInput(id string) map[string]any {
-	return map[string]any{"in": map[string]any{"id": id, "name": "International Campaign to Ban Landmines", "kind": "NGO", "acronym": "ICBL",
-		"evidence": testEvidence}}
-}
 
 // TestAuthOutcomes: every way a caller can be refused or let in. Refusals
 // are decided before any Cypher runs: cypherRoundTrips is 0 and nothing is written.
