@@ -58,7 +58,7 @@ test-go:
 
 # Fuzz targets: package and name. Their corpus is kept in <package>/testdata/fuzz.
 FUZZ_TARGETS := ./graph/model:FuzzParseDate ./graph/store:FuzzDecodeCursor ./graph/store:FuzzNodeByID \
-                ./graph:FuzzPageArgs ./graph:FuzzNormalizeISO3 .:FuzzOperationLimits
+                ./graph:FuzzPageArgs ./graph:FuzzNormalizeISO3 ./internal/gqlserver:FuzzOperationLimits
 # A count, not a duration: with a duration, Go 1.26's fuzz coordinator can
 # report a spurious "context deadline exceeded" when time runs out
 # (golang/go#75804, fixed in Go 1.27); a count has no deadline to race.

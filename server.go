@@ -7,24 +7,19 @@
 //	lysoen new-key -name N -role R          print a new API key and its configuration line
 //	lysoen hash-key -name N -role R < key   print the configuration line of an existing key
 //
-// Configuration comes from the environment (NEO4J_URI, NEO4J_USER,
-// NEO4J_PASSWORD, NEO4J_DATABASE, PORT), and flags override it.
-// server.go only wires: config → logger → driver → store → handler → http.Server.
+// Configuration comes from the environment and flags override it
+// (internal/config; docs/operations.md has the table). This file only
+// wires: command → config → logger → driver → store → the command's work
+// (internal/httpserver for serve, internal/dataload for seed and import),
+// and stops gracefully on SIGINT or SIGTERM.
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -32,9 +27,12 @@ import (
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/store"
-	"github.com/lysoen/lysoen/seed"
+	"github.com/lysoen/lysoen/internal/config"
+	"github.com/lysoen/lysoen/internal/dataload"
+	"github.com/lysoen/lysoen/internal/httpserver"
+	"github.com/lysoen/lysoen/internal/telemetry"
 )
 
 func main() {
@@ -46,113 +44,8 @@ func main() {
 	}
 }
 
-// config is everything the server needs to start.
-type config struct {
-	Addr            string
-	Neo4jURI        string
-	Neo4jUser       string
-	Neo4jPassword   string
-	Neo4jDatabase   string
-	RequestTimeout  time.Duration
-	ShutdownTimeout time.Duration
-	LogFormat       string
-	LogLevel        slog.Level
-	Auth            *auth.Authenticator // API keys, JWTs and the read policy (auth.FromEnv)
-	Hardening       hardening           // limits, rate limit, CORS, persisted queries: config_hardening.go
-	CypherEnabled   bool                // the analysts' read-only `cypher` field (docs/cypher-api.md)
-	CypherMaxBytes  int                 // largest answer of the cypher field
-	CypherParallel  int                 // cypher queries run at once at most
-	DirectReads     bool                // run the reads graph/direct.go understands as one statement each
-	OTel            string              // tracing: "" (off), stdout or otlp (tracing.go)
-	tracer          trace.TracerProvider
-}
-
-// parseConfig reads the environment, then lets flags override it.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
-	}
-	addr := "127.0.0.1:8080"
-	if p := getenv("PORT"); p != "" {
-		addr = "127.0.0.1:" + p
-	}
-	var c config
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", env("LYSOEN_ADDR", addr), "listen address (env LYSOEN_ADDR, or PORT for 127.0.0.1:PORT)")
-	fs.StringVar(&c.Neo4jURI, "neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j URI (env NEO4J_URI); neo4j:// for a routing cluster")
-	fs.StringVar(&c.Neo4jUser, "neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (env NEO4J_USER)")
-	fs.StringVar(&c.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", "lysoen-dev-password"), "Neo4j password (env NEO4J_PASSWORD)")
-	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", ""), "database name (env NEO4J_DATABASE; empty: the server's default)")
-	timeout, err := time.ParseDuration(env("LYSOEN_REQUEST_TIMEOUT", "30s"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_REQUEST_TIMEOUT: %w", err)
-	}
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", timeout, "per-request timeout, also the Neo4j transaction timeout (env LYSOEN_REQUEST_TIMEOUT)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 20*time.Second, "how long in-flight requests may finish on SIGTERM")
-	fs.StringVar(&c.LogFormat, "log-format", env("LYSOEN_LOG_FORMAT", "text"), "log format: text or json (env LYSOEN_LOG_FORMAT)")
-	level := env("LYSOEN_LOG_LEVEL", "info")
-	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
-		return c, fmt.Errorf("LYSOEN_LOG_LEVEL: %w", err)
-	}
-	authCfg, err := auth.FromEnv(getenv, os.ReadFile)
-	if err != nil {
-		return c, err
-	}
-	c.Auth = auth.New(authCfg)
-	if err := hardeningFlags(fs, env, &c.Hardening); err != nil {
-		return c, err
-	}
-	cypherOn, err := strconv.ParseBool(env("LYSOEN_CYPHER_ENABLED", "false"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_CYPHER_ENABLED: %w", err)
-	}
-	fs.BoolVar(&c.CypherEnabled, "cypher-enabled", cypherOn, "enable the read-only `cypher` query field for the analyst role (env LYSOEN_CYPHER_ENABLED)")
-	for _, v := range []struct {
-		p         *int
-		flag, env string
-		def       int
-		usage     string
-	}{
-		{&c.CypherMaxBytes, "cypher-max-bytes", "LYSOEN_CYPHER_MAX_BYTES", store.DefaultCypherMaxBytes, "largest answer of the cypher field in bytes (approximate JSON size); more is truncated"},
-		{&c.CypherParallel, "cypher-concurrency", "LYSOEN_CYPHER_CONCURRENCY", store.DefaultCypherConcurrency, "cypher field queries run at once; more are refused with RATE_LIMITED"},
-	} {
-		n, err := strconv.Atoi(env(v.env, strconv.Itoa(v.def)))
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("%s: want a positive integer", v.env)
-		}
-		fs.IntVar(v.p, v.flag, n, v.usage+" (env "+v.env+")")
-	}
-	directOn, err := strconv.ParseBool(env("LYSOEN_DIRECT_READS", "true"))
-	if err != nil {
-		return c, fmt.Errorf("LYSOEN_DIRECT_READS: %w", err)
-	}
-	fs.BoolVar(&c.DirectReads, "direct-reads", directOn, "answer plain nested reads with one Cypher statement written straight to JSON; false: always through the resolvers (env LYSOEN_DIRECT_READS; docs/direct-reads.md)")
-	fs.StringVar(&c.OTel, "otel", env("LYSOEN_OTEL", ""), "OpenTelemetry tracing: off, stdout or otlp (OTEL_EXPORTER_OTLP_ENDPOINT) (env LYSOEN_OTEL)")
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err := finishHardening(&c.Hardening); err != nil {
-		return c, err
-	}
-	return c, nil
-}
-
-func newLogger(c config, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.LogLevel}
-	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// run is the whole program; main calls it, and tests start the server with it.
+// run is the whole program: main calls it with the process's arguments,
+// environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
@@ -161,12 +54,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "new-key" || cmd == "hash-key" { // no database needed
 		return auth.KeyCommand(cmd, args, os.Stdin, stdout, stderr)
 	}
-	c, err := parseConfig(cmd, args, getenv, stderr)
+	if cmd != "serve" && cmd != "seed" && cmd != "import" {
+		return fmt.Errorf("unknown command %q (serve, seed, import, new-key, hash-key)", cmd)
+	}
+	c, err := config.Load(cmd, args, getenv, os.ReadFile, stderr)
 	if err != nil {
 		return err
 	}
 	defer c.Auth.Close() // stops a JWK Set's background refresh
-	logger := newLogger(c, stderr)
+	logger := c.NewLogger(stderr)
 
 	driver, err := neo4j.NewDriverWithContext(c.Neo4jURI, neo4j.BasicAuth(c.Neo4jUser, c.Neo4jPassword, ""),
 		func(dc *neo4jconfig.Config) {
@@ -175,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			dc.MaxTransactionRetryTime = 5 * time.Second
 			dc.ConnectionAcquisitionTimeout = 5 * time.Second
 			dc.SocketConnectTimeout = 3 * time.Second
-			dc.Log = driverLogger{logger}
+			dc.Log = telemetry.DriverLogger{L: logger}
 		})
 	if err != nil {
 		return fmt.Errorf("neo4j driver for %s: %w", c.Neo4jURI, err)
@@ -189,126 +85,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	warmCtx, warmCancel := context.WithTimeout(ctx, 3*time.Second)
 	_ = driver.VerifyConnectivity(warmCtx)
 	warmCancel()
-	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: countRoundTrip,
+	opts := store.Options{Database: c.Neo4jDatabase, TxTimeout: c.RequestTimeout, OnQuery: telemetry.CountRoundTrip,
 		CypherConcurrency: c.CypherParallel}
-	if cmd == "serve" {
-		tp, err := newTracerProvider(ctx, c.OTel, stderr)
-		if err != nil {
-			return err
-		}
-		if tp != nil {
-			defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
-			c.tracer = tp
-			opts.Trace = cypherTracer(tp, c.Neo4jDatabase)
-		}
-	}
-	st := store.New(driver, opts)
 
 	switch cmd {
-	case "serve":
-		return serve(ctx, c, logger, st)
 	case "seed":
-		return loadSeed(ctx, logger, st)
+		return dataload.Seed(ctx, logger, store.New(driver, opts))
 	case "import":
-		return importRefData(ctx, logger, st, stdout, stderr)
-	default:
-		return fmt.Errorf("unknown command %q (serve, seed, import, new-key, hash-key)", cmd)
+		return dataload.Import(ctx, logger, store.New(driver, opts), stdout, stderr)
 	}
-}
-
-// loadSeed applies the schema and loads the seed graph, idempotently.
-func loadSeed(ctx context.Context, logger *slog.Logger, st *store.Store) error {
-	if err := st.EnsureSchema(ctx); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
-	}
-	before, beforeRels, err := st.Counts(ctx)
+	var tracer trace.TracerProvider
+	tp, err := telemetry.NewTracerProvider(ctx, c.OTel, stderr)
 	if err != nil {
 		return err
 	}
-	if _, err := seed.Load(ctx, st); err != nil {
-		return fmt.Errorf("load seed: %w", err)
+	if tp != nil {
+		defer tp.Shutdown(context.WithoutCancel(ctx)) // flushes the spans still buffered
+		tracer = tp
+		opts.Trace = telemetry.CypherTracer(tp, c.Neo4jDatabase)
 	}
-	nodes, rels, err := st.Counts(ctx)
+	srv, err := httpserver.New(httpserver.Deps{Config: c, Logger: logger, Store: store.New(driver, opts), Tracer: tracer})
 	if err != nil {
 		return err
 	}
-	f, err := seed.Parse(bytes.NewReader(seed.GraphJSON), "seed/seed.json", seed.SourceText)
-	if err != nil {
-		return fmt.Errorf("load seed: %w", err)
-	}
-	// The seed's own counts (its Source node included), then the whole
-	// database's, which also holds whatever `lysoen import` loaded.
-	logger.Info("seed graph loaded", "seed_nodes", len(f.Nodes)+1, "seed_relationships", len(f.Relationships),
-		"database_nodes", nodes, "database_relationships", rels,
-		"nodes_added", nodes-before, "relationships_added", rels-beforeRels)
-	return nil
+	// Returns when ctx ends and in-flight requests have finished; the
+	// deferred Close then closes the driver.
+	return srv.Run(ctx)
 }
-
-// serve runs the HTTP server until ctx ends, then shuts down gracefully:
-// in-flight requests finish (up to ShutdownTimeout), then the driver closes.
-func serve(ctx context.Context, c config, logger *slog.Logger, st *store.Store) error {
-	app := newApp(c, logger, st)
-	// The caller closes the driver when serve returns, so the schema keeper
-	// must be done with it by then (the race detector caught a keeper still
-	// borrowing a connection while the driver closed).
-	keepCtx, stopKeeper := context.WithCancel(ctx)
-	keeperDone := make(chan struct{})
-	datasetDone := make(chan struct{})
-	go func() { defer close(keeperDone); app.schema.keep(keepCtx) }()
-	go func() { defer close(datasetDone); app.dataset.Run(keepCtx) }() // export_http.go
-	defer func() { stopKeeper(); <-keeperDone; <-datasetDone }()
-
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", c.Addr, err)
-	}
-	srv := &http.Server{
-		Handler:           app.routes(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second, // the whole request, body included (slow-body clients)
-		WriteTimeout:      writeTimeout(c.RequestTimeout),
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	logger.Info("serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/graphql",
-		"neo4j", c.Neo4jURI)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: finishing in-flight requests", "timeout", c.ShutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	logger.Info("stopped")
-	return nil
-}
-
-// writeTimeout leaves a request its full timeout plus time to write the answer.
-func writeTimeout(request time.Duration) time.Duration {
-	if request <= 0 {
-		return 0
-	}
-	return request + 10*time.Second
-}
-
-// driverLogger sends the driver's warnings and errors to slog.
-type driverLogger struct{ l *slog.Logger }
-
-func (d driverLogger) Error(name, id string, err error) {
-	d.l.Warn("neo4j driver", "component", name, "id", id, "err", err)
-}
-func (d driverLogger) Warnf(name, id string, msg string, args ...any) {
-	d.l.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
-}
-func (d driverLogger) Infof(name, id string, msg string, args ...any)  {}
-func (d driverLogger) Debugf(name, id string, msg string, args ...any) {}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 )
 
 // fieldRoles holds the role each root field needs beyond the default

@@ -65,7 +65,7 @@ func directServers(t *testing.T, st *store.Store) (resolvers, direct string, ser
 		}
 		h := handler.New(es)
 		h.AddTransport(transport.POST{})
-		h.SetQueryCache(lru.New[*ast.QueryDocument](100)) // as http.go: one parsed operation per query text, which planCache needs
+		h.SetQueryCache(lru.New[*ast.QueryDocument](100)) // as internal/gqlserver: one parsed operation per query text, which planCache needs
 		h.SetErrorPresenter(ErrorPresenter(logger, func(context.Context) string { return "" }))
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)

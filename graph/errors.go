@@ -12,7 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
@@ -37,7 +37,7 @@ const (
 	// CodeBatchTooLarge: applyChanges with more changes than store.MaxChanges.
 	CodeBatchTooLarge = "BATCH_TOO_LARGE"
 
-	// Limits, checked before any Cypher runs (see limits.go in package main).
+	// Limits, checked before any Cypher runs (internal/gqlserver/limits.go).
 	CodeDepthLimit           = "DEPTH_LIMIT_EXCEEDED"
 	CodeComplexityLimit      = "COMPLEXITY_LIMIT_EXCEEDED"
 	CodePayloadTooLarge      = "PAYLOAD_TOO_LARGE"

@@ -8,7 +8,7 @@ package graph
 import (
 	"context"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )

@@ -17,7 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// maxCachedPlans bounds the cache, as gqlgen's query cache (http.go) is
+// maxCachedPlans bounds the cache, as gqlgen's query cache (internal/gqlserver) is
 // bounded at 1000 documents; when full, the cache starts over.
 const maxCachedPlans = 1000
 

@@ -16,13 +16,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 
-// api is the GraphQL handler as http.go mounts it, on a given store and
+// api is the GraphQL handler as internal/gqlserver builds it, on a given store and
 // cypher configuration.
 type api struct {
 	h http.Handler

@@ -37,7 +37,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 )
 
 type result struct {

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// newSiteServer mounts the pages as http.go does: GraphiQL at "/" and the
+// newSiteServer mounts the pages as internal/httpserver does: GraphiQL at "/" and the
 // explorer at "/explore".
 func newSiteServer(t *testing.T) *httptest.Server {
 	t.Helper()

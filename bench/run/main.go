@@ -32,7 +32,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 )
 
 type options struct {

@@ -54,7 +54,7 @@ type Options struct {
 	Database  string        // "" means the server's default database
 	TxTimeout time.Duration // server-side transaction timeout; 0 means the server's default
 	OnQuery   RoundTripCounter
-	Trace     TraceFunc // a span per statement (tracing.go in package main)
+	Trace     TraceFunc // a span per statement (internal/telemetry/tracing.go)
 	// CypherConcurrency is how many researcher queries (ReadCypher) may
 	// run at once; 0 means DefaultCypherConcurrency.
 	CypherConcurrency int

@@ -22,7 +22,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/lysoen/lysoen/auth"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/export"
