@@ -27,8 +27,8 @@ import (
 	neo4jconfig "github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/dataload"
 	"github.com/lysoen/lysoen/internal/httpserver"

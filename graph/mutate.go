@@ -12,9 +12,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/seed/data"
 	"github.com/lysoen/lysoen/seed/refdata"
 )

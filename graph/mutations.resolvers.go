@@ -8,9 +8,9 @@ package graph
 import (
 	"context"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 )
 
 // UpsertCountry is the resolver for the upsertCountry field.

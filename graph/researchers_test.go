@@ -16,9 +16,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/testdb"
 )
 

@@ -22,9 +22,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/export"
 	"github.com/lysoen/lysoen/internal/export/exporttest"
 	"github.com/lysoen/lysoen/seed/coalition"

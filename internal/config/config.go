@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 )
 
 // Config is everything the server needs to start.

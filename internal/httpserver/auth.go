@@ -3,8 +3,8 @@ package httpserver
 import (
 	"net/http"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/gqlserver"
 	"github.com/lysoen/lysoen/internal/telemetry"
 )

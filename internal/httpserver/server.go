@@ -16,9 +16,9 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/loader"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/dataset"
 	"github.com/lysoen/lysoen/internal/gqlserver"

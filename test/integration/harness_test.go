@@ -32,8 +32,8 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/graph/store"
+	"github.com/lysoen/lysoen/internal/auth"
 	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/httpserver"
 	"github.com/lysoen/lysoen/internal/testdb"
