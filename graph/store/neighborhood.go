@@ -176,10 +176,12 @@ func neighborhoodCypher(pattern string, properties bool, depth int, sc Scope) st
 		if d > 1 {
 			b.WriteString("WITH n, seen, rels, truncated, added, kept, rs[..rowsLimit] AS rs, rowsLimit ")
 		}
-		// fl: the first new nodes with a model label, one past any budget ($limit).
+		// fl: the level's new nodes with a model label, by id, one past any
+		// budget ($limit): by id, so the same graph gives the same nodes in
+		// the same order whatever order Neo4j reads them in.
 		b.WriteString("CALL (rs) { UNWIND rs AS x WITH x WHERE NOT x[3] WITH DISTINCT x[2] AS m " +
 			"WITH m, " + primaryLabelCypher("m") + " AS label WHERE label <> '' " +
-			"WITH m, label LIMIT $limit RETURN collect([m, label]) AS fl } ")
+			"WITH m, label ORDER BY m.id LIMIT $limit RETURN collect([m, label]) AS fl } ")
 		b.WriteString("WITH n, seen, rels, added, kept, rs, fl[..$limit - size(seen)] AS kf, " +
 			"truncated OR size(fl) > $limit - size(seen) OR size(rs) = rowsLimit AS truncated ")
 		// g is an element of kf ([node, label]), x one of rs: mprops and rprops use them.
