@@ -7,6 +7,7 @@ package graph
 // errors; membership spans of one actor; round trips per query.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,17 +41,23 @@ func servingAPI(t *testing.T) (*api, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
 	st := testdb.Open(t, func(o *store.Options) { o.OnQuery = func(context.Context) { n.Add(1) } })
+	srv := httptest.NewServer(servingHandler(st))
+	t.Cleanup(srv.Close)
+	return &api{t: t, srv: srv}, &n
+}
+
+// servingHandler is the GraphQL handler as the server builds it: direct
+// reads, gqlgen's query cache, the error presenter, per-request loaders.
+func servingHandler(st *store.Store) http.Handler {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := &Resolver{Store: st, Logger: logger}
 	h := handler.New(WithDirectReads(NewExecutableSchema(Config{Resolvers: r}), r))
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](100))
 	h.SetErrorPresenter(ErrorPresenter(logger, func(context.Context) string { return "" }))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		h.ServeHTTP(w, req.WithContext(loader.With(req.Context(), loader.New(st))))
-	}))
-	t.Cleanup(srv.Close)
-	return &api{t: t, srv: srv}, &n
+	})
 }
 
 // cypherStrings runs a read on the test database and returns column s.
@@ -457,5 +464,41 @@ func TestRelationshipConnectionsBothPaths(t *testing.T) {
 		if err := json.Unmarshal([]byte(got), &v); err != nil || strings.Count(got, `"totalCount"`) == 0 {
 			t.Errorf("answer without totalCount: %s", got)
 		}
+	}
+}
+
+// BenchmarkRelationshipConnection times the Rome Statute's signatories
+// through the server's handler: the plain list (its first 100), the
+// connection's first page of 20, its last page of 20, and a page of 20 of
+// each of the first 20 agreements' signatories (one statement for all). Run with
+//
+//	NEO4J_TEST_URI=… go test -run XXX -bench RelationshipConnection -benchtime 100x ./graph/
+func BenchmarkRelationshipConnection(b *testing.B) {
+	st := testdb.Seeded(b)
+	if _, err := refimport.Run(context.Background(), st, data.FS, refimport.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(servingHandler(st))
+	defer srv.Close()
+	for _, c := range []struct{ name, query string }{
+		{"plain list first 100", `{ agreement(id: "agreement:rome-statute") { signatories { signed actor { id name } } } }`},
+		{"connection first 20", `{ agreement(id: "agreement:rome-statute") { signatoriesConnection { totalCount edges { cursor signed node { id name } } } } }`},
+		{"connection last 20", `{ agreement(id: "agreement:rome-statute") { signatoriesConnection(last: 20) { totalCount edges { cursor signed node { id name } } } } }`},
+		{"20 agreements x connection first 20", `{ agreements(first: 20) { edges { node { id signatoriesConnection { totalCount edges { cursor signed node { id name } } } } } } }`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]any{"query": c.query})
+			for b.Loop() {
+				resp, err := http.Post(srv.URL, "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || strings.Contains(string(raw), `"errors"`) {
+					b.Fatalf("%d %s", resp.StatusCode, raw)
+				}
+			}
+		})
 	}
 }
