@@ -502,3 +502,117 @@ func BenchmarkRelationshipConnection(b *testing.B) {
 		})
 	}
 }
+
+// TestEveryConnectionMatchesItsList walks the schema: for every
+// `<field>Connection` of every node type, the connection of each of the
+// first parents pages (forwards, 7 at a time) through exactly the items of
+// the plain list `<field>(first: 1000)`, in its order, and totalCount is
+// their number.
+func TestEveryConnectionMatchesItsList(t *testing.T) {
+	st := testdb.Seeded(t)
+	if _, err := refimport.Run(context.Background(), st, data.FS, refimport.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := servingAPI(t)
+	roots := map[string]string{"Country": "countries", "Organization": "organizations", "IssueArea": "issueAreas",
+		"Initiative": "initiatives", "Event": "events", "Agreement": "agreements", "RollCall": "rollCalls"}
+	checked, nonEmpty := 0, 0
+	for typ, root := range roots {
+		def := parsedSchema.Types[typ]
+		for _, f := range def.Fields {
+			plainName, ok := strings.CutSuffix(f.Name, "Connection")
+			if !ok || f.Name == "votes" {
+				continue
+			}
+			plain := def.Fields.ForName(plainName)
+			if plain == nil {
+				t.Errorf("%s.%s has no plain list %s", typ, f.Name, plainName)
+				continue
+			}
+			// The other end of a plain list's item: the node itself, or on
+			// a relationship object each field holding a node.
+			item := parsedSchema.Types[plain.Type.Name()]
+			sel := "id"
+			if _, isNode := roots[item.Name]; !isNode {
+				var ends []string
+				for _, g := range item.Fields {
+					if k := parsedSchema.Types[g.Type.Name()].Kind; k == ast.Object || k == ast.Interface {
+						if g.Name != "evidence" {
+							ends = append(ends, g.Name+" { id }")
+						}
+					}
+				}
+				sel = strings.Join(ends, " ")
+			}
+			q := fmt.Sprintf(`{ %s(first: 100) { edges { node { id list: %s(first: 1000) { %s } } } } }`, root, plainName, sel)
+			var out map[string]struct {
+				Edges []struct {
+					Node struct {
+						ID   string
+						List []map[string]any
+					}
+				}
+			}
+			a.ok(q, nil, &out)
+			for _, e := range out[root].Edges {
+				parent := e.Node.ID
+				var want []string
+				for _, it := range e.Node.List {
+					if id, ok := it["id"].(string); ok {
+						want = append(want, id)
+						continue
+					}
+					for _, v := range it {
+						if m, ok := v.(map[string]any); ok && m["id"] != parent && m["id"] != nil {
+							want = append(want, m["id"].(string))
+						}
+					}
+				}
+				var got []string
+				var after any
+				for pages := 0; ; pages++ {
+					if pages > 200 {
+						t.Fatalf("%s.%s of %s: paging does not end", typ, f.Name, parent)
+					}
+					var page struct {
+						Node map[string]struct {
+							TotalCount int
+							PageInfo   struct {
+								HasNextPage bool
+								EndCursor   *string
+							}
+							Edges []struct {
+								Node struct{ ID string }
+							}
+						}
+					}
+					a.ok(fmt.Sprintf(`query($id: ID!, $after: String) { node(id: $id) { ... on %s { c: %s(first: 7, after: $after) {
+					  totalCount pageInfo { hasNextPage endCursor } edges { node { ... on Node { id } } } } } } }`, typ, f.Name),
+						map[string]any{"id": parent, "after": after}, &page)
+					c := page.Node["c"]
+					if c.TotalCount != len(want) {
+						t.Fatalf("%s.%s of %s: totalCount %d, the plain list has %d", typ, f.Name, parent, c.TotalCount, len(want))
+					}
+					for _, e := range c.Edges {
+						got = append(got, e.Node.ID)
+					}
+					if !c.PageInfo.HasNextPage {
+						break
+					}
+					after = *c.PageInfo.EndCursor
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s.%s of %s: connection %v, plain list %v", typ, f.Name, parent, got, want)
+				}
+				checked++
+				if len(want) > 7 {
+					nonEmpty++
+				}
+			}
+		}
+	}
+	if checked < 100 || nonEmpty < 10 {
+		t.Fatalf("only %d parent lists checked, %d longer than a page", checked, nonEmpty)
+	}
+	t.Logf("%d parent lists checked, %d longer than a page", checked, nonEmpty)
+}
