@@ -32,6 +32,10 @@ type relArgs struct {
 type relItem[T any] struct {
 	cursor string
 	item   *T
+	// other and k name the edge: the node at its other end, and which of
+	// that node's edges in the list it is (from 0).
+	other string
+	k     int
 }
 
 // relCursorOrder is what a relationship connection's cursors record as
@@ -99,7 +103,7 @@ func relPage[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 		if page.Before != nil && page.Before.ID == other && page.Before.Keys[0] == key {
 			beforeAt = len(all)
 		}
-		all = append(all, relItem[T]{cursor: store.Cursor{Keys: []string{key}, ID: other, Order: order}.Encode(), item: t})
+		all = append(all, relItem[T]{item: t, other: other, k: k})
 	}
 	start, end := 0, len(all)
 	if page.After != nil {
@@ -136,7 +140,11 @@ func relPage[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 	} else {
 		info.HasNextPage = page.Before != nil
 	}
+	// Only the page's cursors are encoded: the rest of the list is never sent.
 	window := all[lo:hi]
+	for i := range window {
+		window[i].cursor = store.Cursor{Keys: []string{strconv.Itoa(window[i].k)}, ID: window[i].other, Order: order}.Encode()
+	}
 	if len(window) > 0 {
 		info.StartCursor, info.EndCursor = &window[0].cursor, &window[len(window)-1].cursor
 	}
