@@ -87,7 +87,7 @@ func relPage[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 	}
 	all := make([]relItem[T], 0, len(edges))
 	seen := map[string]int{}
-	var afterAt, beforeAt = -1, -1
+	afterAt, beforeAt := -1, -1
 	for _, e := range edges {
 		t := build(e)
 		if t == nil {

@@ -441,11 +441,12 @@ func TestMembershipSpansPage(t *testing.T) {
 	}
 }
 
-// TestRelationshipConnectionsBothPaths: a query with connections answers the
-// same through the server with direct reads as through the resolvers alone.
+// TestRelationshipConnectionsBothPaths: a query with connections is left
+// by the direct read path to the resolvers, and answers the same through
+// the server with direct reads as through the resolvers alone.
 func TestRelationshipConnectionsBothPaths(t *testing.T) {
 	st := testdb.Seeded(t)
-	resolvers, direct, _, _ := directServers(t, st)
+	resolvers, direct, served, _ := directServers(t, st)
 	for _, q := range []string{
 		`{ initiatives(first: 5) { edges { node { id membersConnection(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor role since node { id name } } }
 		  eventsConnection(last: 2) { totalCount edges { cursor node { id participantsConnection { totalCount edges { role node { id } } } } } } } } } }`,
@@ -453,7 +454,11 @@ func TestRelationshipConnectionsBothPaths(t *testing.T) {
 		  participationsConnection { edges { role node { id } } } eventsHeldConnection { totalCount } } } } }`,
 	} {
 		want, wantErrs := rawAnswer(t, resolvers, q, nil)
+		before := served.Load()
 		got, gotErrs := rawAnswer(t, direct, q, nil)
+		if served.Load() != before {
+			t.Errorf("%s: answered directly; connections take the resolver path", q)
+		}
 		if wantErrs != "" || gotErrs != "" {
 			t.Fatalf("errors: %s / %s", wantErrs, gotErrs)
 		}
