@@ -392,7 +392,9 @@ func (g *queryGen) selection(typ string, depth int) string {
 	}
 	var parts []string
 	for _, f := range def.Fields {
-		if strings.HasPrefix(f.Name, "__") || g.rng.IntN(3) == 0 || resolverOnly[typ+"."+f.Name] {
+		// The relationship connections (`<field>Connection`) take the
+		// resolver path too (docs/direct-reads.md).
+		if strings.HasPrefix(f.Name, "__") || strings.HasSuffix(f.Name, "Connection") || g.rng.IntN(3) == 0 || resolverOnly[typ+"."+f.Name] {
 			continue
 		}
 		t := g.schema.Types[f.Type.Name()]

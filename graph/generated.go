@@ -80,19 +80,22 @@ type ComplexityRoot struct {
 	}
 
 	Agreement struct {
-		Acronym     func(childComplexity int) int
-		AdoptedOn   func(childComplexity int) int
-		Aliases     func(childComplexity int) int
-		Establishes func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
-		Evidence    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		IssueAreas  func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
-		Kind        func(childComplexity int) int
-		MtdsgNo     func(childComplexity int) int
-		Name        func(childComplexity int) int
-		OpenYear    func(childComplexity int) int
-		Signatories func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
-		SourceURL   func(childComplexity int) int
+		Acronym               func(childComplexity int) int
+		AdoptedOn             func(childComplexity int) int
+		Aliases               func(childComplexity int) int
+		Establishes           func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		EstablishesConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		Evidence              func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		IssueAreas            func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		IssueAreasConnection  func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		Kind                  func(childComplexity int) int
+		MtdsgNo               func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		OpenYear              func(childComplexity int) int
+		Signatories           func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SignatoriesConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SourceURL             func(childComplexity int) int
 	}
 
 	AgreementAggregate struct {
@@ -186,21 +189,25 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
-		EventsHeld           func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		Historical           func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		Iso2                 func(childComplexity int) int
-		Iso3                 func(childComplexity int) int
-		IssueAreas           func(childComplexity int) int
-		M49                  func(childComplexity int) int
-		Memberships          func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		MembershipsAggregate func(childComplexity int, where *model.MembershipWhere) int
-		Name                 func(childComplexity int) int
-		Participations       func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
-		Region               func(childComplexity int) int
-		Signatures           func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
-		SubRegion            func(childComplexity int) int
-		Votes                func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
+		EventsHeld               func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		EventsHeldConnection     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		Historical               func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Iso2                     func(childComplexity int) int
+		Iso3                     func(childComplexity int) int
+		IssueAreas               func(childComplexity int) int
+		M49                      func(childComplexity int) int
+		Memberships              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembershipsAggregate     func(childComplexity int, where *model.MembershipWhere) int
+		MembershipsConnection    func(childComplexity int, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		Name                     func(childComplexity int) int
+		Participations           func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		ParticipationsConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		Region                   func(childComplexity int) int
+		Signatures               func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SignaturesConnection     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SubRegion                func(childComplexity int) int
+		Votes                    func(childComplexity int, first *int, after *string, where *model.CountryVoteWhere) int
 	}
 
 	CountryAggregate struct {
@@ -250,21 +257,27 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		DatePrecision func(childComplexity int) int
-		EndDate       func(childComplexity int) int
-		Evidence      func(childComplexity int) int
-		FollowedBy    func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		Follows       func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		HeldIn        func(childComplexity int, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) int
-		ID            func(childComplexity int) int
-		IssueAreas    func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
-		Kind          func(childComplexity int) int
-		Location      func(childComplexity int) int
-		Name          func(childComplexity int) int
-		PartOf        func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
-		Participants  func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
-		StartDate     func(childComplexity int) int
-		Status        func(childComplexity int) int
+		DatePrecision          func(childComplexity int) int
+		EndDate                func(childComplexity int) int
+		Evidence               func(childComplexity int) int
+		FollowedBy             func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		FollowedByConnection   func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		Follows                func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		FollowsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		HeldIn                 func(childComplexity int, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) int
+		HeldInConnection       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) int
+		ID                     func(childComplexity int) int
+		IssueAreas             func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		IssueAreasConnection   func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		Kind                   func(childComplexity int) int
+		Location               func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		PartOf                 func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		PartOfConnection       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		Participants           func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		ParticipantsConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		StartDate              func(childComplexity int) int
+		Status                 func(childComplexity int) int
 	}
 
 	EventAggregate struct {
@@ -333,19 +346,23 @@ type ComplexityRoot struct {
 	}
 
 	Initiative struct {
-		EndDate              func(childComplexity int) int
-		EstablishedBy        func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
-		Events               func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		Evidence             func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		IssueAreas           func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
-		Kind                 func(childComplexity int) int
-		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		MembersAggregate     func(childComplexity int, where *model.MembershipWhere) int
-		Name                 func(childComplexity int) int
-		Objective            func(childComplexity int) int
-		SeeksPartnershipWith func(childComplexity int) int
-		StartDate            func(childComplexity int) int
+		EndDate                 func(childComplexity int) int
+		EstablishedBy           func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		EstablishedByConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Events                  func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		EventsConnection        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		Evidence                func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		IssueAreas              func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		IssueAreasConnection    func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		Kind                    func(childComplexity int) int
+		Members                 func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembersAggregate        func(childComplexity int, where *model.MembershipWhere) int
+		MembersConnection       func(childComplexity int, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		Name                    func(childComplexity int) int
+		Objective               func(childComplexity int) int
+		SeeksPartnershipWith    func(childComplexity int) int
+		StartDate               func(childComplexity int) int
 	}
 
 	InitiativeAggregate struct {
@@ -366,12 +383,15 @@ type ComplexityRoot struct {
 	}
 
 	IssueArea struct {
-		Agreements  func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
-		Description func(childComplexity int) int
-		Events      func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
-		ID          func(childComplexity int) int
-		Initiatives func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
-		Name        func(childComplexity int) int
+		Agreements            func(childComplexity int, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		AgreementsConnection  func(childComplexity int, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) int
+		Description           func(childComplexity int) int
+		Events                func(childComplexity int, first *int, where *model.EventWhere, orderBy []*model.EventSort) int
+		EventsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) int
+		ID                    func(childComplexity int) int
+		Initiatives           func(childComplexity int, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		InitiativesConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) int
+		Name                  func(childComplexity int) int
 	}
 
 	IssueAreaAggregate struct {
@@ -409,6 +429,24 @@ type ComplexityRoot struct {
 		UpdatedBy  func(childComplexity int) int
 	}
 
+	MemberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MemberEdge struct {
+		Actor        func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Evidence     func(childComplexity int) int
+		Initiative   func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Until        func(childComplexity int) int
+	}
+
 	Membership struct {
 		Actor        func(childComplexity int) int
 		Evidence     func(childComplexity int) int
@@ -422,6 +460,24 @@ type ComplexityRoot struct {
 	MembershipAggregate struct {
 		Count   func(childComplexity int) int
 		GroupBy func(childComplexity int, field model.MembershipGroupField) int
+	}
+
+	MembershipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MembershipEdge struct {
+		Actor        func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Evidence     func(childComplexity int) int
+		Initiative   func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Since        func(childComplexity int) int
+		Until        func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -439,21 +495,25 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Acronym              func(childComplexity int) int
-		CowID                func(childComplexity int) int
-		EndDate              func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		IssueAreas           func(childComplexity int) int
-		Kind                 func(childComplexity int) int
-		Members              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		MembersAggregate     func(childComplexity int, where *model.MembershipWhere) int
-		Memberships          func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
-		MembershipsAggregate func(childComplexity int, where *model.MembershipWhere) int
-		Name                 func(childComplexity int) int
-		Participations       func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
-		Signatures           func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
-		SoughtBy             func(childComplexity int) int
-		StartDate            func(childComplexity int) int
+		Acronym                  func(childComplexity int) int
+		CowID                    func(childComplexity int) int
+		EndDate                  func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		IssueAreas               func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Members                  func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembersAggregate         func(childComplexity int, where *model.MembershipWhere) int
+		MembersConnection        func(childComplexity int, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		Memberships              func(childComplexity int, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		MembershipsAggregate     func(childComplexity int, where *model.MembershipWhere) int
+		MembershipsConnection    func(childComplexity int, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) int
+		Name                     func(childComplexity int) int
+		Participations           func(childComplexity int, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		ParticipationsConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) int
+		Signatures               func(childComplexity int, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SignaturesConnection     func(childComplexity int, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) int
+		SoughtBy                 func(childComplexity int) int
+		StartDate                func(childComplexity int) int
 	}
 
 	OrganizationAggregate struct {
@@ -480,10 +540,40 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	ParticipantConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ParticipantEdge struct {
+		Actor    func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		Event    func(childComplexity int) int
+		Evidence func(childComplexity int) int
+		Node     func(childComplexity int) int
+		Role     func(childComplexity int) int
+	}
+
 	Participation struct {
 		Actor    func(childComplexity int) int
 		Event    func(childComplexity int) int
 		Evidence func(childComplexity int) int
+		Role     func(childComplexity int) int
+	}
+
+	ParticipationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ParticipationEdge struct {
+		Actor    func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		Event    func(childComplexity int) int
+		Evidence func(childComplexity int) int
+		Node     func(childComplexity int) int
 		Role     func(childComplexity int) int
 	}
 
@@ -551,22 +641,78 @@ type ComplexityRoot struct {
 		VotingAgreement   func(childComplexity int, a string, b string, issueAreaID *string, from *model.Date, to *model.Date) int
 	}
 
+	RelatedAgreementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelatedAgreementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelatedCountryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelatedCountryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelatedEventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelatedEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelatedInitiativeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelatedInitiativeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelatedIssueAreaConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelatedIssueAreaEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	RollCall struct {
-		Amendment   func(childComplexity int) int
-		Date        func(childComplexity int) int
-		Description func(childComplexity int) int
-		Evidence    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Important   func(childComplexity int) int
-		IssueAreas  func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
-		Name        func(childComplexity int) int
-		Paragraph   func(childComplexity int) int
-		Rcid        func(childComplexity int) int
-		Resolution  func(childComplexity int) int
-		Session     func(childComplexity int) int
-		Tally       func(childComplexity int) int
-		Title       func(childComplexity int) int
-		Votes       func(childComplexity int, first *int, after *string, where *model.RollCallVoteWhere) int
+		Amendment            func(childComplexity int) int
+		Date                 func(childComplexity int) int
+		Description          func(childComplexity int) int
+		Evidence             func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Important            func(childComplexity int) int
+		IssueAreas           func(childComplexity int, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		IssueAreasConnection func(childComplexity int, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) int
+		Name                 func(childComplexity int) int
+		Paragraph            func(childComplexity int) int
+		Rcid                 func(childComplexity int) int
+		Resolution           func(childComplexity int) int
+		Session              func(childComplexity int) int
+		Tally                func(childComplexity int) int
+		Title                func(childComplexity int) int
+		Votes                func(childComplexity int, first *int, after *string, where *model.RollCallVoteWhere) int
 	}
 
 	RollCallAggregate struct {
@@ -604,11 +750,51 @@ type ComplexityRoot struct {
 		Score func(childComplexity int) int
 	}
 
+	SignatoryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SignatoryEdge struct {
+		Actor     func(childComplexity int) int
+		Agreement func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Evidence  func(childComplexity int) int
+		Method    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Ratified  func(childComplexity int) int
+		Signed    func(childComplexity int) int
+		SourceURL func(childComplexity int) int
+		Until     func(childComplexity int) int
+	}
+
 	Signature struct {
 		Actor     func(childComplexity int) int
 		Agreement func(childComplexity int) int
 		Evidence  func(childComplexity int) int
 		Method    func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Ratified  func(childComplexity int) int
+		Signed    func(childComplexity int) int
+		SourceURL func(childComplexity int) int
+		Until     func(childComplexity int) int
+	}
+
+	SignatureConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SignatureEdge struct {
+		Actor     func(childComplexity int) int
+		Agreement func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Evidence  func(childComplexity int) int
+		Method    func(childComplexity int) int
+		Node      func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Ratified  func(childComplexity int) int
 		Signed    func(childComplexity int) int
@@ -683,6 +869,10 @@ type AgreementResolver interface {
 	Signatories(ctx context.Context, obj *model.Agreement, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error)
 	IssueAreas(ctx context.Context, obj *model.Agreement, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
 	Establishes(ctx context.Context, obj *model.Agreement, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
+
+	SignatoriesConnection(ctx context.Context, obj *model.Agreement, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) (*model.SignatoryConnection, error)
+	IssueAreasConnection(ctx context.Context, obj *model.Agreement, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.RelatedIssueAreaConnection, error)
+	EstablishesConnection(ctx context.Context, obj *model.Agreement, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) (*model.RelatedInitiativeConnection, error)
 }
 type AgreementAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.AgreementAggregate, field model.AgreementGroupField) ([]*model.AggregateGroup, error)
@@ -698,6 +888,10 @@ type CountryResolver interface {
 	EventsHeld(ctx context.Context, obj *model.Country, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	Votes(ctx context.Context, obj *model.Country, first *int, after *string, where *model.CountryVoteWhere) (*model.CountryVoteConnection, error)
 	MembershipsAggregate(ctx context.Context, obj *model.Country, where *model.MembershipWhere) (*model.MembershipAggregate, error)
+	MembershipsConnection(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) (*model.MembershipConnection, error)
+	ParticipationsConnection(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) (*model.ParticipationConnection, error)
+	SignaturesConnection(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) (*model.SignatureConnection, error)
+	EventsHeldConnection(ctx context.Context, obj *model.Country, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.RelatedEventConnection, error)
 }
 type CountryAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.CountryAggregate, field model.CountryGroupField) ([]*model.AggregateGroup, error)
@@ -712,6 +906,13 @@ type EventResolver interface {
 	HeldIn(ctx context.Context, obj *model.Event, first *int, where *model.CountryWhere, orderBy []*model.CountrySort) ([]*model.Country, error)
 	Follows(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	FollowedBy(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
+
+	ParticipantsConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) (*model.ParticipantConnection, error)
+	PartOfConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) (*model.RelatedInitiativeConnection, error)
+	IssueAreasConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.RelatedIssueAreaConnection, error)
+	HeldInConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.CountryWhere, orderBy []*model.CountrySort) (*model.RelatedCountryConnection, error)
+	FollowsConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.RelatedEventConnection, error)
+	FollowedByConnection(ctx context.Context, obj *model.Event, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.RelatedEventConnection, error)
 }
 type EventAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.EventAggregate, field model.EventGroupField) ([]*model.AggregateGroup, error)
@@ -727,6 +928,10 @@ type InitiativeResolver interface {
 	SeeksPartnershipWith(ctx context.Context, obj *model.Initiative) ([]*model.PartnershipProspect, error)
 
 	MembersAggregate(ctx context.Context, obj *model.Initiative, where *model.MembershipWhere) (*model.MembershipAggregate, error)
+	MembersConnection(ctx context.Context, obj *model.Initiative, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) (*model.MemberConnection, error)
+	EventsConnection(ctx context.Context, obj *model.Initiative, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.RelatedEventConnection, error)
+	IssueAreasConnection(ctx context.Context, obj *model.Initiative, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.RelatedIssueAreaConnection, error)
+	EstablishedByConnection(ctx context.Context, obj *model.Initiative, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) (*model.RelatedAgreementConnection, error)
 }
 type InitiativeAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.InitiativeAggregate, field model.InitiativeGroupField) ([]*model.AggregateGroup, error)
@@ -738,6 +943,9 @@ type IssueAreaResolver interface {
 	Initiatives(ctx context.Context, obj *model.IssueArea, first *int, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) ([]*model.Initiative, error)
 	Events(ctx context.Context, obj *model.IssueArea, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error)
 	Agreements(ctx context.Context, obj *model.IssueArea, first *int, where *model.AgreementWhere, orderBy []*model.AgreementSort) ([]*model.Agreement, error)
+	InitiativesConnection(ctx context.Context, obj *model.IssueArea, first *int, after *string, last *int, before *string, where *model.InitiativeWhere, orderBy []*model.InitiativeSort) (*model.RelatedInitiativeConnection, error)
+	EventsConnection(ctx context.Context, obj *model.IssueArea, first *int, after *string, last *int, before *string, where *model.EventWhere, orderBy []*model.EventSort) (*model.RelatedEventConnection, error)
+	AgreementsConnection(ctx context.Context, obj *model.IssueArea, first *int, after *string, last *int, before *string, where *model.AgreementWhere, orderBy []*model.AgreementSort) (*model.RelatedAgreementConnection, error)
 }
 type IssueAreaConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.IssueAreaConnection) (*model.IssueAreaAggregate, error)
@@ -767,6 +975,10 @@ type OrganizationResolver interface {
 	SoughtBy(ctx context.Context, obj *model.Organization) ([]*model.PartnershipProspect, error)
 	MembersAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error)
 	MembershipsAggregate(ctx context.Context, obj *model.Organization, where *model.MembershipWhere) (*model.MembershipAggregate, error)
+	MembersConnection(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) (*model.MemberConnection, error)
+	MembershipsConnection(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *model.MembershipWhere, orderBy []*model.MembershipSort) (*model.MembershipConnection, error)
+	ParticipationsConnection(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) (*model.ParticipationConnection, error)
+	SignaturesConnection(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *model.SignatureWhere, orderBy []*model.SignatureSort) (*model.SignatureConnection, error)
 }
 type OrganizationAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.OrganizationAggregate, field model.OrganizationGroupField) ([]*model.AggregateGroup, error)
@@ -816,6 +1028,8 @@ type RollCallResolver interface {
 	IssueAreas(ctx context.Context, obj *model.RollCall, first *int, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) ([]*model.IssueArea, error)
 	Votes(ctx context.Context, obj *model.RollCall, first *int, after *string, where *model.RollCallVoteWhere) (*model.RollCallVoteConnection, error)
 	Tally(ctx context.Context, obj *model.RollCall) (*model.VoteTally, error)
+
+	IssueAreasConnection(ctx context.Context, obj *model.RollCall, first *int, after *string, last *int, before *string, where *model.IssueAreaWhere, orderBy []*model.IssueAreaSort) (*model.RelatedIssueAreaConnection, error)
 }
 type RollCallAggregateResolver interface {
 	GroupBy(ctx context.Context, obj *model.RollCallAggregate, field model.RollCallGroupField) ([]*model.AggregateGroup, error)
@@ -946,6 +1160,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Establishes(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
+	case "Agreement.establishesConnection":
+		if e.ComplexityRoot.Agreement.EstablishesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_establishesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.EstablishesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "Agreement.evidence":
 		if e.ComplexityRoot.Agreement.Evidence == nil {
 			break
@@ -969,6 +1194,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "Agreement.issueAreasConnection":
+		if e.ComplexityRoot.Agreement.IssueAreasConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_issueAreasConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.IssueAreasConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Agreement.kind":
 		if e.ComplexityRoot.Agreement.Kind == nil {
 			break
@@ -1004,6 +1240,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Signatories(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
+	case "Agreement.signatoriesConnection":
+		if e.ComplexityRoot.Agreement.SignatoriesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_signatoriesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.SignatoriesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 	case "Agreement.sourceUrl":
 		if e.ComplexityRoot.Agreement.SourceURL == nil {
 			break
@@ -1380,6 +1627,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.EventsHeld(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Country.eventsHeldConnection":
+		if e.ComplexityRoot.Country.EventsHeldConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_eventsHeldConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.EventsHeldConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Country.historical":
 		if e.ComplexityRoot.Country.Historical == nil {
 			break
@@ -1438,6 +1696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.MembershipsAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
+	case "Country.membershipsConnection":
+		if e.ComplexityRoot.Country.MembershipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_membershipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.MembershipsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -1455,6 +1724,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Participations(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
+	case "Country.participationsConnection":
+		if e.ComplexityRoot.Country.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.ParticipationsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Country.region":
 		if e.ComplexityRoot.Country.Region == nil {
 			break
@@ -1472,6 +1752,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Signatures(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
+	case "Country.signaturesConnection":
+		if e.ComplexityRoot.Country.SignaturesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_signaturesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.SignaturesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 	case "Country.subRegion":
 		if e.ComplexityRoot.Country.SubRegion == nil {
 			break
@@ -1681,6 +1972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.FollowedBy(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Event.followedByConnection":
+		if e.ComplexityRoot.Event.FollowedByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_followedByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.FollowedByConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Event.follows":
 		if e.ComplexityRoot.Event.Follows == nil {
 			break
@@ -1692,6 +1994,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Follows(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Event.followsConnection":
+		if e.ComplexityRoot.Event.FollowsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_followsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.FollowsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Event.heldIn":
 		if e.ComplexityRoot.Event.HeldIn == nil {
 			break
@@ -1703,6 +2016,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.HeldIn(childComplexity, args["first"].(*int), args["where"].(*model.CountryWhere), args["orderBy"].([]*model.CountrySort)), true
+	case "Event.heldInConnection":
+		if e.ComplexityRoot.Event.HeldInConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_heldInConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.HeldInConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.CountryWhere), args["orderBy"].([]*model.CountrySort)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -1720,6 +2044,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "Event.issueAreasConnection":
+		if e.ComplexityRoot.Event.IssueAreasConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_issueAreasConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.IssueAreasConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Event.kind":
 		if e.ComplexityRoot.Event.Kind == nil {
 			break
@@ -1749,6 +2084,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.PartOf(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
+	case "Event.partOfConnection":
+		if e.ComplexityRoot.Event.PartOfConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_partOfConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.PartOfConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "Event.participants":
 		if e.ComplexityRoot.Event.Participants == nil {
 			break
@@ -1760,6 +2106,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Participants(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
+	case "Event.participantsConnection":
+		if e.ComplexityRoot.Event.ParticipantsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_participantsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.ParticipantsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Event.startDate":
 		if e.ComplexityRoot.Event.StartDate == nil {
 			break
@@ -2015,6 +2372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.EstablishedBy(childComplexity, args["first"].(*int), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
+	case "Initiative.establishedByConnection":
+		if e.ComplexityRoot.Initiative.EstablishedByConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_establishedByConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.EstablishedByConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
 	case "Initiative.events":
 		if e.ComplexityRoot.Initiative.Events == nil {
 			break
@@ -2026,6 +2394,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Events(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "Initiative.eventsConnection":
+		if e.ComplexityRoot.Initiative.EventsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_eventsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.EventsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "Initiative.evidence":
 		if e.ComplexityRoot.Initiative.Evidence == nil {
 			break
@@ -2049,6 +2428,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "Initiative.issueAreasConnection":
+		if e.ComplexityRoot.Initiative.IssueAreasConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_issueAreasConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.IssueAreasConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "Initiative.kind":
 		if e.ComplexityRoot.Initiative.Kind == nil {
 			break
@@ -2077,6 +2467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.MembersAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
+	case "Initiative.membersConnection":
+		if e.ComplexityRoot.Initiative.MembersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_membersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.MembersConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Initiative.name":
 		if e.ComplexityRoot.Initiative.Name == nil {
 			break
@@ -2169,6 +2570,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssueArea.Agreements(childComplexity, args["first"].(*int), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
+	case "IssueArea.agreementsConnection":
+		if e.ComplexityRoot.IssueArea.AgreementsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_IssueArea_agreementsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.AgreementsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.AgreementWhere), args["orderBy"].([]*model.AgreementSort)), true
 	case "IssueArea.description":
 		if e.ComplexityRoot.IssueArea.Description == nil {
 			break
@@ -2186,6 +2598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssueArea.Events(childComplexity, args["first"].(*int), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
+	case "IssueArea.eventsConnection":
+		if e.ComplexityRoot.IssueArea.EventsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_IssueArea_eventsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.EventsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.EventWhere), args["orderBy"].([]*model.EventSort)), true
 	case "IssueArea.id":
 		if e.ComplexityRoot.IssueArea.ID == nil {
 			break
@@ -2203,6 +2626,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssueArea.Initiatives(childComplexity, args["first"].(*int), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
+	case "IssueArea.initiativesConnection":
+		if e.ComplexityRoot.IssueArea.InitiativesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_IssueArea_initiativesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IssueArea.InitiativesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.InitiativeWhere), args["orderBy"].([]*model.InitiativeSort)), true
 	case "IssueArea.name":
 		if e.ComplexityRoot.IssueArea.Name == nil {
 			break
@@ -2335,6 +2769,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Link.UpdatedBy(childComplexity), true
 
+	case "MemberConnection.edges":
+		if e.ComplexityRoot.MemberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.Edges(childComplexity), true
+	case "MemberConnection.pageInfo":
+		if e.ComplexityRoot.MemberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.PageInfo(childComplexity), true
+	case "MemberConnection.totalCount":
+		if e.ComplexityRoot.MemberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.TotalCount(childComplexity), true
+
+	case "MemberEdge.actor":
+		if e.ComplexityRoot.MemberEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Actor(childComplexity), true
+	case "MemberEdge.cursor":
+		if e.ComplexityRoot.MemberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Cursor(childComplexity), true
+	case "MemberEdge.evidence":
+		if e.ComplexityRoot.MemberEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Evidence(childComplexity), true
+	case "MemberEdge.initiative":
+		if e.ComplexityRoot.MemberEdge.Initiative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Initiative(childComplexity), true
+	case "MemberEdge.node":
+		if e.ComplexityRoot.MemberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+	case "MemberEdge.organization":
+		if e.ComplexityRoot.MemberEdge.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Organization(childComplexity), true
+	case "MemberEdge.role":
+		if e.ComplexityRoot.MemberEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Role(childComplexity), true
+	case "MemberEdge.since":
+		if e.ComplexityRoot.MemberEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Since(childComplexity), true
+	case "MemberEdge.until":
+		if e.ComplexityRoot.MemberEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Until(childComplexity), true
+
 	case "Membership.actor":
 		if e.ComplexityRoot.Membership.Actor == nil {
 			break
@@ -2395,6 +2903,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipAggregate.GroupBy(childComplexity, args["field"].(model.MembershipGroupField)), true
+
+	case "MembershipConnection.edges":
+		if e.ComplexityRoot.MembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.Edges(childComplexity), true
+	case "MembershipConnection.pageInfo":
+		if e.ComplexityRoot.MembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.PageInfo(childComplexity), true
+	case "MembershipConnection.totalCount":
+		if e.ComplexityRoot.MembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipConnection.TotalCount(childComplexity), true
+
+	case "MembershipEdge.actor":
+		if e.ComplexityRoot.MembershipEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Actor(childComplexity), true
+	case "MembershipEdge.cursor":
+		if e.ComplexityRoot.MembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Cursor(childComplexity), true
+	case "MembershipEdge.evidence":
+		if e.ComplexityRoot.MembershipEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Evidence(childComplexity), true
+	case "MembershipEdge.initiative":
+		if e.ComplexityRoot.MembershipEdge.Initiative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Initiative(childComplexity), true
+	case "MembershipEdge.node":
+		if e.ComplexityRoot.MembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
+	case "MembershipEdge.organization":
+		if e.ComplexityRoot.MembershipEdge.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Organization(childComplexity), true
+	case "MembershipEdge.role":
+		if e.ComplexityRoot.MembershipEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Role(childComplexity), true
+	case "MembershipEdge.since":
+		if e.ComplexityRoot.MembershipEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Since(childComplexity), true
+	case "MembershipEdge.until":
+		if e.ComplexityRoot.MembershipEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipEdge.Until(childComplexity), true
 
 	case "Mutation.applyChanges":
 		if e.ComplexityRoot.Mutation.ApplyChanges == nil {
@@ -2576,6 +3158,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.MembersAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
+	case "Organization.membersConnection":
+		if e.ComplexityRoot.Organization.MembersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_membersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.MembersConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Organization.memberships":
 		if e.ComplexityRoot.Organization.Memberships == nil {
 			break
@@ -2598,6 +3191,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.MembershipsAggregate(childComplexity, args["where"].(*model.MembershipWhere)), true
+	case "Organization.membershipsConnection":
+		if e.ComplexityRoot.Organization.MembershipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_membershipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.MembershipsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.MembershipWhere), args["orderBy"].([]*model.MembershipSort)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -2615,6 +3219,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Participations(childComplexity, args["first"].(*int), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
+	case "Organization.participationsConnection":
+		if e.ComplexityRoot.Organization.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.ParticipationsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.ParticipationWhere), args["orderBy"].([]*model.ParticipationSort)), true
 	case "Organization.signatures":
 		if e.ComplexityRoot.Organization.Signatures == nil {
 			break
@@ -2626,6 +3241,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Signatures(childComplexity, args["first"].(*int), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
+	case "Organization.signaturesConnection":
+		if e.ComplexityRoot.Organization.SignaturesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_signaturesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.SignaturesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.SignatureWhere), args["orderBy"].([]*model.SignatureSort)), true
 	case "Organization.soughtBy":
 		if e.ComplexityRoot.Organization.SoughtBy == nil {
 			break
@@ -2720,6 +3346,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "ParticipantConnection.edges":
+		if e.ComplexityRoot.ParticipantConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantConnection.Edges(childComplexity), true
+	case "ParticipantConnection.pageInfo":
+		if e.ComplexityRoot.ParticipantConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantConnection.PageInfo(childComplexity), true
+	case "ParticipantConnection.totalCount":
+		if e.ComplexityRoot.ParticipantConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantConnection.TotalCount(childComplexity), true
+
+	case "ParticipantEdge.actor":
+		if e.ComplexityRoot.ParticipantEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Actor(childComplexity), true
+	case "ParticipantEdge.cursor":
+		if e.ComplexityRoot.ParticipantEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Cursor(childComplexity), true
+	case "ParticipantEdge.event":
+		if e.ComplexityRoot.ParticipantEdge.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Event(childComplexity), true
+	case "ParticipantEdge.evidence":
+		if e.ComplexityRoot.ParticipantEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Evidence(childComplexity), true
+	case "ParticipantEdge.node":
+		if e.ComplexityRoot.ParticipantEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Node(childComplexity), true
+	case "ParticipantEdge.role":
+		if e.ComplexityRoot.ParticipantEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantEdge.Role(childComplexity), true
+
 	case "Participation.actor":
 		if e.ComplexityRoot.Participation.Actor == nil {
 			break
@@ -2744,6 +3426,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.Role(childComplexity), true
+
+	case "ParticipationConnection.edges":
+		if e.ComplexityRoot.ParticipationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.Edges(childComplexity), true
+	case "ParticipationConnection.pageInfo":
+		if e.ComplexityRoot.ParticipationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.PageInfo(childComplexity), true
+	case "ParticipationConnection.totalCount":
+		if e.ComplexityRoot.ParticipationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.TotalCount(childComplexity), true
+
+	case "ParticipationEdge.actor":
+		if e.ComplexityRoot.ParticipationEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Actor(childComplexity), true
+	case "ParticipationEdge.cursor":
+		if e.ComplexityRoot.ParticipationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Cursor(childComplexity), true
+	case "ParticipationEdge.event":
+		if e.ComplexityRoot.ParticipationEdge.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Event(childComplexity), true
+	case "ParticipationEdge.evidence":
+		if e.ComplexityRoot.ParticipationEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Evidence(childComplexity), true
+	case "ParticipationEdge.node":
+		if e.ComplexityRoot.ParticipationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Node(childComplexity), true
+	case "ParticipationEdge.role":
+		if e.ComplexityRoot.ParticipationEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Role(childComplexity), true
 
 	case "PartnerCandidate.actor":
 		if e.ComplexityRoot.PartnerCandidate.Actor == nil {
@@ -3232,6 +3970,166 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VotingAgreement(childComplexity, args["a"].(string), args["b"].(string), args["issueAreaId"].(*string), args["from"].(*model.Date), args["to"].(*model.Date)), true
 
+	case "RelatedAgreementConnection.edges":
+		if e.ComplexityRoot.RelatedAgreementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedAgreementConnection.Edges(childComplexity), true
+	case "RelatedAgreementConnection.pageInfo":
+		if e.ComplexityRoot.RelatedAgreementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedAgreementConnection.PageInfo(childComplexity), true
+	case "RelatedAgreementConnection.totalCount":
+		if e.ComplexityRoot.RelatedAgreementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedAgreementConnection.TotalCount(childComplexity), true
+
+	case "RelatedAgreementEdge.cursor":
+		if e.ComplexityRoot.RelatedAgreementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedAgreementEdge.Cursor(childComplexity), true
+	case "RelatedAgreementEdge.node":
+		if e.ComplexityRoot.RelatedAgreementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedAgreementEdge.Node(childComplexity), true
+
+	case "RelatedCountryConnection.edges":
+		if e.ComplexityRoot.RelatedCountryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedCountryConnection.Edges(childComplexity), true
+	case "RelatedCountryConnection.pageInfo":
+		if e.ComplexityRoot.RelatedCountryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedCountryConnection.PageInfo(childComplexity), true
+	case "RelatedCountryConnection.totalCount":
+		if e.ComplexityRoot.RelatedCountryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedCountryConnection.TotalCount(childComplexity), true
+
+	case "RelatedCountryEdge.cursor":
+		if e.ComplexityRoot.RelatedCountryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedCountryEdge.Cursor(childComplexity), true
+	case "RelatedCountryEdge.node":
+		if e.ComplexityRoot.RelatedCountryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedCountryEdge.Node(childComplexity), true
+
+	case "RelatedEventConnection.edges":
+		if e.ComplexityRoot.RelatedEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEventConnection.Edges(childComplexity), true
+	case "RelatedEventConnection.pageInfo":
+		if e.ComplexityRoot.RelatedEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEventConnection.PageInfo(childComplexity), true
+	case "RelatedEventConnection.totalCount":
+		if e.ComplexityRoot.RelatedEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEventConnection.TotalCount(childComplexity), true
+
+	case "RelatedEventEdge.cursor":
+		if e.ComplexityRoot.RelatedEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEventEdge.Cursor(childComplexity), true
+	case "RelatedEventEdge.node":
+		if e.ComplexityRoot.RelatedEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedEventEdge.Node(childComplexity), true
+
+	case "RelatedInitiativeConnection.edges":
+		if e.ComplexityRoot.RelatedInitiativeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInitiativeConnection.Edges(childComplexity), true
+	case "RelatedInitiativeConnection.pageInfo":
+		if e.ComplexityRoot.RelatedInitiativeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInitiativeConnection.PageInfo(childComplexity), true
+	case "RelatedInitiativeConnection.totalCount":
+		if e.ComplexityRoot.RelatedInitiativeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInitiativeConnection.TotalCount(childComplexity), true
+
+	case "RelatedInitiativeEdge.cursor":
+		if e.ComplexityRoot.RelatedInitiativeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInitiativeEdge.Cursor(childComplexity), true
+	case "RelatedInitiativeEdge.node":
+		if e.ComplexityRoot.RelatedInitiativeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedInitiativeEdge.Node(childComplexity), true
+
+	case "RelatedIssueAreaConnection.edges":
+		if e.ComplexityRoot.RelatedIssueAreaConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedIssueAreaConnection.Edges(childComplexity), true
+	case "RelatedIssueAreaConnection.pageInfo":
+		if e.ComplexityRoot.RelatedIssueAreaConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedIssueAreaConnection.PageInfo(childComplexity), true
+	case "RelatedIssueAreaConnection.totalCount":
+		if e.ComplexityRoot.RelatedIssueAreaConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedIssueAreaConnection.TotalCount(childComplexity), true
+
+	case "RelatedIssueAreaEdge.cursor":
+		if e.ComplexityRoot.RelatedIssueAreaEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedIssueAreaEdge.Cursor(childComplexity), true
+	case "RelatedIssueAreaEdge.node":
+		if e.ComplexityRoot.RelatedIssueAreaEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelatedIssueAreaEdge.Node(childComplexity), true
+
 	case "RollCall.amendment":
 		if e.ComplexityRoot.RollCall.Amendment == nil {
 			break
@@ -3279,6 +4177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RollCall.IssueAreas(childComplexity, args["first"].(*int), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
+	case "RollCall.issueAreasConnection":
+		if e.ComplexityRoot.RollCall.IssueAreasConnection == nil {
+			break
+		}
+
+		args, err := ec.field_RollCall_issueAreasConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RollCall.IssueAreasConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*model.IssueAreaWhere), args["orderBy"].([]*model.IssueAreaSort)), true
 	case "RollCall.name":
 		if e.ComplexityRoot.RollCall.Name == nil {
 			break
@@ -3446,6 +4355,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "SignatoryConnection.edges":
+		if e.ComplexityRoot.SignatoryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryConnection.Edges(childComplexity), true
+	case "SignatoryConnection.pageInfo":
+		if e.ComplexityRoot.SignatoryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryConnection.PageInfo(childComplexity), true
+	case "SignatoryConnection.totalCount":
+		if e.ComplexityRoot.SignatoryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryConnection.TotalCount(childComplexity), true
+
+	case "SignatoryEdge.actor":
+		if e.ComplexityRoot.SignatoryEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Actor(childComplexity), true
+	case "SignatoryEdge.agreement":
+		if e.ComplexityRoot.SignatoryEdge.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Agreement(childComplexity), true
+	case "SignatoryEdge.cursor":
+		if e.ComplexityRoot.SignatoryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Cursor(childComplexity), true
+	case "SignatoryEdge.evidence":
+		if e.ComplexityRoot.SignatoryEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Evidence(childComplexity), true
+	case "SignatoryEdge.method":
+		if e.ComplexityRoot.SignatoryEdge.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Method(childComplexity), true
+	case "SignatoryEdge.node":
+		if e.ComplexityRoot.SignatoryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Node(childComplexity), true
+	case "SignatoryEdge.note":
+		if e.ComplexityRoot.SignatoryEdge.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Note(childComplexity), true
+	case "SignatoryEdge.ratified":
+		if e.ComplexityRoot.SignatoryEdge.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Ratified(childComplexity), true
+	case "SignatoryEdge.signed":
+		if e.ComplexityRoot.SignatoryEdge.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Signed(childComplexity), true
+	case "SignatoryEdge.sourceUrl":
+		if e.ComplexityRoot.SignatoryEdge.SourceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.SourceURL(childComplexity), true
+	case "SignatoryEdge.until":
+		if e.ComplexityRoot.SignatoryEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatoryEdge.Until(childComplexity), true
+
 	case "Signature.actor":
 		if e.ComplexityRoot.Signature.Actor == nil {
 			break
@@ -3500,6 +4495,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Signature.Until(childComplexity), true
+
+	case "SignatureConnection.edges":
+		if e.ComplexityRoot.SignatureConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureConnection.Edges(childComplexity), true
+	case "SignatureConnection.pageInfo":
+		if e.ComplexityRoot.SignatureConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureConnection.PageInfo(childComplexity), true
+	case "SignatureConnection.totalCount":
+		if e.ComplexityRoot.SignatureConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureConnection.TotalCount(childComplexity), true
+
+	case "SignatureEdge.actor":
+		if e.ComplexityRoot.SignatureEdge.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Actor(childComplexity), true
+	case "SignatureEdge.agreement":
+		if e.ComplexityRoot.SignatureEdge.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Agreement(childComplexity), true
+	case "SignatureEdge.cursor":
+		if e.ComplexityRoot.SignatureEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Cursor(childComplexity), true
+	case "SignatureEdge.evidence":
+		if e.ComplexityRoot.SignatureEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Evidence(childComplexity), true
+	case "SignatureEdge.method":
+		if e.ComplexityRoot.SignatureEdge.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Method(childComplexity), true
+	case "SignatureEdge.node":
+		if e.ComplexityRoot.SignatureEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Node(childComplexity), true
+	case "SignatureEdge.note":
+		if e.ComplexityRoot.SignatureEdge.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Note(childComplexity), true
+	case "SignatureEdge.ratified":
+		if e.ComplexityRoot.SignatureEdge.Ratified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Ratified(childComplexity), true
+	case "SignatureEdge.signed":
+		if e.ComplexityRoot.SignatureEdge.Signed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Signed(childComplexity), true
+	case "SignatureEdge.sourceUrl":
+		if e.ComplexityRoot.SignatureEdge.SourceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.SourceURL(childComplexity), true
+	case "SignatureEdge.until":
+		if e.ComplexityRoot.SignatureEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignatureEdge.Until(childComplexity), true
 
 	case "Source.date":
 		if e.ComplexityRoot.Source.Date == nil {
@@ -3863,7 +4944,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "aggregate.graphqls" "analytics.graphqls" "exports.graphqls" "influence.graphqls" "mutations.graphqls" "relfilters.graphqls" "researchers.graphqls" "votes.graphqls"
+//go:embed "aggregate.graphqls" "analytics.graphqls" "connections.graphqls" "exports.graphqls" "influence.graphqls" "mutations.graphqls" "relfilters.graphqls" "researchers.graphqls" "votes.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5823,6 +6904,7 @@ input SignatureSort {
 `, BuiltIn: false},
 	{Name: "aggregate.graphqls", Input: sourceData("aggregate.graphqls"), BuiltIn: false},
 	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
+	{Name: "connections.graphqls", Input: sourceData("connections.graphqls"), BuiltIn: false},
 	{Name: "exports.graphqls", Input: sourceData("exports.graphqls"), BuiltIn: false},
 	{Name: "influence.graphqls", Input: sourceData("influence.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
@@ -5906,6 +6988,12 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_establishes(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Agreement_evidence(ctx, field)
+	case "signatoriesConnection":
+		return ec.fieldContext_Agreement_signatoriesConnection(ctx, field)
+	case "issueAreasConnection":
+		return ec.fieldContext_Agreement_issueAreasConnection(ctx, field)
+	case "establishesConnection":
+		return ec.fieldContext_Agreement_establishesConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
 }
@@ -6122,6 +7210,14 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_votes(ctx, field)
 	case "membershipsAggregate":
 		return ec.fieldContext_Country_membershipsAggregate(ctx, field)
+	case "membershipsConnection":
+		return ec.fieldContext_Country_membershipsConnection(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Country_participationsConnection(ctx, field)
+	case "signaturesConnection":
+		return ec.fieldContext_Country_signaturesConnection(ctx, field)
+	case "eventsHeldConnection":
+		return ec.fieldContext_Country_eventsHeldConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -6250,6 +7346,18 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_followedBy(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Event_evidence(ctx, field)
+	case "participantsConnection":
+		return ec.fieldContext_Event_participantsConnection(ctx, field)
+	case "partOfConnection":
+		return ec.fieldContext_Event_partOfConnection(ctx, field)
+	case "issueAreasConnection":
+		return ec.fieldContext_Event_issueAreasConnection(ctx, field)
+	case "heldInConnection":
+		return ec.fieldContext_Event_heldInConnection(ctx, field)
+	case "followsConnection":
+		return ec.fieldContext_Event_followsConnection(ctx, field)
+	case "followedByConnection":
+		return ec.fieldContext_Event_followedByConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -6412,6 +7520,14 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_evidence(ctx, field)
 	case "membersAggregate":
 		return ec.fieldContext_Initiative_membersAggregate(ctx, field)
+	case "membersConnection":
+		return ec.fieldContext_Initiative_membersConnection(ctx, field)
+	case "eventsConnection":
+		return ec.fieldContext_Initiative_eventsConnection(ctx, field)
+	case "issueAreasConnection":
+		return ec.fieldContext_Initiative_issueAreasConnection(ctx, field)
+	case "establishedByConnection":
+		return ec.fieldContext_Initiative_establishedByConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Initiative", field.Name)
 }
@@ -6464,6 +7580,12 @@ func (ec *executionContext) childFields_IssueArea(ctx context.Context, field gra
 		return ec.fieldContext_IssueArea_events(ctx, field)
 	case "agreements":
 		return ec.fieldContext_IssueArea_agreements(ctx, field)
+	case "initiativesConnection":
+		return ec.fieldContext_IssueArea_initiativesConnection(ctx, field)
+	case "eventsConnection":
+		return ec.fieldContext_IssueArea_eventsConnection(ctx, field)
+	case "agreementsConnection":
+		return ec.fieldContext_IssueArea_agreementsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssueArea", field.Name)
 }
@@ -6538,6 +7660,42 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
 
+func (ec *executionContext) childFields_MemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MemberConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MemberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MemberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MemberEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MemberEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_MemberEdge_role(ctx, field)
+	case "since":
+		return ec.fieldContext_MemberEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_MemberEdge_until(ctx, field)
+	case "actor":
+		return ec.fieldContext_MemberEdge_actor(ctx, field)
+	case "initiative":
+		return ec.fieldContext_MemberEdge_initiative(ctx, field)
+	case "organization":
+		return ec.fieldContext_MemberEdge_organization(ctx, field)
+	case "evidence":
+		return ec.fieldContext_MemberEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "role":
@@ -6566,6 +7724,42 @@ func (ec *executionContext) childFields_MembershipAggregate(ctx context.Context,
 		return ec.fieldContext_MembershipAggregate_groupBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MembershipEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_MembershipEdge_role(ctx, field)
+	case "since":
+		return ec.fieldContext_MembershipEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_MembershipEdge_until(ctx, field)
+	case "actor":
+		return ec.fieldContext_MembershipEdge_actor(ctx, field)
+	case "initiative":
+		return ec.fieldContext_MembershipEdge_initiative(ctx, field)
+	case "organization":
+		return ec.fieldContext_MembershipEdge_organization(ctx, field)
+	case "evidence":
+		return ec.fieldContext_MembershipEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6600,6 +7794,14 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_membersAggregate(ctx, field)
 	case "membershipsAggregate":
 		return ec.fieldContext_Organization_membershipsAggregate(ctx, field)
+	case "membersConnection":
+		return ec.fieldContext_Organization_membersConnection(ctx, field)
+	case "membershipsConnection":
+		return ec.fieldContext_Organization_membershipsConnection(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Organization_participationsConnection(ctx, field)
+	case "signaturesConnection":
+		return ec.fieldContext_Organization_signaturesConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -6652,6 +7854,36 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_ParticipantConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ParticipantConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ParticipantConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ParticipantConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipantConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipantEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ParticipantEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ParticipantEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_ParticipantEdge_role(ctx, field)
+	case "actor":
+		return ec.fieldContext_ParticipantEdge_actor(ctx, field)
+	case "event":
+		return ec.fieldContext_ParticipantEdge_event(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ParticipantEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipantEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Participation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "role":
@@ -6664,6 +7896,36 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ParticipationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ParticipationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ParticipationEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_ParticipationEdge_role(ctx, field)
+	case "actor":
+		return ec.fieldContext_ParticipationEdge_actor(ctx, field)
+	case "event":
+		return ec.fieldContext_ParticipationEdge_event(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ParticipationEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PartnerCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6716,6 +7978,116 @@ func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
 
+func (ec *executionContext) childFields_RelatedAgreementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedAgreementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedAgreementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelatedAgreementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedAgreementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedAgreementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedAgreementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedAgreementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedAgreementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedCountryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedCountryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedCountryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelatedCountryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedCountryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedCountryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedCountryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedCountryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedCountryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelatedEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedInitiativeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedInitiativeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedInitiativeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelatedInitiativeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedInitiativeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedInitiativeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedInitiativeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedInitiativeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedInitiativeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedIssueAreaConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelatedIssueAreaConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelatedIssueAreaConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelatedIssueAreaConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedIssueAreaConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelatedIssueAreaEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelatedIssueAreaEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelatedIssueAreaEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelatedIssueAreaEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_RollCall(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6748,6 +8120,8 @@ func (ec *executionContext) childFields_RollCall(ctx context.Context, field grap
 		return ec.fieldContext_RollCall_tally(ctx, field)
 	case "evidence":
 		return ec.fieldContext_RollCall_evidence(ctx, field)
+	case "issueAreasConnection":
+		return ec.fieldContext_RollCall_issueAreasConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RollCall", field.Name)
 }
@@ -6822,6 +8196,46 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_SignatoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SignatoryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SignatoryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SignatoryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignatoryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SignatoryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SignatoryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SignatoryEdge_node(ctx, field)
+	case "signed":
+		return ec.fieldContext_SignatoryEdge_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_SignatoryEdge_ratified(ctx, field)
+	case "method":
+		return ec.fieldContext_SignatoryEdge_method(ctx, field)
+	case "until":
+		return ec.fieldContext_SignatoryEdge_until(ctx, field)
+	case "sourceUrl":
+		return ec.fieldContext_SignatoryEdge_sourceUrl(ctx, field)
+	case "note":
+		return ec.fieldContext_SignatoryEdge_note(ctx, field)
+	case "actor":
+		return ec.fieldContext_SignatoryEdge_actor(ctx, field)
+	case "agreement":
+		return ec.fieldContext_SignatoryEdge_agreement(ctx, field)
+	case "evidence":
+		return ec.fieldContext_SignatoryEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignatoryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Signature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "signed":
@@ -6844,6 +8258,46 @@ func (ec *executionContext) childFields_Signature(ctx context.Context, field gra
 		return ec.fieldContext_Signature_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Signature", field.Name)
+}
+
+func (ec *executionContext) childFields_SignatureConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SignatureConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SignatureConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SignatureConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignatureConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SignatureEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SignatureEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SignatureEdge_node(ctx, field)
+	case "signed":
+		return ec.fieldContext_SignatureEdge_signed(ctx, field)
+	case "ratified":
+		return ec.fieldContext_SignatureEdge_ratified(ctx, field)
+	case "method":
+		return ec.fieldContext_SignatureEdge_method(ctx, field)
+	case "until":
+		return ec.fieldContext_SignatureEdge_until(ctx, field)
+	case "sourceUrl":
+		return ec.fieldContext_SignatureEdge_sourceUrl(ctx, field)
+	case "note":
+		return ec.fieldContext_SignatureEdge_note(ctx, field)
+	case "actor":
+		return ec.fieldContext_SignatureEdge_actor(ctx, field)
+	case "agreement":
+		return ec.fieldContext_SignatureEdge_agreement(ctx, field)
+	case "evidence":
+		return ec.fieldContext_SignatureEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignatureEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7092,6 +8546,60 @@ func (ec *executionContext) field_AgreementAggregate_groupBy_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Agreement_establishesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Agreement_establishes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7122,6 +8630,60 @@ func (ec *executionContext) field_Agreement_establishes_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Agreement_issueAreasConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Agreement_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7149,6 +8711,60 @@ func (ec *executionContext) field_Agreement_issueAreas_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_signatoriesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7196,6 +8812,60 @@ func (ec *executionContext) field_CountryAggregate_groupBy_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Country_eventsHeldConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_eventsHeld_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7240,6 +8910,60 @@ func (ec *executionContext) field_Country_membershipsAggregate_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Country_membershipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7270,6 +8994,60 @@ func (ec *executionContext) field_Country_memberships_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Country_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7297,6 +9075,60 @@ func (ec *executionContext) field_Country_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_signaturesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7374,6 +9206,60 @@ func (ec *executionContext) field_EventAggregate_groupBy_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_followedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_followedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7401,6 +9287,60 @@ func (ec *executionContext) field_Event_followedBy_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_followsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7434,6 +9374,60 @@ func (ec *executionContext) field_Event_follows_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_heldInConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CountryWhere, error) {
+			return ec.unmarshalOCountryWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountryWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CountrySort, error) {
+			return ec.unmarshalOCountrySort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountrySortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7461,6 +9455,60 @@ func (ec *executionContext) field_Event_heldIn_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_issueAreasConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7494,6 +9542,60 @@ func (ec *executionContext) field_Event_issueAreas_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Event_partOfConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Event_partOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7521,6 +9623,60 @@ func (ec *executionContext) field_Event_partOf_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_participantsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7568,6 +9724,60 @@ func (ec *executionContext) field_InitiativeAggregate_groupBy_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_establishedByConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+			return ec.unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_establishedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7598,6 +9808,60 @@ func (ec *executionContext) field_Initiative_establishedBy_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_eventsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7625,6 +9889,60 @@ func (ec *executionContext) field_Initiative_events_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Initiative_issueAreasConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7672,6 +9990,60 @@ func (ec *executionContext) field_Initiative_membersAggregate_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_membersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7699,6 +10071,60 @@ func (ec *executionContext) field_Initiative_members_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IssueArea_agreementsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.AgreementWhere, error) {
+			return ec.unmarshalOAgreementWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.AgreementSort, error) {
+			return ec.unmarshalOAgreementSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreementSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7732,6 +10158,60 @@ func (ec *executionContext) field_IssueArea_agreements_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_IssueArea_eventsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.EventWhere, error) {
+			return ec.unmarshalOEventWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.EventSort, error) {
+			return ec.unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_IssueArea_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7759,6 +10239,60 @@ func (ec *executionContext) field_IssueArea_events_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IssueArea_initiativesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.InitiativeWhere, error) {
+			return ec.unmarshalOInitiativeWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InitiativeSort, error) {
+			return ec.unmarshalOInitiativeSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7996,6 +10530,60 @@ func (ec *executionContext) field_Organization_membersAggregate_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_membersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8040,6 +10628,60 @@ func (ec *executionContext) field_Organization_membershipsAggregate_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_membershipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MembershipWhere, error) {
+			return ec.unmarshalOMembershipWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MembershipSort, error) {
+			return ec.unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8070,6 +10712,60 @@ func (ec *executionContext) field_Organization_memberships_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ParticipationWhere, error) {
+			return ec.unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
+			return ec.unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8097,6 +10793,60 @@ func (ec *executionContext) field_Organization_participations_args(ctx context.C
 		return nil, err
 	}
 	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_signaturesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.SignatureWhere, error) {
+			return ec.unmarshalOSignatureWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SignatureSort, error) {
+			return ec.unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -9322,6 +12072,60 @@ func (ec *executionContext) field_RollCallAggregate_groupBy_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_RollCall_issueAreasConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.IssueAreaWhere, error) {
+			return ec.unmarshalOIssueAreaWhere2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.IssueAreaSort, error) {
+			return ec.unmarshalOIssueAreaSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueAreaSortᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_RollCall_issueAreas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10117,6 +12921,138 @@ func (ec *executionContext) fieldContext_Agreement_evidence(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evidence(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_signatoriesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_signatoriesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().SignatoriesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatoryConnection) graphql.Marshaler {
+			return ec.marshalNSignatoryConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_signatoriesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignatoryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_signatoriesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_issueAreasConnection(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_issueAreasConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().IssueAreasConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedIssueAreaConnection) graphql.Marshaler {
+			return ec.marshalNRelatedIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_issueAreasConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedIssueAreaConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_issueAreasConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_establishesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_establishesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().EstablishesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedInitiativeConnection) graphql.Marshaler {
+			return ec.marshalNRelatedInitiativeConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_establishesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedInitiativeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_establishesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12068,6 +15004,182 @@ func (ec *executionContext) fieldContext_Country_membershipsAggregate(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_membershipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_membershipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().MembershipsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_membershipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_membershipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().ParticipationsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_signaturesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_signaturesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().SignaturesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatureConnection) graphql.Marshaler {
+			return ec.marshalNSignatureConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_signaturesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignatureConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_signaturesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_eventsHeldConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_eventsHeldConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().EventsHeldConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+			return ec.marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_eventsHeldConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_eventsHeldConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CountryAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.CountryAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13203,6 +16315,270 @@ func (ec *executionContext) fieldContext_Event_evidence(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evidence(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_participantsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_participantsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().ParticipantsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipantConnection) graphql.Marshaler {
+			return ec.marshalNParticipantConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_participantsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipantConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_participantsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_partOfConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_partOfConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().PartOfConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedInitiativeConnection) graphql.Marshaler {
+			return ec.marshalNRelatedInitiativeConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_partOfConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedInitiativeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_partOfConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_issueAreasConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_issueAreasConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().IssueAreasConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedIssueAreaConnection) graphql.Marshaler {
+			return ec.marshalNRelatedIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_issueAreasConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedIssueAreaConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_issueAreasConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_heldInConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_heldInConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().HeldInConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.CountryWhere), fc.Args["orderBy"].([]*model.CountrySort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedCountryConnection) graphql.Marshaler {
+			return ec.marshalNRelatedCountryConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_heldInConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedCountryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_heldInConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_followsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_followsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().FollowsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+			return ec.marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_followsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_followsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_followedByConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_followedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().FollowedByConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+			return ec.marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_followedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_followedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14536,6 +17912,182 @@ func (ec *executionContext) fieldContext_Initiative_membersAggregate(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Initiative_membersConnection(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_membersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().MembersConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_membersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_membersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_eventsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_eventsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().EventsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+			return ec.marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_eventsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_eventsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_issueAreasConnection(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_issueAreasConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().IssueAreasConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedIssueAreaConnection) graphql.Marshaler {
+			return ec.marshalNRelatedIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_issueAreasConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedIssueAreaConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_issueAreasConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_establishedByConnection(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_establishedByConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Initiative().EstablishedByConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].([]*model.AgreementSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedAgreementConnection) graphql.Marshaler {
+			return ec.marshalNRelatedAgreementConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_establishedByConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedAgreementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_establishedByConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InitiativeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.InitiativeAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14972,6 +18524,138 @@ func (ec *executionContext) fieldContext_IssueArea_agreements(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_IssueArea_agreements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssueArea_initiativesConnection(ctx context.Context, field graphql.CollectedField, obj *model.IssueArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueArea_initiativesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().InitiativesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.InitiativeWhere), fc.Args["orderBy"].([]*model.InitiativeSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedInitiativeConnection) graphql.Marshaler {
+			return ec.marshalNRelatedInitiativeConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueArea_initiativesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueArea",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedInitiativeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_initiativesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssueArea_eventsConnection(ctx context.Context, field graphql.CollectedField, obj *model.IssueArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueArea_eventsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().EventsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.EventWhere), fc.Args["orderBy"].([]*model.EventSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+			return ec.marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueArea_eventsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueArea",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_eventsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssueArea_agreementsConnection(ctx context.Context, field graphql.CollectedField, obj *model.IssueArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueArea_agreementsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IssueArea().AgreementsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.AgreementWhere), fc.Args["orderBy"].([]*model.AgreementSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedAgreementConnection) graphql.Marshaler {
+			return ec.marshalNRelatedAgreementConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueArea_agreementsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueArea",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedAgreementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IssueArea_agreementsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15510,6 +19194,345 @@ func (ec *executionContext) fieldContext_Link_updatedBy(_ context.Context, field
 	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
 }
 
+func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
+			return ec.marshalNMemberEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_initiative(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_initiative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Initiative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
+			return ec.marshalOInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiative(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_initiative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_organization(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15770,6 +19793,336 @@ func (ec *executionContext) fieldContext_MembershipAggregate_groupBy(ctx context
 	if fc.Args, err = ec.field_MembershipAggregate_groupBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
+			return ec.marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MembershipGroup) graphql.Marshaler {
+			return ec.marshalNMembershipGroup2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "MembershipGroup")
+}
+
+func (ec *executionContext) _MembershipEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MembershipEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MembershipEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipEdge_initiative(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_initiative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Initiative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
+			return ec.marshalOInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiative(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_initiative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipEdge_organization(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16747,6 +21100,182 @@ func (ec *executionContext) fieldContext_Organization_membershipsAggregate(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_membersConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().MembersConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_membersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_membershipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membershipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().MembershipsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.MembershipWhere), fc.Args["orderBy"].([]*model.MembershipSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membershipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_membershipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().ParticipationsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.ParticipationWhere), fc.Args["orderBy"].([]*model.ParticipationSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_signaturesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_signaturesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().SignaturesConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.SignatureWhere), fc.Args["orderBy"].([]*model.SignatureSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatureConnection) graphql.Marshaler {
+			return ec.marshalNSignatureConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_signaturesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignatureConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_signaturesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationAggregate_count(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17080,6 +21609,267 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _ParticipantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ParticipantEdge) graphql.Marshaler {
+			return ec.marshalNParticipantEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipantEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ParticipantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ParticipantEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ParticipantEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantEdge_event(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17189,6 +21979,267 @@ func (ec *executionContext) _Participation_evidence(ctx context.Context, field g
 func (ec *executionContext) fieldContext_Participation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Participation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
+			return ec.marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ParticipationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ParticipationEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationEdge_event(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -19290,6 +24341,716 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RelatedAgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedAgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedAgreementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedAgreementEdge) graphql.Marshaler {
+			return ec.marshalNRelatedAgreementEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedAgreementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedAgreementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedAgreementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedAgreementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedAgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedAgreementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedAgreementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedAgreementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedAgreementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelatedAgreementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedAgreementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedAgreementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedAgreementConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelatedAgreementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedAgreementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedAgreementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedAgreementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedAgreementEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedAgreementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedAgreementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedAgreementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedAgreementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedAgreementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedCountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedCountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedCountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedCountryEdge) graphql.Marshaler {
+			return ec.marshalNRelatedCountryEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedCountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedCountryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedCountryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedCountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedCountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedCountryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedCountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedCountryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedCountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelatedCountryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedCountryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedCountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedCountryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelatedCountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedCountryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedCountryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedCountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedCountryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedCountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedCountryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedCountryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedCountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedCountryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedEventEdge) graphql.Marshaler {
+			return ec.marshalNRelatedEventEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEventConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelatedEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedInitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInitiativeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInitiativeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedInitiativeEdge) graphql.Marshaler {
+			return ec.marshalNRelatedInitiativeEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInitiativeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedInitiativeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedInitiativeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedInitiativeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInitiativeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInitiativeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInitiativeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedInitiativeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedInitiativeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInitiativeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInitiativeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInitiativeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedInitiativeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelatedInitiativeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInitiativeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInitiativeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInitiativeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedInitiativeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedInitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedInitiativeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedInitiativeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiative(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedInitiativeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedInitiativeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedIssueAreaConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelatedIssueAreaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedIssueAreaConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelatedIssueAreaEdge) graphql.Marshaler {
+			return ec.marshalNRelatedIssueAreaEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedIssueAreaConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedIssueAreaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedIssueAreaEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedIssueAreaConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelatedIssueAreaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedIssueAreaConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedIssueAreaConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedIssueAreaConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelatedIssueAreaConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelatedIssueAreaConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedIssueAreaConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedIssueAreaConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedIssueAreaConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelatedIssueAreaEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelatedIssueAreaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedIssueAreaEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedIssueAreaEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelatedIssueAreaEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelatedIssueAreaEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelatedIssueAreaEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelatedIssueAreaEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueArea) graphql.Marshaler {
+			return ec.marshalNIssueArea2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐIssueArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelatedIssueAreaEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelatedIssueAreaEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RollCall_id(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19691,6 +25452,50 @@ func (ec *executionContext) fieldContext_RollCall_evidence(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Evidence(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCall_issueAreasConnection(ctx context.Context, field graphql.CollectedField, obj *model.RollCall) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCall_issueAreasConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RollCall().IssueAreasConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*model.IssueAreaWhere), fc.Args["orderBy"].([]*model.IssueAreaSort))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelatedIssueAreaConnection) graphql.Marshaler {
+			return ec.marshalNRelatedIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCall_issueAreasConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCall",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelatedIssueAreaConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RollCall_issueAreasConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -20179,6 +25984,382 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SignatoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SignatoryEdge) graphql.Marshaler {
+			return ec.marshalNSignatoryEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignatoryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatoryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatoryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SignatoryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatoryEdge_signed(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatoryEdge_ratified(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatoryEdge_method(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatoryEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatoryEdge_sourceUrl(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_sourceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatoryEdge_note(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatoryEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatoryEdge_agreement(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_agreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatoryEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatoryEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatoryEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatoryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Signature_signed(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20403,6 +26584,382 @@ func (ec *executionContext) _Signature_evidence(ctx context.Context, field graph
 func (ec *executionContext) fieldContext_Signature_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Signature",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SignatureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SignatureEdge) graphql.Marshaler {
+			return ec.marshalNSignatureEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignatureEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SignatureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SignatureConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SignatureEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatureEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureEdge_signed(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_signed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_signed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatureEdge_ratified(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_ratified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_ratified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatureEdge_method(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatureEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SignatureEdge_sourceUrl(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_sourceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_sourceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatureEdge_note(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SignatureEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureEdge_agreement(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_agreement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agreement) graphql.Marshaler {
+			return ec.marshalNAgreement2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐAgreement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignatureEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignatureEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SignatureEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignatureEdge",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -26378,6 +32935,33 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 	}
 }
 
+func (ec *executionContext) _MembershipGroup(ctx context.Context, sel ast.SelectionSet, obj model.MembershipGroup) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Organization:
+		return ec._Organization(ctx, sel, &obj)
+	case *model.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	case model.Initiative:
+		return ec._Initiative(ctx, sel, &obj)
+	case *model.Initiative:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Initiative(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of MembershipGroup must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -26679,6 +33263,24 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "signatoriesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_signatoriesConnection(ctx, field, obj)
+				})
+		case "issueAreasConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_issueAreasConnection(ctx, field, obj)
+				})
+		case "establishesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_establishesConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27385,6 +33987,30 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_membershipsAggregate(ctx, field, obj)
 				})
+		case "membershipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_membershipsConnection(ctx, field, obj)
+				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_participationsConnection(ctx, field, obj)
+				})
+		case "signaturesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_signaturesConnection(ctx, field, obj)
+				})
+		case "eventsHeldConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_eventsHeldConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27819,6 +34445,42 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "participantsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_participantsConnection(ctx, field, obj)
+				})
+		case "partOfConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_partOfConnection(ctx, field, obj)
+				})
+		case "issueAreasConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_issueAreasConnection(ctx, field, obj)
+				})
+		case "heldInConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_heldInConnection(ctx, field, obj)
+				})
+		case "followsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_followsConnection(ctx, field, obj)
+				})
+		case "followedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_followedByConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28294,7 +34956,7 @@ func (ec *executionContext) _GraphRelationshipType(ctx context.Context, sel ast.
 	return out
 }
 
-var initiativeImplementors = []string{"Initiative", "Node"}
+var initiativeImplementors = []string{"Initiative", "Node", "MembershipGroup"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *model.Initiative) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
@@ -28375,6 +35037,30 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Initiative_membersAggregate(ctx, field, obj)
+				})
+		case "membersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_membersConnection(ctx, field, obj)
+				})
+		case "eventsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_eventsConnection(ctx, field, obj)
+				})
+		case "issueAreasConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_issueAreasConnection(ctx, field, obj)
+				})
+		case "establishedByConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_establishedByConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28563,6 +35249,24 @@ func (ec *executionContext) _IssueArea(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IssueArea_agreements(ctx, field, obj)
+				})
+		case "initiativesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssueArea_initiativesConnection(ctx, field, obj)
+				})
+		case "eventsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssueArea_eventsConnection(ctx, field, obj)
+				})
+		case "agreementsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IssueArea_agreementsConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28823,6 +35527,123 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var memberConnectionImplementors = []string{"MemberConnection"}
+
+func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MemberConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberConnection")
+		case "edges":
+			out.Values[i] = ec._MemberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MemberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberEdgeImplementors = []string{"MemberEdge"}
+
+func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MemberEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberEdge")
+		case "cursor":
+			out.Values[i] = ec._MemberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._MemberEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MemberEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._MemberEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._MemberEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "initiative":
+			out.Values[i] = ec._MemberEdge_initiative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._MemberEdge_organization(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._MemberEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *model.Membership) graphql.Marshaler {
@@ -28908,6 +35729,123 @@ func (ec *executionContext) _MembershipAggregate(ctx context.Context, sel ast.Se
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MembershipAggregate_groupBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipConnectionImplementors = []string{"MembershipConnection"}
+
+func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipConnection")
+		case "edges":
+			out.Values[i] = ec._MembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MembershipConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipEdgeImplementors = []string{"MembershipEdge"}
+
+func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._MembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._MembershipEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MembershipEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._MembershipEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._MembershipEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "initiative":
+			out.Values[i] = ec._MembershipEdge_initiative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organization":
+			out.Values[i] = ec._MembershipEdge_organization(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._MembershipEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29038,7 +35976,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
-var organizationImplementors = []string{"Organization", "Node", "Actor"}
+var organizationImplementors = []string{"Organization", "Node", "Actor", "MembershipGroup"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
@@ -29131,6 +36069,30 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_membershipsAggregate(ctx, field, obj)
+				})
+		case "membersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_membersConnection(ctx, field, obj)
+				})
+		case "membershipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_membershipsConnection(ctx, field, obj)
+				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_participationsConnection(ctx, field, obj)
+				})
+		case "signaturesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_signaturesConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -29324,6 +36286,108 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var participantConnectionImplementors = []string{"ParticipantConnection"}
+
+func (ec *executionContext) _ParticipantConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipantConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participantConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipantConnection")
+		case "edges":
+			out.Values[i] = ec._ParticipantConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ParticipantConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ParticipantConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participantEdgeImplementors = []string{"ParticipantEdge"}
+
+func (ec *executionContext) _ParticipantEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipantEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participantEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipantEdge")
+		case "cursor":
+			out.Values[i] = ec._ParticipantEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ParticipantEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ParticipantEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._ParticipantEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._ParticipantEdge_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ParticipantEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var participationImplementors = []string{"Participation"}
 
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *model.Participation) graphql.Marshaler {
@@ -29352,6 +36416,108 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 			}
 		case "evidence":
 			out.Values[i] = ec._Participation_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participationConnectionImplementors = []string{"ParticipationConnection"}
+
+func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationConnection")
+		case "edges":
+			out.Values[i] = ec._ParticipationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ParticipationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ParticipationConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participationEdgeImplementors = []string{"ParticipationEdge"}
+
+func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationEdge")
+		case "cursor":
+			out.Values[i] = ec._ParticipationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ParticipationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ParticipationEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._ParticipationEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._ParticipationEdge_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ParticipationEdge_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -29802,6 +36968,416 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var relatedAgreementConnectionImplementors = []string{"RelatedAgreementConnection"}
+
+func (ec *executionContext) _RelatedAgreementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedAgreementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedAgreementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedAgreementConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedAgreementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedAgreementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelatedAgreementConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedAgreementEdgeImplementors = []string{"RelatedAgreementEdge"}
+
+func (ec *executionContext) _RelatedAgreementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedAgreementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedAgreementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedAgreementEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedAgreementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedAgreementEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedCountryConnectionImplementors = []string{"RelatedCountryConnection"}
+
+func (ec *executionContext) _RelatedCountryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedCountryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedCountryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedCountryConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedCountryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedCountryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelatedCountryConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedCountryEdgeImplementors = []string{"RelatedCountryEdge"}
+
+func (ec *executionContext) _RelatedCountryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedCountryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedCountryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedCountryEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedCountryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedCountryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedEventConnectionImplementors = []string{"RelatedEventConnection"}
+
+func (ec *executionContext) _RelatedEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedEventConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelatedEventConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedEventEdgeImplementors = []string{"RelatedEventEdge"}
+
+func (ec *executionContext) _RelatedEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedEventEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedInitiativeConnectionImplementors = []string{"RelatedInitiativeConnection"}
+
+func (ec *executionContext) _RelatedInitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedInitiativeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedInitiativeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedInitiativeConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedInitiativeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedInitiativeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelatedInitiativeConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedInitiativeEdgeImplementors = []string{"RelatedInitiativeEdge"}
+
+func (ec *executionContext) _RelatedInitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedInitiativeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedInitiativeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedInitiativeEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedInitiativeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedInitiativeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedIssueAreaConnectionImplementors = []string{"RelatedIssueAreaConnection"}
+
+func (ec *executionContext) _RelatedIssueAreaConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedIssueAreaConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedIssueAreaConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedIssueAreaConnection")
+		case "edges":
+			out.Values[i] = ec._RelatedIssueAreaConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelatedIssueAreaConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RelatedIssueAreaConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relatedIssueAreaEdgeImplementors = []string{"RelatedIssueAreaEdge"}
+
+func (ec *executionContext) _RelatedIssueAreaEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelatedIssueAreaEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relatedIssueAreaEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelatedIssueAreaEdge")
+		case "cursor":
+			out.Values[i] = ec._RelatedIssueAreaEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelatedIssueAreaEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rollCallImplementors = []string{"RollCall", "Node"}
 
 func (ec *executionContext) _RollCall(ctx context.Context, sel ast.SelectionSet, obj *model.RollCall) graphql.Marshaler {
@@ -29891,6 +37467,12 @@ func (ec *executionContext) _RollCall(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "issueAreasConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RollCall_issueAreasConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30165,6 +37747,133 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var signatoryConnectionImplementors = []string{"SignatoryConnection"}
+
+func (ec *executionContext) _SignatoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SignatoryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignatoryConnection")
+		case "edges":
+			out.Values[i] = ec._SignatoryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SignatoryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignatoryConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signatoryEdgeImplementors = []string{"SignatoryEdge"}
+
+func (ec *executionContext) _SignatoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SignatoryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signatoryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignatoryEdge")
+		case "cursor":
+			out.Values[i] = ec._SignatoryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SignatoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._SignatoryEdge_signed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._SignatoryEdge_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._SignatoryEdge_method(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._SignatoryEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sourceUrl":
+			out.Values[i] = ec._SignatoryEdge_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._SignatoryEdge_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._SignatoryEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreement":
+			out.Values[i] = ec._SignatoryEdge_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._SignatoryEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var signatureImplementors = []string{"Signature"}
 
 func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet, obj *model.Signature) graphql.Marshaler {
@@ -30218,6 +37927,133 @@ func (ec *executionContext) _Signature(ctx context.Context, sel ast.SelectionSet
 			}
 		case "evidence":
 			out.Values[i] = ec._Signature_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signatureConnectionImplementors = []string{"SignatureConnection"}
+
+func (ec *executionContext) _SignatureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SignatureConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signatureConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignatureConnection")
+		case "edges":
+			out.Values[i] = ec._SignatureConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SignatureConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SignatureConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signatureEdgeImplementors = []string{"SignatureEdge"}
+
+func (ec *executionContext) _SignatureEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SignatureEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signatureEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignatureEdge")
+		case "cursor":
+			out.Values[i] = ec._SignatureEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SignatureEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signed":
+			out.Values[i] = ec._SignatureEdge_signed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ratified":
+			out.Values[i] = ec._SignatureEdge_ratified(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._SignatureEdge_method(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._SignatureEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sourceUrl":
+			out.Values[i] = ec._SignatureEdge_sourceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._SignatureEdge_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._SignatureEdge_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agreement":
+			out.Values[i] = ec._SignatureEdge_agreement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._SignatureEdge_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -32130,6 +39966,38 @@ func (ec *executionContext) unmarshalNLinkInput2githubᚗcomᚋlysoenᚋlysoen�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMemberConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberConnection(ctx context.Context, sel ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberConnection!")
+		return graphql.Null
+	}
+	return ec._MemberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMemberEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MemberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMemberEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v *model.MemberEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberEdge!")
+		return graphql.Null
+	}
+	return ec._MemberEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMembership2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Membership) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32160,6 +40028,46 @@ func (ec *executionContext) marshalNMembershipAggregate2ᚖgithubᚗcomᚋlysoen
 		return graphql.Null
 	}
 	return ec._MembershipAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.MembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipConnection!")
+		return graphql.Null
+	}
+	return ec._MembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMembershipEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *model.MembershipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipEdge!")
+		return graphql.Null
+	}
+	return ec._MembershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipGroup2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroup(ctx context.Context, sel ast.SelectionSet, v model.MembershipGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipGroup!")
+		return graphql.Null
+	}
+	return ec._MembershipGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMembershipGroupField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipGroupField(ctx context.Context, v any) (model.MembershipGroupField, error) {
@@ -32312,6 +40220,38 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNParticipantConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantConnection(ctx context.Context, sel ast.SelectionSet, v *model.ParticipantConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipantConnection!")
+		return graphql.Null
+	}
+	return ec._ParticipantConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipantEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipantEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipantEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParticipantEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipantEdge(ctx context.Context, sel ast.SelectionSet, v *model.ParticipantEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipantEdge!")
+		return graphql.Null
+	}
+	return ec._ParticipantEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNParticipation2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32334,6 +40274,38 @@ func (ec *executionContext) marshalNParticipation2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return ec._Participation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipationConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipationConnection!")
+		return graphql.Null
+	}
+	return ec._ParticipationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParticipationEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationEdge(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipationEdge!")
+		return graphql.Null
+	}
+	return ec._ParticipationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNParticipationLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInput(ctx context.Context, v any) (*model.ParticipationLinkInput, error) {
@@ -32402,6 +40374,166 @@ func (ec *executionContext) marshalNPartnershipProspect2ᚖgithubᚗcomᚋlysoen
 		return graphql.Null
 	}
 	return ec._PartnershipProspect(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedAgreementConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedAgreementConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedAgreementConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedAgreementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedAgreementEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedAgreementEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedAgreementEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedAgreementEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedAgreementEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedAgreementEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedAgreementEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedAgreementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedCountryConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedCountryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedCountryConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedCountryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedCountryEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedCountryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedCountryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedCountryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedCountryEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedCountryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedCountryEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedCountryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedEventConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedEventConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedEventEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedEventEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedEventEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedEventEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedInitiativeConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedInitiativeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedInitiativeConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedInitiativeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedInitiativeEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedInitiativeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedInitiativeEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedInitiativeEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedInitiativeEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedInitiativeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedInitiativeEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedInitiativeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedIssueAreaConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelatedIssueAreaConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedIssueAreaConnection!")
+		return graphql.Null
+	}
+	return ec._RelatedIssueAreaConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelatedIssueAreaEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelatedIssueAreaEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelatedIssueAreaEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelatedIssueAreaEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelatedIssueAreaEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelatedIssueAreaEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelatedIssueAreaEdge!")
+		return graphql.Null
+	}
+	return ec._RelatedIssueAreaEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipType2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐRelationshipType(ctx context.Context, v any) (model.RelationshipType, error) {
@@ -32548,6 +40680,38 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return ec._SearchHit(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSignatoryConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.SignatoryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignatoryConnection!")
+		return graphql.Null
+	}
+	return ec._SignatoryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignatoryEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SignatoryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignatoryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignatoryEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatoryEdge(ctx context.Context, sel ast.SelectionSet, v *model.SignatoryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignatoryEdge!")
+		return graphql.Null
+	}
+	return ec._SignatoryEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSignature2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Signature) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32570,6 +40734,38 @@ func (ec *executionContext) marshalNSignature2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 		return graphql.Null
 	}
 	return ec._Signature(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignatureConnection2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureConnection(ctx context.Context, sel ast.SelectionSet, v *model.SignatureConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignatureConnection!")
+		return graphql.Null
+	}
+	return ec._SignatureConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignatureEdge2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SignatureEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignatureEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignatureEdge2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureEdge(ctx context.Context, sel ast.SelectionSet, v *model.SignatureEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignatureEdge!")
+		return graphql.Null
+	}
+	return ec._SignatureEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSignatureLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureLinkInput(ctx context.Context, v any) (*model.SignatureLinkInput, error) {

@@ -166,6 +166,18 @@ const connections = [
     nodeKey: 'iso3',
     whole: async (n) => (await post(`query Whole($n: Int) { countries(first: $n, orderBy: [{field: ISO3}]) { edges { cursor node { iso3 } } } }`, { n })).data.countries.edges,
   },
+  {
+    name: 'Event.participantsConnection (relationship connection)',
+    relayQuery: 'EventParticipantsPaginationQuery',
+    relayKey: 'EventParticipants_participantsConnection',
+    parentId: 'event:human-security-luncheon-1998',
+    relayVariables: { id: 'event:human-security-luncheon-1998' },
+    parentField: 'event',
+    field: 'participantsConnection',
+    fieldArgs: '',
+    nodeKey: 'id',
+    whole: async (n) => (await post(`query Whole($n: Int) { event(id: "event:human-security-luncheon-1998") { participantsConnection(first: $n) { edges { cursor node { id } } } } }`, { n })).data.event.participantsConnection.edges,
+  },
 ];
 
 // 5. Relay: compile, then page and refetch through relay-runtime.
@@ -200,18 +212,18 @@ const connections = [
       try {
         // Forward: first 3, then 3 after the end cursor (Relay appends).
         const fwd = env();
-        await fetchQuery(fwd, query, { first: 3 }).toPromise();
+        await fetchQuery(fwd, query, { ...c.relayVariables, first: 3 }).toPromise();
         let conn = readConnection(fwd, c.relayKey, c.parentId, c.relayFilters);
-        await fetchQuery(fwd, query, { first: 3, after: conn.endCursor }).toPromise();
+        await fetchQuery(fwd, query, { ...c.relayVariables, first: 3, after: conn.endCursor }).toPromise();
         conn = readConnection(fwd, c.relayKey, c.parentId, c.relayFilters);
         assertEqual(`relay-runtime: ${c.name} forward, two pages`, conn.nodes, want);
         // Backward, as usePaginationFragment's loadPrevious asks: the 3
         // after the third, then last 3 before the start cursor with the
         // forward arguments null (Relay prepends).
         const back = env();
-        await fetchQuery(back, query, { first: 3, after: whole[2].cursor }).toPromise();
+        await fetchQuery(back, query, { ...c.relayVariables, first: 3, after: whole[2].cursor }).toPromise();
         conn = readConnection(back, c.relayKey, c.parentId, c.relayFilters);
-        await fetchQuery(back, query, { first: null, after: null, last: 3, before: conn.startCursor }).toPromise();
+        await fetchQuery(back, query, { ...c.relayVariables, first: null, after: null, last: 3, before: conn.startCursor }).toPromise();
         conn = readConnection(back, c.relayKey, c.parentId, c.relayFilters);
         assertEqual(`relay-runtime: ${c.name} backward, two pages`, conn.nodes, want);
         assertEqual(`relay-runtime: ${c.name} backward reached the start`, conn.hasPreviousPage, false);
@@ -245,29 +257,36 @@ const connections = [
     link: new HttpLink({ uri: url }),
     cache: new InMemoryCache({
       possibleTypes,
-      typePolicies: { Query: { fields: { countries: relayStylePagination(['where', 'orderBy']) } } },
+      typePolicies: {
+        Query: { fields: { countries: relayStylePagination(['where', 'orderBy']) } },
+        Event: { fields: { participantsConnection: relayStylePagination(['where', 'orderBy']) } },
+      },
     }),
   });
-  for (const c of connections.filter((c) => !c.parentId)) {
+  for (const c of connections) {
     const whole = await c.whole(6);
     const want = whole.map((e) => e.node[c.nodeKey]);
-    const Q = gql`query ApolloPage($first: Int, $after: String, $last: Int, $before: String) {
-      ${c.field}(first: $first, after: $after, last: $last, before: $before, ${c.fieldArgs}) {
+    const page = `${c.field}(first: $first, after: $after, last: $last, before: $before${c.fieldArgs ? `, ${c.fieldArgs}` : ''}) {
         edges { cursor node { id ${c.nodeKey} } }
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      }
-    }`;
+      }`;
+    // A relationship connection is read through its parent's lookup.
+    const Q = c.parentField
+      ? gql`query ApolloPage($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { ${c.parentField}(id: $id) { id ${page} } }`
+      : gql`query ApolloPage($first: Int, $after: String, $last: Int, $before: String) { ${page} }`;
+    const conn = (data) => (c.parentField ? data[c.parentField][c.field] : data[c.field]);
+    const v = (vars) => ({ ...c.relayVariables, ...vars });
     try {
       const fwd = client();
-      let r = await fwd.query({ query: Q, variables: { first: 3 } });
-      await fwd.query({ query: Q, variables: { first: 3, after: r.data[c.field].pageInfo.endCursor }, fetchPolicy: 'network-only' });
-      r = fwd.readQuery({ query: Q, variables: { first: 3 } });
-      assertEqual(`Apollo Client: ${c.name} forward, two pages`, r[c.field].edges.map((e) => e.node[c.nodeKey]), want);
+      let r = await fwd.query({ query: Q, variables: v({ first: 3 }) });
+      await fwd.query({ query: Q, variables: v({ first: 3, after: conn(r.data).pageInfo.endCursor }), fetchPolicy: 'network-only' });
+      r = fwd.readQuery({ query: Q, variables: v({ first: 3 }) });
+      assertEqual(`Apollo Client: ${c.name} forward, two pages`, conn(r).edges.map((e) => e.node[c.nodeKey]), want);
       const back = client();
-      r = await back.query({ query: Q, variables: { first: 3, after: whole[2].cursor } });
-      await back.query({ query: Q, variables: { last: 3, before: r.data[c.field].pageInfo.startCursor }, fetchPolicy: 'network-only' });
-      r = back.readQuery({ query: Q, variables: { first: 3, after: whole[2].cursor } });
-      assertEqual(`Apollo Client: ${c.name} backward, two pages`, r[c.field].edges.map((e) => e.node[c.nodeKey]), want);
+      r = await back.query({ query: Q, variables: v({ first: 3, after: whole[2].cursor }) });
+      await back.query({ query: Q, variables: v({ last: 3, before: conn(r.data).pageInfo.startCursor }), fetchPolicy: 'network-only' });
+      r = back.readQuery({ query: Q, variables: v({ first: 3, after: whole[2].cursor }) });
+      assertEqual(`Apollo Client: ${c.name} backward, two pages`, conn(r).edges.map((e) => e.node[c.nodeKey]), want);
     } catch (e) {
       fail(`Apollo Client: ${c.name}: ${e.message}`);
     }
