@@ -27,7 +27,7 @@ func (r *queryResolver) VotingAgreement(ctx context.Context, a string, b string,
 		return nil, err
 	}
 	out := &model.VotingAgreement{A: subj.countries[0], B: subj.countries[1], IssueArea: subj.issue,
-		Disagreements: []*model.VoteDisagreement{}, ComputedAt: t.at.UTC().Format(time.RFC3339)}
+		Disagreements: []*model.VoteDisagreement{}, ComputedAt: model.DateTime(t.at.UTC().Format(time.RFC3339))}
 	ia, okA := t.Country(a)
 	ib, okB := t.Country(b)
 	if !okA || !okB {
@@ -143,7 +143,7 @@ func (r *queryResolver) Blocs(ctx context.Context, issueAreaID *string, from *mo
 	}
 	out := &model.BlocPartition{Blocs: []*model.Bloc{}, Modularity: e.p.Modularity, Resolution: res, MinVotes: minV,
 		Seed: BlocSeed, States: e.p.States, Links: e.p.Links, RollCalls: len(sel),
-		ComputedAt: e.at.UTC().Format(time.RFC3339), Algorithm: blocAlgorithm}
+		ComputedAt: model.DateTime(e.at.UTC().Format(time.RFC3339)), Algorithm: blocAlgorithm}
 	for i, b := range e.p.Blocs {
 		bl := &model.Bloc{Index: i, Size: len(b.Members), Members: []*model.Country{}, CohesiveVotes: []*model.BlocVote{}}
 		for _, m := range b.Members {
