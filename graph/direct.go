@@ -8,7 +8,7 @@ package graph
 // and list element, and a tree of marshalers kept until the end), which
 // was most of the server's CPU and memory on big nested answers
 // (docs/benchmarks.md). Anything else — a field not in the tables below,
-// introspection, @defer, a derived field, an argument the resolvers would
+// introspection, a derived field, an argument the resolvers would
 // refuse — makes the whole operation take the ordinary resolver path, so
 // errors and edge cases keep one implementation. The answers are the same
 // byte for byte: direct_test.go runs every supported shape both ways.
