@@ -175,7 +175,7 @@ var directCases = []struct {
 	{"derived issue areas", `{ countries(first: 50) { edges { node { name issueAreas { id name } } } } organizations(first: 50) { edges { node { issueAreas { name } } } } }`, nil, true},
 	{"search", `{ search(text: "landmines") { label node { id } } }`, nil, true},
 	{"search every type", `query($t: String!) { s: search(text: $t, first: 25) { __typename score label n: node { __typename id
-  ... on Actor { name } ... on Country { iso3 region } ... on Organization { acronym kind } ... on IssueArea { description }
+  ... on Actor { name } ... on Country { iso3 region } ... on Organization { acronym organizationKind: kind } ... on IssueArea { description }
   ... on Initiative { name kind startDate evidence { quote } } ... on Event { name startDate datePrecision location }
   ... on Agreement { name adoptedOn } ... on Source { title } } } countries(first: 1) { totalCount } }`, map[string]any{"t": "co"}, true},
 	{"two searches", `{ a: search(text: "ottawa convention", first: 3) { score label } b: search(text: "canada") { node { id } label } }`, nil, true},
