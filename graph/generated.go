@@ -5320,7 +5320,7 @@ input CountryWhere {
   memberOfInitiative: InitiativeWhere
   "Member of an organization matching this filter."
   memberOfOrganization: OrganizationWhere
-  "Took part in an event matching this filter (e.g. ` + "`" + `{kind: {eq: \"MEETING\"}}` + "`" + `)."
+  "Took part in an event matching this filter (e.g. ` + "`" + `{kind: {eq: MEETING}}` + "`" + `)."
   participatedIn: EventWhere
   "Signed or ratified an agreement matching this filter."
   signed: AgreementWhere

@@ -421,7 +421,7 @@ type CountryWhere struct {
 	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
 	// Member of an organization matching this filter.
 	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
-	// Took part in an event matching this filter (e.g. `{kind: {eq: "MEETING"}}`).
+	// Took part in an event matching this filter (e.g. `{kind: {eq: MEETING}}`).
 	ParticipatedIn *EventWhere `json:"participatedIn,omitempty"`
 	// Signed or ratified an agreement matching this filter.
 	Signed *AgreementWhere `json:"signed,omitempty"`
@@ -456,7 +456,7 @@ type CountryWhere struct {
 	// 2014.
 	Memberships *MembershipWhere `json:"memberships,omitempty"`
 	// Took part in at least one event matching this filter, with the role on
-	// that participation: `{role: {eq: "PARTICIPANT"}, event: {kind: {eq: "LUNCHEON"}}}`
+	// that participation: `{role: {eq: PARTICIPANT}, event: {kind: {eq: LUNCHEON}}}`
 	// are a luncheon's guests, not its hosts. `actor` is the country itself.
 	Participations *ParticipationWhere `json:"participations,omitempty"`
 }
