@@ -60,7 +60,7 @@ func BenchmarkAggregateSynthetic(b *testing.B) {
 			query: `{ events { aggregate { count y: groupBy(field: YEAR) { key count } k: groupBy(field: KIND) { key count } } } }`},
 		{name: "plain Cypher, events by year", cypher: `MATCH (e:Event) RETURN left(e.startDate, 4) AS year, count(*) AS n`},
 		{name: "countries at meetings by region",
-			query: `{ countries(where: {participatedIn: {kind: {eq: "MEETING"}}}) { aggregate { count groupBy(field: REGION) { key count } } } }`},
+			query: `{ countries(where: {participatedIn: {kind: {eq: MEETING}}}) { aggregate { count groupBy(field: REGION) { key count } } } }`},
 		{name: "organizations by kind",
 			query: `{ organizations { aggregate { count groupBy(field: KIND) { key count } } } }`},
 	})

@@ -150,9 +150,8 @@ func partnerCandidate(c store.PartnerCandidate, g *model.Group) *model.PartnerCa
 	for _, f := range c.Facts {
 		switch f.Kind {
 		case "sought":
-			status := f.Status
-			pc.SoughtStatus = &status
-			pc.Reasons = append(pc.Reasons, fmt.Sprintf("The initiative seeks a partnership with %s (status %s).", name, strings.ToLower(status)))
+			pc.SoughtStatus = model.Enum[model.PartnershipStatus](&f.Status)
+			pc.Reasons = append(pc.Reasons, fmt.Sprintf("The initiative seeks a partnership with %s (status %s).", name, strings.ToLower(f.Status)))
 		case "event":
 			events = append(events, f.Node)
 			when := ""

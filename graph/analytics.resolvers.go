@@ -178,7 +178,7 @@ func (r *queryResolver) Brokers(ctx context.Context, first *int, kind *model.Act
 	if err != nil {
 		return nil, err
 	}
-	at := e.at.UTC().Format(time.RFC3339)
+	at := model.DateTime(e.at.UTC().Format(time.RFC3339))
 	out := make([]*model.ActorScore, 0, len(top))
 	for _, t := range top {
 		out = append(out, &model.ActorScore{Actor: t.actor, Score: t.score, Degree: t.degree, ComputedAt: at, Exact: e.exact})

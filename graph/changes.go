@@ -28,7 +28,7 @@ func (e *IndexedError) Error() string { return fmt.Sprintf("change %d: %v", e.In
 func (e *IndexedError) Unwrap() error { return e.Err }
 
 // toUpsert finishes a node upsert from checked properties.
-func toUpsert(l store.Label, id string, p *props, ev *model.EvidenceInput, expected *string) (store.Upsert, error) {
+func toUpsert(l store.Label, id string, p *props, ev *model.EvidenceInput, expectedAt *model.DateTime) (store.Upsert, error) {
 	if p.err != nil {
 		return store.Upsert{}, p.err
 	}
@@ -36,8 +36,10 @@ func toUpsert(l store.Label, id string, p *props, ev *model.EvidenceInput, expec
 	if err != nil {
 		return store.Upsert{}, err
 	}
-	if expected != nil && strings.TrimSpace(*expected) == "" {
-		return store.Upsert{}, badInput("input.expectedUpdatedAt", "must not be empty (leave it out to write without the check)")
+	var expected *string
+	if expectedAt != nil {
+		s := string(*expectedAt)
+		expected = &s
 	}
 	return store.Upsert{Label: l, ID: id, Props: p.m, Evidence: e, ExpectedUpdatedAt: expected}, nil
 }
@@ -134,7 +136,7 @@ func (n *nestedLinks) actor(memberOf []*model.MembershipLinkInput, participatedI
 		setDate(m, "signed", l.Signed)
 		setDate(m, "ratified", l.Ratified)
 		if l.Method != nil {
-			m["method"] = *l.Method
+			m["method"] = string(*l.Method)
 		}
 		n.typed("input.signed."+strconv.Itoa(i), model.RelationshipTypeSignatoryOf, l.To, m, l.Evidence)
 	}
@@ -189,7 +191,10 @@ func buildCountry(in model.CountryInput) (store.Upsert, error) {
 func buildOrganization(in model.OrganizationInput) (store.Upsert, error) {
 	p := newProps(in.Name, "kind", "acronym")
 	p.fail(checkID("input.id", in.ID, store.LabelOrganization))
-	p.enum("kind", in.Kind, "NGO", "INTERGOVERNMENTAL", "HUMANITARIAN", "UN_BODY", "CIVIL_SOCIETY")
+	if in.Kind != nil && *in.Kind == model.ActorKindCountry {
+		p.fail(badInput("input.kind", "COUNTRY is not an organization kind (write a country with upsertCountry)"))
+	}
+	setEnum(p, "kind", in.Kind)
 	p.str("acronym", in.Acronym)
 	p.clear(in.Clear)
 	u, err := toUpsert(store.LabelOrganization, in.ID, p, in.Evidence, in.ExpectedUpdatedAt)
@@ -207,7 +212,7 @@ func buildIssueArea(in model.IssueAreaInput) (store.Upsert, error) {
 func buildInitiative(in model.InitiativeInput) (store.Upsert, error) {
 	p := newProps(in.Name, "kind", "objective", "startDate", "endDate")
 	p.fail(checkID("input.id", in.ID, store.LabelInitiative))
-	p.kind(in.Kind)
+	setEnum(p, "kind", in.Kind)
 	p.str("objective", in.Objective)
 	p.date("startDate", in.StartDate)
 	p.date("endDate", in.EndDate)
@@ -220,12 +225,12 @@ func buildInitiative(in model.InitiativeInput) (store.Upsert, error) {
 func buildEvent(in model.EventInput) (store.Upsert, error) {
 	p := newProps(in.Name, "kind", "startDate", "endDate", "location", "status")
 	p.fail(checkID("input.id", in.ID, store.LabelEvent))
-	p.kind(in.Kind)
+	setEnum(p, "kind", in.Kind)
 	p.date("startDate", in.StartDate)
 	p.date("endDate", in.EndDate)
 	p.ordered("startDate", in.StartDate, "endDate", in.EndDate)
 	p.str("location", in.Location)
-	p.enum("status", in.Status, "HELD", "SCHEDULED")
+	setEnum(p, "status", in.Status)
 	p.clear(in.Clear)
 	if in.StartDate != nil {
 		p.m["datePrecision"] = string(in.StartDate.Precision())
@@ -442,7 +447,7 @@ func (r *Resolver) applyChanges(ctx context.Context, in []*model.ChangeInput) (*
 	}
 	r.logWrite(ctx, "applyChanges", cs, a, "changes", len(in), "nodesCreated", sum.NodesCreated,
 		"relationshipsCreated", sum.RelationshipsCreated, "relationshipsRemoved", sum.RelationshipsRemoved)
-	return &model.ChangeSet{ID: cs, At: store.AuditTime(a), By: a.By, NodesCreated: sum.NodesCreated, NodesUpdated: sum.NodesUpdated,
+	return &model.ChangeSet{ID: cs, At: model.DateTime(store.AuditTime(a)), By: a.By, NodesCreated: sum.NodesCreated, NodesUpdated: sum.NodesUpdated,
 		RelationshipsCreated: sum.RelationshipsCreated, RelationshipsUpdated: sum.RelationshipsUpdated,
 		RelationshipsRemoved: sum.RelationshipsRemoved}, nil
 }

@@ -8,7 +8,7 @@ package graph
 // and list element, and a tree of marshalers kept until the end), which
 // was most of the server's CPU and memory on big nested answers
 // (docs/benchmarks.md). Anything else — a field not in the tables below,
-// introspection, @defer, a derived field, an argument the resolvers would
+// introspection, a derived field, an argument the resolvers would
 // refuse — makes the whole operation take the ordinary resolver path, so
 // errors and edge cases keep one implementation. The answers are the same
 // byte for byte: direct_test.go runs every supported shape both ways.
@@ -155,6 +155,19 @@ func (p *planner) collect(sel ast.SelectionSet, satisfies ...string) ([]graphql.
 		}
 	}
 	return fields, true
+}
+
+// evidenceFields collects an Evidence selection written from the
+// sourceId and evidence properties; `source` (a Source node the loaders
+// read) makes ok false.
+func (p *planner) evidenceFields(sel ast.SelectionSet) ([]graphql.CollectedField, bool) {
+	fields, ok := p.collect(sel, "Evidence")
+	for _, f := range fields {
+		if f.Name != "__typename" && f.Name != "sourceId" && f.Name != "quote" {
+			return nil, false
+		}
+	}
+	return fields, ok
 }
 
 func (p *planner) operation() ([]rootPlan, bool) {
@@ -508,7 +521,7 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 	case f.Name == "evidence" && withEvidence[typ]:
 		fp.kind = kindEvidence
 		addProps(proj, "sourceId", "evidence")
-		ev, ok := p.collect(f.Selections, "Evidence")
+		ev, ok := p.evidenceFields(f.Selections)
 		fp.evidence = ev
 		return fp, ok
 	}
@@ -565,7 +578,7 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 		case g.Name == "evidence":
 			ip.kind = kindEvidence
 			rp.RelProps = appendOnce(appendOnce(rp.RelProps, "sourceId"), "evidence")
-			if ip.evidence, ok = p.collect(g.Selections, "Evidence"); !ok {
+			if ip.evidence, ok = p.evidenceFields(g.Selections); !ok {
 				return fp, false
 			}
 		case g.Name == rf.self:

@@ -140,8 +140,8 @@ func ErrorPresenter(logger *slog.Logger, requestID RequestIDFunc) graphql.ErrorP
 			gqlErr.Extensions["code"] = CodeUnauthenticated
 		case errors.Is(err, auth.ErrForbidden):
 			gqlErr.Extensions["code"] = CodeForbidden
-		case errors.Is(err, model.ErrBadDate):
-			// A Date scalar refused while gqlgen read the arguments: the
+		case errors.Is(err, model.ErrBadDate), errors.Is(err, model.ErrBadDateTime):
+			// A Date or DateTime scalar refused while gqlgen read the arguments: the
 			// error's path is the field's path followed by the argument's.
 			arg := argumentPath(ctx, gqlErr.Path)
 			gqlErr.Message = "argument " + arg + ": " + gqlErr.Message

@@ -105,7 +105,7 @@ func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *
 		if !ok {
 			return nil
 		}
-		return &model.Participation{Role: e.Rel.Str("role"), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
+		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
 	})
 }
 
@@ -124,11 +124,11 @@ func actorSignatures(ctx context.Context, r *Resolver, self model.Actor, g *mode
 }
 
 func membership(rel model.RelProps) *model.Membership {
-	return &model.Membership{Role: rel.Str("role"), Since: rel.Date("since"), Until: rel.Date("until"), Evidence: rel.Evidence()}
+	return &model.Membership{Role: model.Enum[model.MembershipRole](rel.Str("role")), Since: rel.Date("since"), Until: rel.Date("until"), Evidence: rel.Evidence()}
 }
 
 func signature(rel model.RelProps) *model.Signature {
-	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: rel.Str("method"), Until: rel.Date("until"),
+	return &model.Signature{Signed: rel.Date("signed"), Ratified: rel.Date("ratified"), Method: model.Enum[model.SignatureMethod](rel.Str("method")), Until: rel.Date("until"),
 		SourceURL: rel.Str("sourceUrl"), Note: rel.Str("note"), Evidence: rel.Evidence()}
 }
 

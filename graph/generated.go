@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Event() EventResolver
 	EventAggregate() EventAggregateResolver
 	EventConnection() EventConnectionResolver
+	Evidence() EvidenceResolver
 	Initiative() InitiativeResolver
 	InitiativeAggregate() InitiativeAggregateResolver
 	InitiativeConnection() InitiativeConnectionResolver
@@ -299,6 +300,7 @@ type ComplexityRoot struct {
 
 	Evidence struct {
 		Quote    func(childComplexity int) int
+		Source   func(childComplexity int) int
 		SourceID func(childComplexity int) int
 	}
 
@@ -919,6 +921,9 @@ type EventAggregateResolver interface {
 }
 type EventConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.EventConnection) (*model.EventAggregate, error)
+}
+type EvidenceResolver interface {
+	Source(ctx context.Context, obj *model.Evidence) (*model.Source, error)
 }
 type InitiativeResolver interface {
 	Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error)
@@ -2192,6 +2197,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Quote(childComplexity), true
+	case "Evidence.source":
+		if e.ComplexityRoot.Evidence.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Source(childComplexity), true
 	case "Evidence.sourceId":
 		if e.ComplexityRoot.Evidence.SourceID == nil {
 			break
@@ -4820,6 +4831,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActorKindFilter", ec.unmarshalInputActorKindFilter),
 			graphql.NewInputUnmarshaler("ActorWhere", ec.unmarshalInputActorWhere),
 			graphql.NewInputUnmarshaler("AgreementInput", ec.unmarshalInputAgreementInput),
 			graphql.NewInputUnmarshaler("AgreementSort", ec.unmarshalInputAgreementSort),
@@ -4834,11 +4846,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("DatePrecisionFilter", ec.unmarshalInputDatePrecisionFilter),
 			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("EventKindFilter", ec.unmarshalInputEventKindFilter),
 			graphql.NewInputUnmarshaler("EventSort", ec.unmarshalInputEventSort),
+			graphql.NewInputUnmarshaler("EventStatusFilter", ec.unmarshalInputEventStatusFilter),
 			graphql.NewInputUnmarshaler("EventWhere", ec.unmarshalInputEventWhere),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("InitiativeInput", ec.unmarshalInputInitiativeInput),
+			graphql.NewInputUnmarshaler("InitiativeKindFilter", ec.unmarshalInputInitiativeKindFilter),
 			graphql.NewInputUnmarshaler("InitiativeSort", ec.unmarshalInputInitiativeSort),
 			graphql.NewInputUnmarshaler("InitiativeWhere", ec.unmarshalInputInitiativeWhere),
 			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
@@ -4848,6 +4863,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LinkInput", ec.unmarshalInputLinkInput),
 			graphql.NewInputUnmarshaler("ListExportInput", ec.unmarshalInputListExportInput),
 			graphql.NewInputUnmarshaler("MembershipLinkInput", ec.unmarshalInputMembershipLinkInput),
+			graphql.NewInputUnmarshaler("MembershipRoleFilter", ec.unmarshalInputMembershipRoleFilter),
 			graphql.NewInputUnmarshaler("MembershipSort", ec.unmarshalInputMembershipSort),
 			graphql.NewInputUnmarshaler("MembershipWhere", ec.unmarshalInputMembershipWhere),
 			graphql.NewInputUnmarshaler("NeighborhoodExportInput", ec.unmarshalInputNeighborhoodExportInput),
@@ -4856,6 +4872,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OrganizationSort", ec.unmarshalInputOrganizationSort),
 			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
 			graphql.NewInputUnmarshaler("ParticipationLinkInput", ec.unmarshalInputParticipationLinkInput),
+			graphql.NewInputUnmarshaler("ParticipationRoleFilter", ec.unmarshalInputParticipationRoleFilter),
 			graphql.NewInputUnmarshaler("ParticipationSort", ec.unmarshalInputParticipationSort),
 			graphql.NewInputUnmarshaler("ParticipationWhere", ec.unmarshalInputParticipationWhere),
 			graphql.NewInputUnmarshaler("PathExportInput", ec.unmarshalInputPathExportInput),
@@ -4864,6 +4881,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RollCallWhere", ec.unmarshalInputRollCallWhere),
 			graphql.NewInputUnmarshaler("Scope", ec.unmarshalInputScope),
 			graphql.NewInputUnmarshaler("SignatureLinkInput", ec.unmarshalInputSignatureLinkInput),
+			graphql.NewInputUnmarshaler("SignatureMethodFilter", ec.unmarshalInputSignatureMethodFilter),
 			graphql.NewInputUnmarshaler("SignatureSort", ec.unmarshalInputSignatureSort),
 			graphql.NewInputUnmarshaler("SignatureWhere", ec.unmarshalInputSignatureWhere),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
@@ -5020,6 +5038,71 @@ enum ActorKind {
   CIVIL_SOCIETY
 }
 
+"What kind of initiative (Initiative.kind)."
+enum InitiativeKind {
+  "A partnership of two states, e.g. the Lysøen Partnership of Canada and Norway."
+  BILATERAL_PARTNERSHIP
+  "A partnership of several states, e.g. the Human Security Network."
+  MULTILATERAL_PARTNERSHIP
+  "A state's own agenda for its foreign policy."
+  NATIONAL_AGENDA
+  "A state's own policy."
+  NATIONAL_POLICY
+  "An informal intergovernmental group (the informal IGO data)."
+  INFORMAL_GROUP
+}
+
+"What kind of event (Event.kind)."
+enum EventKind {
+  "The signing of an agreement."
+  SIGNING
+  "A meeting."
+  MEETING
+  "A retreat of ministers."
+  MINISTERIAL_RETREAT
+  "A luncheon."
+  LUNCHEON
+  "A presidency held for a period, e.g. of the Security Council."
+  PRESIDENCY
+}
+
+"Whether an event took place (Event.status)."
+enum EventStatus {
+  "The event took place."
+  HELD
+  "The source speaks of the event as future."
+  SCHEDULED
+}
+
+"How an actor became bound by an agreement (Signature.method)."
+enum SignatureMethod {
+  "Ratification after signature."
+  RATIFICATION
+  "Accession, without signature."
+  ACCESSION
+  "Acceptance."
+  ACCEPTANCE
+  "Approval."
+  APPROVAL
+  "Succession of a state to its predecessor's treaties."
+  SUCCESSION
+  "Signature only, not (yet) followed by consent to be bound."
+  SIGNATURE
+  """
+  Consent to be bound, for agreements not open for signature (the CCW
+  protocols).
+  """
+  CONSENT_TO_BE_BOUND
+}
+
+"How far a sought partnership has come (PartnershipProspect.status)."
+enum PartnershipStatus {
+  "The partnership is envisaged, not yet in place."
+  ENVISAGED
+  "The partnership is in place."
+  ACTIVE
+}
+
 """
 A calendar date that keeps its precision: ` + "`" + `"1999"` + "`" + ` (a year), ` + "`" + `"1998-12"` + "`" + `
 (a month) or ` + "`" + `"1998-05-11"` + "`" + ` (a day). A month or year is never turned into an
@@ -5037,6 +5120,14 @@ enum DatePrecision {
   YEAR
 }
 
+"""
+An instant in UTC, written in RFC 3339 with a ` + "`" + `Z` + "`" + ` offset and as many
+fraction digits as it has (` + "`" + `"2026-12-05T10:53:50.358Z"` + "`" + `). Inputs take any
+RFC 3339 offset and are converted to UTC; anything else is refused with
+BAD_USER_INPUT.
+"""
+scalar DateTime
+
 "Anything with a stable id."
 interface Node {
   "Stable slug, unique per label, e.g. ` + "`" + `country:CAN` + "`" + `."
@@ -5047,6 +5138,11 @@ interface Node {
 type Evidence {
   "Id of the ` + "`" + `Source` + "`" + ` node, e.g. ` + "`" + `source:human-security-1999` + "`" + `."
   sourceId: ID!
+  """
+  The ` + "`" + `Source` + "`" + ` node itself (title, date, url): the sources a response
+  cites are read in one round trip. Null only if no source has ` + "`" + `sourceId` + "`" + `.
+  """
+  source: Source
   "The sentence (or clause) of the source that states the fact, verbatim."
   quote: String!
 }
@@ -5219,8 +5315,11 @@ type Organization implements Node & Actor {
   id: ID!
   "Full name."
   name: String!
-  "NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY."
-  kind: String
+  """
+  NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY (never
+  COUNTRY); null when no source states it.
+  """
+  kind: ActorKind
   "Usual acronym, e.g. ICRC; null when it has none."
   acronym: String
   "Correlates of War IGO number (` + "`" + `ionum` + "`" + `), for organizations from that dataset."
@@ -5357,8 +5456,8 @@ type Initiative implements Node {
   id: ID!
   "Name, as the source gives it."
   name: String!
-  "BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA, NATIONAL_POLICY, INFORMAL_GROUP, …"
-  kind: String
+  "What kind of initiative; null when no source states it."
+  kind: InitiativeKind
   "What the initiative sets out to do, in the words of its source; null when none states it."
   objective: String
   "When it started, with the precision the source gives; null when unknown."
@@ -5428,8 +5527,8 @@ type Event implements Node {
   id: ID!
   "Name, as the source gives it."
   name: String!
-  "SIGNING, MEETING, MINISTERIAL_RETREAT, LUNCHEON, PRESIDENCY, …"
-  kind: String
+  "What kind of event; null when no source states it."
+  kind: EventKind
   "When it took place (or starts), with the precision the source gives; null when unknown."
   startDate: Date
   "Last day of an event that ran over several days; null otherwise."
@@ -5439,7 +5538,7 @@ type Event implements Node {
   "Place as the source states it (free text)."
   location: String
   "HELD, or SCHEDULED when the source speaks of it as future."
-  status: String
+  status: EventStatus
   "Actors that took part, with their role (HOST, PARTICIPANT, CHAIR, PRESIDENT)."
   participants(
     """
@@ -5753,7 +5852,7 @@ type Membership {
   FOUNDER, MEMBER or OBSERVER (the 1999 text and informal groups); FULL,
   ASSOCIATE or OBSERVER (Correlates of War IGO data).
   """
-  role: String
+  role: MembershipRole
   "When the membership began, at the precision the source gives (the year, for the Correlates of War data)."
   since: Date
   """
@@ -5774,7 +5873,7 @@ type Membership {
 "An actor's part in an event (the PARTICIPATED_IN relationship)."
 type Participation {
   "HOST, PARTICIPANT, CHAIR or PRESIDENT."
-  role: String
+  role: ParticipationRole
   "The actor that took part."
   actor: Actor!
   "The event."
@@ -5799,7 +5898,7 @@ type Signature {
   "Date of ratification, acceptance, approval or accession; null when not (yet) ratified."
   ratified: Date
   "RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE (signed only) or CONSENT_TO_BE_BOUND (CCW protocols not open for signature; see docs/writing.md)."
-  method: String
+  method: SignatureMethod
   "Date of withdrawal, where a source records one (e.g. Burundi and the Philippines from the Rome Statute); null otherwise."
   until: Date
   "The page the fact was read from (the UN Treaty Collection page of the treaty), for imported signatures."
@@ -5817,7 +5916,7 @@ type Signature {
 "An initiative's sought partnership with an actor (SEEKS_PARTNERSHIP_WITH)."
 type PartnershipProspect {
   "ENVISAGED or ACTIVE."
-  status: String
+  status: PartnershipStatus
   "The initiative that seeks the partnership."
   initiative: Initiative!
   "The actor it seeks as a partner."
@@ -6276,6 +6375,62 @@ input DatePrecisionFilter {
   in: [DatePrecision!]
 }
 
+"Conditions on an organization's kind. All given operators must hold."
+input ActorKindFilter {
+  "Equal to this value."
+  eq: ActorKind
+  "Equal to one of these values."
+  in: [ActorKind!]
+}
+
+"Conditions on an initiative's kind. All given operators must hold."
+input InitiativeKindFilter {
+  "Equal to this value."
+  eq: InitiativeKind
+  "Equal to one of these values."
+  in: [InitiativeKind!]
+}
+
+"Conditions on an event's kind. All given operators must hold."
+input EventKindFilter {
+  "Equal to this value."
+  eq: EventKind
+  "Equal to one of these values."
+  in: [EventKind!]
+}
+
+"Conditions on an event's status. All given operators must hold."
+input EventStatusFilter {
+  "Equal to this value."
+  eq: EventStatus
+  "Equal to one of these values."
+  in: [EventStatus!]
+}
+
+"Conditions on a membership's role. All given operators must hold."
+input MembershipRoleFilter {
+  "Equal to this value."
+  eq: MembershipRole
+  "Equal to one of these values."
+  in: [MembershipRole!]
+}
+
+"Conditions on a participation's role. All given operators must hold."
+input ParticipationRoleFilter {
+  "Equal to this value."
+  eq: ParticipationRole
+  "Equal to one of these values."
+  in: [ParticipationRole!]
+}
+
+"Conditions on a signature's method. All given operators must hold."
+input SignatureMethodFilter {
+  "Equal to this value."
+  eq: SignatureMethod
+  "Equal to one of these values."
+  in: [SignatureMethod!]
+}
+
 "Conditions on an integer property. All given operators must hold; bounds are inclusive."
 input IntFilter {
   "Equal to this value."
@@ -6340,8 +6495,8 @@ input ActorWhere {
   id: IDFilter
   "Condition on the name."
   name: StringFilter
-  "Organization kind (countries have none)."
-  kind: StringFilter
+  "Organization kind (countries have none, so a condition here never matches one)."
+  kind: ActorKindFilter
   "Member of an initiative matching this filter."
   memberOfInitiative: InitiativeWhere
   "Member of an organization matching this filter."
@@ -6382,7 +6537,7 @@ input CountryWhere {
   memberOfInitiative: InitiativeWhere
   "Member of an organization matching this filter."
   memberOfOrganization: OrganizationWhere
-  "Took part in an event matching this filter (e.g. ` + "`" + `{kind: {eq: \"MEETING\"}}` + "`" + `)."
+  "Took part in an event matching this filter (e.g. ` + "`" + `{kind: {eq: MEETING}}` + "`" + `)."
   participatedIn: EventWhere
   "Signed or ratified an agreement matching this filter."
   signed: AgreementWhere
@@ -6405,7 +6560,7 @@ input OrganizationWhere {
   "Condition on the name."
   name: StringFilter
   "Condition on the kind."
-  kind: StringFilter
+  kind: ActorKindFilter
   "Condition on the acronym."
   acronym: StringFilter
   "Correlates of War IGO number."
@@ -6461,7 +6616,7 @@ input InitiativeWhere {
   "Condition on the name."
   name: StringFilter
   "Condition on the kind."
-  kind: StringFilter
+  kind: InitiativeKindFilter
   "Condition on the objective."
   objective: StringFilter
   "Condition on the start date."
@@ -6500,11 +6655,11 @@ input EventWhere {
   "Condition on the name."
   name: StringFilter
   "Condition on the kind."
-  kind: StringFilter
+  kind: EventKindFilter
   "Condition on the location."
   location: StringFilter
   "HELD or SCHEDULED."
-  status: StringFilter
+  status: EventStatusFilter
   "How precisely the start date is known."
   datePrecision: DatePrecisionFilter
   "Condition on the start date."
@@ -6566,7 +6721,7 @@ input AgreementWhere {
 "Filter for a list of memberships: the relationship's own properties and its two ends."
 input MembershipWhere {
   "Condition on the role."
-  role: StringFilter
+  role: MembershipRoleFilter
   "Condition on the since."
   since: DateFilter
   "Condition on the until."
@@ -6582,7 +6737,7 @@ input MembershipWhere {
 "Filter for a list of participations."
 input ParticipationWhere {
   "Condition on the role."
-  role: StringFilter
+  role: ParticipationRoleFilter
   "The participating actor matches this filter."
   actor: ActorWhere
   "The event matches this filter."
@@ -6596,7 +6751,7 @@ input SignatureWhere {
   "Condition on the ratified."
   ratified: DateFilter
   "Condition on the method."
-  method: StringFilter
+  method: SignatureMethodFilter
   "Withdrawal date."
   until: DateFilter
   "The signatory matches this filter."
@@ -7400,6 +7555,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 	switch field.Name {
 	case "sourceId":
 		return ec.fieldContext_Evidence_sourceId(ctx, field)
+	case "source":
+		return ec.fieldContext_Evidence_source(ctx, field)
 	case "quote":
 		return ec.fieldContext_Evidence_quote(ctx, field)
 	}
@@ -12350,15 +12507,15 @@ func (ec *executionContext) _ActorInfluence_computedAt(ctx context.Context, fiel
 			return obj.ComputedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ActorInfluence_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ActorInfluence", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ActorInfluence_exact(ctx context.Context, field graphql.CollectedField, obj *model.ActorInfluence) (ret graphql.Marshaler) {
@@ -12474,15 +12631,15 @@ func (ec *executionContext) _ActorScore_computedAt(ctx context.Context, field gr
 			return obj.ComputedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ActorScore_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActorScore", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ActorScore", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ActorScore_exact(ctx context.Context, field graphql.CollectedField, obj *model.ActorScore) (ret graphql.Marshaler) {
@@ -13333,15 +13490,15 @@ func (ec *executionContext) _AuditStamp_createdAt(ctx context.Context, field gra
 			return obj.CreatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditStamp_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditStamp_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
@@ -13379,15 +13536,15 @@ func (ec *executionContext) _AuditStamp_updatedAt(ctx context.Context, field gra
 			return obj.UpdatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditStamp_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditStamp", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditStamp_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.AuditStamp) (ret graphql.Marshaler) {
@@ -13774,15 +13931,15 @@ func (ec *executionContext) _BlocPartition_computedAt(ctx context.Context, field
 			return obj.ComputedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_BlocPartition_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BlocPartition", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _BlocPartition_algorithm(ctx context.Context, field graphql.CollectedField, obj *model.BlocPartition) (ret graphql.Marshaler) {
@@ -14073,15 +14230,15 @@ func (ec *executionContext) _ChangeSet_at(ctx context.Context, field graphql.Col
 			return obj.At, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ChangeSet_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ChangeSet", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ChangeSet_by(ctx context.Context, field graphql.CollectedField, obj *model.ChangeSet) (ret graphql.Marshaler) {
@@ -15897,15 +16054,15 @@ func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.Colle
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventKind) graphql.Marshaler {
+			return ec.marshalOEventKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _Event_startDate(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -16012,15 +16169,15 @@ func (ec *executionContext) _Event_status(ctx context.Context, field graphql.Col
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventStatus) graphql.Marshaler {
+			return ec.marshalOEventStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Event_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Event", field, false, false, "EventStatus")
 }
 
 func (ec *executionContext) _Event_participants(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -16847,6 +17004,38 @@ func (ec *executionContext) fieldContext_Evidence_sourceId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17548,15 +17737,15 @@ func (ec *executionContext) _Initiative_kind(ctx context.Context, field graphql.
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeKind) graphql.Marshaler {
+			return ec.marshalOInitiativeKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, "InitiativeKind")
 }
 
 func (ec *executionContext) _Initiative_objective(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
@@ -19114,15 +19303,15 @@ func (ec *executionContext) _Link_createdAt(ctx context.Context, field graphql.C
 			return obj.CreatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Link_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Link", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Link_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -19137,15 +19326,15 @@ func (ec *executionContext) _Link_updatedAt(ctx context.Context, field graphql.C
 			return obj.UpdatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Link_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Link", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Link", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Link_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -19348,15 +19537,15 @@ func (ec *executionContext) _MemberEdge_role(ctx context.Context, field graphql.
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipRole) graphql.Marshaler {
+			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MemberEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _MemberEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
@@ -19545,15 +19734,15 @@ func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipRole) graphql.Marshaler {
+			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Membership", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _Membership_since(ctx context.Context, field graphql.CollectedField, obj *model.Membership) (ret graphql.Marshaler) {
@@ -19942,15 +20131,15 @@ func (ec *executionContext) _MembershipEdge_role(ctx context.Context, field grap
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipRole) graphql.Marshaler {
+			return ec.marshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_MembershipEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MembershipEdge", field, false, false, "MembershipRole")
 }
 
 func (ec *executionContext) _MembershipEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MembershipEdge) (ret graphql.Marshaler) {
@@ -20669,15 +20858,15 @@ func (ec *executionContext) _Organization_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorKind) graphql.Marshaler {
+			return ec.marshalOActorKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKind(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "ActorKind")
 }
 
 func (ec *executionContext) _Organization_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -21763,15 +21952,15 @@ func (ec *executionContext) _ParticipantEdge_role(ctx context.Context, field gra
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+			return ec.marshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ParticipantEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ParticipantEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ParticipantEdge", field, false, false, "ParticipationRole")
 }
 
 func (ec *executionContext) _ParticipantEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
@@ -21882,15 +22071,15 @@ func (ec *executionContext) _Participation_role(ctx context.Context, field graph
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+			return ec.marshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Participation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Participation", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Participation", field, false, false, "ParticipationRole")
 }
 
 func (ec *executionContext) _Participation_actor(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
@@ -22143,15 +22332,15 @@ func (ec *executionContext) _ParticipationEdge_role(ctx context.Context, field g
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationRole) graphql.Marshaler {
+			return ec.marshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ParticipationEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "ParticipationRole")
 }
 
 func (ec *executionContext) _ParticipationEdge_actor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
@@ -22436,15 +22625,15 @@ func (ec *executionContext) _PartnerCandidate_soughtStatus(ctx context.Context, 
 			return obj.SoughtStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipStatus) graphql.Marshaler {
+			return ec.marshalOPartnershipStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPartnershipStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_PartnerCandidate_soughtStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartnerCandidate", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PartnerCandidate", field, false, false, "PartnershipStatus")
 }
 
 func (ec *executionContext) _PartnershipProspect_status(ctx context.Context, field graphql.CollectedField, obj *model.PartnershipProspect) (ret graphql.Marshaler) {
@@ -22459,15 +22648,15 @@ func (ec *executionContext) _PartnershipProspect_status(ctx context.Context, fie
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipStatus) graphql.Marshaler {
+			return ec.marshalOPartnershipStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPartnershipStatus(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_PartnershipProspect_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PartnershipProspect", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PartnershipProspect", field, false, false, "PartnershipStatus")
 }
 
 func (ec *executionContext) _PartnershipProspect_initiative(ctx context.Context, field graphql.CollectedField, obj *model.PartnershipProspect) (ret graphql.Marshaler) {
@@ -26184,15 +26373,15 @@ func (ec *executionContext) _SignatoryEdge_method(ctx context.Context, field gra
 			return obj.Method, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatureMethod) graphql.Marshaler {
+			return ec.marshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SignatoryEdge_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SignatoryEdge", field, false, false, "SignatureMethod")
 }
 
 func (ec *executionContext) _SignatoryEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.SignatoryEdge) (ret graphql.Marshaler) {
@@ -26418,15 +26607,15 @@ func (ec *executionContext) _Signature_method(ctx context.Context, field graphql
 			return obj.Method, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatureMethod) graphql.Marshaler {
+			return ec.marshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Signature_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Signature", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Signature", field, false, false, "SignatureMethod")
 }
 
 func (ec *executionContext) _Signature_until(ctx context.Context, field graphql.CollectedField, obj *model.Signature) (ret graphql.Marshaler) {
@@ -26794,15 +26983,15 @@ func (ec *executionContext) _SignatureEdge_method(ctx context.Context, field gra
 			return obj.Method, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignatureMethod) graphql.Marshaler {
+			return ec.marshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_SignatureEdge_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SignatureEdge", field, false, false, "SignatureMethod")
 }
 
 func (ec *executionContext) _SignatureEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.SignatureEdge) (ret graphql.Marshaler) {
@@ -27891,15 +28080,15 @@ func (ec *executionContext) _VotingAgreement_computedAt(ctx context.Context, fie
 			return obj.ComputedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_VotingAgreement_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "String")
+	return graphql.NewScalarFieldContext("VotingAgreement", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -28975,6 +29164,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActorKindFilter(ctx context.Context, obj any) (model.ActorKindFilter, error) {
+	var it model.ActorKindFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOActorKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOActorKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorKindFilter unmarshals raw into the ActorKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorKindFilter(ctx context.Context, raw any) (model.ActorKindFilter, error) {
+	var out model.ActorKindFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorKindFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj any) (model.ActorWhere, error) {
 	var it model.ActorWhere
 	if obj == nil {
@@ -29009,7 +29247,7 @@ func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj an
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOActorKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKindFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -29149,7 +29387,7 @@ func (ec *executionContext) unmarshalInputAgreementInput(ctx context.Context, ob
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -29657,7 +29895,7 @@ func (ec *executionContext) unmarshalInputCountryInput(ctx context.Context, obj 
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30162,7 +30400,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOEventKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30190,7 +30428,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			it.Location = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOEventStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30211,7 +30449,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30237,6 +30475,55 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error) {
 	var out model.EventInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventKindFilter(ctx context.Context, obj any) (model.EventKindFilter, error) {
+	var it model.EventKindFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOEventKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOEventKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventKindFilter unmarshals raw into the EventKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventKindFilter(ctx context.Context, raw any) (model.EventKindFilter, error) {
+	var out model.EventKindFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventKindFilter", raw, &out)
 	return out, err
 }
 
@@ -30293,6 +30580,55 @@ func UnmarshalEventSort(ctx context.Context, raw any) (model.EventSort, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEventStatusFilter(ctx context.Context, obj any) (model.EventStatusFilter, error) {
+	var it model.EventStatusFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOEventStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOEventStatus2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventStatusFilter unmarshals raw into the EventStatusFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventStatusFilter(ctx context.Context, raw any) (model.EventStatusFilter, error) {
+	var out model.EventStatusFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventStatusFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj any) (model.EventWhere, error) {
 	var it model.EventWhere
 	if obj == nil {
@@ -30327,7 +30663,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOEventKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKindFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30341,7 +30677,7 @@ func (ec *executionContext) unmarshalInputEventWhere(ctx context.Context, obj an
 			it.Location = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOEventStatusFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatusFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30586,7 +30922,7 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOInitiativeKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30628,7 +30964,7 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30654,6 +30990,55 @@ func (ec *executionContext) unmarshalInputInitiativeInput(ctx context.Context, o
 func UnmarshalInitiativeInput(ctx context.Context, raw any) (model.InitiativeInput, error) {
 	var out model.InitiativeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInitiativeKindFilter(ctx context.Context, obj any) (model.InitiativeKindFilter, error) {
+	var it model.InitiativeKindFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInitiativeKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInitiativeKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInitiativeKindFilter unmarshals raw into the InitiativeKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInitiativeKindFilter(ctx context.Context, raw any) (model.InitiativeKindFilter, error) {
+	var out model.InitiativeKindFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InitiativeKindFilter", raw, &out)
 	return out, err
 }
 
@@ -30744,7 +31129,7 @@ func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, o
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOInitiativeKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKindFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -30961,7 +31346,7 @@ func (ec *executionContext) unmarshalInputIssueAreaInput(ctx context.Context, ob
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31365,6 +31750,55 @@ func UnmarshalMembershipLinkInput(ctx context.Context, raw any) (model.Membershi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMembershipRoleFilter(ctx context.Context, obj any) (model.MembershipRoleFilter, error) {
+	var it model.MembershipRoleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOMembershipRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipRoleFilter unmarshals raw into the MembershipRoleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipRoleFilter(ctx context.Context, raw any) (model.MembershipRoleFilter, error) {
+	var out model.MembershipRoleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipRoleFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembershipSort(ctx context.Context, obj any) (model.MembershipSort, error) {
 	var it model.MembershipSort
 	if obj == nil {
@@ -31438,7 +31872,7 @@ func (ec *executionContext) unmarshalInputMembershipWhere(ctx context.Context, o
 		switch k {
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOMembershipRoleFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRoleFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31662,7 +32096,7 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOActorKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31690,7 +32124,7 @@ func (ec *executionContext) unmarshalInputOrganizationInput(ctx context.Context,
 			it.Clear = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31827,7 +32261,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 			it.Name = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOActorKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKindFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -31989,6 +32423,55 @@ func UnmarshalParticipationLinkInput(ctx context.Context, raw any) (model.Partic
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputParticipationRoleFilter(ctx context.Context, obj any) (model.ParticipationRoleFilter, error) {
+	var it model.ParticipationRoleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOParticipationRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipationRoleFilter unmarshals raw into the ParticipationRoleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipationRoleFilter(ctx context.Context, raw any) (model.ParticipationRoleFilter, error) {
+	var out model.ParticipationRoleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationRoleFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParticipationSort(ctx context.Context, obj any) (model.ParticipationSort, error) {
 	var it model.ParticipationSort
 	if obj == nil {
@@ -32062,7 +32545,7 @@ func (ec *executionContext) unmarshalInputParticipationWhere(ctx context.Context
 		switch k {
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOParticipationRoleFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRoleFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32549,7 +33032,7 @@ func (ec *executionContext) unmarshalInputSignatureLinkInput(ctx context.Context
 			it.Ratified = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32575,6 +33058,55 @@ func (ec *executionContext) unmarshalInputSignatureLinkInput(ctx context.Context
 func UnmarshalSignatureLinkInput(ctx context.Context, raw any) (model.SignatureLinkInput, error) {
 	var out model.SignatureLinkInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureLinkInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignatureMethodFilter(ctx context.Context, obj any) (model.SignatureMethodFilter, error) {
+	var it model.SignatureMethodFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOSignatureMethod2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethodᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignatureMethodFilter unmarshals raw into the SignatureMethodFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignatureMethodFilter(ctx context.Context, raw any) (model.SignatureMethodFilter, error) {
+	var out model.SignatureMethodFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignatureMethodFilter", raw, &out)
 	return out, err
 }
 
@@ -32665,7 +33197,7 @@ func (ec *executionContext) unmarshalInputSignatureWhere(ctx context.Context, ob
 			it.Ratified = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
-			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐStringFilter(ctx, v)
+			data, err := ec.unmarshalOSignatureMethodFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethodFilter(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32763,7 +33295,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 			it.File = data
 		case "expectedUpdatedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedUpdatedAt"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34639,12 +35171,18 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "sourceId":
 			out.Values[i] = ec._Evidence_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_source(ctx, field, obj)
+				})
 		case "quote":
 			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -39307,6 +39845,16 @@ func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋlysoenᚋlysoen
 	return v
 }
 
+func (ec *executionContext) unmarshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx context.Context, v any) (model.DateTime, error) {
+	var res model.DateTime
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx context.Context, sel ast.SelectionSet, v model.DateTime) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNDeletedNode2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDeletedNode(ctx context.Context, sel ast.SelectionSet, v *model.DeletedNode) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DeletedNode!")
@@ -39394,6 +39942,16 @@ func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋlysoenᚋlysoen�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (model.EventKind, error) {
+	var res model.EventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v model.EventKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNEventSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSort(ctx context.Context, v any) (*model.EventSort, error) {
 	res, err := ec.unmarshalInputEventSort(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -39406,6 +39964,16 @@ func (ec *executionContext) unmarshalNEventSortField2githubᚗcomᚋlysoenᚋlys
 }
 
 func (ec *executionContext) marshalNEventSortField2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventSortField(ctx context.Context, sel ast.SelectionSet, v model.EventSortField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEventStatus2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx context.Context, v any) (model.EventStatus, error) {
+	var res model.EventStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEventStatus2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v model.EventStatus) graphql.Marshaler {
 	return v
 }
 
@@ -39718,6 +40286,16 @@ func (ec *executionContext) marshalNInitiativeGroupField2githubᚗcomᚋlysoen�
 func (ec *executionContext) unmarshalNInitiativeInput2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeInput(ctx context.Context, v any) (model.InitiativeInput, error) {
 	res, err := ec.unmarshalInputInitiativeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInitiativeKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx context.Context, v any) (model.InitiativeKind, error) {
+	var res model.InitiativeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInitiativeKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx context.Context, sel ast.SelectionSet, v model.InitiativeKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInitiativeSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeSort(ctx context.Context, v any) (*model.InitiativeSort, error) {
@@ -40085,6 +40663,16 @@ func (ec *executionContext) unmarshalNMembershipLinkInput2ᚖgithubᚗcomᚋlyso
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNMembershipRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx context.Context, v any) (model.MembershipRole, error) {
+	var res model.MembershipRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx context.Context, sel ast.SelectionSet, v model.MembershipRole) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMembershipSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSort(ctx context.Context, v any) (*model.MembershipSort, error) {
 	res, err := ec.unmarshalInputMembershipSort(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -40311,6 +40899,16 @@ func (ec *executionContext) marshalNParticipationEdge2ᚖgithubᚗcomᚋlysoen�
 func (ec *executionContext) unmarshalNParticipationLinkInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationLinkInput(ctx context.Context, v any) (*model.ParticipationLinkInput, error) {
 	res, err := ec.unmarshalInputParticipationLinkInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNParticipationRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (model.ParticipationRole, error) {
+	var res model.ParticipationRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, sel ast.SelectionSet, v model.ParticipationRole) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNParticipationSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSort(ctx context.Context, v any) (*model.ParticipationSort, error) {
@@ -40773,6 +41371,16 @@ func (ec *executionContext) unmarshalNSignatureLinkInput2ᚖgithubᚗcomᚋlysoe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSignatureMethod2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx context.Context, v any) (model.SignatureMethod, error) {
+	var res model.SignatureMethod
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignatureMethod2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx context.Context, sel ast.SelectionSet, v model.SignatureMethod) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNSignatureSort2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSort(ctx context.Context, v any) (*model.SignatureSort, error) {
 	res, err := ec.unmarshalInputSignatureSort(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -41149,6 +41757,14 @@ func (ec *executionContext) marshalOActorKind2ᚖgithubᚗcomᚋlysoenᚋlysoen�
 	return v
 }
 
+func (ec *executionContext) unmarshalOActorKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorKindFilter(ctx context.Context, v any) (*model.ActorKindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorKindFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐActorWhereᚄ(ctx context.Context, v any) ([]*model.ActorWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -41449,6 +42065,22 @@ func (ec *executionContext) unmarshalODatePrecisionFilter2ᚖgithubᚗcomᚋlyso
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx context.Context, v any) (*model.DateTime, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DateTime)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐDateTime(ctx context.Context, sel ast.SelectionSet, v *model.DateTime) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEvent(ctx context.Context, sel ast.SelectionSet, v *model.Event) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -41461,6 +42093,66 @@ func (ec *executionContext) unmarshalOEventInput2ᚖgithubᚗcomᚋlysoenᚋlyso
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEventKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKindᚄ(ctx context.Context, v any) ([]model.EventKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEventKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEventKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx context.Context, v any) (*model.EventKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKind(ctx context.Context, sel ast.SelectionSet, v *model.EventKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEventKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventKindFilter(ctx context.Context, v any) (*model.EventKindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventKindFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -41479,6 +42171,66 @@ func (ec *executionContext) unmarshalOEventSort2ᚕᚖgithubᚗcomᚋlysoenᚋly
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOEventStatus2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatusᚄ(ctx context.Context, v any) ([]model.EventStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EventStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEventStatus2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOEventStatus2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EventStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEventStatus2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOEventStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx context.Context, v any) (*model.EventStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EventStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEventStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatus(ctx context.Context, sel ast.SelectionSet, v *model.EventStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEventStatusFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventStatusFilter(ctx context.Context, v any) (*model.EventStatusFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEventStatusFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEventWhere2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐEventWhereᚄ(ctx context.Context, v any) ([]*model.EventWhere, error) {
@@ -41627,6 +42379,66 @@ func (ec *executionContext) unmarshalOInitiativeInput2ᚖgithubᚗcomᚋlysoen�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputInitiativeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInitiativeKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKindᚄ(ctx context.Context, v any) ([]model.InitiativeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InitiativeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInitiativeKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInitiativeKind2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InitiativeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInitiativeKind2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOInitiativeKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx context.Context, v any) (*model.InitiativeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InitiativeKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInitiativeKind2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKind(ctx context.Context, sel ast.SelectionSet, v *model.InitiativeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOInitiativeKindFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐInitiativeKindFilter(ctx context.Context, v any) (*model.InitiativeKindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInitiativeKindFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -41841,6 +42653,42 @@ func (ec *executionContext) unmarshalOMembershipLinkInput2ᚕᚖgithubᚗcomᚋl
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOMembershipRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRoleᚄ(ctx context.Context, v any) ([]model.MembershipRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MembershipRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMembershipRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MembershipRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMembershipRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRole(ctx context.Context, v any) (*model.MembershipRole, error) {
 	if v == nil {
 		return nil, nil
@@ -41855,6 +42703,14 @@ func (ec *executionContext) marshalOMembershipRole2ᚖgithubᚗcomᚋlysoenᚋly
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMembershipRoleFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipRoleFilter(ctx context.Context, v any) (*model.MembershipRoleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMembershipRoleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMembershipSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐMembershipSortᚄ(ctx context.Context, v any) ([]*model.MembershipSort, error) {
@@ -41988,6 +42844,42 @@ func (ec *executionContext) unmarshalOParticipationLinkInput2ᚕᚖgithubᚗcom�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOParticipationRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRoleᚄ(ctx context.Context, v any) ([]model.ParticipationRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipationRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOParticipationRole2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipationRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationRole2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOParticipationRole2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRole(ctx context.Context, v any) (*model.ParticipationRole, error) {
 	if v == nil {
 		return nil, nil
@@ -42002,6 +42894,14 @@ func (ec *executionContext) marshalOParticipationRole2ᚖgithubᚗcomᚋlysoen�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOParticipationRoleFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationRoleFilter(ctx context.Context, v any) (*model.ParticipationRoleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipationRoleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOParticipationSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐParticipationSortᚄ(ctx context.Context, v any) ([]*model.ParticipationSort, error) {
@@ -42027,6 +42927,22 @@ func (ec *executionContext) unmarshalOParticipationWhere2ᚖgithubᚗcomᚋlysoe
 	}
 	res, err := ec.unmarshalInputParticipationWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPartnershipStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPartnershipStatus(ctx context.Context, v any) (*model.PartnershipStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PartnershipStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartnershipStatus2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPartnershipStatus(ctx context.Context, sel ast.SelectionSet, v *model.PartnershipStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPath2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v *model.Path) graphql.Marshaler {
@@ -42162,6 +43078,66 @@ func (ec *executionContext) unmarshalOSignatureLinkInput2ᚕᚖgithubᚗcomᚋly
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOSignatureMethod2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethodᚄ(ctx context.Context, v any) ([]model.SignatureMethod, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SignatureMethod, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSignatureMethod2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSignatureMethod2ᚕgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethodᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SignatureMethod) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignatureMethod2githubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx context.Context, v any) (*model.SignatureMethod, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SignatureMethod)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSignatureMethod2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethod(ctx context.Context, sel ast.SelectionSet, v *model.SignatureMethod) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSignatureMethodFilter2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureMethodFilter(ctx context.Context, v any) (*model.SignatureMethodFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSignatureMethodFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSignatureSort2ᚕᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSignatureSortᚄ(ctx context.Context, v any) ([]*model.SignatureSort, error) {
 	if v == nil {
 		return nil, nil
@@ -42201,6 +43177,13 @@ func (ec *executionContext) marshalOSortDirection2ᚖgithubᚗcomᚋlysoenᚋlys
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Source(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSourceInput2ᚖgithubᚗcomᚋlysoenᚋlysoenᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (*model.SourceInput, error) {

@@ -27,7 +27,7 @@ func (r *queryResolver) Influence(ctx context.Context, first *int, kind *model.A
 	if err != nil {
 		return nil, err
 	}
-	at := e.at.UTC().Format(time.RFC3339)
+	at := model.DateTime(e.at.UTC().Format(time.RFC3339))
 	out := make([]*model.ActorInfluence, 0, len(top))
 	for _, t := range top {
 		out = append(out, &model.ActorInfluence{Actor: t.actor, Score: t.score, Degree: t.degree, ComputedAt: at, Exact: e.exact})

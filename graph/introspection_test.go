@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -58,5 +59,14 @@ func TestIntrospectionDirectiveLocations(t *testing.T) {
 		if !seen[d] {
 			t.Errorf("@%s is missing from the introspection", d)
 		}
+	}
+	// Every answer is one JSON response, so @defer is not declared, and a
+	// query that uses it is refused rather than answered inline.
+	if seen["defer"] {
+		t.Error("@defer is declared, but no transport delivers deferred fragments")
+	}
+	errs := a.do(`{ __schema { ... @defer { queryType { name } } } }`, nil, nil)
+	if len(errs) != 1 || errs[0].Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(errs[0].Message, "defer") {
+		t.Errorf("a query with @defer: %+v, want one GRAPHQL_VALIDATION_FAILED error naming @defer", errs)
 	}
 }

@@ -208,7 +208,7 @@ func TestOrganizationMembershipSpans(t *testing.T) {
 			}
 		}
 	}
-	a.ok(`{ country(iso3: "CHE") { memberships(where: {organization: {kind: {eq: "INTERGOVERNMENTAL"}}}) { role since organization { cowId } } } }`, nil, &che)
+	a.ok(`{ country(iso3: "CHE") { memberships(where: {organization: {kind: {eq: INTERGOVERNMENTAL}}}) { role since organization { cowId } } } }`, nil, &che)
 	var wantChe []string
 	for _, s := range spans {
 		if s.iso3 == "CHE" {

@@ -171,15 +171,12 @@ func (p *props) enum(key string, v *string, values ...string) {
 	p.m[key] = *v
 }
 
-var upperIdent = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
-
-// kind sets an open-ended kind written as an upper-case identifier.
-func (p *props) kind(v *string) {
-	if v != nil && !upperIdent.MatchString(*v) {
-		p.fail(badInput("input.kind", "must be an upper-case identifier such as BILATERAL_PARTNERSHIP (got %q)", *v))
-		return
+// setEnum sets an optional enum property, stored as the enum value's name
+// (GraphQL has already refused any other value).
+func setEnum[E ~string](p *props, key string, v *E) {
+	if v != nil {
+		p.m[key] = string(*v)
 	}
-	p.str("kind", v)
 }
 
 func (p *props) date(key string, d *model.Date) {
@@ -280,15 +277,24 @@ type relProp struct {
 
 var relProps = map[model.RelationshipType]map[string]relProp{
 	model.RelationshipTypeMemberOf: {
-		"role": {values: []string{"FOUNDER", "MEMBER", "OBSERVER"}}, "since": {date: true}, "until": {date: true},
+		"role": {values: enumNames(model.AllMembershipRole)}, "since": {date: true}, "until": {date: true},
 	},
-	model.RelationshipTypeParticipatedIn: {"role": {values: []string{"HOST", "PARTICIPANT", "CHAIR", "PRESIDENT"}}},
+	model.RelationshipTypeParticipatedIn: {"role": {values: enumNames(model.AllParticipationRole)}},
 	model.RelationshipTypeSignatoryOf: {
 		"signed": {date: true}, "ratified": {date: true},
-		"method": {values: []string{refdata.MethodRatification, refdata.MethodAccession, refdata.MethodAcceptance,
-			refdata.MethodApproval, refdata.MethodSuccession, refdata.MethodSignature, refdata.MethodConsentToBeBound}},
+		"method": {values: enumNames(model.AllSignatureMethod)},
 	},
-	model.RelationshipTypeSeeksPartnershipWith: {"status": {values: []string{"ENVISAGED", "ACTIVE"}}},
+	model.RelationshipTypeSeeksPartnershipWith: {"status": {values: enumNames(model.AllPartnershipStatus)}},
+}
+
+// enumNames are the names of an enum's values: the spellings the
+// relationship properties are stored with, the same as the typed inputs'.
+func enumNames[E ~string](all []E) []string {
+	out := make([]string, len(all))
+	for i, e := range all {
+		out[i] = string(e)
+	}
+	return out
 }
 
 // linkProps checks a link's properties against its type; null removes one.
@@ -378,6 +384,6 @@ func toLink(l store.Linked) *model.Link {
 		To:         model.FromNode(l.To, model.NewGroup([]store.Node{l.To})),
 		Properties: ownProps(l.Props),
 		Evidence:   &model.Evidence{SourceID: s("sourceId"), Quote: s("evidence")},
-		CreatedAt:  opt("createdAt"), UpdatedAt: s("updatedAt"), CreatedBy: opt("createdBy"), UpdatedBy: s("updatedBy"),
+		CreatedAt:  model.OptDateTime(opt("createdAt")), UpdatedAt: model.DateTime(s("updatedAt")), CreatedBy: opt("createdBy"), UpdatedBy: s("updatedBy"),
 	}
 }

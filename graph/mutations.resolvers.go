@@ -147,7 +147,7 @@ func (r *queryResolver) Audit(ctx context.Context, id string) (*model.AuditStamp
 		}
 		return nil
 	}
-	return &model.AuditStamp{ID: id, CreatedAt: opt("createdAt"), CreatedBy: opt("createdBy"), UpdatedAt: opt("updatedAt"),
+	return &model.AuditStamp{ID: id, CreatedAt: model.OptDateTime(opt("createdAt")), CreatedBy: opt("createdBy"), UpdatedAt: model.OptDateTime(opt("updatedAt")),
 		UpdatedBy: opt("updatedBy"), ChangeSetID: opt("changeSetId")}, nil
 }
 

@@ -228,7 +228,7 @@ func participationOf(self model.Actor) func(loader.Edge) *model.Participation {
 		if !ok {
 			return nil
 		}
-		return &model.Participation{Role: e.Rel.Str("role"), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
+		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
 	}
 }
 
@@ -238,7 +238,7 @@ func participantOf(ev *model.Event) func(loader.Edge) *model.Participation {
 		if !ok {
 			return nil
 		}
-		return &model.Participation{Role: e.Rel.Str("role"), Actor: a, Event: ev, Evidence: e.Rel.Evidence()}
+		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: a, Event: ev, Evidence: e.Rel.Evidence()}
 	}
 }
 

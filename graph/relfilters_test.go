@@ -132,7 +132,7 @@ func TestRelationshipFiltersFromTheTop(t *testing.T) {
 
 	t.Run("luncheon guests not yet party to the Rome Statute", func(t *testing.T) {
 		got := run(t, `query($event: ID!, $rome: ID!) { countries(first: 100, where: {
-  participations: {role: {eq: "PARTICIPANT"}, event: {id: {eq: $event}}},
+  participations: {role: {eq: PARTICIPANT}, event: {id: {eq: $event}}},
   NOT: {signatures: {agreement: {id: {eq: $rome}}, ratified: {from: "1998"}}}}) { totalCount edges { node { id } } } }`, vars)
 		want := guestsWhere(func(id string) bool { return consent[id] == "" })
 		if !slices.Equal(got, want) || len(want) == 0 {
@@ -142,7 +142,7 @@ func TestRelationshipFiltersFromTheTop(t *testing.T) {
 
 	t.Run("guests that signed but were not party when the Statute entered into force", func(t *testing.T) {
 		got := run(t, `query($event: ID!, $rome: ID!) { countries(first: 100, where: {
-  participations: {role: {eq: "PARTICIPANT"}, event: {id: {eq: $event}}},
+  participations: {role: {eq: PARTICIPANT}, event: {id: {eq: $event}}},
   signatures: {agreement: {id: {eq: $rome}}, signed: {to: "2002-06-30"}},
   NOT: {signatures: {agreement: {id: {eq: $rome}}, ratified: {to: "2002-06-30"}}}}) { totalCount edges { node { id } } } }`, vars)
 		want := guestsWhere(func(id string) bool {
@@ -175,13 +175,13 @@ func TestRelationshipFiltersFromTheTop(t *testing.T) {
 			}
 		}
 		sort.Strings(want)
-		got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: "MEMBER"}, initiative: {id: {eq: "initiative:human-security-network"}}}}) {
+		got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: MEMBER}, initiative: {id: {eq: "initiative:human-security-network"}}}}) {
   totalCount edges { node { id } } } }`, nil)
 		if !slices.Equal(got, want) || len(want) == 0 {
 			t.Errorf("HSN members %v, the IIGO file says %v", got, want)
 		}
 		// The role is on the same membership: nobody is an HSN founder.
-		if got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: "FOUNDER"}, initiative: {id: {eq: "initiative:human-security-network"}}}}) {
+		if got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: FOUNDER}, initiative: {id: {eq: "initiative:human-security-network"}}}}) {
   totalCount edges { node { id } } } }`, nil); len(got) != 0 {
 			t.Errorf("HSN founders: %v", got)
 		}
@@ -197,7 +197,7 @@ func TestRelationshipFiltersFromTheTop(t *testing.T) {
 			}
 		}
 		sort.Strings(want)
-		got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: "FOUNDER"}, since: {to: "1998-05-11"}, actor: {historical: false}}}) {
+		got := run(t, `{ countries(first: 100, where: {memberships: {role: {eq: FOUNDER}, since: {to: "1998-05-11"}, actor: {historical: false}}}) {
   totalCount edges { node { id } } } }`, nil)
 		if !slices.Equal(got, want) || len(want) == 0 {
 			t.Errorf("founders by 1998-05-11: %v, seed.json says %v", got, want)

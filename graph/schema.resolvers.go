@@ -73,7 +73,7 @@ func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, firs
 		if !ok {
 			return nil
 		}
-		return &model.Participation{Role: e.Rel.Str("role"), Actor: a, Event: obj, Evidence: e.Rel.Evidence()}
+		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: a, Event: obj, Evidence: e.Rel.Evidence()}
 	})
 }
 
@@ -100,6 +100,11 @@ func (r *eventResolver) Follows(ctx context.Context, obj *model.Event, first *in
 // FollowedBy is the resolver for the followedBy field.
 func (r *eventResolver) FollowedBy(ctx context.Context, obj *model.Event, first *int, where *model.EventWhere, orderBy []*model.EventSort) ([]*model.Event, error) {
 	return nodesAlong[model.Event](ctx, r.Resolver, store.EventFollowedBy, obj.ID, obj.Group, first, sub(where, eventFilter), eventOrder(orderBy))
+}
+
+// Source is the resolver for the source field.
+func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Source, error) {
+	return r.loaders(ctx).Source(ctx, obj.SourceID)
 }
 
 // Members is the resolver for the members field.
@@ -137,7 +142,7 @@ func (r *initiativeResolver) SeeksPartnershipWith(ctx context.Context, obj *mode
 		if !ok {
 			return nil
 		}
-		return &model.PartnershipProspect{Status: e.Rel.Str("status"), Initiative: obj, Actor: a, Evidence: e.Rel.Evidence()}
+		return &model.PartnershipProspect{Status: model.Enum[model.PartnershipStatus](e.Rel.Str("status")), Initiative: obj, Actor: a, Evidence: e.Rel.Evidence()}
 	})
 }
 
@@ -196,7 +201,7 @@ func (r *organizationResolver) SoughtBy(ctx context.Context, obj *model.Organiza
 		if !ok {
 			return nil
 		}
-		return &model.PartnershipProspect{Status: e.Rel.Str("status"), Initiative: in, Actor: obj, Evidence: e.Rel.Evidence()}
+		return &model.PartnershipProspect{Status: model.Enum[model.PartnershipStatus](e.Rel.Str("status")), Initiative: in, Actor: obj, Evidence: e.Rel.Evidence()}
 	})
 }
 
@@ -355,6 +360,8 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
 func (r *Resolver) EventConnection() EventConnectionResolver { return &eventConnectionResolver{r} }
 
+func (r *Resolver) Evidence() EvidenceResolver { return &evidenceResolver{r} }
+
 func (r *Resolver) Initiative() InitiativeResolver { return &initiativeResolver{r} }
 
 func (r *Resolver) InitiativeConnection() InitiativeConnectionResolver {
@@ -388,6 +395,7 @@ type (
 	countryConnectionResolver      struct{ *Resolver }
 	eventResolver                  struct{ *Resolver }
 	eventConnectionResolver        struct{ *Resolver }
+	evidenceResolver               struct{ *Resolver }
 	initiativeResolver             struct{ *Resolver }
 	initiativeConnectionResolver   struct{ *Resolver }
 	issueAreaResolver              struct{ *Resolver }

@@ -27,7 +27,7 @@ func (r *queryResolver) VotingAgreement(ctx context.Context, a string, b string,
 		return nil, err
 	}
 	out := &model.VotingAgreement{A: subj.countries[0], B: subj.countries[1], IssueArea: subj.issue,
-		Disagreements: []*model.VoteDisagreement{}, ComputedAt: t.at.UTC().Format(time.RFC3339)}
+		Disagreements: []*model.VoteDisagreement{}, ComputedAt: model.DateTime(t.at.UTC().Format(time.RFC3339))}
 	ia, okA := t.Country(a)
 	ib, okB := t.Country(b)
 	if !okA || !okB {

@@ -203,7 +203,7 @@ func blocMembers(p voting.Partition) []int {
 func blocPartition(t *voteTable, key blocKey, e blocEntry, countries map[int]*model.Country, rollCalls int) *model.BlocPartition {
 	out := &model.BlocPartition{Blocs: make([]*model.Bloc, 0, len(e.p.Blocs)), Modularity: e.p.Modularity, Resolution: key.resolution,
 		MinVotes: key.minVotes, Seed: BlocSeed, States: e.p.States, Links: e.p.Links, RollCalls: rollCalls,
-		ComputedAt: e.at.UTC().Format(time.RFC3339), Algorithm: blocAlgorithm}
+		ComputedAt: model.DateTime(e.at.UTC().Format(time.RFC3339)), Algorithm: blocAlgorithm}
 	for i, b := range e.p.Blocs {
 		bl := &model.Bloc{Index: i, Size: len(b.Members), Members: make([]*model.Country, 0, len(b.Members)),
 			CohesiveVotes: make([]*model.BlocVote, 0, len(b.Votes))}

@@ -30,24 +30,56 @@ func strConds(prop string, f *model.StringFilter) []store.Cond {
 	return out
 }
 
+// enumConds are the conditions of an enum filter ({eq, in}) on a property
+// stored as the enum value's name (as every writer stores it).
+func enumConds[E ~string](prop string, eq *E, in []E) []store.Cond {
+	var out []store.Cond
+	if eq != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpEq, Value: string(*eq)})
+	}
+	if in != nil {
+		out = append(out, store.Cond{Prop: prop, Op: store.OpIn, Value: enumNames(in)})
+	}
+	return out
+}
+
+// The enum filters of the schema, each on the property it names.
+
+func kindConds(f *model.ActorKindFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	return enumConds("kind", f.Eq, f.In)
+}
+
+func methodConds(f *model.SignatureMethodFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	return enumConds("method", f.Eq, f.In)
+}
+
+func memberRoleConds(f *model.MembershipRoleFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	return enumConds("role", f.Eq, f.In)
+}
+
+func participantRoleConds(f *model.ParticipationRoleFilter) []store.Cond {
+	if f == nil {
+		return nil
+	}
+	return enumConds("role", f.Eq, f.In)
+}
+
 // precisionConds are the conditions of a DatePrecisionFilter on an
-// event's stored datePrecision (the enum's name, as the loaders write it).
+// event's stored datePrecision.
 func precisionConds(f *model.DatePrecisionFilter) []store.Cond {
 	if f == nil {
 		return nil
 	}
-	var out []store.Cond
-	if f.Eq != nil {
-		out = append(out, store.Cond{Prop: "datePrecision", Op: store.OpEq, Value: string(*f.Eq)})
-	}
-	if f.In != nil {
-		in := make([]string, len(f.In))
-		for i, p := range f.In {
-			in[i] = string(p)
-		}
-		out = append(out, store.Cond{Prop: "datePrecision", Op: store.OpIn, Value: in})
-	}
-	return out
+	return enumConds("datePrecision", f.Eq, f.In)
 }
 
 func intConds(prop string, f *model.IntFilter) []store.Cond {
@@ -170,7 +202,7 @@ func actorFilter(w *model.ActorWhere) store.Filter {
 	var f store.Filter
 	f.Conds = append(f.Conds, idConds(w.ID)...)
 	f.Conds = append(f.Conds, strConds("name", w.Name)...)
-	f.Conds = append(f.Conds, strConds("kind", w.Kind)...)
+	f.Conds = append(f.Conds, kindConds(w.Kind)...)
 	f.Rels = actorRels(w.MemberOfInitiative, w.MemberOfOrganization, w.ParticipatedIn, w.Signed)
 	if w.Historical != nil {
 		// Only countries have the flag: an organization never matches.
@@ -234,7 +266,7 @@ func signatureRel(w *model.SignatureWhere) []store.RelFilter {
 	var conds []store.Cond
 	conds = append(conds, dateConds("signed", w.Signed)...)
 	conds = append(conds, dateConds("ratified", w.Ratified)...)
-	conds = append(conds, strConds("method", w.Method)...)
+	conds = append(conds, methodConds(w.Method)...)
 	conds = append(conds, dateConds("until", w.Until)...)
 	return []store.RelFilter{{Type: store.RelSignatoryOf, Dir: store.Outgoing, Other: store.LabelAgreement,
 		Where: agreementFilter(w.Agreement), RelConds: conds}}
@@ -249,7 +281,7 @@ func membershipRels(w *model.MembershipWhere) *store.Filter {
 		return nil
 	}
 	var conds []store.Cond
-	conds = append(conds, strConds("role", w.Role)...)
+	conds = append(conds, memberRoleConds(w.Role)...)
 	conds = append(conds, dateConds("since", w.Since)...)
 	conds = append(conds, dateConds("until", w.Until)...)
 	to := func(l store.Label, where store.Filter) store.RelFilter {
@@ -277,7 +309,7 @@ func participationRel(w *model.ParticipationWhere) []store.RelFilter {
 		return nil
 	}
 	return []store.RelFilter{{Type: store.RelParticipatedIn, Dir: store.Outgoing, Other: store.LabelEvent,
-		Where: eventFilter(w.Event), RelConds: strConds("role", w.Role)}}
+		Where: eventFilter(w.Event), RelConds: participantRoleConds(w.Role)}}
 }
 
 func participationActor(w *model.ParticipationWhere) *model.ActorWhere {
@@ -310,9 +342,10 @@ func organizationFilter(w *model.OrganizationWhere) store.Filter {
 	for _, c := range []struct {
 		p string
 		f *model.StringFilter
-	}{{"name", w.Name}, {"kind", w.Kind}, {"acronym", w.Acronym}} {
+	}{{"name", w.Name}, {"acronym", w.Acronym}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
 	}
+	f.Conds = append(f.Conds, kindConds(w.Kind)...)
 	f.Conds = append(f.Conds, intConds("cowId", w.CowID)...)
 	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
 	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
@@ -346,8 +379,11 @@ func initiativeFilter(w *model.InitiativeWhere) store.Filter {
 	for _, c := range []struct {
 		p string
 		f *model.StringFilter
-	}{{"name", w.Name}, {"kind", w.Kind}, {"objective", w.Objective}} {
+	}{{"name", w.Name}, {"objective", w.Objective}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	if w.Kind != nil {
+		f.Conds = append(f.Conds, enumConds("kind", w.Kind.Eq, w.Kind.In)...)
 	}
 	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
 	f.Conds = append(f.Conds, dateConds("endDate", w.EndDate)...)
@@ -369,8 +405,14 @@ func eventFilter(w *model.EventWhere) store.Filter {
 	for _, c := range []struct {
 		p string
 		f *model.StringFilter
-	}{{"name", w.Name}, {"kind", w.Kind}, {"location", w.Location}, {"status", w.Status}} {
+	}{{"name", w.Name}, {"location", w.Location}} {
 		f.Conds = append(f.Conds, strConds(c.p, c.f)...)
+	}
+	if w.Kind != nil {
+		f.Conds = append(f.Conds, enumConds("kind", w.Kind.Eq, w.Kind.In)...)
+	}
+	if w.Status != nil {
+		f.Conds = append(f.Conds, enumConds("status", w.Status.Eq, w.Status.In)...)
 	}
 	f.Conds = append(f.Conds, precisionConds(w.DatePrecision)...)
 	f.Conds = append(f.Conds, dateConds("startDate", w.StartDate)...)
@@ -566,7 +608,7 @@ func direction(d *model.SortDirection) bool { return d != nil && *d == model.Sor
 func membershipQuery(w *model.MembershipWhere, order []*model.MembershipSort, actorSide side) store.EdgeQuery {
 	var q store.EdgeQuery
 	if w != nil {
-		q.Rel = append(q.Rel, strConds("role", w.Role)...)
+		q.Rel = append(q.Rel, memberRoleConds(w.Role)...)
 		q.Rel = append(q.Rel, dateConds("since", w.Since)...)
 		q.Rel = append(q.Rel, dateConds("until", w.Until)...)
 		joined := sideOther
@@ -599,7 +641,7 @@ func participationQuery(w *model.ParticipationWhere, order []*model.Participatio
 		eventSide = sideSelf
 	}
 	if w != nil {
-		q.Rel = append(q.Rel, strConds("role", w.Role)...)
+		q.Rel = append(q.Rel, participantRoleConds(w.Role)...)
 		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
 		addEnd(&q, eventSide, "", sub(w.Event, eventFilter))
 	}
@@ -627,7 +669,7 @@ func signatureQuery(w *model.SignatureWhere, order []*model.SignatureSort, actor
 	if w != nil {
 		q.Rel = append(q.Rel, dateConds("signed", w.Signed)...)
 		q.Rel = append(q.Rel, dateConds("ratified", w.Ratified)...)
-		q.Rel = append(q.Rel, strConds("method", w.Method)...)
+		q.Rel = append(q.Rel, methodConds(w.Method)...)
 		q.Rel = append(q.Rel, dateConds("until", w.Until)...)
 		addEnd(&q, actorSide, "", sub(w.Actor, actorFilter))
 		addEnd(&q, agreementSide, "", sub(w.Agreement, agreementFilter))

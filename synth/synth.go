@@ -84,8 +84,8 @@ func CountryISO3(i int) string {
 }
 
 var orgKinds = []string{"NGO", "INTERGOVERNMENTAL", "HUMANITARIAN", "UN_BODY", "CIVIL_SOCIETY"}
-var eventKinds = []string{"MEETING", "MEETING", "MEETING", "SIGNING", "MINISTERIAL_RETREAT", "LUNCHEON", "CONFERENCE"}
-var initiativeKinds = []string{"BILATERAL_PARTNERSHIP", "MULTILATERAL_PARTNERSHIP", "MULTILATERAL_PARTNERSHIP", "NATIONAL_AGENDA", "CAMPAIGN"}
+var eventKinds = []string{"MEETING", "MEETING", "MEETING", "SIGNING", "MINISTERIAL_RETREAT", "LUNCHEON", "PRESIDENCY"}
+var initiativeKinds = []string{"BILATERAL_PARTNERSHIP", "MULTILATERAL_PARTNERSHIP", "MULTILATERAL_PARTNERSHIP", "NATIONAL_AGENDA", "INFORMAL_GROUP"}
 var agreementKinds = []string{"DECLARATION", "TREATY", "CONVENTION", "PROTOCOL"}
 
 // Counts are the numbers of nodes and relationships a scale generates.

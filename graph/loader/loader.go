@@ -28,6 +28,8 @@ type Loaders struct {
 	edges map[edgeKey]*edgeCall
 	// batches holds the answers of Batch (batch.go).
 	batches map[batchKey]*batchCall
+	// sources holds every Source node once Source (sources.go) is asked.
+	sources *batchCall
 }
 
 type edgeKey struct {

@@ -32,16 +32,16 @@ func FromNode(n store.Node, g *Group) Node {
 		return &Country{Group: g, ID: p.str("id"), Name: p.str("name"), Iso3: p.str("iso3"), Iso2: p.opt("iso2"), Region: p.opt("region"),
 			SubRegion: p.opt("subRegion"), M49: p.opt("m49"), Historical: p.flag("historical") != nil && *p.flag("historical"), Evidence: p.evidence()}
 	case store.LabelOrganization:
-		return &Organization{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), Acronym: p.opt("acronym"),
+		return &Organization{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: Enum[ActorKind](p.opt("kind")), Acronym: p.opt("acronym"),
 			CowID: p.integer("cowId"), StartDate: p.date("startDate"), EndDate: p.date("endDate"), Evidence: p.evidence()}
 	case store.LabelIssueArea:
 		return &IssueArea{Group: g, ID: p.str("id"), Name: p.str("name"), Description: p.opt("description"), Evidence: p.evidence()}
 	case store.LabelInitiative:
-		return &Initiative{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), Objective: p.opt("objective"),
+		return &Initiative{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: Enum[InitiativeKind](p.opt("kind")), Objective: p.opt("objective"),
 			StartDate: p.date("startDate"), EndDate: p.date("endDate"), Evidence: p.evidence()}
 	case store.LabelEvent:
-		e := &Event{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: p.opt("kind"), StartDate: p.date("startDate"), EndDate: p.date("endDate"),
-			Location: p.opt("location"), Status: p.opt("status"), Evidence: p.evidence()}
+		e := &Event{Group: g, ID: p.str("id"), Name: p.str("name"), Kind: Enum[EventKind](p.opt("kind")), StartDate: p.date("startDate"), EndDate: p.date("endDate"),
+			Location: p.opt("location"), Status: Enum[EventStatus](p.opt("status")), Evidence: p.evidence()}
 		if dp := p.opt("datePrecision"); dp != nil {
 			v := DatePrecision(*dp)
 			e.DatePrecision = &v
@@ -105,6 +105,23 @@ func (p props) opt(k string) *string {
 		return nil
 	}
 	return &s
+}
+
+// Enum converts a stored string to the enum value of that name (the
+// stored spelling is the enum value's name); values outside the enum,
+// which the writers never store, are dropped rather than shown wrong.
+func Enum[E interface {
+	~string
+	IsValid() bool
+}](s *string) *E {
+	if s == nil {
+		return nil
+	}
+	e := E(*s)
+	if !e.IsValid() {
+		return nil
+	}
+	return &e
 }
 
 // date returns a stored date string; values that are not valid dates (which

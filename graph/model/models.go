@@ -51,11 +51,11 @@ func (o Organization) ActorName() string {
 
 type Organization struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group   *Group  `json:"-"`
-	ID      string  `json:"id"`
-	Name    string  `json:"name"`
-	Kind    *string `json:"kind"`
-	Acronym *string `json:"acronym"`
+	Group   *Group     `json:"-"`
+	ID      string     `json:"id"`
+	Name    string     `json:"name"`
+	Kind    *ActorKind `json:"kind"`
+	Acronym *string    `json:"acronym"`
 	// CowID, StartDate and EndDate come from the Correlates of War IGO data.
 	CowID     *int  `json:"cowId"`
 	StartDate *Date `json:"startDate"`
@@ -77,14 +77,14 @@ func (i IssueArea) NodeID() string { return i.ID }
 
 type Initiative struct {
 	// Group is the list this node was loaded with; relationship fields load for the whole group at once.
-	Group     *Group    `json:"-"`
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Kind      *string   `json:"kind"`
-	Objective *string   `json:"objective"`
-	StartDate *Date     `json:"startDate"`
-	EndDate   *Date     `json:"endDate"`
-	Evidence  *Evidence `json:"evidence"`
+	Group     *Group          `json:"-"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Kind      *InitiativeKind `json:"kind"`
+	Objective *string         `json:"objective"`
+	StartDate *Date           `json:"startDate"`
+	EndDate   *Date           `json:"endDate"`
+	Evidence  *Evidence       `json:"evidence"`
 }
 
 func (Initiative) IsNode()          {}
@@ -95,12 +95,12 @@ type Event struct {
 	Group         *Group         `json:"-"`
 	ID            string         `json:"id"`
 	Name          string         `json:"name"`
-	Kind          *string        `json:"kind"`
+	Kind          *EventKind     `json:"kind"`
 	StartDate     *Date          `json:"startDate"`
 	EndDate       *Date          `json:"endDate"`
 	DatePrecision *DatePrecision `json:"datePrecision"`
 	Location      *string        `json:"location"`
-	Status        *string        `json:"status"`
+	Status        *EventStatus   `json:"status"`
 	Evidence      *Evidence      `json:"evidence"`
 }
 
@@ -162,40 +162,40 @@ func (r RollCall) NodeID() string { return r.ID }
 // Membership is a MEMBER_OF relationship; exactly one of Initiative and
 // Organization is set.
 type Membership struct {
-	Role         *string       `json:"role"`
-	Since        *Date         `json:"since"`
-	Until        *Date         `json:"until"`
-	Actor        Actor         `json:"actor"`
-	Initiative   *Initiative   `json:"initiative"`
-	Organization *Organization `json:"organization"`
-	Evidence     *Evidence     `json:"evidence"`
+	Role         *MembershipRole `json:"role"`
+	Since        *Date           `json:"since"`
+	Until        *Date           `json:"until"`
+	Actor        Actor           `json:"actor"`
+	Initiative   *Initiative     `json:"initiative"`
+	Organization *Organization   `json:"organization"`
+	Evidence     *Evidence       `json:"evidence"`
 }
 
 // Participation is a PARTICIPATED_IN relationship.
 type Participation struct {
-	Role     *string   `json:"role"`
-	Actor    Actor     `json:"actor"`
-	Event    *Event    `json:"event"`
-	Evidence *Evidence `json:"evidence"`
+	Role     *ParticipationRole `json:"role"`
+	Actor    Actor              `json:"actor"`
+	Event    *Event             `json:"event"`
+	Evidence *Evidence          `json:"evidence"`
 }
 
 // Signature is a SIGNATORY_OF relationship.
 type Signature struct {
-	Signed    *Date      `json:"signed"`
-	Ratified  *Date      `json:"ratified"`
-	Method    *string    `json:"method"`
-	Until     *Date      `json:"until"`
-	SourceURL *string    `json:"sourceUrl"`
-	Note      *string    `json:"note"`
-	Actor     Actor      `json:"actor"`
-	Agreement *Agreement `json:"agreement"`
-	Evidence  *Evidence  `json:"evidence"`
+	Signed    *Date            `json:"signed"`
+	Ratified  *Date            `json:"ratified"`
+	Method    *SignatureMethod `json:"method"`
+	Until     *Date            `json:"until"`
+	SourceURL *string          `json:"sourceUrl"`
+	Note      *string          `json:"note"`
+	Actor     Actor            `json:"actor"`
+	Agreement *Agreement       `json:"agreement"`
+	Evidence  *Evidence        `json:"evidence"`
 }
 
 // PartnershipProspect is a SEEKS_PARTNERSHIP_WITH relationship.
 type PartnershipProspect struct {
-	Status     *string     `json:"status"`
-	Initiative *Initiative `json:"initiative"`
-	Actor      Actor       `json:"actor"`
-	Evidence   *Evidence   `json:"evidence"`
+	Status     *PartnershipStatus `json:"status"`
+	Initiative *Initiative        `json:"initiative"`
+	Actor      Actor              `json:"actor"`
+	Evidence   *Evidence          `json:"evidence"`
 }

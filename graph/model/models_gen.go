@@ -20,10 +20,18 @@ type ActorInfluence struct {
 	Score float64 `json:"score"`
 	// Number of distinct neighbours in the projection (actors' events, initiatives and organizations).
 	Degree int `json:"degree"`
-	// When the scores were computed (RFC 3339); they are recomputed when the graph's counts change, and at least every 10 minutes.
-	ComputedAt string `json:"computedAt"`
+	// When the scores were computed; they are recomputed when the graph's counts change, and at least every 10 minutes.
+	ComputedAt DateTime `json:"computedAt"`
 	// True: PageRank is computed over the whole projection (never sampled).
 	Exact bool `json:"exact"`
+}
+
+// Conditions on an organization's kind. All given operators must hold.
+type ActorKindFilter struct {
+	// Equal to this value.
+	Eq *ActorKind `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []ActorKind `json:"in,omitempty"`
 }
 
 // An actor's place in the actor–event–initiative graph.
@@ -34,8 +42,8 @@ type ActorScore struct {
 	Score float64 `json:"score"`
 	// Number of distinct neighbours in the projection (actors' events, initiatives and organizations).
 	Degree int `json:"degree"`
-	// When the scores were computed (RFC 3339); they are recomputed when the graph's counts change, and at least every 10 minutes.
-	ComputedAt string `json:"computedAt"`
+	// When the scores were computed; they are recomputed when the graph's counts change, and at least every 10 minutes.
+	ComputedAt DateTime `json:"computedAt"`
 	// False when the score was estimated from a sample of source nodes.
 	Exact bool `json:"exact"`
 }
@@ -51,8 +59,8 @@ type ActorWhere struct {
 	ID *IDFilter `json:"id,omitempty"`
 	// Condition on the name.
 	Name *StringFilter `json:"name,omitempty"`
-	// Organization kind (countries have none).
-	Kind *StringFilter `json:"kind,omitempty"`
+	// Organization kind (countries have none, so a condition here never matches one).
+	Kind *ActorKindFilter `json:"kind,omitempty"`
 	// Member of an initiative matching this filter.
 	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
 	// Member of an organization matching this filter.
@@ -106,7 +114,7 @@ type AgreementInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 	// Other relationships from this node (any type the model allows from it).
 	Links []*NestedLinkInput `json:"links,omitempty"`
 }
@@ -154,12 +162,13 @@ type AgreementWhere struct {
 type AuditStamp struct {
 	// The node's id.
 	ID string `json:"id"`
-	// Null for nodes loaded by the seed.
-	CreatedAt *string `json:"createdAt,omitempty"`
+	// When the node was created; null for nodes loaded by the seed.
+	CreatedAt *DateTime `json:"createdAt,omitempty"`
 	// Who created the node (key:<name>, jwt:<sub>, import); null for nodes loaded by the seed.
 	CreatedBy *string `json:"createdBy,omitempty"`
-	// Pass it as expectedUpdatedAt to refuse a write when someone wrote the node since.
-	UpdatedAt *string `json:"updatedAt,omitempty"`
+	// When the node was last written; pass it as expectedUpdatedAt to refuse a
+	// write when someone wrote the node since. Null for nodes loaded by the seed.
+	UpdatedAt *DateTime `json:"updatedAt,omitempty"`
 	// Who last wrote the node (key:<name>, jwt:<sub>, import); null for nodes loaded by the seed and not written since.
 	UpdatedBy *string `json:"updatedBy,omitempty"`
 	// Null for nodes last written by the seed or the import.
@@ -231,8 +240,8 @@ type BlocPartition struct {
 	Links int `json:"links"`
 	// Roll calls in the window (and issue area).
 	RollCalls int `json:"rollCalls"`
-	// When the partition was computed (RFC 3339); it is kept until the voting data change.
-	ComputedAt string `json:"computedAt"`
+	// When the partition was computed; it is kept until the voting data change.
+	ComputedAt DateTime `json:"computedAt"`
 	// The algorithm, named for the record: "louvain (gonum graph/community)".
 	Algorithm string `json:"algorithm"`
 }
@@ -288,8 +297,8 @@ type ChangeInput struct {
 type ChangeSet struct {
 	// Recorded as changeSetId on every node and relationship the batch wrote; review them with `changeSet(id:)`.
 	ID string `json:"id"`
-	// When the batch was applied (RFC 3339, UTC): the updatedAt of everything it wrote.
-	At string `json:"at"`
+	// When the batch was applied: the updatedAt of everything it wrote.
+	At DateTime `json:"at"`
 	// Who applied it (key:<name>, jwt:<sub>).
 	By string `json:"by"`
 	// Nodes the batch created.
@@ -375,7 +384,7 @@ type CountryInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 	// MEMBER_OF relationships from this actor, to initiatives or organizations.
 	MemberOf []*MembershipLinkInput `json:"memberOf,omitempty"`
 	// PARTICIPATED_IN relationships from this actor, to events.
@@ -442,7 +451,7 @@ type CountryWhere struct {
 	MemberOfInitiative *InitiativeWhere `json:"memberOfInitiative,omitempty"`
 	// Member of an organization matching this filter.
 	MemberOfOrganization *OrganizationWhere `json:"memberOfOrganization,omitempty"`
-	// Took part in an event matching this filter (e.g. `{kind: {eq: "MEETING"}}`).
+	// Took part in an event matching this filter (e.g. `{kind: {eq: MEETING}}`).
 	ParticipatedIn *EventWhere `json:"participatedIn,omitempty"`
 	// Signed or ratified an agreement matching this filter.
 	Signed *AgreementWhere `json:"signed,omitempty"`
@@ -477,7 +486,7 @@ type CountryWhere struct {
 	// 2014.
 	Memberships *MembershipWhere `json:"memberships,omitempty"`
 	// Took part in at least one event matching this filter, with the role on
-	// that participation: `{role: {eq: "PARTICIPANT"}, event: {kind: {eq: "LUNCHEON"}}}`
+	// that participation: `{role: {eq: PARTICIPANT}, event: {kind: {eq: LUNCHEON}}}`
 	// are a luncheon's guests, not its hosts. `actor` is the country itself.
 	Participations *ParticipationWhere `json:"participations,omitempty"`
 }
@@ -561,8 +570,8 @@ type EventInput struct {
 	ID string `json:"id"`
 	// Name, as the source gives it.
 	Name string `json:"name"`
-	// SIGNING, MEETING, MINISTERIAL_RETREAT, LUNCHEON, PRESIDENCY, …
-	Kind *string `json:"kind,omitempty"`
+	// What kind of event.
+	Kind *EventKind `json:"kind,omitempty"`
 	// Its precision (YEAR, MONTH, DAY) is stored as datePrecision.
 	StartDate *Date `json:"startDate,omitempty"`
 	// Not before startDate.
@@ -570,7 +579,7 @@ type EventInput struct {
 	// Place as the source states it (free text).
 	Location *string `json:"location,omitempty"`
 	// HELD or SCHEDULED.
-	Status *string `json:"status,omitempty"`
+	Status *EventStatus `json:"status,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
 	// evidence); updating it without evidence keeps the stored evidence.
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
@@ -579,9 +588,17 @@ type EventInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 	// Other relationships from this node (any type the model allows from it).
 	Links []*NestedLinkInput `json:"links,omitempty"`
+}
+
+// Conditions on an event's kind. All given operators must hold.
+type EventKindFilter struct {
+	// Equal to this value.
+	Eq *EventKind `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []EventKind `json:"in,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -590,6 +607,14 @@ type EventSort struct {
 	Field EventSortField `json:"field"`
 	// Ascending (the default) or descending.
 	Direction *SortDirection `json:"direction,omitempty"`
+}
+
+// Conditions on an event's status. All given operators must hold.
+type EventStatusFilter struct {
+	// Equal to this value.
+	Eq *EventStatus `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []EventStatus `json:"in,omitempty"`
 }
 
 // Filter for events. `from`/`to` pick a stretch of the timeline: an event
@@ -604,11 +629,11 @@ type EventWhere struct {
 	// Condition on the name.
 	Name *StringFilter `json:"name,omitempty"`
 	// Condition on the kind.
-	Kind *StringFilter `json:"kind,omitempty"`
+	Kind *EventKindFilter `json:"kind,omitempty"`
 	// Condition on the location.
 	Location *StringFilter `json:"location,omitempty"`
 	// HELD or SCHEDULED.
-	Status *StringFilter `json:"status,omitempty"`
+	Status *EventStatusFilter `json:"status,omitempty"`
 	// How precisely the start date is known.
 	DatePrecision *DatePrecisionFilter `json:"datePrecision,omitempty"`
 	// Condition on the start date.
@@ -744,9 +769,8 @@ type InitiativeInput struct {
 	ID string `json:"id"`
 	// Name, as the source gives it.
 	Name string `json:"name"`
-	// BILATERAL_PARTNERSHIP, MULTILATERAL_PARTNERSHIP, NATIONAL_AGENDA,
-	// NATIONAL_POLICY, INFORMAL_GROUP, …
-	Kind *string `json:"kind,omitempty"`
+	// What kind of initiative.
+	Kind *InitiativeKind `json:"kind,omitempty"`
 	// What the initiative sets out to do.
 	Objective *string `json:"objective,omitempty"`
 	// When it started, with the precision the source gives.
@@ -761,9 +785,17 @@ type InitiativeInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 	// Other relationships from this node (any type the model allows from it).
 	Links []*NestedLinkInput `json:"links,omitempty"`
+}
+
+// Conditions on an initiative's kind. All given operators must hold.
+type InitiativeKindFilter struct {
+	// Equal to this value.
+	Eq *InitiativeKind `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []InitiativeKind `json:"in,omitempty"`
 }
 
 // Dates sort as written: a year or month before the days inside it; missing values first (ASC).
@@ -781,7 +813,7 @@ type InitiativeWhere struct {
 	// Condition on the name.
 	Name *StringFilter `json:"name,omitempty"`
 	// Condition on the kind.
-	Kind *StringFilter `json:"kind,omitempty"`
+	Kind *InitiativeKindFilter `json:"kind,omitempty"`
 	// Condition on the objective.
 	Objective *StringFilter `json:"objective,omitempty"`
 	// Condition on the start date.
@@ -843,7 +875,7 @@ type IssueAreaInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 }
 
 // One ordering key: the property and the direction. Later keys break ties of
@@ -901,10 +933,10 @@ type Link struct {
 	Properties any `json:"properties"`
 	// The source sentence the relationship rests on.
 	Evidence *Evidence `json:"evidence"`
-	// When the relationship was created (RFC 3339, UTC); null for relationships loaded by the seed.
-	CreatedAt *string `json:"createdAt,omitempty"`
-	// When the relationship was last written (RFC 3339, UTC).
-	UpdatedAt string `json:"updatedAt"`
+	// When the relationship was created; null for relationships loaded by the seed.
+	CreatedAt *DateTime `json:"createdAt,omitempty"`
+	// When the relationship was last written.
+	UpdatedAt DateTime `json:"updatedAt"`
 	// Who created it (key:<name>, jwt:<sub>, import); null for relationships loaded by the seed.
 	CreatedBy *string `json:"createdBy,omitempty"`
 	// Who last wrote it (key:<name>, jwt:<sub>, import).
@@ -969,6 +1001,14 @@ type MembershipLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// Conditions on a membership's role. All given operators must hold.
+type MembershipRoleFilter struct {
+	// Equal to this value.
+	Eq *MembershipRole `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []MembershipRole `json:"in,omitempty"`
+}
+
 // One ordering key: the property and the direction. Later keys break ties of
 // earlier ones; the id breaks the remaining ties, so paging is stable.
 type MembershipSort struct {
@@ -981,7 +1021,7 @@ type MembershipSort struct {
 // Filter for a list of memberships: the relationship's own properties and its two ends.
 type MembershipWhere struct {
 	// Condition on the role.
-	Role *StringFilter `json:"role,omitempty"`
+	Role *MembershipRoleFilter `json:"role,omitempty"`
 	// Condition on the since.
 	Since *DateFilter `json:"since,omitempty"`
 	// Condition on the until.
@@ -1041,8 +1081,8 @@ type OrganizationInput struct {
 	ID string `json:"id"`
 	// Full name.
 	Name string `json:"name"`
-	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY.
-	Kind *string `json:"kind,omitempty"`
+	// NGO, INTERGOVERNMENTAL, HUMANITARIAN, UN_BODY or CIVIL_SOCIETY; COUNTRY is refused (a country is written with upsertCountry).
+	Kind *ActorKind `json:"kind,omitempty"`
 	// Usual acronym, e.g. ICRC.
 	Acronym *string `json:"acronym,omitempty"`
 	// Creating the node needs evidence (sources are exempt: a source is its own
@@ -1053,7 +1093,7 @@ type OrganizationInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 	// MEMBER_OF relationships from this actor, to initiatives or organizations.
 	MemberOf []*MembershipLinkInput `json:"memberOf,omitempty"`
 	// PARTICIPATED_IN relationships from this actor, to events.
@@ -1080,7 +1120,7 @@ type OrganizationWhere struct {
 	// Condition on the name.
 	Name *StringFilter `json:"name,omitempty"`
 	// Condition on the kind.
-	Kind *StringFilter `json:"kind,omitempty"`
+	Kind *ActorKindFilter `json:"kind,omitempty"`
 	// Condition on the acronym.
 	Acronym *StringFilter `json:"acronym,omitempty"`
 	// Correlates of War IGO number.
@@ -1129,6 +1169,14 @@ type ParticipationLinkInput struct {
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
 }
 
+// Conditions on a participation's role. All given operators must hold.
+type ParticipationRoleFilter struct {
+	// Equal to this value.
+	Eq *ParticipationRole `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []ParticipationRole `json:"in,omitempty"`
+}
+
 // One ordering key: the property and the direction. Later keys break ties of
 // earlier ones; the id breaks the remaining ties, so paging is stable.
 type ParticipationSort struct {
@@ -1141,7 +1189,7 @@ type ParticipationSort struct {
 // Filter for a list of participations.
 type ParticipationWhere struct {
 	// Condition on the role.
-	Role *StringFilter `json:"role,omitempty"`
+	Role *ParticipationRoleFilter `json:"role,omitempty"`
 	// The participating actor matches this filter.
 	Actor *ActorWhere `json:"actor,omitempty"`
 	// The event matches this filter.
@@ -1168,8 +1216,8 @@ type PartnerCandidate struct {
 	SharedEvents []*Event `json:"sharedEvents"`
 	// Agreements the actor signed that address one of the initiative's issue areas.
 	Agreements []*Agreement `json:"agreements"`
-	// Status of the initiative's SEEKS_PARTNERSHIP_WITH towards the actor (ENVISAGED, ACTIVE), if any.
-	SoughtStatus *string `json:"soughtStatus,omitempty"`
+	// Status of the initiative's SEEKS_PARTNERSHIP_WITH towards the actor, if any.
+	SoughtStatus *PartnershipStatus `json:"soughtStatus,omitempty"`
 }
 
 // A shortest connection between two nodes.
@@ -1350,10 +1398,18 @@ type SignatureLinkInput struct {
 	Signed *Date `json:"signed,omitempty"`
 	// When the actor ratified the agreement.
 	Ratified *Date `json:"ratified,omitempty"`
-	// RATIFICATION, ACCESSION, ACCEPTANCE, APPROVAL, SUCCESSION, SIGNATURE or CONSENT_TO_BE_BOUND.
-	Method *string `json:"method,omitempty"`
+	// How the actor became bound (or SIGNATURE, signed only).
+	Method *SignatureMethod `json:"method,omitempty"`
 	// The relationship's source; the node's evidence when left out (one of the two is required).
 	Evidence *EvidenceInput `json:"evidence,omitempty"`
+}
+
+// Conditions on a signature's method. All given operators must hold.
+type SignatureMethodFilter struct {
+	// Equal to this value.
+	Eq *SignatureMethod `json:"eq,omitempty"`
+	// Equal to one of these values.
+	In []SignatureMethod `json:"in,omitempty"`
 }
 
 // One ordering key: the property and the direction. Later keys break ties of
@@ -1372,7 +1428,7 @@ type SignatureWhere struct {
 	// Condition on the ratified.
 	Ratified *DateFilter `json:"ratified,omitempty"`
 	// Condition on the method.
-	Method *StringFilter `json:"method,omitempty"`
+	Method *SignatureMethodFilter `json:"method,omitempty"`
 	// Withdrawal date.
 	Until *DateFilter `json:"until,omitempty"`
 	// The signatory matches this filter.
@@ -1396,7 +1452,7 @@ type SourceInput struct {
 	// Optimistic concurrency: the node's updatedAt as the caller last read it
 	// (see `audit`). When the stored updatedAt differs, or the node does not
 	// exist, the write is refused with CONFLICT and nothing is written.
-	ExpectedUpdatedAt *string `json:"expectedUpdatedAt,omitempty"`
+	ExpectedUpdatedAt *DateTime `json:"expectedUpdatedAt,omitempty"`
 }
 
 // Conditions on a string property. All given operators must hold.
@@ -1517,8 +1573,8 @@ type VotingAgreement struct {
 	Score *float64 `json:"score,omitempty"`
 	// Up to 10 roll calls in which they voted differently, the most recent first: the evidence behind the score.
 	Disagreements []*VoteDisagreement `json:"disagreements"`
-	// When the vote table behind the answer was read from the graph (RFC 3339).
-	ComputedAt string `json:"computedAt"`
+	// When the vote table behind the answer was read from the graph.
+	ComputedAt DateTime `json:"computedAt"`
 }
 
 // What kind of actor: a country, or an organization of one of the organization kinds.
@@ -2024,6 +2080,73 @@ func (e EventGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What kind of event (Event.kind).
+type EventKind string
+
+const (
+	// The signing of an agreement.
+	EventKindSigning EventKind = "SIGNING"
+	// A meeting.
+	EventKindMeeting EventKind = "MEETING"
+	// A retreat of ministers.
+	EventKindMinisterialRetreat EventKind = "MINISTERIAL_RETREAT"
+	// A luncheon.
+	EventKindLuncheon EventKind = "LUNCHEON"
+	// A presidency held for a period, e.g. of the Security Council.
+	EventKindPresidency EventKind = "PRESIDENCY"
+)
+
+var AllEventKind = []EventKind{
+	EventKindSigning,
+	EventKindMeeting,
+	EventKindMinisterialRetreat,
+	EventKindLuncheon,
+	EventKindPresidency,
+}
+
+func (e EventKind) IsValid() bool {
+	switch e {
+	case EventKindSigning, EventKindMeeting, EventKindMinisterialRetreat, EventKindLuncheon, EventKindPresidency:
+		return true
+	}
+	return false
+}
+
+func (e EventKind) String() string {
+	return string(e)
+}
+
+func (e *EventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventKind", str)
+	}
+	return nil
+}
+
+func (e EventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The properties a list can be ordered by.
 type EventSortField string
 
@@ -2092,6 +2215,64 @@ func (e *EventSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e EventSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether an event took place (Event.status).
+type EventStatus string
+
+const (
+	// The event took place.
+	EventStatusHeld EventStatus = "HELD"
+	// The source speaks of the event as future.
+	EventStatusScheduled EventStatus = "SCHEDULED"
+)
+
+var AllEventStatus = []EventStatus{
+	EventStatusHeld,
+	EventStatusScheduled,
+}
+
+func (e EventStatus) IsValid() bool {
+	switch e {
+	case EventStatusHeld, EventStatusScheduled:
+		return true
+	}
+	return false
+}
+
+func (e EventStatus) String() string {
+	return string(e)
+}
+
+func (e *EventStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventStatus", str)
+	}
+	return nil
+}
+
+func (e EventStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2211,6 +2392,73 @@ func (e *InitiativeGroupField) UnmarshalJSON(b []byte) error {
 }
 
 func (e InitiativeGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of initiative (Initiative.kind).
+type InitiativeKind string
+
+const (
+	// A partnership of two states, e.g. the Lysøen Partnership of Canada and Norway.
+	InitiativeKindBilateralPartnership InitiativeKind = "BILATERAL_PARTNERSHIP"
+	// A partnership of several states, e.g. the Human Security Network.
+	InitiativeKindMultilateralPartnership InitiativeKind = "MULTILATERAL_PARTNERSHIP"
+	// A state's own agenda for its foreign policy.
+	InitiativeKindNationalAgenda InitiativeKind = "NATIONAL_AGENDA"
+	// A state's own policy.
+	InitiativeKindNationalPolicy InitiativeKind = "NATIONAL_POLICY"
+	// An informal intergovernmental group (the informal IGO data).
+	InitiativeKindInformalGroup InitiativeKind = "INFORMAL_GROUP"
+)
+
+var AllInitiativeKind = []InitiativeKind{
+	InitiativeKindBilateralPartnership,
+	InitiativeKindMultilateralPartnership,
+	InitiativeKindNationalAgenda,
+	InitiativeKindNationalPolicy,
+	InitiativeKindInformalGroup,
+}
+
+func (e InitiativeKind) IsValid() bool {
+	switch e {
+	case InitiativeKindBilateralPartnership, InitiativeKindMultilateralPartnership, InitiativeKindNationalAgenda, InitiativeKindNationalPolicy, InitiativeKindInformalGroup:
+		return true
+	}
+	return false
+}
+
+func (e InitiativeKind) String() string {
+	return string(e)
+}
+
+func (e *InitiativeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InitiativeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InitiativeKind", str)
+	}
+	return nil
+}
+
+func (e InitiativeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InitiativeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InitiativeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2410,17 +2658,23 @@ const (
 	MembershipRoleMember MembershipRole = "MEMBER"
 	// An observer, without full membership.
 	MembershipRoleObserver MembershipRole = "OBSERVER"
+	// A full member (Correlates of War IGO data).
+	MembershipRoleFull MembershipRole = "FULL"
+	// An associate member (Correlates of War IGO data).
+	MembershipRoleAssociate MembershipRole = "ASSOCIATE"
 )
 
 var AllMembershipRole = []MembershipRole{
 	MembershipRoleFounder,
 	MembershipRoleMember,
 	MembershipRoleObserver,
+	MembershipRoleFull,
+	MembershipRoleAssociate,
 }
 
 func (e MembershipRole) IsValid() bool {
 	switch e {
-	case MembershipRoleFounder, MembershipRoleMember, MembershipRoleObserver:
+	case MembershipRoleFounder, MembershipRoleMember, MembershipRoleObserver, MembershipRoleFull, MembershipRoleAssociate:
 		return true
 	}
 	return false
@@ -2769,6 +3023,64 @@ func (e ParticipationSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How far a sought partnership has come (PartnershipProspect.status).
+type PartnershipStatus string
+
+const (
+	// The partnership is envisaged, not yet in place.
+	PartnershipStatusEnvisaged PartnershipStatus = "ENVISAGED"
+	// The partnership is in place.
+	PartnershipStatusActive PartnershipStatus = "ACTIVE"
+)
+
+var AllPartnershipStatus = []PartnershipStatus{
+	PartnershipStatusEnvisaged,
+	PartnershipStatusActive,
+}
+
+func (e PartnershipStatus) IsValid() bool {
+	switch e {
+	case PartnershipStatusEnvisaged, PartnershipStatusActive:
+		return true
+	}
+	return false
+}
+
+func (e PartnershipStatus) String() string {
+	return string(e)
+}
+
+func (e *PartnershipStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PartnershipStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PartnershipStatus", str)
+	}
+	return nil
+}
+
+func (e PartnershipStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PartnershipStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PartnershipStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The relationship types of the graph model (docs/graph-model.md).
 type RelationshipType string
 
@@ -2979,6 +3291,80 @@ func (e *RollCallSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e RollCallSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How an actor became bound by an agreement (Signature.method).
+type SignatureMethod string
+
+const (
+	// Ratification after signature.
+	SignatureMethodRatification SignatureMethod = "RATIFICATION"
+	// Accession, without signature.
+	SignatureMethodAccession SignatureMethod = "ACCESSION"
+	// Acceptance.
+	SignatureMethodAcceptance SignatureMethod = "ACCEPTANCE"
+	// Approval.
+	SignatureMethodApproval SignatureMethod = "APPROVAL"
+	// Succession of a state to its predecessor's treaties.
+	SignatureMethodSuccession SignatureMethod = "SUCCESSION"
+	// Signature only, not (yet) followed by consent to be bound.
+	SignatureMethodSignature SignatureMethod = "SIGNATURE"
+	// Consent to be bound, for agreements not open for signature (the CCW
+	// protocols).
+	SignatureMethodConsentToBeBound SignatureMethod = "CONSENT_TO_BE_BOUND"
+)
+
+var AllSignatureMethod = []SignatureMethod{
+	SignatureMethodRatification,
+	SignatureMethodAccession,
+	SignatureMethodAcceptance,
+	SignatureMethodApproval,
+	SignatureMethodSuccession,
+	SignatureMethodSignature,
+	SignatureMethodConsentToBeBound,
+}
+
+func (e SignatureMethod) IsValid() bool {
+	switch e {
+	case SignatureMethodRatification, SignatureMethodAccession, SignatureMethodAcceptance, SignatureMethodApproval, SignatureMethodSuccession, SignatureMethodSignature, SignatureMethodConsentToBeBound:
+		return true
+	}
+	return false
+}
+
+func (e SignatureMethod) String() string {
+	return string(e)
+}
+
+func (e *SignatureMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignatureMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignatureMethod", str)
+	}
+	return nil
+}
+
+func (e SignatureMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignatureMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignatureMethod) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

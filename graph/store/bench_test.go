@@ -10,7 +10,7 @@ import (
 // BenchmarkEdgeCypher builds the batched Cypher of one relationship field
 // with a nested where (on the other end and on the relationship) and an
 // orderBy: what a selection like
-// `members(where: {role: {eq: "FOUNDER"}, actor: {name: {startsWith: "C"}}}, orderBy: [{since: DESC}])`
+// `members(where: {role: {eq: FOUNDER}, actor: {name: {startsWith: "C"}}}, orderBy: [{since: DESC}])`
 // turns into, once per (list, field) per request.
 func BenchmarkEdgeCypher(b *testing.B) {
 	q := EdgeQuery{

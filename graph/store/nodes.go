@@ -142,6 +142,25 @@ func (s *Store) NodesByIDs(ctx context.Context, label Label, ids []string) (map[
 	})
 }
 
+// AllSources returns every Source node, keyed by id, in one round trip.
+// Sources are the documents facts are read from (a few dozen), so a
+// request that cites any of them reads them all at once.
+func (s *Store) AllSources(ctx context.Context) (map[string]Node, error) {
+	return read(ctx, s, func(tx runner) (map[string]Node, error) {
+		recs, err := s.run(ctx, tx, "MATCH (n:Source) RETURN labels(n) AS labels, properties(n) AS props", nil)
+		if err != nil {
+			return nil, fmt.Errorf("sources: %w", err)
+		}
+		out := make(map[string]Node, len(recs))
+		for _, r := range recs {
+			if n := nodeFromRecord(r); n.Label == LabelSource {
+				out[n.ID()] = n
+			}
+		}
+		return out, nil
+	})
+}
+
 // NodeByIDAhead is NodeByID that also fetches aheads from the node in the
 // same statement: the edges of each, in order.
 func (s *Store) NodeByIDAhead(ctx context.Context, label Label, id string, aheads []Ahead) (Node, [][]Edge, error) {

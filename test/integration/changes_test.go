@@ -147,7 +147,9 @@ func TestNestedUpsert(t *testing.T) {
 		{"until before since", map[string]any{"memberOf": []any{map[string]any{"to": "initiative:lysoen-partnership", "since": "1999", "until": "1998"}}}, "input.memberOf.0.until"},
 		{"generic link of a type an organization cannot start", map[string]any{"links": []any{map[string]any{"type": "HELD_IN", "to": "country:CAN"}}}, "input.links.0.to"},
 		{"generic link with a property its type lacks", map[string]any{"links": []any{map[string]any{"type": "MEMBER_OF", "to": "org:icrc", "properties": map[string]any{"status": "ACTIVE"}}}}, "input.links.0.properties.status"},
-		{"unknown signature method", map[string]any{"signed": []any{map[string]any{"to": "agreement:lysoen-declaration", "method": "HANDSHAKE"}}}, "input.signed.0.method"},
+		// (signed[].method is a SignatureMethod: GraphQL refuses other values before the resolver)
+		{"generic link with an unknown signature method", map[string]any{"links": []any{map[string]any{"type": "SIGNATORY_OF", "to": "agreement:lysoen-declaration",
+			"properties": map[string]any{"method": "HANDSHAKE"}}}}, "input.links.0.properties.method"},
 	}
 	for _, c := range refused {
 		c.in["id"], c.in["name"], c.in["evidence"] = "org:refused", "Refused", testEvidence
@@ -412,7 +414,7 @@ func TestApplyChanges(t *testing.T) {
 		code     string
 		argument string
 	}{
-		{"bad kind", map[string]any{"upsertOrganization": map[string]any{"id": "org:x", "name": "X", "kind": "CLUB", "evidence": ev}}, "BAD_USER_INPUT", "changes.2.upsertOrganization.kind"},
+		{"a country's kind", map[string]any{"upsertOrganization": map[string]any{"id": "org:x", "name": "X", "kind": "COUNTRY", "evidence": ev}}, "BAD_USER_INPUT", "changes.2.upsertOrganization.kind"},
 		{"two fields", map[string]any{"link": map[string]any{"type": "MEMBER_OF", "from": "org:icrc", "to": "initiative:lysoen-partnership", "evidence": ev},
 			"upsertOrganization": map[string]any{"id": "org:x", "name": "X"}}, "BAD_USER_INPUT", "changes.2"},
 		{"a node twice", map[string]any{"upsertOrganization": map[string]any{"id": "org:good-1", "name": "Again", "evidence": ev}}, "BAD_USER_INPUT", "changes.2.upsertOrganization.id"},

@@ -26,6 +26,9 @@ func bigGraph(t *testing.T) {
 	testdb.Reset(t, s)
 	var g store.GraphWrite
 	const countries, initiatives, events, issues = 1200, 40, 120, 4
+	for i := 0; i < 3; i++ { // the sources the memberships cite
+		g.Nodes = append(g.Nodes, store.NodeWrite{Label: store.LabelSource, ID: fmt.Sprintf("source:t%d", i), Props: map[string]any{"title": fmt.Sprintf("Source %d", i)}})
+	}
 	for i := 0; i < issues; i++ {
 		g.Nodes = append(g.Nodes, store.NodeWrite{Label: store.LabelIssueArea, ID: fmt.Sprintf("issue:t%d", i), Props: map[string]any{"name": fmt.Sprintf("Issue %d", i)}})
 	}
@@ -48,7 +51,7 @@ func bigGraph(t *testing.T) {
 			role = "FOUNDER"
 		}
 		g.Rels = append(g.Rels,
-			store.RelWrite{Type: store.RelMemberOf, From: id, To: fmt.Sprintf("initiative:t%02d", i%initiatives), FromLabel: store.LabelCountry, ToLabel: store.LabelInitiative, Props: map[string]any{"role": role}},
+			store.RelWrite{Type: store.RelMemberOf, From: id, To: fmt.Sprintf("initiative:t%02d", i%initiatives), FromLabel: store.LabelCountry, ToLabel: store.LabelInitiative, Props: map[string]any{"role": role, "sourceId": fmt.Sprintf("source:t%d", i%3), "evidence": "Member " + iso3 + "."}},
 			store.RelWrite{Type: store.RelParticipatedIn, From: id, To: fmt.Sprintf("event:t%03d", i%events), FromLabel: store.LabelCountry, ToLabel: store.LabelEvent, Props: map[string]any{"role": "PARTICIPANT"}})
 	}
 	if _, err := s.WriteGraph(context.Background(), g); err != nil {
@@ -66,7 +69,7 @@ func TestRoundTripsBoundedOverThousandRows(t *testing.T) {
 	// the complexity limit so the round-trip bound itself is what is tested.
 	s := startServer(t, map[string]string{"LYSOEN_MAX_COMPLEXITY": "0"})
 	const q = `query($where: MembershipWhere) { initiatives(first: 40) { %s edges { node { id
-		members(first: 1000, where: $where) { role actor { id participations { role event { id partOf { id issueAreas { id } } } } } } } } } }`
+		members(first: 1000, where: $where) { role %s actor { id participations { role event { id partOf { id issueAreas { id } } } } } } } } } }`
 	type resp struct {
 		Initiatives struct {
 			Edges []struct {
@@ -106,6 +109,7 @@ func TestRoundTripsBoundedOverThousandRows(t *testing.T) {
 	for _, c := range []struct {
 		name        string
 		totalCount  string
+		evidence    string
 		where       map[string]any
 		wantMembers int
 		wantTrips   float64
@@ -113,18 +117,23 @@ func TestRoundTripsBoundedOverThousandRows(t *testing.T) {
 		// initiatives page + members + participations (with partOf and
 		// issueAreas fetched ahead in the same statement: argument-less
 		// fields below it, graph/fields.go aheadOf)
-		{"plain", "", nil, 1200, 3},
-		{"with totalCount", "totalCount", nil, 1200, 4},
-		{"nested where", "", map[string]any{"role": map[string]any{"eq": "FOUNDER"}}, 120, 3},
+		{"plain", "", "", nil, 1200, 3},
+		{"with totalCount", "totalCount", "", nil, 1200, 4},
+		{"nested where", "", "", map[string]any{"role": map[string]any{"eq": "FOUNDER"}}, 120, 3},
+		// every membership's Source node: one more statement, for all of them
+		{"with evidence sources", "", "evidence { source { id } }", nil, 1200, 4},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := s.query(t, fmt.Sprintf(q, c.totalCount), map[string]any{"where": c.where})
+			r := s.query(t, fmt.Sprintf(q, c.totalCount, c.evidence), map[string]any{"where": c.where})
 			if len(r.Errors) > 0 {
 				t.Fatal(r.Errors)
 			}
 			members, leaves := count(r)
 			if members != c.wantMembers || leaves != c.wantMembers {
 				t.Errorf("got %d members and %d leaf issue areas, want %d each", members, leaves, c.wantMembers)
+			}
+			if n := strings.Count(string(r.Data), `"source":{"id":"source:t`); c.evidence != "" && n != c.wantMembers {
+				t.Errorf("%d memberships with their Source node, want %d", n, c.wantMembers)
 			}
 			if got := r.Extensions["cypherRoundTrips"]; got != c.wantTrips {
 				t.Errorf("cypherRoundTrips = %v, want %v", got, c.wantTrips)

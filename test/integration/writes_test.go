@@ -173,7 +173,7 @@ func TestUpserts(t *testing.T) {
 		{"empty name", `mutation { upsertOrganization(input: {id: "org:x", name: "  "}) { id } }`, "input.name"},
 		{"id without prefix", `mutation { upsertOrganization(input: {id: "icbl", name: "ICBL"}) { id } }`, "input.id"},
 		{"id of another label", `mutation { upsertOrganization(input: {id: "country:CAN", name: "Canada"}) { id } }`, "input.id"},
-		{"unknown kind", `mutation { upsertOrganization(input: {id: "org:x", name: "X", kind: "CLUB"}) { id } }`, "input.kind"},
+		{"a country kind", `mutation { upsertOrganization(input: {id: "org:x", name: "X", kind: COUNTRY}) { id } }`, "input.kind"},
 		{"end before start", `mutation { upsertInitiative(input: {id: "initiative:x", name: "X", startDate: "1999-05", endDate: "1999-04-30"}) { id } }`, "input.endDate"},
 		{"impossible date", `mutation { upsertEvent(input: {id: "event:x", name: "X", startDate: "1999-02-30"}) { id } }`, "input.startDate"},
 		{"empty quote", `mutation { upsertAgreement(input: {id: "agreement:x", name: "X", evidence: {sourceId: "source:human-security-1999", quote: ""}}) { id } }`, "input.evidence.quote"},
@@ -237,7 +237,7 @@ func TestLinks(t *testing.T) {
 	// Fresh endpoints so every link is new.
 	for _, q := range []string{
 		`mutation { upsertCountry(input: {iso3: "ISL", name: "Iceland", ` + evidenceArg + `}) { id } }`,
-		`mutation { upsertOrganization(input: {id: "org:icbl", name: "ICBL", kind: "NGO", ` + evidenceArg + `}) { id } }`,
+		`mutation { upsertOrganization(input: {id: "org:icbl", name: "ICBL", kind: NGO, ` + evidenceArg + `}) { id } }`,
 		`mutation { upsertInitiative(input: {id: "initiative:hsn", name: "Human Security Network", ` + evidenceArg + `}) { id } }`,
 		`mutation { upsertEvent(input: {id: "event:e1", name: "E1", startDate: "1999", ` + evidenceArg + `}) { id } }`,
 		`mutation { upsertEvent(input: {id: "event:e2", name: "E2", startDate: "2000", ` + evidenceArg + `}) { id } }`,
