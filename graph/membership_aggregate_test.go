@@ -140,7 +140,7 @@ func TestMembershipAggregatesByRole(t *testing.T) {
 	}
 	a.ok(`{ organization(id: "org:cow-cern") {
 	  all: membersAggregate { count role: groupBy(field: ROLE) { key count } since: groupBy(field: SINCE_YEAR) { key count } }
-	  observers: membersAggregate(where: {role: {eq: "OBSERVER"}}) { count since: groupBy(field: SINCE_YEAR) { key count } }
+	  observers: membersAggregate(where: {role: {eq: OBSERVER}}) { count since: groupBy(field: SINCE_YEAR) { key count } }
 	  ended: membersAggregate(where: {until: {to: "1990"}}) { count role: groupBy(field: ROLE) { key count } }
 	  members(first: 1) { role } } }`, nil, &d)
 	o := d.Organization
@@ -181,7 +181,7 @@ func TestMembershipAggregatesByRole(t *testing.T) {
 			MembershipsAggregate struct{ Count int }
 		}
 	}
-	a.ok(`query($id: ID!) { country(id: $id) { membershipsAggregate(where: {organization: {kind: {eq: "INTERGOVERNMENTAL"}}}) {
+	a.ok(`query($id: ID!) { country(id: $id) { membershipsAggregate(where: {organization: {kind: {eq: INTERGOVERNMENTAL}}}) {
 	  count role: groupBy(field: ROLE) { key count } } }
 	  node(id: $id) { ... on Actor { membershipsAggregate { count } } } }`, map[string]any{"id": "country:cow-" + member.iso3}, &c)
 	want := expectGroups(perState[member.iso3])
