@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/lysoen/lysoen/graph/store"
 )
 
 // statementCounter counts the Cypher statements Neo4j runs for a request,
@@ -62,8 +64,9 @@ func (c *statementCounter) stop(ctx context.Context) error {
 }
 
 // count is the number of statements run since reset, without the
-// collector's own calls and the drivers' connection checks (db.ping),
-// which no request asks for.
+// collector's own calls, the drivers' connection checks (db.ping) and the
+// server's background statements (the dataset version's poll after
+// writes), which no request asks for.
 func (c *statementCounter) count(ctx context.Context) (int, error) {
 	recs, err := c.exec(ctx, "CALL db.stats.retrieve('QUERIES') YIELD data "+
 		"RETURN data.query AS query, data.invocationSummary.invocationCount AS n")
@@ -74,7 +77,7 @@ func (c *statementCounter) count(ctx context.Context) (int, error) {
 	for _, r := range recs {
 		q, _ := r.Values[0].(string)
 		n, _ := r.Values[1].(int64)
-		if strings.Contains(q, "db.stats.") || strings.HasPrefix(q, "CALL db.ping()") {
+		if strings.Contains(q, "db.stats.") || strings.HasPrefix(q, "CALL db.ping()") || strings.HasPrefix(q, store.BackgroundMarker) {
 			continue
 		}
 		total += int(n)

@@ -47,11 +47,16 @@ CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS r }
 RETURN all - meta AS n, r`
 
+// BackgroundMarker opens the statements the server runs on its own, not
+// for a request (the dataset version's poll and scan), so that tools
+// counting a request's statements in Neo4j's query log can leave them out.
+const BackgroundMarker = "/* lysoen:background */"
+
 // datasetFactsCypher reads the facts in one statement: counts from Neo4j's
 // count store, the Source nodes (a few dozen) and the version node by its
 // unique id. It reads no other node, so the keeper can run it every few
 // seconds.
-const datasetFactsCypher = `
+const datasetFactsCypher = BackgroundMarker + `
 CALL () { MATCH (n) RETURN count(n) AS all }
 CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
 CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
@@ -63,7 +68,7 @@ RETURN nodes, rels, sources, lastWrite, writes, recorded`
 // lastUpdateCypher is the latest updatedAt of any node or relationship: a
 // scan of the whole graph (seconds at scale M), for what the version node
 // cannot know — writes made to Neo4j directly, not through this API.
-const lastUpdateCypher = `
+const lastUpdateCypher = BackgroundMarker + `
 CALL () { MATCH (n) WHERE n.updatedAt IS NOT NULL RETURN max(datetime(n.updatedAt)) AS nw }
 CALL () { MATCH ()-[r]->() WHERE r.updatedAt IS NOT NULL RETURN max(datetime(r.updatedAt)) AS rw }
 RETURN toString(CASE WHEN rw IS NULL OR (nw IS NOT NULL AND nw >= rw) THEN nw ELSE rw END) AS lastWrite`
