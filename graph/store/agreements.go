@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	_ "embed" // fixed statements live in .cypher files beside this one
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -13,8 +14,9 @@ const AgreementPrefix = "agreement:"
 // agreementSuggestionsCypher finds the agreements a mistaken id may have
 // meant: the id with the prefix added, or an agreement whose name or one
 // of whose aliases is the text (ignoring case).
-const agreementSuggestionsCypher = "MATCH (a:Agreement) WHERE a.id = $prefixed OR toLower(a.name) = $lower " +
-	"OR any(x IN coalesce(a.aliases, []) WHERE toLower(x) = $lower) RETURN a.id AS id ORDER BY a.id LIMIT 5"
+//
+//go:embed agreement_suggestions.cypher
+var agreementSuggestionsCypher string
 
 // AgreementSuggestions returns up to five agreement ids that an id not in
 // the graph ("ottawa", "agreement:ICC") may have meant.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	_ "embed" // fixed statements live in .cypher files beside this one
 	"fmt"
 	"time"
 
@@ -21,8 +22,9 @@ const (
 // start, UTC) and one more write. An index seek on the id constraint; the
 // node's lock is taken last in the transaction and held only until its
 // commit, so concurrent writes wait for each other's commit only.
-const recordWriteCypher = `MERGE (v:DatasetVersion {id: $id})
-SET v.lastWrite = toString(datetime.transaction('Z')), v.writes = coalesce(v.writes, 0) + 1`
+//
+//go:embed dataset_record_write.cypher
+var recordWriteCypher string
 
 // DatasetFacts is what identifies the data loaded: every Source node's
 // properties (ordered by id), the node and relationship counts, and the
@@ -42,10 +44,9 @@ type DatasetFacts struct {
 
 // countsCypher counts the nodes (but the version node) and the
 // relationships from Neo4j's count store.
-const countsCypher = `CALL () { MATCH (n) RETURN count(n) AS all }
-CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS r }
-RETURN all - meta AS n, r`
+//
+//go:embed dataset_counts.cypher
+var countsCypher string
 
 // BackgroundMarker opens the statements the server runs on its own, not
 // for a request (the dataset version's poll and scan), so that tools
@@ -56,22 +57,18 @@ const BackgroundMarker = "/* lysoen:background */"
 // count store, the Source nodes (a few dozen) and the version node by its
 // unique id. It reads no other node, so the keeper can run it every few
 // seconds.
-const datasetFactsCypher = BackgroundMarker + `
-CALL () { MATCH (n) RETURN count(n) AS all }
-CALL () { MATCH (v:DatasetVersion) RETURN count(v) AS meta }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
-WITH all - meta AS nodes, rels
-CALL () { MATCH (s:Source) WITH s ORDER BY s.id RETURN collect(properties(s)) AS sources }
-CALL () { OPTIONAL MATCH (v:DatasetVersion {id: $id}) RETURN v.lastWrite AS lastWrite, v.writes AS writes, v IS NOT NULL AS recorded }
-RETURN nodes, rels, sources, lastWrite, writes, recorded`
+var datasetFactsCypher = BackgroundMarker + "\n" + datasetFactsFile
+
+//go:embed dataset_facts.cypher
+var datasetFactsFile string
 
 // lastUpdateCypher is the latest updatedAt of any node or relationship: a
 // scan of the whole graph (seconds at scale M), for what the version node
 // cannot know — writes made to Neo4j directly, not through this API.
-const lastUpdateCypher = BackgroundMarker + `
-CALL () { MATCH (n) WHERE n.updatedAt IS NOT NULL RETURN max(datetime(n.updatedAt)) AS nw }
-CALL () { MATCH ()-[r]->() WHERE r.updatedAt IS NOT NULL RETURN max(datetime(r.updatedAt)) AS rw }
-RETURN toString(CASE WHEN rw IS NULL OR (nw IS NOT NULL AND nw >= rw) THEN nw ELSE rw END) AS lastWrite`
+var lastUpdateCypher = BackgroundMarker + "\n" + lastUpdateFile
+
+//go:embed dataset_last_update.cypher
+var lastUpdateFile string
 
 // DatasetFacts reads the facts that make up the dataset version.
 func (s *Store) DatasetFacts(ctx context.Context) (DatasetFacts, error) {

@@ -76,3 +76,20 @@ func (s *Store) DateCondForTest(ctx context.Context, l Label, c Cond, rows []map
 func ChangeSetStatementsForTest() (nodes, rels string) {
 	return changeSetNodesCypher, changeSetRelsCypher
 }
+
+// StatementFilesForTest returns every embedded .cypher file by name.
+func StatementFilesForTest() (map[string]string, error) {
+	entries, err := statementFiles.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := statementFiles.ReadFile(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = string(b)
+	}
+	return out, nil
+}

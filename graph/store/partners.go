@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	_ "embed" // fixed statements live in .cypher files beside this one
 	"fmt"
 	"sort"
 
@@ -191,14 +192,6 @@ RETURN labels(a) AS labels, properties(a) AS props, score, unchecked,
   [f IN facts | {kind: f.kind, status: f.status, via: f.via,
     labels: CASE WHEN f.x IS NULL THEN [] ELSE labels(f.x) END,
     props: CASE WHEN f.x IS NULL THEN {} ELSE properties(f.x) END}] AS facts`, sc)
-	// Which caps cut the window: degrees are read from the count store.
-	const capsCypher = `
-MATCH (i:Initiative {id: $id})
-CALL (i) { OPTIONAL MATCH (i)<-[:MEMBER_OF]-(m:Actor) WHERE COUNT { (m)-[:PARTICIPATED_IN]->() } > $perMember
-  RETURN collect(DISTINCT m.id) AS members }
-CALL (i) { OPTIONAL MATCH (i)-[:ADDRESSES]->(ia:IssueArea)
-  WHERE COUNT { (ia)<-[:ADDRESSES]-(:Agreement) } > $perIssue RETURN collect(DISTINCT ia.id) AS issues }
-RETURN members, issues`
 	var kindsParam any
 	if len(kinds) > 0 {
 		kindsParam = kinds
@@ -221,7 +214,7 @@ RETURN members, issues`
 		if err != nil {
 			return answer{}, err
 		}
-		capRecs, err := s.run(ctx, tx, capsCypher, map[string]any{"id": initiativeID, "perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue})
+		capRecs, err := s.run(ctx, tx, partnerCapsCypher, map[string]any{"id": initiativeID, "perMember": PartnerEventsPerMember, "perIssue": PartnerAgreementsPerIssue})
 		if err != nil {
 			return answer{}, err
 		}
@@ -288,3 +281,9 @@ func sortFacts(fs []PartnerFact) {
 		return a.Node.ID() < b.Node.ID()
 	})
 }
+
+// partnerCapsCypher says which caps cut potentialPartners' window: the
+// degrees are read from the count store.
+//
+//go:embed partner_caps.cypher
+var partnerCapsCypher string
