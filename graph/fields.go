@@ -82,45 +82,19 @@ func edgesOf[T any](ctx context.Context, r *Resolver, spec store.EdgeSpec, id st
 func actorMemberships(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
 	where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
 	q := membershipQuery(where, orderBy, sideSelf)
-	return edgesOf(ctx, r, store.ActorMemberships, self.NodeID(), g, first, q, func(e loader.Edge) *model.Membership {
-		m := membership(e.Rel)
-		m.Actor = self
-		switch o := e.Other.(type) {
-		case *model.Initiative:
-			m.Initiative = o
-		case *model.Organization:
-			m.Organization = o
-		default:
-			return nil
-		}
-		return m
-	})
+	return edgesOf(ctx, r, store.ActorMemberships, self.NodeID(), g, first, q, membershipOf(self))
 }
 
 func actorParticipations(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
 	where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
 	q := participationQuery(where, orderBy, sideSelf)
-	return edgesOf(ctx, r, store.ActorParticipations, self.NodeID(), g, first, q, func(e loader.Edge) *model.Participation {
-		ev, ok := e.Other.(*model.Event)
-		if !ok {
-			return nil
-		}
-		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: self, Event: ev, Evidence: e.Rel.Evidence()}
-	})
+	return edgesOf(ctx, r, store.ActorParticipations, self.NodeID(), g, first, q, participationOf(self))
 }
 
 func actorSignatures(ctx context.Context, r *Resolver, self model.Actor, g *model.Group, first *int,
 	where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
 	q := signatureQuery(where, orderBy, sideSelf)
-	return edgesOf(ctx, r, store.ActorSignatures, self.NodeID(), g, first, q, func(e loader.Edge) *model.Signature {
-		a, ok := e.Other.(*model.Agreement)
-		if !ok {
-			return nil
-		}
-		s := signature(e.Rel)
-		s.Actor, s.Agreement = self, a
-		return s
-	})
+	return edgesOf(ctx, r, store.ActorSignatures, self.NodeID(), g, first, q, signatureOf(self))
 }
 
 func membership(rel model.RelProps) *model.Membership {

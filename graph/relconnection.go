@@ -189,8 +189,8 @@ func relNodes[T, E any](ctx context.Context, r *Resolver, spec store.EdgeSpec, i
 	return relEdges(items, mk), paged, nil
 }
 
-// Builders of the relationship objects of one parent, shared by its
-// connections.
+// Builders of the relationship objects of one parent, shared by its plain
+// lists (fields.go, schema.resolvers.go) and its connections.
 
 func membershipOf(self model.Actor) func(loader.Edge) *model.Membership {
 	return func(e loader.Edge) *model.Membership {

@@ -16,15 +16,7 @@ import (
 
 // Signatories is the resolver for the signatories field.
 func (r *agreementResolver) Signatories(ctx context.Context, obj *model.Agreement, first *int, where *model.SignatureWhere, orderBy []*model.SignatureSort) ([]*model.Signature, error) {
-	return edgesOf(ctx, r.Resolver, store.AgreementSignatories, obj.ID, obj.Group, first, signatureQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Signature {
-		a, ok := e.Other.(model.Actor)
-		if !ok {
-			return nil
-		}
-		s := signature(e.Rel)
-		s.Actor, s.Agreement = a, obj
-		return s
-	})
+	return edgesOf(ctx, r.Resolver, store.AgreementSignatories, obj.ID, obj.Group, first, signatureQuery(where, orderBy, sideOther), signatoryOf(obj))
 }
 
 // IssueAreas is the resolver for the issueAreas field.
@@ -68,13 +60,7 @@ func (r *countryResolver) Votes(ctx context.Context, obj *model.Country, first *
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, first *int, where *model.ParticipationWhere, orderBy []*model.ParticipationSort) ([]*model.Participation, error) {
-	return edgesOf(ctx, r.Resolver, store.EventParticipants, obj.ID, obj.Group, first, participationQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Participation {
-		a, ok := e.Other.(model.Actor)
-		if !ok {
-			return nil
-		}
-		return &model.Participation{Role: model.Enum[model.ParticipationRole](e.Rel.Str("role")), Actor: a, Event: obj, Evidence: e.Rel.Evidence()}
-	})
+	return edgesOf(ctx, r.Resolver, store.EventParticipants, obj.ID, obj.Group, first, participationQuery(where, orderBy, sideOther), participantOf(obj))
 }
 
 // PartOf is the resolver for the partOf field.
@@ -109,15 +95,7 @@ func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*mo
 
 // Members is the resolver for the members field.
 func (r *initiativeResolver) Members(ctx context.Context, obj *model.Initiative, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
-	return edgesOf(ctx, r.Resolver, store.InitiativeMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Membership {
-		a, ok := e.Other.(model.Actor)
-		if !ok {
-			return nil
-		}
-		m := membership(e.Rel)
-		m.Actor, m.Initiative = a, obj
-		return m
-	})
+	return edgesOf(ctx, r.Resolver, store.InitiativeMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), memberOf(obj, nil))
 }
 
 // Events is the resolver for the events field.
@@ -163,15 +141,7 @@ func (r *issueAreaResolver) Agreements(ctx context.Context, obj *model.IssueArea
 
 // Members is the resolver for the members field.
 func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, first *int, where *model.MembershipWhere, orderBy []*model.MembershipSort) ([]*model.Membership, error) {
-	return edgesOf(ctx, r.Resolver, store.OrganizationMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), func(e loader.Edge) *model.Membership {
-		a, ok := e.Other.(model.Actor)
-		if !ok {
-			return nil
-		}
-		m := membership(e.Rel)
-		m.Actor, m.Organization = a, obj
-		return m
-	})
+	return edgesOf(ctx, r.Resolver, store.OrganizationMembers, obj.ID, obj.Group, first, membershipQuery(where, orderBy, sideOther), memberOf(nil, obj))
 }
 
 // Memberships is the resolver for the memberships field.
