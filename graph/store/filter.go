@@ -469,9 +469,14 @@ func folded(prop string) bool { return prop == "name" || prop == "title" }
 // code point and sort after z, as in Nordic alphabets. Computed in the
 // statement rather than stored, so every writer of names (loaders, the
 // write API, imports) gets the order without a derived property to keep
-// in step; it costs a string walk per sorted node and gives up the
-// name index's order (docs/benchmarks.md, "The reader's order on names").
+// in step, and gives up the name index's order (docs/benchmarks.md, "The
+// reader's order on names"). The walk over the characters is the costly
+// part (about 2.7 µs a name on the synthetic graph, against 0.7 µs for
+// toLower), and text that is all ASCII has nothing to decompose or drop,
+// so an ASCII check sends it down the toLower path: the same key, at
+// about half the cost of the walk.
 func readerKey(expr string) string {
-	return "reduce(s = '', c IN split(normalize(toLower(" + expr + "), NFD), '') | " +
-		"CASE WHEN c >= '\u0300' AND c <= '\u036f' THEN s ELSE s + c END)"
+	return "CASE WHEN " + expr + ` =~ '[\\x00-\\x7f]*' THEN toLower(` + expr + ") ELSE " +
+		"reduce(s = '', c IN split(normalize(toLower(" + expr + "), NFD), '') | " +
+		"CASE WHEN c >= '\u0300' AND c <= '\u036f' THEN s ELSE s + c END) END"
 }
