@@ -10,8 +10,8 @@ import (
 )
 
 // The dataset's version node: one (:DatasetVersion {id: DatasetVersionID})
-// whose lastWrite and writes every write transaction of the store sets
-// before it commits (write in store.go). It is not part of the graph
+// whose lastWrite and writes record the store's writes (write in store.go:
+// in each write's transaction, or after the commit through RecordWrites). It is not part of the graph
 // model: no list, lookup or export reads it.
 const (
 	LabelDatasetVersion = "DatasetVersion"
@@ -125,18 +125,31 @@ func (s *Store) LastUpdate(ctx context.Context) (time.Time, error) {
 // version node's lastWrite becomes at when that is later, and its writes
 // count grows by one, so the dataset version changes.
 func (s *Store) RecordWrite(ctx context.Context, at time.Time) error {
+	return s.RecordWrites(ctx, 1, at)
+}
+
+// RecordWrites records n writes on the version node, the last of them
+// committed at at: the writes committed through a store set to
+// RecordWritesAfterCommit. lastWrite becomes at when that is later, and
+// the writes count grows by n. The statement is marked as the server's
+// own (BackgroundMarker): no request sent it.
+func (s *Store) RecordWrites(ctx context.Context, n int64, at time.Time) error {
 	_, err := writeTx(ctx, s, func(tx runner) (struct{}, error) {
-		_, err := s.run(ctx, tx, `MERGE (v:DatasetVersion {id: $id})
-SET v.writes = coalesce(v.writes, 0) + 1,
-    v.lastWrite = CASE WHEN v.lastWrite IS NOT NULL AND datetime(v.lastWrite) >= datetime($at) THEN v.lastWrite ELSE $at END`,
-			map[string]any{"id": DatasetVersionID, "at": at.UTC().Format(time.RFC3339Nano)})
+		_, err := s.run(ctx, tx, recordWritesCypher,
+			map[string]any{"id": DatasetVersionID, "n": n, "at": at.UTC().Format(time.RFC3339Nano)})
 		return struct{}{}, err
 	})
 	if err != nil {
-		return fmt.Errorf("record a write on the dataset version: %w", err)
+		return fmt.Errorf("record writes on the dataset version: %w", err)
 	}
 	return nil
 }
+
+// recordWritesCypher adds writes to the version node (RecordWrites).
+var recordWritesCypher = BackgroundMarker + "\n" + recordWritesFile
+
+//go:embed dataset_record_writes.cypher
+var recordWritesFile string
 
 // CountsChanged is the cheap check between two reads of DatasetFacts:
 // the node and relationship counts from Neo4j's count store.

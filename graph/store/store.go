@@ -38,6 +38,8 @@ type Store struct {
 	open      atomic.Int64 // sessions open now, for metrics
 	// cypherSlots holds one token per researcher query running (cypher.go).
 	cypherSlots chan struct{}
+	// afterCommit, when set, is told of each committed write (write).
+	afterCommit atomic.Pointer[func(at time.Time)]
 }
 
 // RoundTripCounter is told about every Cypher statement sent, so a request
@@ -169,10 +171,23 @@ func retriable(err error) bool {
 }
 
 // write runs work in one write transaction: all of it commits or none
-// does. The same transaction records the write on the dataset's version
-// node (datasetversion.go), so the dataset version sees every write made
-// through the store when it commits, and never one that rolled back.
+// does. Every committed write is recorded on the dataset's version node
+// (datasetversion.go), one of two ways. By default the same transaction
+// records it, so the version sees every write when it commits and never
+// one that rolled back. A server that keeps the dataset version sets
+// RecordWritesAfterCommit: the write then commits without touching the
+// version node, and the server records its writes in the background a
+// moment later — every writer taking one node's lock in its own
+// transaction (and one more statement) would queue all writes of all
+// replicas behind each other.
 func write[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)) (T, error) {
+	if committed := s.afterCommit.Load(); committed != nil {
+		v, err := writeTx(ctx, s, work)
+		if err == nil {
+			(*committed)(time.Now().UTC())
+		}
+		return v, err
+	}
 	return writeTx(ctx, s, func(tx runner) (T, error) {
 		v, err := work(tx)
 		if err == nil {
@@ -180,6 +195,18 @@ func write[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)
 		}
 		return v, err
 	})
+}
+
+// RecordWritesAfterCommit makes every later write of the store call
+// committed (with the time it committed) instead of recording itself on
+// the version node; the caller then records them with RecordWrites. nil
+// restores the recording in each write's transaction.
+func (s *Store) RecordWritesAfterCommit(committed func(at time.Time)) {
+	if committed == nil {
+		s.afterCommit.Store(nil)
+		return
+	}
+	s.afterCommit.Store(&committed)
 }
 
 // writeSchema runs a schema command (a constraint or an index) in its own

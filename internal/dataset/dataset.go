@@ -8,9 +8,13 @@
 // The version costs nothing per request: a Keeper holds the current one
 // behind an atomic pointer. Reading it again is one cheap statement
 // (store.DatasetFacts: Neo4j's count store, the Source nodes and the
-// version node every write of the store updates in its own transaction),
-// run shortly after a write through this server and every PollEvery,
-// which is how writes through another replica are seen. Writes made to
+// version node that records the writes), run shortly after a write through
+// this server and every PollEvery, which is how writes through another
+// replica are seen. While the keeper runs, it records this server's writes
+// on the version node itself, after they commit (a burst of writes in one
+// statement), so writers do not queue on that one node's lock; a write
+// whose record is lost to a crash before then is seen by the next scan, as
+// every API write sets updatedAt. Writes made to
 // Neo4j directly, not through the API, are seen when they change a count
 // (within PollEvery) or set an updatedAt (a scan of the whole graph every
 // ScanEvery); a direct edit that does neither is not seen (docs/exports.md).
@@ -90,6 +94,11 @@ type Keeper struct {
 	logger *slog.Logger
 	cur    atomic.Pointer[Version]
 	wrote  chan struct{}
+	// pending counts the writes committed but not yet recorded on the
+	// version node, and lastCommit (Unix nanoseconds) when the latest of
+	// them committed; Flush records them.
+	pending    atomic.Int64
+	lastCommit atomic.Int64
 }
 
 // NewKeeper returns a keeper with no version yet; Run computes it.
@@ -123,6 +132,33 @@ func (k *Keeper) Wrote() {
 	case k.wrote <- struct{}{}:
 	default: // a recomputation is already due
 	}
+}
+
+// committed is told by the store of each write it committed (see Run).
+func (k *Keeper) committed(at time.Time) {
+	for {
+		last := k.lastCommit.Load()
+		if at.UnixNano() <= last || k.lastCommit.CompareAndSwap(last, at.UnixNano()) {
+			break
+		}
+	}
+	k.pending.Add(1)
+	k.Wrote()
+}
+
+// Flush records the committed writes not yet recorded on the version
+// node, in one statement; on failure they stay pending for the next
+// Flush.
+func (k *Keeper) Flush(ctx context.Context) error {
+	n := k.pending.Swap(0)
+	if n == 0 {
+		return nil
+	}
+	if err := k.st.RecordWrites(ctx, n, time.Unix(0, k.lastCommit.Load())); err != nil {
+		k.pending.Add(n)
+		return err
+	}
+	return nil
 }
 
 // Refresh reads the facts and publishes the version they make.
@@ -159,8 +195,19 @@ func (k *Keeper) Scan(ctx context.Context) error {
 	return err
 }
 
-// Run keeps the version fresh until ctx ends.
+// Run keeps the version fresh until ctx ends. While it runs, the store's
+// writes are recorded by the keeper after they commit (Flush), and the
+// last ones when it stops.
 func (k *Keeper) Run(ctx context.Context) {
+	k.st.RecordWritesAfterCommit(k.committed)
+	defer func() {
+		k.st.RecordWritesAfterCommit(nil)
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := k.Flush(stop); err != nil && k.logger != nil {
+			k.logger.Warn("writes not recorded on the dataset version at shutdown", "err", err)
+		}
+	}()
 	retry := time.Second
 	for k.Current() == nil {
 		if _, err := k.Refresh(ctx); err == nil {
@@ -198,6 +245,9 @@ func (k *Keeper) Run(ctx context.Context) {
 		case <-scan.C:
 			k.scan(ctx)
 			continue
+		}
+		if err := k.Flush(ctx); err != nil && k.logger != nil && ctx.Err() == nil {
+			k.logger.Warn("writes not recorded on the dataset version yet; retrying at the next poll", "err", err)
 		}
 		if _, err := k.Refresh(ctx); err != nil && k.logger != nil && ctx.Err() == nil {
 			k.logger.Warn("dataset version not refreshed", "err", err)

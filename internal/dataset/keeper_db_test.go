@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
@@ -103,6 +104,91 @@ func TestKeeperSeesWrites(t *testing.T) {
 	// Directly, a node created: the counts change, the cheap read sees it.
 	testdb.Exec(t, `CREATE (:IssueArea {id: "issue:keeper-direct", name: "direct"})`, nil)
 	changed("a node created directly", v3)
+}
+
+// TestKeeperRecordsWritesAfterCommit: while a keeper runs, a write through
+// the store commits without touching the version node; the keeper then
+// records the committed writes (not a rolled-back one) in one statement,
+// and records what is still pending when it stops.
+func TestKeeperRecordsWritesAfterCommit(t *testing.T) {
+	st := testdb.Seeded(t)
+	ctx := context.Background()
+	k := NewKeeper(st, nil)
+	v0, err := k.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.RecordWritesAfterCommit(k.committed)
+	defer st.RecordWritesAfterCommit(nil)
+	before := time.Now().UTC()
+	for i, name := range []string{"Probe one", "Probe two", "Probe three"} {
+		if _, err := st.WriteGraph(ctx, store.GraphWrite{Nodes: []store.NodeWrite{{Label: store.LabelIssueArea, ID: "issue:after-commit-probe",
+			Props: map[string]any{"name": name}}}}); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if _, err := st.WriteGraph(ctx, store.GraphWrite{
+		Nodes: []store.NodeWrite{{Label: store.LabelIssueArea, ID: "issue:after-commit-rolled-back", Props: map[string]any{"name": "x"}}},
+		Rels: []store.RelWrite{{Type: store.RelMemberOf, From: "country:CAN", To: "initiative:missing",
+			FromLabel: store.LabelCountry, ToLabel: store.LabelInitiative}}}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	v1, err := k.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1.Writes != v0.Writes || v1.LastWriteText() != v0.LastWriteText() {
+		t.Errorf("before the keeper records them: %d writes, last %s; want the version node untouched (%d, %s)",
+			v1.Writes, v1.LastWriteText(), v0.Writes, v0.LastWriteText())
+	}
+	if got := k.pending.Load(); got != 3 {
+		t.Errorf("%d writes pending, want the 3 committed", got)
+	}
+	if err := k.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := k.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.Writes != v0.Writes+3 || v2.LastWrite.Before(before.Truncate(time.Second)) || v2.ID == v1.ID {
+		t.Errorf("after Flush: version %s, %d writes at %v; want a new version, %d writes, no earlier than %v",
+			v2.ID, v2.Writes, v2.LastWrite, v0.Writes+3, before)
+	}
+	if err := k.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := k.Refresh(ctx); v.Writes != v2.Writes {
+		t.Errorf("a second Flush with nothing pending: %d writes, want %d", v.Writes, v2.Writes)
+	}
+
+	// Run installs the same recording and records what is pending when it stops.
+	st.RecordWritesAfterCommit(nil)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { k.Run(runCtx); close(done) }()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, err := st.WriteGraph(ctx, store.GraphWrite{Nodes: []store.NodeWrite{{Label: store.LabelIssueArea, ID: "issue:after-commit-probe",
+			Props: map[string]any{"name": "Probe four"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		if k.pending.Load() > 0 || time.Now().After(deadline) {
+			break // the keeper's recording was installed before this write
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if k.pending.Load() != 0 {
+		t.Errorf("%d writes still pending after Run stopped", k.pending.Load())
+	}
+	v3, err := k.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v3.Writes <= v2.Writes {
+		t.Errorf("after Run stopped: %d writes, want more than %d", v3.Writes, v2.Writes)
+	}
 }
 
 // TestKeeperAdoptsAnUnrecordedDatabase: data loaded without a version node

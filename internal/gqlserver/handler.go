@@ -105,7 +105,6 @@ func New(d Deps) (http.Handler, error) {
 			// After a committed write: the bookmarks to send back in
 			// X-Lysoen-Bookmarks to read it on any replica.
 			if cz := store.CausalFrom(ctx); cz != nil && cz.Wrote() {
-				d.Dataset.Wrote()
 				if b, err := cz.Bookmarks(ctx); err == nil && len(b) > 0 {
 					resp.Extensions["bookmarks"] = b
 				}
