@@ -109,7 +109,7 @@ type fieldPlan struct {
 	alias, name string
 	kind        fieldKind
 	def         *ast.FieldDefinition
-	key         string                   // kindNodes, kindItems: the projection key
+	key         string                   // kindNodes, kindItems, kindConnection: the projection key
 	node        *objPlan                 // kindNodes, kindSelf, kindOther: how to write the node
 	item        []fieldPlan              // kindItems: the relationship object's fields
 	evidence    []graphql.CollectedField // kindEvidence: the Evidence fields
