@@ -14,7 +14,7 @@ import (
 
 // agreementNotFound is the error for agreement(id) when id is not in the
 // graph, with the ids it may have meant. Both read paths (the resolver
-// and direct.go) answer with it.
+// and graph/directread) answer with it.
 func agreementNotFound(ctx context.Context, s *store.Store, id string) error {
 	ids, err := s.AgreementSuggestions(ctx, id)
 	if err != nil {

@@ -35,8 +35,8 @@ import (
 
 const romeID = "agreement:rome-statute"
 
-// servingAPI serves the schema as the server does (per-request loaders,
-// direct reads) and counts the Cypher statements sent.
+// servingAPI serves the schema through the resolvers (per-request loaders)
+// and counts the Cypher statements sent.
 func servingAPI(t *testing.T) (*api, *atomic.Int64) {
 	t.Helper()
 	var n atomic.Int64
@@ -46,12 +46,14 @@ func servingAPI(t *testing.T) (*api, *atomic.Int64) {
 	return &api{t: t, srv: srv}, &n
 }
 
-// servingHandler is the GraphQL handler as the server builds it: direct
-// reads, gqlgen's query cache, the error presenter, per-request loaders.
+// servingHandler is the GraphQL handler as the server builds it without
+// direct reads (package graph/directread wraps this schema and compares
+// its answers with these): gqlgen's query cache, the error presenter,
+// per-request loaders.
 func servingHandler(st *store.Store) http.Handler {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := &Resolver{Store: st, Logger: logger}
-	h := handler.New(WithDirectReads(NewExecutableSchema(Config{Resolvers: r}), r))
+	h := handler.New(NewExecutableSchema(Config{Resolvers: r}))
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](100))
 	h.SetErrorPresenter(ErrorPresenter(logger, func(context.Context) string { return "" }))
@@ -441,39 +443,10 @@ func TestMembershipSpansPage(t *testing.T) {
 	}
 }
 
-// TestRelationshipConnectionsBothPaths: a query with connections is left
-// by the direct read path to the resolvers, and answers the same through
-// the server with direct reads as through the resolvers alone.
-func TestRelationshipConnectionsBothPaths(t *testing.T) {
-	st := testdb.Seeded(t)
-	resolvers, direct, served, _ := directServers(t, st)
-	for _, q := range []string{
-		`{ initiatives(first: 5) { edges { node { id membersConnection(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor role since node { id name } } }
-		  eventsConnection(last: 2) { totalCount edges { cursor node { id participantsConnection { totalCount edges { role node { id } } } } } } } } } }`,
-		`{ countries(first: 10) { edges { node { id signatures(first: 2) { agreement { id } } signaturesConnection(first: 2) { totalCount edges { signed node { id } } }
-		  participationsConnection { edges { role node { id } } } eventsHeldConnection { totalCount } } } } }`,
-	} {
-		want, wantErrs := rawAnswer(t, resolvers, q, nil)
-		before := served.Load()
-		got, gotErrs := rawAnswer(t, direct, q, nil)
-		if served.Load() != before {
-			t.Errorf("%s: answered directly; connections take the resolver path", q)
-		}
-		if wantErrs != "" || gotErrs != "" {
-			t.Fatalf("errors: %s / %s", wantErrs, gotErrs)
-		}
-		if got != want {
-			t.Errorf("%s\ndirect: %s\nresolvers: %s", q, got, want)
-		}
-		var v map[string]any
-		if err := json.Unmarshal([]byte(got), &v); err != nil || strings.Count(got, `"totalCount"`) == 0 {
-			t.Errorf("answer without totalCount: %s", got)
-		}
-	}
-}
-
 // BenchmarkRelationshipConnection times the Rome Statute's signatories
-// through the server's handler: the plain list (its first 100), the
+// through the resolvers (graph/directread's
+// BenchmarkRelationshipConnectionPaths times the same shapes through the
+// direct read path beside them): the plain list (its first 100), the
 // connection's first page of 20, its last page of 20, and a page of 20 of
 // each of the first 20 agreements' signatories (one statement for all). Run with
 //

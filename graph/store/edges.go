@@ -98,7 +98,7 @@ func (e EdgeSpec) naturalOrder(q EdgeQuery, r, m string) string {
 	labels := e.otherLabels(q)
 	for _, prop := range []string{"startDate", "adoptedOn"} {
 		for _, l := range labels {
-			if _, ok := nodeProps[l][prop]; ok {
+			if _, ok := filterProps[l][prop]; ok {
 				dates = append(dates, m+"."+prop)
 				break
 			}

@@ -88,24 +88,10 @@ const (
 	kindInt
 	// kindBool: a BOOLEAN property; a node without it counts as false.
 	kindBool
+	// kindStrings: a list of strings (an agreement's aliases), read but
+	// never filtered on.
+	kindStrings
 )
-
-var commonProps = map[string]propKind{"id": kindString, "name": kindString}
-
-// nodeProps is the allow-list of filterable and sortable properties per label.
-var nodeProps = map[Label]map[string]propKind{
-	LabelActor: {"kind": kindString},
-	LabelCountry: {"iso3": kindString, "iso2": kindString, "region": kindString, "subRegion": kindString, "m49": kindString,
-		"historical": kindBool},
-	LabelOrganization: {"kind": kindString, "acronym": kindString, "cowId": kindInt, "startDate": kindDate, "endDate": kindDate},
-	LabelIssueArea:    {"description": kindString},
-	LabelInitiative:   {"kind": kindString, "objective": kindString, "startDate": kindDate, "endDate": kindDate},
-	LabelEvent: {"kind": kindString, "location": kindString, "status": kindString, "datePrecision": kindString,
-		"startDate": kindDate, "endDate": kindDate},
-	LabelAgreement: {"kind": kindString, "adoptedOn": kindDate, "openYear": kindDate, "mtdsgNo": kindString, "acronym": kindString},
-	LabelRollCall: {"rcid": kindInt, "session": kindInt, "date": kindDate, "resolution": kindString, "title": kindString,
-		"description": kindString, "important": kindBool, "amendment": kindBool, "paragraph": kindBool},
-}
 
 // relProps is the allow-list of filterable and sortable relationship properties.
 var relProps = map[RelType]map[string]propKind{
@@ -120,7 +106,7 @@ func nodeProp(l Label, p string) (propKind, bool) {
 	if k, ok := commonProps[p]; ok {
 		return k, true
 	}
-	k, ok := nodeProps[l][p]
+	k, ok := filterProps[l][p]
 	return k, ok
 }
 
@@ -450,7 +436,7 @@ func FilterProps(l Label) []string {
 	for p := range commonProps {
 		out = append(out, p)
 	}
-	for p := range nodeProps[l] {
+	for p := range filterProps[l] {
 		out = append(out, p)
 	}
 	sort.Strings(out)

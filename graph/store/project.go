@@ -16,7 +16,7 @@ import (
 // it, each projected the same way. A whole GraphQL selection becomes one
 // Cypher statement: a list per node with a COLLECT subquery per
 // relationship field, so the database sends back exactly the values asked
-// for (graph/direct.go). Lists, not maps: a map sends its keys with every
+// for (graph/directread). Lists, not maps: a map sends its keys with every
 // node, and the driver builds a Go map for each; lists cost Neo4j and the
 // server about a fifth less on a 1 MB answer (docs/benchmarks.md).
 type NodeProjection struct {

@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/lysoen/lysoen/graph"
+	"github.com/lysoen/lysoen/graph/directread"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/config"
 	"github.com/lysoen/lysoen/internal/dataset"
@@ -54,7 +55,7 @@ func New(d Deps) (http.Handler, error) {
 		MaxBytes: c.CypherMaxBytes}}
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: resolver})
 	if c.DirectReads {
-		es = graph.WithDirectReads(es, resolver)
+		es = directread.Wrap(es, d.Store)
 	}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})

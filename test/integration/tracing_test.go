@@ -34,7 +34,7 @@ func TestTracingSpanTree(t *testing.T) {
 	if c.OTel != "" {
 		t.Fatalf("tracing is on by default: %q", c.OTel)
 	}
-	// This tree is the resolvers'. A direct read (graph/direct.go) has no
+	// This tree is the resolvers'. A direct read (graph/directread) has no
 	// resolver spans: its one Cypher span sits under the operation.
 	c.DirectReads = false
 	srv := httptest.NewServer(inProcess(t, c, slog.New(slog.NewTextHandler(io.Discard, nil)), st, tp))

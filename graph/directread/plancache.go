@@ -1,4 +1,4 @@
-package graph
+package directread
 
 // The direct path's plans, kept per operation. Planning a selection costs
 // more than reading a small answer's arguments: for the benchmark's search

@@ -1,4 +1,4 @@
-package graph
+package directread
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/internal/testdb"
 	"github.com/lysoen/lysoen/seed/data"
 	"github.com/lysoen/lysoen/seed/refimport"
@@ -80,7 +81,7 @@ func TestNamesSortAsAReaderWould(t *testing.T) {
 					vars["after"] = *p.Conn.PageInfo.EndCursor
 				}
 			}
-			got := walk(MaxPageSize)
+			got := walk(graph.MaxPageSize)
 			if len(got) < 200 {
 				t.Fatalf("only %d countries", len(got))
 			}

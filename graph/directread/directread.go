@@ -1,17 +1,22 @@
-package graph
-
-// Direct reads: a query whose every field this file understands runs as
-// one Cypher statement per root field (store.NodeProjection: a list projection
-// per level, a COLLECT subquery per relationship field) and its answer is
-// written straight to JSON from the records. It skips gqlgen's per-field
-// execution (a goroutine, a field context and a middleware pass per field
-// and list element, and a tree of marshalers kept until the end), which
-// was most of the server's CPU and memory on big nested answers
-// (docs/benchmarks.md). Anything else — a field not in the tables below,
-// introspection, a derived field, an argument the resolvers would
+// Package directread answers read queries without gqlgen's per-field
+// execution: a query whose every field this package understands runs as
+// one Cypher statement per root field (store.NodeProjection: a list
+// projection per level, a COLLECT subquery per relationship field) and its
+// answer is written straight to JSON from the records. It skips gqlgen's
+// per-field execution (a goroutine, a field context and a middleware pass
+// per field and list element, and a tree of marshalers kept until the
+// end), which was most of the server's CPU and memory on big nested
+// answers (docs/benchmarks.md). Anything else — a field not in the tables
+// below, introspection, a derived field, an argument the resolvers would
 // refuse — makes the whole operation take the ordinary resolver path, so
 // errors and edge cases keep one implementation. The answers are the same
-// byte for byte: direct_test.go runs every supported shape both ways.
+// byte for byte: directread_test.go runs every supported shape both ways.
+//
+// What the resolvers' package alone has (gqlgen's argument coercion, the
+// where and orderBy conversions, the argument checks) comes through one
+// bridge, graph/directbridge.go; the node properties written directly are
+// the Read rows of the store's field table (store.ReadField).
+package directread
 
 import (
 	"bytes"
@@ -19,30 +24,33 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/model"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
-// WithDirectReads wraps the executable schema made by NewExecutableSchema
-// so that the read operations described above run directly.
-func WithDirectReads(es graphql.ExecutableSchema, r *Resolver) graphql.ExecutableSchema {
-	inner, ok := es.(*executableSchema)
+// Wrap wraps the executable schema made by graph.NewExecutableSchema so
+// that the read operations described above run directly against s; any
+// other schema is returned as it is.
+func Wrap(es graphql.ExecutableSchema, s *store.Store) graphql.ExecutableSchema {
+	args, ok := graph.NewArgCoercer(es)
 	if !ok {
 		return es
 	}
-	return &directSchema{ExecutableSchema: es, inner: inner, r: r}
+	return &directSchema{ExecutableSchema: es, args: args, store: s}
 }
 
 type directSchema struct {
 	graphql.ExecutableSchema
-	inner *executableSchema
-	r     *Resolver
+	args  *graph.ArgCoercer
+	store *store.Store
 	plans planCache // plancache.go
 }
 
@@ -52,8 +60,7 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return d.ExecutableSchema.Exec(ctx)
 	}
-	p := &planner{ctx: ctx, oc: oc, ec: newExecutionContext(oc, d.inner, nil)}
-	roots, ok := d.plans.plan(p)
+	roots, ok := d.plans.plan(d.planner(ctx, oc))
 	if !ok {
 		return d.ExecutableSchema.Exec(ctx)
 	}
@@ -63,8 +70,18 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		}
 		done = true
-		return &graphql.Response{Data: runDirect(ctx, d.r.Store, roots)}
+		data, ok := runDirect(ctx, d.store, roots)
+		if !ok {
+			// Known only once the lists were read (a cursor naming no
+			// edge of its list): the resolvers answer, with their error.
+			return d.ExecutableSchema.Exec(ctx)(ctx)
+		}
+		return &graphql.Response{Data: data}
 	}
+}
+
+func (d *directSchema) planner(ctx context.Context, oc *graphql.OperationContext) *planner {
+	return &planner{ctx: ctx, oc: oc, args: d.args.For(oc)}
 }
 
 // ---------------------------------------------------------------- plans
@@ -72,17 +89,19 @@ func (d *directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 type fieldKind int
 
 const (
-	kindTypename fieldKind = iota
-	kindScalar             // a property of the node or relationship: a string, date or enum
-	kindFlag               // a Boolean property (absent is false)
-	kindInt                // an Int property
-	kindStrings            // a list-of-strings property (absent is [])
-	kindEvidence           // Evidence, from sourceId and evidence properties
-	kindNodes              // a relationship field whose items are the nodes at the other end
-	kindItems              // a relationship field whose items are relationship objects (Membership, …)
-	kindSelf               // on a relationship object: the node the list was read from
-	kindOther              // on a relationship object: the node at the other end
-	kindNull               // on a relationship object: an end that is neither
+	kindTypename   fieldKind = iota
+	kindScalar               // a property of the node or relationship: a string, date or enum
+	kindFlag                 // a Boolean property (absent is false)
+	kindInt                  // an Int property
+	kindStrings              // a list-of-strings property (absent is [])
+	kindEvidence             // Evidence, from sourceId and evidence properties
+	kindNodes                // a relationship field whose items are the nodes at the other end
+	kindItems                // a relationship field whose items are relationship objects (Membership, …)
+	kindSelf                 // on a relationship object: the node the list was read from
+	kindOther                // on a relationship object: the node at the other end
+	kindNull                 // on a relationship object: an end that is neither
+	kindConnection           // a relationship connection (`<field>Connection`, connection.go)
+	kindCursor               // on a relationship connection's edge: its cursor
 )
 
 // fieldPlan is one selected field, in selection order.
@@ -90,11 +109,12 @@ type fieldPlan struct {
 	alias, name string
 	kind        fieldKind
 	def         *ast.FieldDefinition
-	key         string                   // kindNodes, kindItems: the projection key
+	key         string                   // kindNodes, kindItems, kindConnection: the projection key
 	node        *objPlan                 // kindNodes, kindSelf, kindOther: how to write the node
 	item        []fieldPlan              // kindItems: the relationship object's fields
 	evidence    []graphql.CollectedField // kindEvidence: the Evidence fields
 	onlyLabel   store.Label              // kindOther: written only when the other end has this label
+	conn        *connPlan                // kindConnection
 }
 
 // objPlan writes a node: the fields per concrete type it may have (one
@@ -143,7 +163,7 @@ const (
 type planner struct {
 	ctx  context.Context
 	oc   *graphql.OperationContext
-	ec   *executionContext
+	args *graph.OperationArgs
 	keys int
 }
 
@@ -186,36 +206,9 @@ func (p *planner) operation() ([]rootPlan, bool) {
 	return roots, true
 }
 
-// rootLists are the root connections: label, argument coercion and the
-// conversion the resolvers in schema.resolvers.go apply.
-var rootLists = map[string]struct {
-	label store.Label
-	args  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
-	conv  func(map[string]any) (store.Filter, []store.SortKey)
-}{
-	"countries": {store.LabelCountry, (*executionContext).field_Query_countries_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return countryFilter(arg[*model.CountryWhere](a, "where")), countryOrder(arg[[]*model.CountrySort](a, "orderBy"))
-	}},
-	"organizations": {store.LabelOrganization, (*executionContext).field_Query_organizations_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return organizationFilter(arg[*model.OrganizationWhere](a, "where")), organizationOrder(arg[[]*model.OrganizationSort](a, "orderBy"))
-	}},
-	"issueAreas": {store.LabelIssueArea, (*executionContext).field_Query_issueAreas_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return issueAreaFilter(arg[*model.IssueAreaWhere](a, "where")), issueAreaOrder(arg[[]*model.IssueAreaSort](a, "orderBy"))
-	}},
-	"initiatives": {store.LabelInitiative, (*executionContext).field_Query_initiatives_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return initiativeFilter(arg[*model.InitiativeWhere](a, "where")), initiativeOrder(arg[[]*model.InitiativeSort](a, "orderBy"))
-	}},
-	"events": {store.LabelEvent, (*executionContext).field_Query_events_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return eventFilter(arg[*model.EventWhere](a, "where")), eventOrder(arg[[]*model.EventSort](a, "orderBy"))
-	}},
-	"agreements": {store.LabelAgreement, (*executionContext).field_Query_agreements_args, func(a map[string]any) (store.Filter, []store.SortKey) {
-		return agreementFilter(arg[*model.AgreementWhere](a, "where")), agreementOrder(arg[[]*model.AgreementSort](a, "orderBy"))
-	}},
-}
-
 // rootLookups are the root fields that find one node by id.
 var rootLookups = map[string]store.Label{
-	"organization": store.LabelOrganization, "issueArea": store.LabelIssueArea, "initiative": store.LabelInitiative,
+	"country": store.LabelCountry, "organization": store.LabelOrganization, "issueArea": store.LabelIssueArea, "initiative": store.LabelInitiative,
 	"event": store.LabelEvent, "agreement": store.LabelAgreement,
 }
 
@@ -259,90 +252,60 @@ func (p *planner) bind(r *rootPlan) bool {
 		r.kind = rootTypename
 		return true
 	}
-	raw := f.ArgumentMap(p.oc.Variables)
-	switch f.Name {
-	case "search":
-		return p.bindSearch(r, raw)
-	case "neighborhood":
-		return p.bindNeighborhood(r, raw)
-	}
-	if l, ok := rootLists[f.Name]; ok {
-		args, err := l.args(p.ec, p.ctx, raw)
-		if err != nil {
-			return false
-		}
-		where, order := l.conv(args)
-		page, err := pageArgs(arg[*int](args, "first"), arg[*string](args, "after"), arg[*int](args, "last"), arg[*string](args, "before"))
-		if err != nil || checkDepth(where) != nil {
-			return false
-		}
-		sig := store.OrderSignature(l.label, order)
-		if (page.After != nil && page.After.Order != sig) || (page.Before != nil && page.Before.Order != sig) {
-			return false
-		}
-		r.kind, r.label, r.list = rootList, l.label, store.ListQuery{Where: where, Order: order, Page: page}
-		return true
-	}
-	label, ok := rootLookups[f.Name]
-	key := "id"
-	var args map[string]any
-	var err error
-	switch {
-	case f.Name == "country":
-		label, key = store.LabelCountry, "iso3"
-		args, err = p.ec.field_Query_country_args(p.ctx, raw)
-	case ok:
-		switch label {
-		case store.LabelOrganization:
-			args, err = p.ec.field_Query_organization_args(p.ctx, raw)
-		case store.LabelIssueArea:
-			args, err = p.ec.field_Query_issueArea_args(p.ctx, raw)
-		case store.LabelInitiative:
-			args, err = p.ec.field_Query_initiative_args(p.ctx, raw)
-		case store.LabelEvent:
-			args, err = p.ec.field_Query_event_args(p.ctx, raw)
-		default:
-			args, err = p.ec.field_Query_agreement_args(p.ctx, raw)
-		}
-	default:
-		return false
-	}
+	args, err := p.args.Coerce(p.ctx, "Query", f.Name, f.ArgumentMap(p.oc.Variables))
 	if err != nil {
 		return false
 	}
-	r.kind, r.label, r.key = rootLookup, label, key
-	if key == "iso3" {
-		// country(id:) is a lookup by id; neither or both is the resolvers' error.
-		iso3, id := arg[*string](args, "iso3"), arg[*string](args, "id")
-		switch {
-		case (iso3 == nil) == (id == nil):
-			return false
-		case id != nil:
-			r.key, r.value = "id", *id
-			return true
-		}
-		if r.value, err = normalizeISO3(*iso3); err != nil {
-			return false
-		}
-	} else {
-		r.value = arg[string](args, "id")
+	switch f.Name {
+	case "search":
+		return p.bindSearch(r, args)
+	case "neighborhood":
+		return p.bindNeighborhood(r, args)
 	}
-	return true
+	if label, where, order, ok := graph.RootList(f.Name, args); ok {
+		page, err := graph.PageArgs(arg[*int](args, "first"), arg[*string](args, "after"), arg[*int](args, "last"), arg[*string](args, "before"))
+		if err != nil || graph.CheckDepth(where) != nil {
+			return false
+		}
+		sig := store.OrderSignature(label, order)
+		if (page.After != nil && page.After.Order != sig) || (page.Before != nil && page.Before.Order != sig) {
+			return false
+		}
+		r.kind, r.label, r.list = rootList, label, store.ListQuery{Where: where, Order: order, Page: page}
+		return true
+	}
+	label, ok := rootLookups[f.Name]
+	if !ok {
+		return false
+	}
+	r.kind, r.label, r.key = rootLookup, label, "id"
+	if label != store.LabelCountry {
+		r.value = arg[string](args, "id")
+		return true
+	}
+	// country(iso3:) or country(id:); neither or both is the resolvers' error.
+	iso3, id := arg[*string](args, "iso3"), arg[*string](args, "id")
+	switch {
+	case (iso3 == nil) == (id == nil):
+		return false
+	case id != nil:
+		r.value = *id
+		return true
+	}
+	r.key = "iso3"
+	r.value, err = graph.NormalizeISO3(*iso3)
+	return err == nil
 }
 
 // bindSearch reads search(text, first), leaving to the resolvers the
 // arguments they refuse (search in lists.go).
-func (p *planner) bindSearch(r *rootPlan, raw map[string]any) bool {
-	args, err := p.ec.field_Query_search_args(p.ctx, raw)
-	if err != nil {
-		return false
-	}
+func (p *planner) bindSearch(r *rootPlan, args map[string]any) bool {
 	r.kind, r.limit = rootSearch, 10
 	if first := arg[*int](args, "first"); first != nil {
 		r.limit = *first
 	}
 	r.text = arg[string](args, "text")
-	return r.limit >= 0 && r.limit <= MaxPageSize && utf8.RuneCountInString(r.text) <= MaxSearchText
+	return r.limit >= 0 && r.limit <= graph.MaxPageSize && utf8.RuneCountInString(r.text) <= graph.MaxSearchText
 }
 
 // searchHits plans the selection of search: { node label score }.
@@ -422,8 +385,13 @@ func (p *planner) connection(r *rootPlan, f graphql.CollectedField) bool {
 // implementors are the types a node of each concrete type satisfies in
 // fragments, as gqlgen's generated code lists them.
 func implementors(typ string) []string {
-	if typ == "Country" || typ == "Organization" {
+	switch typ {
+	case "Country":
 		return []string{typ, "Node", "Actor"}
+	case "Organization":
+		return []string{typ, "Node", "Actor", "MembershipGroup"}
+	case "Initiative":
+		return []string{typ, "Node", "MembershipGroup"}
 	}
 	return []string{typ, "Node"}
 }
@@ -433,6 +401,8 @@ func concreteTypes(typ string) []string {
 	switch typ {
 	case "Actor":
 		return []string{"Country", "Organization"}
+	case "MembershipGroup":
+		return []string{"Initiative", "Organization"}
 	case "Node": // as a search hit: the labels of the full-text index
 		return []string{"Country", "Organization", "IssueArea", "Initiative", "Event", "Agreement"}
 	}
@@ -458,7 +428,7 @@ func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodePr
 		plans := make([]fieldPlan, 0, len(fields))
 		for _, f := range fields {
 			fp, ok := p.nodeField(t, f, &proj)
-			if !ok || (len(types) > 1 && (fp.kind == kindNodes || fp.kind == kindItems)) {
+			if !ok || (len(types) > 1 && (fp.kind == kindNodes || fp.kind == kindItems || fp.kind == kindConnection)) {
 				return nil, proj, false
 			}
 			plans = append(plans, fp)
@@ -466,20 +436,6 @@ func (p *planner) node(typ string, sel ast.SelectionSet) (*objPlan, store.NodePr
 		o.byType[t] = plans
 	}
 	return o, proj, true
-}
-
-// nodeProps are the scalar fields of each node type read from the
-// property of the same name (evidence and datePrecision read two).
-var nodeProps = map[string]map[string]bool{
-	"Country": {"id": true, "name": true, "iso3": true, "iso2": true, "region": true, "subRegion": true, "m49": true,
-		"historical": true},
-	"Organization": {"id": true, "name": true, "kind": true, "acronym": true, "cowId": true, "startDate": true, "endDate": true},
-	"IssueArea":    {"id": true, "name": true, "description": true},
-	"Initiative":   {"id": true, "name": true, "kind": true, "objective": true, "startDate": true, "endDate": true},
-	"Event": {"id": true, "name": true, "kind": true, "startDate": true, "endDate": true, "datePrecision": true,
-		"location": true, "status": true},
-	"Agreement": {"id": true, "name": true, "kind": true, "adoptedOn": true, "openYear": true, "mtdsgNo": true, "sourceUrl": true,
-		"acronym": true, "aliases": true},
 }
 
 // withEvidence are the node types with an evidence field.
@@ -503,7 +459,7 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 	case f.Name == "__typename":
 		fp.kind = kindTypename
 		return fp, true
-	case nodeProps[typ][f.Name]:
+	case store.ReadField(store.Label(typ), f.Name):
 		fp.kind = kindScalar
 		switch {
 		case f.Definition.Type.Elem != nil:
@@ -526,31 +482,35 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 		return fp, ok
 	}
 	rf, ok := relFields[typ][f.Name]
-	if !ok {
+	base, isConnection := strings.CutSuffix(f.Name, "Connection")
+	if !ok && isConnection {
+		rf, ok = relFields[typ][base]
+	} else {
+		base, isConnection = f.Name, false
+	}
+	if !ok || (isConnection && rf.spec == store.ActorIssueAreas) {
 		return fp, false
 	}
-	args := map[string]any{}
-	if rf.args != nil {
-		var err error
-		if args, err = rf.args(p.ec, p.ctx, f.ArgumentMap(p.oc.Variables)); err != nil {
-			return fp, false
-		}
+	args, err := p.args.Coerce(p.ctx, typ, f.Name, f.ArgumentMap(p.oc.Variables))
+	if err != nil {
+		return fp, false
 	}
-	limit, err := nestedLimit(arg[*int](args, "first"))
+	q, ok := graph.RelQuery(typ, base, args)
+	if !ok || graph.CheckDepth(q.Self, q.Other) != nil {
+		return fp, false
+	}
+	p.keys++
+	fp.key = "r" + strconv.Itoa(p.keys)
+	if isConnection {
+		return p.relConnection(f, rf, args, q, fp, proj) // connection.go
+	}
+	limit, err := graph.NestedLimit(arg[*int](args, "first"))
 	if err != nil {
 		return fp, false
 	}
 	if rf.spec == store.ActorIssueAreas {
 		limit = -1 // no page: every issue area, as follow reads them
 	}
-	var q store.EdgeQuery
-	if rf.query != nil {
-		if q, ok = rf.query(args); !ok || checkDepth(q.Self, q.Other) != nil {
-			return fp, false
-		}
-	}
-	p.keys++
-	fp.key = "r" + strconv.Itoa(p.keys)
 	rp := store.RelProjection{Key: fp.key, Spec: rf.spec, Query: q, Limit: limit}
 	if rf.item == "" {
 		fp.kind = kindNodes
@@ -568,49 +528,70 @@ func (p *planner) nodeField(typ string, f graphql.CollectedField, proj *store.No
 		return fp, false
 	}
 	for _, g := range fields {
-		ip := fieldPlan{alias: g.Alias, name: g.Name, def: g.Definition}
-		switch {
-		case g.Name == "__typename":
-			ip.kind = kindTypename
-		case itemProps[rf.item][g.Name]:
-			ip.kind = kindScalar
-			rp.RelProps = appendOnce(rp.RelProps, g.Name)
-		case g.Name == "evidence":
-			ip.kind = kindEvidence
-			rp.RelProps = appendOnce(appendOnce(rp.RelProps, "sourceId"), "evidence")
-			if ip.evidence, ok = p.evidenceFields(g.Selections); !ok {
-				return fp, false
-			}
-		case g.Name == rf.self:
-			// The node the list hangs from, written again with another
-			// selection: only its properties, read with it.
-			ip.kind = kindSelf
-			node, selfProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
-			if !ok || len(selfProj.Rels) > 0 {
-				return fp, false
-			}
-			ip.node = node
-			addProps(proj, selfProj.Props...)
-		default:
-			label, isOther := rf.other[g.Name]
-			if !isOther {
-				ip.kind = kindNull
-				break
-			}
-			ip.kind, ip.onlyLabel = kindOther, label
-			node, otherProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
-			if !ok {
-				return fp, false
-			}
-			ip.node = node
-			addProps(&rp.Other, otherProj.Props...)
-			rp.Other.Labels = rp.Other.Labels || otherProj.Labels || label != ""
-			rp.Other.Rels = append(rp.Other.Rels, otherProj.Rels...)
+		ip, ok := p.itemField(rf, g, proj, &rp)
+		if !ok {
+			return fp, false
 		}
 		fp.item = append(fp.item, ip)
 	}
 	proj.Rels = append(proj.Rels, rp)
 	return fp, true
+}
+
+// itemField plans field g of a relationship object (a Membership, …, or
+// the edge of a relationship connection) of relationship field rf, read
+// into rp from the node projected as proj.
+func (p *planner) itemField(rf relField, g graphql.CollectedField, proj *store.NodeProjection, rp *store.RelProjection) (fieldPlan, bool) {
+	ip := fieldPlan{alias: g.Alias, name: g.Name, def: g.Definition}
+	switch {
+	case g.Name == "__typename":
+		ip.kind = kindTypename
+	case itemProps[rf.item][g.Name]:
+		ip.kind = kindScalar
+		rp.RelProps = appendOnce(rp.RelProps, g.Name)
+	case g.Name == "evidence":
+		ip.kind = kindEvidence
+		rp.RelProps = appendOnce(appendOnce(rp.RelProps, "sourceId"), "evidence")
+		var ok bool
+		if ip.evidence, ok = p.evidenceFields(g.Selections); !ok {
+			return ip, false
+		}
+	case g.Name == rf.self:
+		// The node the list hangs from, written again with another
+		// selection: only its properties, read with it.
+		ip.kind = kindSelf
+		node, selfProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
+		if !ok || len(selfProj.Rels) > 0 {
+			return ip, false
+		}
+		ip.node = node
+		addProps(proj, selfProj.Props...)
+	default:
+		label, isOther := rf.other[g.Name]
+		if !isOther {
+			ip.kind = kindNull
+			break
+		}
+		ip.kind, ip.onlyLabel = kindOther, label
+		if !p.otherEnd(&ip, g, rp) {
+			return ip, false
+		}
+	}
+	return ip, true
+}
+
+// otherEnd plans g, a field holding the node at the other end of the
+// edges rp reads, into ip; its projection joins rp's.
+func (p *planner) otherEnd(ip *fieldPlan, g graphql.CollectedField, rp *store.RelProjection) bool {
+	node, otherProj, ok := p.node(g.Definition.Type.Name(), g.Selections)
+	if !ok {
+		return false
+	}
+	ip.node = node
+	addProps(&rp.Other, otherProj.Props...)
+	rp.Other.Labels = rp.Other.Labels || otherProj.Labels || ip.onlyLabel != ""
+	rp.Other.Rels = append(rp.Other.Rels, otherProj.Rels...)
+	return true
 }
 
 func appendOnce(list []string, s string) []string {
@@ -631,100 +612,63 @@ var itemProps = map[string]map[string]bool{
 	"PartnershipProspect": {"status": true},
 }
 
-// relField is one relationship field of the read API as its resolver in
-// schema.resolvers.go reads it: the spec, argument coercion, the
-// conversion of where/orderBy, and for lists of relationship objects the
-// object type, which of its fields is the node read from (self) and which
-// hold the other end (with the label the other end must have, "" for any).
+// relField is one relationship field of the read API as its resolver
+// reads it: the spec, and for lists of relationship objects the object
+// type, which of its fields is the node read from (self) and which hold
+// the other end (with the label the other end must have, "" for any). Its
+// arguments are coerced and converted by the bridge (graph.RelQuery).
 type relField struct {
 	spec  store.EdgeSpec
-	args  func(*executionContext, context.Context, map[string]any) (map[string]any, error)
-	query func(args map[string]any) (store.EdgeQuery, bool)
 	item  string
 	self  string
 	other map[string]store.Label
 }
 
-func along[W, S any](conv func(*W) store.Filter, order func([]*S) []store.SortKey) func(map[string]any) (store.EdgeQuery, bool) {
-	return func(a map[string]any) (store.EdgeQuery, bool) {
-		var q store.EdgeQuery
-		if w := sub(arg[*W](a, "where"), conv); w != nil {
-			if checkDepth(*w) != nil {
-				return q, false
-			}
-			addEnd(&q, sideOther, "", w)
-		}
-		q.Order = order(arg[[]*S](a, "orderBy"))
-		return q, true
-	}
-}
-
-func memberships(s side) func(map[string]any) (store.EdgeQuery, bool) {
-	return func(a map[string]any) (store.EdgeQuery, bool) {
-		return membershipQuery(arg[*model.MembershipWhere](a, "where"), arg[[]*model.MembershipSort](a, "orderBy"), s), true
-	}
-}
-
-func participations(s side) func(map[string]any) (store.EdgeQuery, bool) {
-	return func(a map[string]any) (store.EdgeQuery, bool) {
-		return participationQuery(arg[*model.ParticipationWhere](a, "where"), arg[[]*model.ParticipationSort](a, "orderBy"), s), true
-	}
-}
-
-func signatures(s side) func(map[string]any) (store.EdgeQuery, bool) {
-	return func(a map[string]any) (store.EdgeQuery, bool) {
-		return signatureQuery(arg[*model.SignatureWhere](a, "where"), arg[[]*model.SignatureSort](a, "orderBy"), s), true
-	}
-}
-
-var actorOther = map[string]store.Label{"actor": ""}
+var (
+	actorOther       = map[string]store.Label{"actor": ""}
+	membershipGroups = map[string]store.Label{"initiative": store.LabelInitiative, "organization": store.LabelOrganization}
+)
 
 var relFields = map[string]map[string]relField{
 	"Country": {
-		"memberships": {store.ActorMemberships, (*executionContext).field_Country_memberships_args, memberships(sideSelf), "Membership", "actor",
-			map[string]store.Label{"initiative": store.LabelInitiative, "organization": store.LabelOrganization}},
-		"participations": {store.ActorParticipations, (*executionContext).field_Country_participations_args, participations(sideSelf), "Participation", "actor",
-			map[string]store.Label{"event": ""}},
-		"signatures": {store.ActorSignatures, (*executionContext).field_Country_signatures_args, signatures(sideSelf), "Signature", "actor",
-			map[string]store.Label{"agreement": ""}},
-		"eventsHeld": {spec: store.CountryEventsHeld, args: (*executionContext).field_Country_eventsHeld_args, query: along(eventFilter, eventOrder)},
-		"issueAreas": {spec: store.ActorIssueAreas},
+		"memberships":    {store.ActorMemberships, "Membership", "actor", membershipGroups},
+		"participations": {store.ActorParticipations, "Participation", "actor", map[string]store.Label{"event": ""}},
+		"signatures":     {store.ActorSignatures, "Signature", "actor", map[string]store.Label{"agreement": ""}},
+		"eventsHeld":     {spec: store.CountryEventsHeld},
+		"issueAreas":     {spec: store.ActorIssueAreas},
 	},
 	"Organization": {
-		"members": {store.OrganizationMembers, (*executionContext).field_Organization_members_args, memberships(sideOther), "Membership", "organization", actorOther},
-		"memberships": {store.ActorMemberships, (*executionContext).field_Organization_memberships_args, memberships(sideSelf), "Membership", "actor",
-			map[string]store.Label{"initiative": store.LabelInitiative, "organization": store.LabelOrganization}},
-		"participations": {store.ActorParticipations, (*executionContext).field_Organization_participations_args, participations(sideSelf), "Participation", "actor",
-			map[string]store.Label{"event": ""}},
-		"signatures": {store.ActorSignatures, (*executionContext).field_Organization_signatures_args, signatures(sideSelf), "Signature", "actor",
-			map[string]store.Label{"agreement": ""}},
-		"soughtBy":   {spec: store.ActorProspectOf, item: "PartnershipProspect", self: "actor", other: map[string]store.Label{"initiative": ""}},
-		"issueAreas": {spec: store.ActorIssueAreas},
+		"members":        {store.OrganizationMembers, "Membership", "organization", actorOther},
+		"memberships":    {store.ActorMemberships, "Membership", "actor", membershipGroups},
+		"participations": {store.ActorParticipations, "Participation", "actor", map[string]store.Label{"event": ""}},
+		"signatures":     {store.ActorSignatures, "Signature", "actor", map[string]store.Label{"agreement": ""}},
+		"soughtBy":       {store.ActorProspectOf, "PartnershipProspect", "actor", map[string]store.Label{"initiative": ""}},
+		"issueAreas":     {spec: store.ActorIssueAreas},
 	},
 	"IssueArea": {
-		"initiatives": {spec: store.IssueAreaInitiatives, args: (*executionContext).field_IssueArea_initiatives_args, query: along(initiativeFilter, initiativeOrder)},
-		"events":      {spec: store.IssueAreaEvents, args: (*executionContext).field_IssueArea_events_args, query: along(eventFilter, eventOrder)},
-		"agreements":  {spec: store.IssueAreaAgreements, args: (*executionContext).field_IssueArea_agreements_args, query: along(agreementFilter, agreementOrder)},
+		"initiatives": {spec: store.IssueAreaInitiatives},
+		"events":      {spec: store.IssueAreaEvents},
+		"agreements":  {spec: store.IssueAreaAgreements},
 	},
 	"Initiative": {
-		"members":              {store.InitiativeMembers, (*executionContext).field_Initiative_members_args, memberships(sideOther), "Membership", "initiative", actorOther},
-		"events":               {spec: store.InitiativeEvents, args: (*executionContext).field_Initiative_events_args, query: along(eventFilter, eventOrder)},
-		"issueAreas":           {spec: store.InitiativeIssueAreas, args: (*executionContext).field_Initiative_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
-		"establishedBy":        {spec: store.InitiativeAgreements, args: (*executionContext).field_Initiative_establishedBy_args, query: along(agreementFilter, agreementOrder)},
-		"seeksPartnershipWith": {spec: store.InitiativeProspects, item: "PartnershipProspect", self: "initiative", other: actorOther},
+		"members":              {store.InitiativeMembers, "Membership", "initiative", actorOther},
+		"events":               {spec: store.InitiativeEvents},
+		"issueAreas":           {spec: store.InitiativeIssueAreas},
+		"establishedBy":        {spec: store.InitiativeAgreements},
+		"seeksPartnershipWith": {store.InitiativeProspects, "PartnershipProspect", "initiative", actorOther},
 	},
 	"Event": {
-		"participants": {store.EventParticipants, (*executionContext).field_Event_participants_args, participations(sideOther), "Participation", "event", actorOther},
-		"partOf":       {spec: store.EventInitiatives, args: (*executionContext).field_Event_partOf_args, query: along(initiativeFilter, initiativeOrder)},
-		"issueAreas":   {spec: store.EventIssueAreas, args: (*executionContext).field_Event_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
-		"heldIn":       {spec: store.EventHeldIn, args: (*executionContext).field_Event_heldIn_args, query: along(countryFilter, countryOrder)},
-		"follows":      {spec: store.EventFollows, args: (*executionContext).field_Event_follows_args, query: along(eventFilter, eventOrder)},
-		"followedBy":   {spec: store.EventFollowedBy, args: (*executionContext).field_Event_followedBy_args, query: along(eventFilter, eventOrder)},
+		"participants": {store.EventParticipants, "Participation", "event", actorOther},
+		"partOf":       {spec: store.EventInitiatives},
+		"issueAreas":   {spec: store.EventIssueAreas},
+		"heldIn":       {spec: store.EventHeldIn},
+		"follows":      {spec: store.EventFollows},
+		"followedBy":   {spec: store.EventFollowedBy},
 	},
 	"Agreement": {
-		"signatories": {store.AgreementSignatories, (*executionContext).field_Agreement_signatories_args, signatures(sideOther), "Signature", "agreement", actorOther},
-		"issueAreas":  {spec: store.AgreementIssueAreas, args: (*executionContext).field_Agreement_issueAreas_args, query: along(issueAreaFilter, issueAreaOrder)},
-		"establishes": {spec: store.AgreementInitiatives, args: (*executionContext).field_Agreement_establishes_args, query: along(initiativeFilter, initiativeOrder)},
+		"signatories": {store.AgreementSignatories, "Signature", "agreement", actorOther},
+		"issueAreas":  {spec: store.AgreementIssueAreas},
+		"establishes": {spec: store.AgreementInitiatives},
 	},
 }
 
@@ -733,23 +677,39 @@ var relFields = map[string]map[string]relField{
 // runDirect reads every root field and writes the data object. A failed
 // root field is reported like the resolver path reports it: on its path,
 // null in its place, or the whole data null when the field is non-null.
-func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) []byte {
+// ok is false when the resolvers must answer the operation (errFallback):
+// then nothing has been reported.
+func runDirect(ctx context.Context, s *store.Store, roots []rootPlan) (data []byte, ok bool) {
 	buf := answerBuffers.Get().(*bytes.Buffer)
 	defer putAnswerBuffer(buf)
+	type failure struct {
+		field graphql.CollectedField
+		err   error
+	}
+	var failed []failure
 	buf.WriteByte('{')
+	null := false
 	for i, r := range roots {
 		writeField(buf, i, r.field.Alias)
-		if err := r.write(ctx, s, buf); err != nil {
-			fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: r.field, IsResolver: true})
-			graphql.GetOperationContext(ctx).Error(fctx, graphql.AddFieldLocationToError(fctx, err))
-			if r.field.Definition.Type.NonNull {
-				return []byte("null")
-			}
+		err := r.write(ctx, s, buf)
+		if errors.Is(err, errFallback) {
+			return nil, false
+		}
+		if err != nil {
+			failed = append(failed, failure{r.field, err})
+			null = null || r.field.Definition.Type.NonNull
 			buf.WriteString("null")
 		}
 	}
 	buf.WriteByte('}')
-	return bytes.Clone(buf.Bytes())
+	for _, f := range failed {
+		fctx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: f.field, IsResolver: true})
+		graphql.GetOperationContext(ctx).Error(fctx, graphql.AddFieldLocationToError(fctx, f.err))
+	}
+	if null {
+		return []byte("null"), true
+	}
+	return bytes.Clone(buf.Bytes()), true
 }
 
 // answerBuffers keeps the buffers answers are written into: a nested answer
@@ -850,7 +810,10 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 				case "__typename":
 					writeString(buf, "SearchHit")
 				case "node":
-					r.node.write(buf, "", h.Node)
+					if err := r.node.write(buf, "", h.Node); err != nil {
+						buf.Truncate(written)
+						return err
+					}
 				case "label":
 					writeString(buf, string(h.Node.Label()))
 				case "score":
@@ -874,7 +837,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 	case rootLookup:
 		v, err := s.NodeProjected(ctx, r.label, r.key, r.value, r.proj)
 		if errors.Is(err, store.ErrNotFound) && r.label == store.LabelAgreement {
-			return agreementNotFound(ctx, s, r.value) // as the resolver answers
+			return graph.AgreementNotFound(ctx, s, r.value) // as the resolver answers
 		}
 		if errors.Is(err, store.ErrNotFound) {
 			buf.WriteString("null")
@@ -883,7 +846,11 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		if err != nil {
 			return err
 		}
-		r.node.write(buf, string(r.label), v)
+		written := buf.Len()
+		if err := r.node.write(buf, string(r.label), v); err != nil {
+			buf.Truncate(written)
+			return err
+		}
 		return nil
 	}
 	var page store.ProjectedPage
@@ -891,14 +858,20 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		// Each node is written as its record arrives (see ListProjected),
 		// into a scratch buffer, and kept as its own JSON.
 		var scratch bytes.Buffer
+		var failed error
 		render := func(v store.Projected) []byte {
 			scratch.Reset()
-			r.node.write(&scratch, string(r.label), v)
+			if err := r.node.write(&scratch, string(r.label), v); err != nil && failed == nil {
+				failed = err
+			}
 			return bytes.Clone(scratch.Bytes())
 		}
 		var err error
 		if page, err = s.ListProjected(ctx, r.label, r.list, r.proj, render); err != nil {
 			return err
+		}
+		if failed != nil {
+			return failed
 		}
 	}
 	count := -1
@@ -980,8 +953,8 @@ func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page stor
 }
 
 // write writes node v, whose type is typ unless the plan must read it
-// from its labels.
-func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
+// from its labels. Its only error is errFallback.
+func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) error {
 	if o.static != "" {
 		typ = o.static
 	} else if l := v.Label(); l != "" {
@@ -1000,6 +973,10 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 			writeValue(buf, f, v)
 		case kindEvidence:
 			writeEvidence(buf, f.evidence, v)
+		case kindConnection:
+			if err := f.conn.write(buf, typ, v, f.key); err != nil {
+				return err
+			}
 		case kindNodes, kindItems:
 			n := 0
 			buf.WriteByte('[')
@@ -1007,45 +984,60 @@ func (o *objPlan) write(buf *bytes.Buffer, typ string, v store.Projected) {
 				if n++; n > 1 {
 					buf.WriteByte(',')
 				}
+				var err error
 				if f.kind == kindNodes {
-					f.node.write(buf, "", other)
+					err = f.node.write(buf, "", other)
 				} else {
-					writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
+					err = writeItem(buf, f.def.Type.Name(), f.item, typ, v, rel, other)
+				}
+				if err != nil {
+					return err
 				}
 			}
 			buf.WriteByte(']')
 		}
 	}
 	buf.WriteByte('}')
+	return nil
 }
 
 // writeItem writes one relationship object (a Membership, …) of type
 // itemType: its own properties rel, the node it was read from (self, of
 // type selfType) and the other end.
-func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other store.Projected) {
+func writeItem(buf *bytes.Buffer, itemType string, fields []fieldPlan, selfType string, self, rel, other store.Projected) error {
 	buf.WriteByte('{')
 	for i, f := range fields {
 		writeField(buf, i, f.alias)
-		switch f.kind {
-		case kindTypename:
-			writeString(buf, itemType)
-		case kindScalar:
-			writeScalar(buf, itemType, f, rel)
-		case kindEvidence:
-			writeEvidence(buf, f.evidence, rel)
-		case kindSelf:
-			f.node.write(buf, selfType, self)
-		case kindOther:
-			if f.onlyLabel != "" && other.Label() != f.onlyLabel {
-				buf.WriteString("null")
-			} else {
-				f.node.write(buf, "", other)
-			}
-		default:
-			buf.WriteString("null")
+		if err := writeItemField(buf, itemType, f, selfType, self, rel, other); err != nil {
+			return err
 		}
 	}
 	buf.WriteByte('}')
+	return nil
+}
+
+// writeItemField writes the value of field f of a relationship object or
+// a relationship connection's edge (of type itemType).
+func writeItemField(buf *bytes.Buffer, itemType string, f fieldPlan, selfType string, self, rel, other store.Projected) error {
+	switch f.kind {
+	case kindTypename:
+		writeString(buf, itemType)
+	case kindScalar:
+		writeScalar(buf, itemType, f, rel)
+	case kindEvidence:
+		writeEvidence(buf, f.evidence, rel)
+	case kindSelf:
+		return f.node.write(buf, selfType, self)
+	case kindOther:
+		if f.onlyLabel != "" && other.Label() != f.onlyLabel {
+			buf.WriteString("null")
+			return nil
+		}
+		return f.node.write(buf, "", other)
+	default:
+		buf.WriteString("null")
+	}
+	return nil
 }
 
 // writeValue writes the properties that are not strings as model.FromNode

@@ -1,4 +1,4 @@
-package graph
+package directread
 
 // neighborhood as a direct read: the Subgraph a drawing asks for (ids,
 // labels, names, edge ends and types) is written straight to JSON from
@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/lysoen/lysoen/graph/model"
+	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
 )
 
@@ -31,25 +31,14 @@ var graphElementFields = map[string]map[string]bool{
 }
 
 // bindNeighborhood reads neighborhood(id, depth, limit, relationshipTypes),
-// without asOf or scope,
-// leaving to the resolver the arguments it refuses (Neighborhood in
-// analytics.resolvers.go, whose checks it shares).
-func (p *planner) bindNeighborhood(r *rootPlan, raw map[string]any) bool {
-	args, err := p.ec.field_Query_neighborhood_args(p.ctx, raw)
-	if err != nil {
+// without asOf or scope, leaving to the resolver the arguments it refuses
+// (graph.NeighborhoodArgs shares its checks).
+func (p *planner) bindNeighborhood(r *rootPlan, args map[string]any) bool {
+	q, ok := graph.NeighborhoodArgs(args)
+	if !ok {
 		return false
 	}
-	id := arg[string](args, "id")
-	depth, errDepth := intArg("depth", arg[*int](args, "depth"), 1, 1, store.MaxNeighborhoodDepth)
-	limit, errLimit := intArg("limit", arg[*int](args, "limit"), DefaultNeighborhoodLimit, 1, store.MaxNeighborhoodLimit)
-	if idArg("id", id) != nil || errDepth != nil || errLimit != nil {
-		return false
-	}
-	if arg[*model.Date](args, "asOf") != nil || arg[*model.Scope](args, "scope") != nil {
-		return false // a scoped neighbourhood takes the resolver path
-	}
-	r.kind = rootNeighborhood
-	r.hood = store.NeighborhoodQuery{ID: id, Depth: depth, Limit: limit, Types: relTypes(arg[[]model.RelationshipType](args, "relationshipTypes"))}
+	r.kind, r.hood = rootNeighborhood, q
 	return true
 }
 
@@ -138,7 +127,7 @@ func graphNodeField(n store.Node, field string) string {
 	case "label":
 		return string(n.Label)
 	case "name":
-		return graphNodeName(n)
+		return graph.GraphNodeName(n)
 	}
 	return ""
 }

@@ -1,4 +1,4 @@
-package graph
+package directread
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // DatePrecision enum (eq, in) and selects the seed's events whose
 // precision the seed file states, on both read paths.
 func TestEventDatePrecisionFilter(t *testing.T) {
-	raw, err := os.ReadFile("../seed/seed.json")
+	raw, err := os.ReadFile("../../seed/seed.json")
 	if err != nil {
 		t.Fatal(err)
 	}

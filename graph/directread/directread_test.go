@@ -1,6 +1,6 @@
-package graph
+package directread
 
-// Direct reads (direct.go) must answer exactly like the resolvers: every
+// Direct reads must answer exactly like the resolvers: every
 // query below, and a few hundred random ones generated from the schema,
 // runs through both paths against the same graph (the seed plus the tiny
 // synthetic graph) and the answers are compared byte for byte.
@@ -29,6 +29,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/lysoen/lysoen/graph"
 	"github.com/lysoen/lysoen/graph/store"
 	"github.com/lysoen/lysoen/internal/testdb"
 	"github.com/lysoen/lysoen/synth"
@@ -46,27 +47,26 @@ func (c countingSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if _, ok := c.plans.plans.Load(oc.Operation); ok {
 		c.kept.Add(1)
 	}
-	p := &planner{ctx: ctx, oc: oc, ec: newExecutionContext(oc, c.inner, nil)}
-	if _, ok := p.operation(); ok && oc.Operation.Operation == ast.Query {
+	if _, ok := c.planner(ctx, oc).operation(); ok && oc.Operation.Operation == ast.Query {
 		c.direct.Add(1)
 	}
 	return c.directSchema.Exec(ctx)
 }
 
-func directServers(t *testing.T, st *store.Store) (resolvers, direct string, served, kept *atomic.Int64) {
+func directServers(t testing.TB, st *store.Store) (resolvers, direct string, served, kept *atomic.Int64) {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	served, kept = &atomic.Int64{}, &atomic.Int64{}
 	mk := func(wrap bool) string {
-		r := &Resolver{Store: st, Logger: logger}
-		es := NewExecutableSchema(Config{Resolvers: r})
+		r := &graph.Resolver{Store: st, Logger: logger}
+		es := graph.NewExecutableSchema(graph.Config{Resolvers: r})
 		if wrap {
-			es = countingSchema{WithDirectReads(es, r).(*directSchema), served, kept}
+			es = countingSchema{Wrap(es, st).(*directSchema), served, kept}
 		}
 		h := handler.New(es)
 		h.AddTransport(transport.POST{})
 		h.SetQueryCache(lru.New[*ast.QueryDocument](100)) // as internal/gqlserver: one parsed operation per query text, which planCache needs
-		h.SetErrorPresenter(ErrorPresenter(logger, func(context.Context) string { return "" }))
+		h.SetErrorPresenter(graph.ErrorPresenter(logger, func(context.Context) string { return "" }))
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
 		return srv.URL
@@ -193,6 +193,36 @@ var directCases = []struct {
 	{"bad nested first goes to the resolvers", `{ countries(first: 2) { edges { node { memberships(first: 5000) { role } } } } }`, nil, false},
 	{"bad cursor goes to the resolvers", `{ countries(after: "nonsense") { edges { node { id } } } }`, nil, false},
 	{"country by id", `{ country(id: "country:CAN") { id name iso3 } x: country(id: "country:XXX") { name } y: country(iso3: "nor") { id } }`, nil, true},
+	// Relationship connections (connection.go).
+	{"member connections", `{ initiatives(first: 30) { edges { node { id membersConnection(first: 2) { __typename totalCount
+  pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
+  edges { __typename cursor role since until node { __typename id name ... on Country { iso3 } } actor { id } initiative { id } organization { id } evidence { quote sourceId } } } } } } }`, nil, true},
+	{"connections backwards and first with last", `{ organizations(first: 40) { edges { node { id
+  back: membersConnection(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor role node { id } } }
+  both: membershipsConnection(first: 5, last: 2) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { __typename ... on Initiative { name } ... on Organization { acronym } } organization { id } initiative { id } actor { id } } }
+  empty: signaturesConnection(first: 0) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor } } } } } }`, nil, true},
+	{"connections with where and orderBy", `{ countries(first: 40) { edges { node { name
+  membershipsConnection(where: {role: {eq: FOUNDER}}, orderBy: [{field: SINCE, direction: DESC}]) { totalCount edges { cursor role since node { ... on Initiative { name } } } }
+  participationsConnection(first: 3, where: {event: {startDate: {from: "1998"}}}, orderBy: [{field: DATE, direction: DESC}]) { totalCount pageInfo { endCursor hasNextPage } edges { cursor role event { name startDate } node { id } } }
+  signaturesConnection(last: 4, orderBy: [{field: NAME}]) { totalCount edges { cursor signed ratified method agreement { name } actor { id } node { id name } } }
+  eventsHeldConnection(where: {name: {contains: "a"}}, orderBy: [{field: NAME, direction: DESC}]) { totalCount edges { node { name } } } } } } }`, nil, true},
+	{"connection totalCount only", `{ organizations(first: 50) { edges { node { membersConnection { totalCount } membershipsConnection(where: {initiative: {}}) { totalCount } } } } }`, nil, true},
+	{"every node connection", `{ events(first: 60) { edges { node { id partOfConnection { totalCount edges { cursor node { id name } } } issueAreasConnection(first: 1) { totalCount pageInfo { hasNextPage } edges { node { name } } }
+  heldInConnection { edges { cursor node { iso3 } } } followsConnection(last: 1) { totalCount edges { cursor node { id } } } followedByConnection { totalCount edges { node { id } } }
+  participantsConnection(first: 4, orderBy: [{field: NAME}]) { totalCount edges { cursor role node { __typename id name } actor { __typename id } event { id } evidence { quote } } } } } }
+  agreements(first: 30) { edges { node { signatoriesConnection(first: 3) { totalCount edges { cursor signed node { id } actor { id } agreement { id } } }
+  issueAreasConnection { totalCount edges { node { id } } } establishesConnection { edges { cursor node { name } } } } } }
+  issueAreas(first: 30) { edges { node { initiativesConnection(first: 2) { totalCount edges { cursor node { id } } } eventsConnection(last: 3) { totalCount edges { node { id } } }
+  agreementsConnection { totalCount edges { cursor node { id } } } } } } }`, nil, true},
+	{"nested connections", `{ issueAreas(first: 20) { edges { node { name initiativesConnection(first: 3) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { name
+  membersConnection(first: 2, orderBy: [{field: NAME}]) { totalCount pageInfo { endCursor hasNextPage } edges { cursor role node { id name } } }
+  eventsConnection(last: 2) { totalCount edges { cursor node { name participants(first: 2) { role } } } } } } } } } } }`, nil, true},
+	{"connections beside their lists, with aliases", `{ initiative(id: "initiative:lysoen-partnership") { members { role actor { id } } a: membersConnection(first: 3) { totalCount edges { cursor node { id } } }
+  b: membersConnection(first: 2, where: {role: {eq: FOUNDER}}) { t: totalCount e: edges { c: cursor n: node { i: id } r: role } p: pageInfo { hasNextPage } } } }`, nil, true},
+	{"bad connection cursor goes to the resolvers", `{ initiatives(first: 3) { edges { node { membersConnection(after: "nonsense") { totalCount } } } } }`, nil, false},
+	{"connection first over the limit goes to the resolvers", `{ initiatives(first: 3) { edges { node { membersConnection(first: 101) { totalCount } } } } }`, nil, false},
+	{"negative connection last goes to the resolvers", `{ initiatives(first: 3) { edges { node { eventsConnection(last: -1) { totalCount } } } } }`, nil, false},
+	{"connection under an Actor goes to the resolvers", `{ initiatives(first: 3) { edges { node { members { actor { ... on Country { membershipsConnection { totalCount } } } } } } } }`, nil, false},
 	{"country by both goes to the resolvers", `{ country(id: "country:CAN", iso3: "CAN") { name } }`, nil, false},
 	{"country by neither goes to the resolvers", `{ country { name } }`, nil, false},
 	{"bad iso3 goes to the resolvers", `{ country(iso3: "C4N") { id } }`, nil, false},
@@ -294,6 +324,144 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 		}
 	})
 
+	// Relay paging through relationship connections with cursors taken from
+	// the previous answer: forwards, backwards, and first with last inside
+	// the cursors' window; a valid cursor of another parent's list (known
+	// only once the list is read) makes the resolvers answer, with their
+	// error; kept plans are bound to other parents.
+	t.Run("connection paging", func(t *testing.T) {
+		both := func(q string, vars map[string]any, wantDirect bool) string {
+			t.Helper()
+			before := served.Load()
+			wantData, wantErrs := rawAnswer(t, resolvers, q, vars)
+			gotData, gotErrs := rawAnswer(t, direct, q, vars)
+			if gotData != wantData || gotErrs != wantErrs {
+				t.Fatalf("%v: direct answer differs\n%s\n direct:    %.600s %.300s\n resolvers: %.600s %.300s", vars, q, gotData, gotErrs, wantData, wantErrs)
+			}
+			if took := served.Load() > before; took != wantDirect {
+				t.Fatalf("%v: answered directly = %v, want %v\n%s", vars, took, wantDirect, q)
+			}
+			return wantData + wantErrs
+		}
+		// Two organizations with several members each, found through the resolvers.
+		var list struct {
+			Organizations struct {
+				Edges []struct {
+					Node struct {
+						ID string
+						C  struct{ TotalCount int } `json:"membersConnection"`
+					}
+				}
+			}
+		}
+		data, _ := rawAnswer(t, resolvers, `{ organizations(first: 100) { edges { node { id membersConnection { totalCount } } } } }`, nil)
+		if err := json.Unmarshal([]byte(data), &list); err != nil {
+			t.Fatal(err)
+		}
+		var parents []string
+		var total int
+		for _, e := range list.Organizations.Edges {
+			if e.Node.C.TotalCount >= 5 && e.Node.C.TotalCount <= 100 && len(parents) < 2 {
+				parents = append(parents, e.Node.ID)
+				if len(parents) == 1 {
+					total = e.Node.C.TotalCount
+				}
+			}
+		}
+		if len(parents) < 2 {
+			t.Fatalf("the graph needs two organizations with 5 to 100 members: %s", data)
+		}
+		const q = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { organization(id: $id) {
+  membersConnection(first: $first, after: $after, last: $last, before: $before, orderBy: [{field: NAME}]) { totalCount
+  pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor role since node { id name } } } } }`
+		type page struct {
+			Organization struct {
+				C struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage, HasPreviousPage bool
+						StartCursor, EndCursor       *string
+					}
+					Edges []struct{ Cursor string }
+				} `json:"membersConnection"`
+			}
+		}
+		read := func(answer string) page {
+			var p page
+			if err := json.Unmarshal([]byte(answer), &p); err != nil {
+				t.Fatalf("%s: %v", answer, err)
+			}
+			return p
+		}
+		// Forwards, two at a time.
+		var cursors []string
+		vars := map[string]any{"id": parents[0], "first": 2}
+		for range 100 {
+			p := read(both(q, vars, true))
+			for _, e := range p.Organization.C.Edges {
+				cursors = append(cursors, e.Cursor)
+			}
+			if !p.Organization.C.PageInfo.HasNextPage {
+				break
+			}
+			vars = map[string]any{"id": parents[0], "first": 2, "after": *p.Organization.C.PageInfo.EndCursor}
+		}
+		if len(cursors) != total {
+			t.Fatalf("paged forwards through %d edges, totalCount %d", len(cursors), total)
+		}
+		// Backwards, three at a time.
+		back := 0
+		vars = map[string]any{"id": parents[0], "last": 3}
+		for range 100 {
+			p := read(both(q, vars, true))
+			back += len(p.Organization.C.Edges)
+			if !p.Organization.C.PageInfo.HasPreviousPage {
+				break
+			}
+			vars = map[string]any{"id": parents[0], "last": 3, "before": *p.Organization.C.PageInfo.StartCursor}
+		}
+		if back != total {
+			t.Fatalf("paged backwards through %d edges, totalCount %d", back, total)
+		}
+		// first and last inside both cursors.
+		both(q, map[string]any{"id": parents[0], "after": cursors[0], "before": cursors[len(cursors)-1], "first": 3, "last": 2}, true)
+		both(q, map[string]any{"id": parents[0], "after": cursors[len(cursors)-1], "before": cursors[0]}, true)
+		// A cursor of the first parent's list naming an edge the second's
+		// list does not have, given to the second's.
+		second := map[string]bool{}
+		for _, e := range read(both(q, map[string]any{"id": parents[1], "first": 100}, true)).Organization.C.Edges {
+			second[e.Cursor] = true
+		}
+		foreign := ""
+		for _, c := range cursors {
+			if !second[c] {
+				foreign = c
+			}
+		}
+		if foreign == "" {
+			t.Fatalf("every edge of %s's members is one of %s's", parents[0], parents[1])
+		}
+		answer := both(q, map[string]any{"id": parents[1], "after": foreign}, true)
+		if !strings.Contains(answer, "BAD_USER_INPUT") {
+			t.Fatalf("a cursor of another list: want the resolvers' BAD_USER_INPUT, got %s", answer)
+		}
+		// A cursor of another orderBy is refused when planning.
+		other := strings.Replace(q, `orderBy: [{field: NAME}]`, `orderBy: [{field: SINCE}]`, 1)
+		both(other, map[string]any{"id": parents[0], "after": cursors[0]}, false)
+
+		// Kept plans: only the root's id is a variable; the literal cursor
+		// names an edge of the first parent's list only.
+		kq := `query($id: ID!) { organization(id: $id) { membersConnection(first: 2, after: "` + cursors[0] + `", orderBy: [{field: NAME}]) {
+  totalCount edges { cursor node { id } } } c: membersConnection(last: 1) { edges { cursor } } } }`
+		hits := kept.Load()
+		for _, id := range []string{parents[0], parents[0], "org:nothing", parents[1], parents[0]} {
+			both(kq, map[string]any{"id": id}, true)
+		}
+		if kept.Load()-hits < 4 {
+			t.Errorf("kept plan used %d times for 5 requests", kept.Load()-hits)
+		}
+	})
+
 	// A direct read's error has the resolver path's message, path, location
 	// and code; a non-null root field makes the data null.
 	t.Run("errors", func(t *testing.T) {
@@ -349,6 +517,14 @@ func TestDirectReadsAnswerLikeTheResolvers(t *testing.T) {
 	})
 }
 
+// listedResolverOnly reports whether a field is left to the resolvers by
+// design (resolverOnly): a query selecting one is not a test of the direct
+// path, so the random queries leave them out.
+func listedResolverOnly(key string) bool {
+	_, ok := resolverOnly[key]
+	return ok
+}
+
 // queryGen writes random read queries from the schema: a root list or
 // lookup, then random fields, relationship fields with random first,
 // orderBy and simple where arguments, two or three levels deep.
@@ -356,13 +532,6 @@ type queryGen struct {
 	rng    *rand.Rand
 	schema *ast.Schema
 }
-
-// resolverOnly are fields the direct path leaves to the resolvers by
-// design (docs/direct-reads.md): a query selecting one is not a test of
-// the direct path, so the random queries leave them out.
-var resolverOnly = map[string]bool{"Country.votes": true, "Evidence.source": true,
-	"Country.membershipsAggregate": true, "Organization.membershipsAggregate": true,
-	"Organization.membersAggregate": true, "Initiative.membersAggregate": true}
 
 func (g *queryGen) query() string {
 	roots := []string{"countries", "organizations", "issueAreas", "initiatives", "events", "agreements"}
@@ -392,9 +561,7 @@ func (g *queryGen) selection(typ string, depth int) string {
 	}
 	var parts []string
 	for _, f := range def.Fields {
-		// The relationship connections (`<field>Connection`) take the
-		// resolver path too (docs/direct-reads.md).
-		if strings.HasPrefix(f.Name, "__") || strings.HasSuffix(f.Name, "Connection") || g.rng.IntN(3) == 0 || resolverOnly[typ+"."+f.Name] {
+		if strings.HasPrefix(f.Name, "__") || g.rng.IntN(3) == 0 || listedResolverOnly(typ+"."+f.Name) {
 			continue
 		}
 		t := g.schema.Types[f.Type.Name()]
@@ -470,3 +637,6 @@ func (g *queryGen) whereOf(in *ast.Definition, depth int) string {
 	}
 	return ""
 }
+
+// parsedSchema is the API's schema as the executor parsed it.
+var parsedSchema = graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}}).Schema()
