@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		func(dc *neo4jconfig.Config) {
 			// Fail fast when the database is down, so clients get
 			// SERVICE_UNAVAILABLE in seconds rather than a hung request.
-			dc.MaxTransactionRetryTime = 5 * time.Second
+			dc.MaxTransactionRetryTime = store.MaxWriteRetryTime
 			dc.ConnectionAcquisitionTimeout = 5 * time.Second
 			dc.SocketConnectTimeout = 3 * time.Second
 			dc.Log = telemetry.DriverLogger{L: logger}

@@ -103,27 +103,23 @@ type shapeKey struct {
 	to Label
 }
 
-// UpsertNested writes u in one transaction and one statement: the node,
-// then every relationship it starts (merged on (node, type, to)). It
-// checks in the same statement that each end and each cited Source exist,
-// that a new node has evidence, and that the node's updatedAt is the
-// expected one; otherwise it returns the error and nothing is written.
+// UpsertNested writes u in one statement: the node, then every
+// relationship it starts (merged on (node, type, to)). The statement
+// checks first that each end and each cited Source exist, that a new node
+// has evidence and that the node's updatedAt is the expected one, and
+// writes only when all hold, so it never has to be rolled back: writeOne
+// can run it as an auto-commit transaction. Otherwise it returns the error
+// and nothing is written.
 func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet string) (Written, error) {
 	if err := checkUpsert(u); err != nil {
 		return Written{}, err
 	}
 	cypher, params, shapes := nestedStatement(u, a, changeSet)
-	return write(ctx, s, func(tx runner) (Written, error) {
-		recs, err := s.run(ctx, tx, cypher, params)
-		if err != nil {
-			return Written{}, fmt.Errorf("upsert %s %s: %w", u.Label, u.ID, err)
+	return writeOne(ctx, s, cypher, params, func(recs []*neo4j.Record) (Written, error) {
+		if len(recs) != 1 {
+			return Written{}, fmt.Errorf("upsert %s %s: %d records, want 1", u.Label, u.ID, len(recs))
 		}
 		r := recs[0]
-		created, _, _ := neo4j.GetRecordValue[bool](r, "created")
-		prev, _ := r.Get("prev")
-		if err := checkWritten(-1, u, created, prev); err != nil {
-			return Written{}, err
-		}
 		if missing, _, _ := neo4j.GetRecordValue[[]any](r, "missingSources"); len(missing) > 0 {
 			id, _ := missing[0].(string)
 			return Written{}, &ChangeError{Index: -1, Argument: sourceArg(u, id), Err: fmt.Errorf("source %s: %w", id, ErrNoSource)}
@@ -139,6 +135,20 @@ func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet s
 					return Written{}, &ChangeError{Index: -1, Argument: l.Arg + ".to", Err: &EndpointError{End: "to", ID: to}}
 				}
 			}
+		}
+		if written, _, _ := neo4j.GetRecordValue[bool](r, "written"); !written {
+			// The node was to be updated only (a stale or absent node for
+			// expectedUpdatedAt, an absent one without evidence).
+			if u.ExpectedUpdatedAt != nil {
+				stored, _, _ := neo4j.GetRecordValue[string](r, "stored")
+				return Written{}, &ConflictError{Index: -1, ID: u.ID, Expected: *u.ExpectedUpdatedAt, Stored: stored}
+			}
+			return Written{}, &ChangeError{Index: -1, Argument: "evidence", Err: fmt.Errorf("%s: %w", u.ID, ErrNoEvidence)}
+		}
+		created, _, _ := neo4j.GetRecordValue[bool](r, "created")
+		prev, _ := r.Get("prev")
+		if err := checkWritten(-1, u, created, prev); err != nil {
+			return Written{}, err
 		}
 		labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
 		props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
@@ -245,40 +255,59 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 
 	params := map[string]any{"id": u.ID, "props": upsertProps(u), "at": a.at(), "by": a.By, "cs": changeSet, "sources": srcList}
 	var b strings.Builder
-	// Reads first (cited sources, the links' ends), then the node's MERGE:
+	// Reads first (cited sources, the links' ends), then the node's write:
 	// the node's write lock is taken as late as possible and held for the
 	// writes alone, which matters when many writers touch one node.
 	b.WriteString("CALL () { UNWIND $sources AS sid OPTIONAL MATCH (s:Source {id: sid}) " +
 		"RETURN collect(CASE WHEN s IS NULL THEN sid END) AS missingSources } ")
-	carried := "missingSources, created, prev"
+	carried := "missingSources"
+	ready := "size(missingSources) = 0"
+	ends := "ready"
 	for i, k := range shapes {
 		params[fmt.Sprintf("links%d", i)] = groups[k]
 		fmt.Fprintf(&b, "CALL () { UNWIND $links%d AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
 			"RETURN collect(CASE WHEN b IS NULL THEN l.to END) AS missing%d, "+
 			"collect(CASE WHEN b IS NOT NULL THEN {b: b, props: l.props} END) AS ends%d } ", i, k.to, i, i)
 		carried += fmt.Sprintf(", missing%d", i)
+		ready += fmt.Sprintf(" AND size(missing%d) = 0", i)
+		ends += fmt.Sprintf(", ends%d", i)
 	}
-	b.WriteString("MERGE (n:" + string(u.Label) + " {id: $id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by ")
+	// The write runs only when every check passed. A node that must exist
+	// already (one with an expectedUpdatedAt, or one upserted without
+	// evidence, which may update but never create) is matched, not merged.
+	b.WriteString("WITH *, " + ready + " AS ready OPTIONAL CALL (" + ends + ") { WITH * WHERE ready ")
+	mustExist := u.ExpectedUpdatedAt != nil || (u.Evidence == nil && u.Label != LabelSource)
+	if mustExist {
+		b.WriteString("MATCH (n:" + string(u.Label) + " {id: $id}) ")
+	} else {
+		b.WriteString("MERGE (n:" + string(u.Label) + " {id: $id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by ")
+	}
 	if u.ExpectedUpdatedAt != nil {
 		// Take the node's write lock before reading updatedAt, so no other
 		// writer can change it between the check and the write.
-		b.WriteString("SET n.`_lock` = true ")
+		params["expected"] = *u.ExpectedUpdatedAt
+		b.WriteString("SET n.`_lock` = true WITH *, n.updatedAt AS prev REMOVE n.`_lock` WITH * WHERE prev = $expected ")
+	} else {
+		b.WriteString("WITH *, n.updatedAt AS prev ")
 	}
-	b.WriteString("WITH *, n.createdAt = $at AND n.createdBy = $by AS created, n.updatedAt AS prev ")
+	b.WriteString("WITH *, n.createdAt = $at AND n.createdBy = $by AS created ")
 	b.WriteString("SET n += $props, n.updatedAt = $at, n.updatedBy = $by, n.changeSetId = $cs")
 	if u.Label.IsActor() {
 		b.WriteString(", n:Actor")
 	}
 	b.WriteString(" ")
-	if u.ExpectedUpdatedAt != nil {
-		b.WriteString("REMOVE n.`_lock` ")
-	}
 	for i, k := range shapes {
 		fmt.Fprintf(&b, "WITH * CALL (n, ends%d) { UNWIND ends%d AS e WITH n, e.b AS b, e.props AS props "+
 			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = $at, r.createdBy = $by "+
 			"SET r += props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs } ", i, i, k.t)
 	}
-	b.WriteString("RETURN " + carried + ", labels(n) AS labels, properties(n) AS props")
+	b.WriteString("RETURN n AS node, created, prev } ")
+	if u.ExpectedUpdatedAt != nil {
+		// For the conflict's message: the updatedAt stored now.
+		b.WriteString("CALL () { OPTIONAL MATCH (cur:" + string(u.Label) + " {id: $id}) RETURN cur.updatedAt AS stored } ")
+		carried += ", stored"
+	}
+	b.WriteString("RETURN " + carried + ", node IS NOT NULL AS written, created, prev, labels(node) AS labels, properties(node) AS props")
 	return b.String(), params, shapes
 }
 

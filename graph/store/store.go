@@ -94,20 +94,26 @@ func (s *Store) txConfig() []func(*neo4j.TransactionConfig) {
 }
 
 // runner runs one Cypher statement: a write's managed transaction, or a
-// read's session (readRunner).
+// session (sessionRunner) for auto-commit transactions.
 type runner interface {
 	Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error)
 }
 
-// readRunner runs each statement as an auto-commit transaction of a read session.
-type readRunner struct {
+// sessionRunner runs each statement as an auto-commit transaction of its
+// session: the reads, and writeOne's single-statement writes.
+type sessionRunner struct {
 	session neo4j.SessionWithContext
 	config  []func(*neo4j.TransactionConfig)
 }
 
-func (r readRunner) Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
+func (r sessionRunner) Run(ctx context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
 	return r.session.Run(ctx, cypher, params, r.config...)
 }
+
+// MaxWriteRetryTime bounds how long a write is tried again after
+// transient failures: by writeOne, and by the driver for the managed
+// transactions (the server sets its MaxTransactionRetryTime to it).
+const MaxWriteRetryTime = 5 * time.Second
 
 // maxReadRetryTime bounds how long a read is tried again after transient
 // failures: the driver's default for its managed transactions.
@@ -137,7 +143,7 @@ func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.Transa
 	wait := 50 * time.Millisecond
 	for {
 		session := s.session(ctx, neo4j.AccessModeRead)
-		v, err := work(readRunner{session: session, config: config})
+		v, err := work(sessionRunner{session: session, config: config})
 		session.Close(ctx)
 		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			// The driver reports a read cut short by ctx as a connection
@@ -195,6 +201,63 @@ func write[T any](ctx context.Context, s *Store, work func(tx runner) (T, error)
 		}
 		return v, err
 	})
+}
+
+// writeOne runs a write that is one statement deciding everything itself:
+// it checks before it writes and writes nothing when a check fails, so
+// use may refuse the answer but never needs to roll anything back. When
+// the writes are recorded after commit (RecordWritesAfterCommit), the
+// statement runs as an auto-commit transaction: Neo4j commits it as soon
+// as its result is streamed, and releases its locks without waiting for
+// a COMMIT message from this process, which an explicit transaction holds
+// them for (on the two shared cores of the benchmark, most of a write's
+// time under contention for one node; docs/benchmarks.md). It is run
+// again after a failure Neo4j reports as transient (the statement was
+// rolled back), never after a lost connection, when it may have
+// committed. Otherwise it runs as write does, its record in the same
+// transaction.
+func writeOne[T any](ctx context.Context, s *Store, cypher string, params map[string]any, use func(recs []*neo4j.Record) (T, error)) (T, error) {
+	committed := s.afterCommit.Load()
+	if committed == nil {
+		return write(ctx, s, func(tx runner) (T, error) {
+			recs, err := s.run(ctx, tx, cypher, params)
+			if err != nil {
+				return *new(T), err
+			}
+			return use(recs)
+		})
+	}
+	s.open.Add(1)
+	defer s.open.Add(-1)
+	deadline := time.Now().Add(MaxWriteRetryTime)
+	wait := 50 * time.Millisecond
+	for {
+		session := s.session(ctx, neo4j.AccessModeWrite)
+		recs, err := s.run(ctx, sessionRunner{session: session, config: s.txConfig()}, cypher, params)
+		session.Close(ctx)
+		if err == nil {
+			v, err := use(recs)
+			if err == nil {
+				if c := CausalFrom(ctx); c != nil {
+					c.wrote.Store(true)
+				}
+				(*committed)(time.Now().UTC())
+			}
+			return v, err
+		}
+		var conn *neo4j.ConnectivityError
+		var n4j *neo4j.Neo4jError
+		transient := !errors.As(err, &conn) && errors.As(err, &n4j) && n4j.IsRetriable()
+		if !transient || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+			return *new(T), classify(bookmarkError(ctx, err))
+		}
+		select {
+		case <-ctx.Done():
+			return *new(T), classify(ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // RecordWritesAfterCommit makes every later write of the store call

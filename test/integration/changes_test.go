@@ -458,13 +458,19 @@ func TestWriteRolesBeforeCypher(t *testing.T) {
 		}
 		return res.Records
 	}
+	var seen []string
 	writes := func() int {
 		n := 0
+		seen = nil
 		for _, r := range exec("CALL db.stats.retrieve('QUERIES') YIELD data RETURN data.query AS query, data.invocationSummary.invocationCount AS n") {
 			q, _ := r.Values[0].(string)
 			c, _ := r.Values[1].(int64)
-			if strings.Contains(q, "changeSetId") {
+			// The server's schema keeper creates the changeSetId indexes
+			// when it starts, which may be while this test runs: schema
+			// commands, not writes.
+			if strings.Contains(q, "changeSetId") && !strings.HasPrefix(q, "CREATE INDEX") {
 				n += int(c)
+				seen = append(seen, q)
 			}
 		}
 		return n
@@ -495,7 +501,7 @@ func TestWriteRolesBeforeCypher(t *testing.T) {
 		}
 	}
 	if n := writes(); n != 0 {
-		t.Errorf("Neo4j ran %d write statements for refused callers", n)
+		t.Errorf("Neo4j ran %d write statements for refused callers: %q", n, seen)
 	}
 	_, resp := s.queryAs(t, editorKey, applyChanges, batch)
 	mustOK(t, resp, nil)
