@@ -455,8 +455,8 @@ func folded(prop string) bool { return prop == "name" || prop == "title" }
 // code point and sort after z, as in Nordic alphabets. Computed in the
 // statement rather than stored, so every writer of names (loaders, the
 // write API, imports) gets the order without a derived property to keep
-// in step, and gives up the name index's order (docs/benchmarks.md, "The
-// reader's order on names"). The walk over the characters is the costly
+// in step, and gives up the name index's order (docs/benchmarks.md,
+// "Measured choices in the code"). The walk over the characters is the costly
 // part (about 2.7 µs a name on the synthetic graph, against 0.7 µs for
 // toLower), and text that is all ASCII has nothing to decompose or drop,
 // so an ASCII check sends it down the toLower path: the same key, at
