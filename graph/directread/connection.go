@@ -183,7 +183,7 @@ func (c *connPlan) write(buf *bytes.Buffer, selfType string, self store.Projecte
 		case "totalCount":
 			buf.WriteString(strconv.Itoa(len(all)))
 		case "pageInfo":
-			writeRelPageInfo(buf, c.pageInfo[f.Alias], cursors, hasPrevious, hasNext)
+			writePageInfo(buf, c.pageInfo[f.Alias], len(cursors), func(i int) string { return cursors[i] }, hasPrevious, hasNext)
 		case "edges":
 			buf.WriteByte('[')
 			for j, e := range window {
@@ -222,32 +222,4 @@ func (c *connPlan) writeEdge(buf *bytes.Buffer, fields []fieldPlan, cursor, self
 	}
 	buf.WriteByte('}')
 	return nil
-}
-
-// writeRelPageInfo writes a connection's PageInfo from its page's cursors.
-func writeRelPageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, cursors []string, hasPrevious, hasNext bool) {
-	cursor := func(i int) {
-		if len(cursors) == 0 {
-			buf.WriteString("null")
-			return
-		}
-		writeString(buf, cursors[i])
-	}
-	buf.WriteByte('{')
-	for i, f := range fields {
-		writeField(buf, i, f.Alias)
-		switch f.Name {
-		case "__typename":
-			writeString(buf, "PageInfo")
-		case "hasNextPage":
-			buf.WriteString(strconv.FormatBool(hasNext))
-		case "hasPreviousPage":
-			buf.WriteString(strconv.FormatBool(hasPrevious))
-		case "startCursor":
-			cursor(0)
-		case "endCursor":
-			cursor(len(cursors) - 1)
-		}
-	}
-	buf.WriteByte('}')
 }

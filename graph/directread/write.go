@@ -240,7 +240,7 @@ func (r rootPlan) write(ctx context.Context, s *store.Store, buf *bytes.Buffer) 
 		case "edges":
 			r.writeEdges(buf, r.edges[c.Alias], page)
 		case "pageInfo":
-			writePageInfo(buf, r.pageInfo[c.Alias], page)
+			writePageInfo(buf, r.pageInfo[c.Alias], len(page.Cursors), func(i int) string { return page.Cursors[i].Encode() }, page.HasPrevious, page.HasNext)
 		}
 	}
 	buf.WriteByte('}')
@@ -270,13 +270,16 @@ func (r rootPlan) writeEdges(buf *bytes.Buffer, fields []graphql.CollectedField,
 	buf.WriteByte(']')
 }
 
-func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page store.ProjectedPage) {
-	cursor := func(i int) {
-		if len(page.Cursors) == 0 {
+// writePageInfo writes a connection's PageInfo for a page of n items;
+// cursor encodes item i's cursor, only when startCursor or endCursor is
+// selected.
+func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, n int, cursor func(i int) string, hasPrevious, hasNext bool) {
+	writeCursor := func(i int) {
+		if n == 0 {
 			buf.WriteString("null")
 			return
 		}
-		writeString(buf, page.Cursors[i].Encode())
+		writeString(buf, cursor(i))
 	}
 	buf.WriteByte('{')
 	for i, f := range fields {
@@ -285,13 +288,13 @@ func writePageInfo(buf *bytes.Buffer, fields []graphql.CollectedField, page stor
 		case "__typename":
 			writeString(buf, "PageInfo")
 		case "hasNextPage":
-			buf.WriteString(strconv.FormatBool(page.HasNext))
+			buf.WriteString(strconv.FormatBool(hasNext))
 		case "hasPreviousPage":
-			buf.WriteString(strconv.FormatBool(page.HasPrevious))
+			buf.WriteString(strconv.FormatBool(hasPrevious))
 		case "startCursor":
-			cursor(0)
+			writeCursor(0)
 		case "endCursor":
-			cursor(len(page.Cursors) - 1)
+			writeCursor(n - 1)
 		}
 	}
 	buf.WriteByte('}')

@@ -136,21 +136,29 @@ func read[T any](ctx context.Context, s *Store, work func(tx runner) (T, error))
 
 // retryRead runs work on a fresh read session until it succeeds, fails
 // with an error that running it again cannot mend, ctx ends or
-// maxReadRetryTime has passed, waiting 50 ms, 100 ms, … (at most 2 s) in
-// between.
+// maxReadRetryTime has passed (retryAutoCommit).
 func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.TransactionConfig), work func(tx runner) (T, error)) (T, error) {
-	deadline := time.Now().Add(maxReadRetryTime)
+	return retryAutoCommit(ctx, s, neo4j.AccessModeRead, maxReadRetryTime, retriable, config, work)
+}
+
+// retryAutoCommit runs work on a fresh session of mode, each statement an
+// auto-commit transaction, until it succeeds, fails with an error again
+// says running it again cannot mend, ctx ends or maxTime has passed,
+// waiting 50 ms, 100 ms, … (at most 2 s) in between.
+func retryAutoCommit[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, maxTime time.Duration, again func(error) bool,
+	config []func(*neo4j.TransactionConfig), work func(tx runner) (T, error)) (T, error) {
+	deadline := time.Now().Add(maxTime)
 	wait := 50 * time.Millisecond
 	for {
-		session := s.session(ctx, neo4j.AccessModeRead)
+		session := s.session(ctx, mode)
 		v, err := work(sessionRunner{session: session, config: config})
 		session.Close(ctx)
 		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-			// The driver reports a read cut short by ctx as a connection
-			// error; it is the request's end, not Neo4j's.
+			// The driver reports a statement cut short by ctx as a
+			// connection error; it is the request's end, not Neo4j's.
 			return v, fmt.Errorf("%w: %w", ctx.Err(), err)
 		}
-		if err == nil || !retriable(err) || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+		if err == nil || !again(err) || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
 			return v, err
 		}
 		select {
@@ -160,6 +168,14 @@ func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.Transa
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
+}
+
+// rolledBack says whether an auto-commit write may be sent again: Neo4j
+// reported a transient failure, so the statement was rolled back. Not a
+// lost connection: the statement may have committed before it died.
+func rolledBack(err error) bool {
+	var conn *neo4j.ConnectivityError
+	return !errors.As(err, &conn) && retriable(err)
 }
 
 // retriable says whether running a read again may succeed: a lost
@@ -229,35 +245,19 @@ func writeOne[T any](ctx context.Context, s *Store, cypher string, params map[st
 	}
 	s.open.Add(1)
 	defer s.open.Add(-1)
-	deadline := time.Now().Add(MaxWriteRetryTime)
-	wait := 50 * time.Millisecond
-	for {
-		session := s.session(ctx, neo4j.AccessModeWrite)
-		recs, err := s.run(ctx, sessionRunner{session: session, config: s.txConfig()}, cypher, params)
-		session.Close(ctx)
-		if err == nil {
-			v, err := use(recs)
-			if err == nil {
-				if c := CausalFrom(ctx); c != nil {
-					c.wrote.Store(true)
-				}
-				(*committed)(time.Now().UTC())
-			}
-			return v, err
-		}
-		var conn *neo4j.ConnectivityError
-		var n4j *neo4j.Neo4jError
-		transient := !errors.As(err, &conn) && errors.As(err, &n4j) && n4j.IsRetriable()
-		if !transient || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
-			return *new(T), classify(bookmarkError(ctx, err))
-		}
-		select {
-		case <-ctx.Done():
-			return *new(T), classify(ctx.Err())
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 2*time.Second)
+	recs, err := retryAutoCommit(ctx, s, neo4j.AccessModeWrite, MaxWriteRetryTime, rolledBack, s.txConfig(),
+		func(tx runner) ([]*neo4j.Record, error) { return s.run(ctx, tx, cypher, params) })
+	if err != nil {
+		return *new(T), classify(bookmarkError(ctx, err))
 	}
+	v, err := use(recs)
+	if err == nil {
+		if c := CausalFrom(ctx); c != nil {
+			c.wrote.Store(true)
+		}
+		(*committed)(time.Now().UTC())
+	}
+	return v, err
 }
 
 // RecordWritesAfterCommit makes every later write of the store call
