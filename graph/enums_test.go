@@ -241,8 +241,8 @@ func TestEvidenceSource(t *testing.T) {
 
 var rfc3339UTC = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
 
-// TestDateTime: DateTime answers RFC 3339 in UTC; inputs with an offset
-// are converted to UTC; anything else is refused with BAD_USER_INPUT.
+// TestDateTime: DateTime answers RFC 3339 in UTC with six fraction
+// digits; inputs with an offset are converted to UTC; anything else is refused with BAD_USER_INPUT.
 func TestDateTime(t *testing.T) {
 	a := newAPI(t, testdb.Seeded(t))
 	var out struct {
@@ -256,9 +256,10 @@ func TestDateTime(t *testing.T) {
 	}
 
 	for in, want := range map[string]model.DateTime{
-		"2026-12-05T11:53:50.358+01:00": "2026-12-05T10:53:50.358Z",
-		"1999-05-11T00:00:00Z":          "1999-05-11T00:00:00Z",
-		"2026-12-05T10:53:50.120000Z":   "2026-12-05T10:53:50.12Z",
+		"2026-12-05T11:53:50.358+01:00":  "2026-12-05T10:53:50.358000Z",
+		"1999-05-11T00:00:00Z":           "1999-05-11T00:00:00.000000Z",
+		"2026-12-05T10:53:50.12Z":        "2026-12-05T10:53:50.120000Z",
+		"2026-12-05T10:53:50.123456789Z": "2026-12-05T10:53:50.123456Z",
 	} {
 		var d model.DateTime
 		if err := d.UnmarshalGQL(in); err != nil || d != want {

@@ -5121,10 +5121,10 @@ enum DatePrecision {
 }
 
 """
-An instant in UTC, written in RFC 3339 with a ` + "`" + `Z` + "`" + ` offset and as many
-fraction digits as it has (` + "`" + `"2026-12-05T10:53:50.358Z"` + "`" + `). Inputs take any
-RFC 3339 offset and are converted to UTC; anything else is refused with
-BAD_USER_INPUT.
+An instant in UTC, written in RFC 3339 with a ` + "`" + `Z` + "`" + ` offset; the write
+API's timestamps carry six fraction digits (` + "`" + `"2026-12-05T10:53:50.358000Z"` + "`" + `).
+Inputs take any RFC 3339 offset and fraction, and are converted to UTC and
+cut to the microsecond; anything else is refused with BAD_USER_INPUT.
 """
 scalar DateTime
 

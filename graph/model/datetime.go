@@ -6,20 +6,22 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/lysoen/lysoen/graph/store"
 )
 
 // ErrBadDateTime is wrapped by every error about a malformed DateTime.
 var ErrBadDateTime = errors.New("not a valid date-time")
 
 // DateTime is an instant in UTC, written in RFC 3339 with a Z offset and
-// the fraction digits it has (time.RFC3339Nano), as the write path stores
+// six fraction digits (store.InstantLayout), as the write path stores
 // createdAt and updatedAt. It stays the stored string, so an updatedAt read
 // and sent back as expectedUpdatedAt compares equal to the stored one.
 type DateTime string
 
-// NewDateTime writes t in UTC.
+// NewDateTime writes t in UTC, to the microsecond.
 func NewDateTime(t time.Time) DateTime {
-	return DateTime(t.UTC().Format(time.RFC3339Nano))
+	return DateTime(store.FormatInstant(t))
 }
 
 // ParseDateTime reads an RFC 3339 instant with any offset and returns it in UTC.

@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,13 +22,24 @@ import (
 // relationship without evidence. Any failure returns an error from inside
 // the transaction function, so the driver rolls everything back.
 
-// NewChangeSetID returns a fresh change-set id, "changeset:<UTC time>-<random>":
-// sortable by time, unique without a round trip.
+// NewChangeSetID returns a fresh change-set id, "changeset:" and 16
+// lower-case base-36 digits: 10 of microseconds since 1970 (fixed width
+// until 2084, so the ids sort by time) and 6 random ones, unique without
+// a round trip. 26 characters of that alphabet fit in Neo4j's inline
+// property record; the id is written on everything a change touches and
+// indexed, and the longer readable form spilled into the dynamic string
+// store (docs/benchmarks.md).
 func NewChangeSetID(at time.Time) string {
-	var b [6]byte
+	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return "changeset:" + at.UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(b[:])
+	random := strconv.FormatUint(binary.BigEndian.Uint64(b[:])%changeSetRandoms, 36)
+	stamp := strconv.FormatInt(at.UnixMicro(), 36)
+	return "changeset:" + strings.Repeat("0", max(0, 10-len(stamp))) + stamp +
+		strings.Repeat("0", 6-len(random)) + random
 }
+
+// changeSetRandoms is 36^6: six base-36 digits.
+const changeSetRandoms = 36 * 36 * 36 * 36 * 36 * 36
 
 // ErrConflict is returned when an upsert's expectedUpdatedAt is not the
 // stored updatedAt: someone else wrote the node since the caller read it.
@@ -109,12 +121,18 @@ type shapeKey struct {
 // has evidence and that the node's updatedAt is the expected one, and
 // writes only when all hold, so it never has to be rolled back: writeOne
 // can run it as an auto-commit transaction. Otherwise it returns the error
-// and nothing is written.
+// and nothing is written. Upserts of one node wait their turn in the
+// store's nodeGate before they are sent.
 func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet string) (Written, error) {
 	if err := checkUpsert(u); err != nil {
 		return Written{}, err
 	}
 	cypher, params, shapes := nestedStatement(u, a, changeSet)
+	done, err := s.upserts.enter(ctx, u.ID)
+	if err != nil {
+		return Written{}, classify(err)
+	}
+	defer done()
 	return writeOne(ctx, s, cypher, params, func(recs []*neo4j.Record) (Written, error) {
 		if len(recs) != 1 {
 			return Written{}, fmt.Errorf("upsert %s %s: %d records, want 1", u.Label, u.ID, len(recs))

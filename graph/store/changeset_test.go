@@ -3,8 +3,11 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -51,5 +54,32 @@ func TestChangeSetUsesTheIndexes(t *testing.T) {
 		if strings.Contains(plan, "Scan ") {
 			t.Errorf("a change-set review scans:\n%s", plan)
 		}
+	}
+}
+
+// Change-set ids are short, distinct within a microsecond, and sort in
+// the order of their times.
+func TestNewChangeSetID(t *testing.T) {
+	base := time.Date(2026, 12, 5, 8, 30, 12, 123456000, time.UTC)
+	var prev string
+	var prevAt time.Time
+	seen := map[string]bool{}
+	for i, at := range []time.Time{time.Unix(0, 0), base, base, base.Add(time.Microsecond), base.Add(time.Hour), time.Date(2080, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		id := store.NewChangeSetID(at)
+		if !regexp.MustCompile(`^changeset:[0-9a-z]{16}$`).MatchString(id) {
+			t.Fatalf("%v: id %q, want changeset: and 16 base-36 digits", at, id)
+		}
+		if seen[id] {
+			t.Fatalf("%v: id %q given twice", at, id)
+		}
+		seen[id] = true
+		stamp, err := strconv.ParseInt(id[len("changeset:"):len("changeset:")+10], 36, 64)
+		if err != nil || stamp != at.UnixMicro() {
+			t.Fatalf("%v: id %q carries %d (%v), want %d", at, id, stamp, err, at.UnixMicro())
+		}
+		if i > 0 && at.After(prevAt) && id <= prev {
+			t.Fatalf("id %q for %v sorts before %q for %v", id, at, prev, prevAt)
+		}
+		prev, prevAt = id, at
 	}
 }
