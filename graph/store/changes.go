@@ -179,7 +179,7 @@ func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet s
 func checkWritten(index int, u Upsert, created bool, prev any) error {
 	if u.ExpectedUpdatedAt != nil {
 		stored, _ := prev.(string)
-		if created || stored != *u.ExpectedUpdatedAt {
+		if created || !sameInstant(stored, *u.ExpectedUpdatedAt) {
 			return &ConflictError{Index: index, ID: u.ID, Expected: *u.ExpectedUpdatedAt, Stored: stored}
 		}
 	}
@@ -187,6 +187,22 @@ func checkWritten(index int, u Upsert, created bool, prev any) error {
 		return &ChangeError{Index: index, Argument: "evidence", Err: fmt.Errorf("%s: %w", u.ID, ErrNoEvidence)}
 	}
 	return nil
+}
+
+// sameInstant reports whether a stored updatedAt is the expected one,
+// which is in FormatInstant's form. A stored value in another RFC 3339
+// form (more fraction digits, an offset: written with Cypher directly or
+// by another version of the server) is compared as an instant cut to the
+// microsecond.
+func sameInstant(stored, expected string) bool {
+	if stored == expected {
+		return true
+	}
+	if len(stored) == len(InstantLayout) {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339Nano, stored)
+	return err == nil && FormatInstant(t) == expected
 }
 
 // sourceArg names the input field that cites source id.
@@ -304,7 +320,13 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 		// Take the node's write lock before reading updatedAt, so no other
 		// writer can change it between the check and the write.
 		params["expected"] = *u.ExpectedUpdatedAt
-		b.WriteString("SET n.`_lock` = true WITH *, n.updatedAt AS prev REMOVE n.`_lock` WITH * WHERE prev = $expected ")
+		// A stored value in another RFC 3339 form is compared as an
+		// instant cut to the microsecond, as sameInstant does (by epoch
+		// second and microsecond: datetime equality also compares zones).
+		b.WriteString("SET n.`_lock` = true WITH *, n.updatedAt AS prev REMOVE n.`_lock` WITH * WHERE CASE " +
+			"WHEN prev = $expected THEN true WHEN prev IS NULL OR size(prev) = " + strconv.Itoa(len(InstantLayout)) + " THEN false " +
+			"ELSE datetime(prev).epochSeconds = datetime($expected).epochSeconds " +
+			"AND datetime(prev).microsecond = datetime($expected).microsecond END ")
 	} else {
 		b.WriteString("WITH *, n.updatedAt AS prev ")
 	}

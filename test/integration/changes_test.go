@@ -260,6 +260,56 @@ func TestExpectedUpdatedAt(t *testing.T) {
 	}
 }
 
+// An updatedAt stored in another RFC 3339 form (nine fraction digits, an
+// offset: written with Cypher directly) is compared as an instant cut to
+// the microsecond, by the single upsert and by applyChanges alike.
+func TestExpectedUpdatedAtOtherForms(t *testing.T) {
+	st := testdb.Seeded(t)
+	s := startServer(t, authEnv(nil))
+	const stored = "2026-12-05T11:30:12.123456789+01:00"
+	same, other := "2026-12-05T10:30:12.123456Z", "2026-12-05T10:30:12.123457Z"
+	_, resp := s.queryAs(t, editorKey, upsertOrg, orgInput("org:icbl"))
+	mustOK(t, resp, nil)
+	setStored := func() {
+		t.Helper()
+		cypherString(t, st, `MATCH (o:Organization {id: "org:icbl"}) SET o.updatedAt = $at`, map[string]any{"at": stored})
+	}
+	acronym := func() string {
+		return cypherString(t, st, `MATCH (o:Organization {id: "org:icbl"}) RETURN o.acronym`, nil)
+	}
+	single := func(expected, acr string) gqlResponse {
+		in := map[string]any{"id": "org:icbl", "name": "ICBL", "acronym": acr, "expectedUpdatedAt": expected}
+		_, resp := s.queryAs(t, editorKey, upsertOrg, map[string]any{"in": in})
+		return resp
+	}
+	batch := func(expected, acr string) gqlResponse {
+		in := map[string]any{"id": "org:icbl", "name": "ICBL", "acronym": acr, "expectedUpdatedAt": expected}
+		_, resp := s.queryAs(t, editorKey, applyChanges, map[string]any{"changes": []any{map[string]any{"upsertOrganization": in}}})
+		return resp
+	}
+	for _, w := range []struct {
+		name  string
+		write func(expected, acronym string) gqlResponse
+	}{{"upsertOrganization", single}, {"applyChanges", batch}} {
+		setStored()
+		if resp := w.write(other, w.name+"-stale"); len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "CONFLICT" {
+			t.Errorf("%s: stored %s, expected %s: %+v, want CONFLICT", w.name, stored, other, resp.Errors)
+		}
+		if got := acronym(); got == w.name+"-stale" {
+			t.Errorf("%s: a refused write changed the acronym", w.name)
+		}
+		// The stored form itself is accepted as input too.
+		for i, expected := range []string{same, stored} {
+			setStored()
+			want := fmt.Sprintf("%s-%d", w.name, i)
+			mustOK(t, w.write(expected, want), nil)
+			if got := acronym(); got != want {
+				t.Errorf("%s: stored %s, expected %s: acronym %q, want %q", w.name, stored, expected, got, want)
+			}
+		}
+	}
+}
+
 // TestConcurrentNestedUpserts: parallel nested upserts of one node and one
 // relationship leave one node and one relationship, with the last write's values.
 func TestConcurrentNestedUpserts(t *testing.T) {
