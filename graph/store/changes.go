@@ -2,10 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,16 +29,17 @@ import (
 // indexed, and the longer readable form spilled into the dynamic string
 // store (docs/benchmarks.md).
 func NewChangeSetID(at time.Time) string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	random := strconv.FormatUint(binary.BigEndian.Uint64(b[:])%changeSetRandoms, 36)
-	stamp := strconv.FormatInt(at.UnixMicro(), 36)
-	return "changeset:" + strings.Repeat("0", max(0, 10-len(stamp))) + stamp +
-		strings.Repeat("0", 6-len(random)) + random
+	return "changeset:" + base36(uint64(at.UnixMicro()), 10) + base36(rand.Uint64N(changeSetRandoms), 6)
 }
 
 // changeSetRandoms is 36^6: six base-36 digits.
 const changeSetRandoms = 36 * 36 * 36 * 36 * 36 * 36
+
+// base36 writes v in base 36, zero-padded to at least width digits.
+func base36(v uint64, width int) string {
+	digits := strconv.FormatUint(v, 36)
+	return strings.Repeat("0", max(0, width-len(digits))) + digits
+}
 
 // ErrConflict is returned when an upsert's expectedUpdatedAt is not the
 // stored updatedAt: someone else wrote the node since the caller read it.

@@ -72,14 +72,3 @@ func (g *nodeGate) leave(key string, n *nodeSlots) {
 	}
 	g.mu.Unlock()
 }
-
-// waiting is how many writes hold or wait for an admission, for tests.
-func (g *nodeGate) waiting() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	total := 0
-	for _, n := range g.nodes {
-		total += n.users
-	}
-	return total
-}

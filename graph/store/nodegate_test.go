@@ -68,6 +68,17 @@ func TestNodeGate(t *testing.T) {
 	}
 }
 
+// waiting is how many writes hold or wait for an admission.
+func (g *nodeGate) waiting() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	total := 0
+	for _, n := range g.nodes {
+		total += n.users
+	}
+	return total
+}
+
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)

@@ -144,9 +144,9 @@ func retryRead[T any](ctx context.Context, s *Store, config []func(*neo4j.Transa
 }
 
 // retryAutoCommit runs work on a fresh session of mode, each statement an
-// auto-commit transaction, until it succeeds, fails with an error again
-// says running it again cannot mend, ctx ends or maxTime has passed,
-// waiting 50 ms, 100 ms, … (at most 2 s) in between.
+// auto-commit transaction, until it succeeds, fails with an error for
+// which again is false, ctx ends or maxTime has passed, waiting 50 ms,
+// 100 ms, … (at most 2 s) in between.
 func retryAutoCommit[T any](ctx context.Context, s *Store, mode neo4j.AccessMode, maxTime time.Duration, again func(error) bool,
 	config []func(*neo4j.TransactionConfig), work func(tx runner) (T, error)) (T, error) {
 	deadline := time.Now().Add(maxTime)
