@@ -122,18 +122,13 @@ type shapeKey struct {
 // writes only when all hold, so it never has to be rolled back: writeOne
 // can run it as an auto-commit transaction. Otherwise it returns the error
 // and nothing is written. Upserts of one node wait their turn in the
-// store's nodeGate before they are sent.
+// store's upsertQueue; those that waited together commit together.
 func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet string) (Written, error) {
 	if err := checkUpsert(u); err != nil {
 		return Written{}, err
 	}
 	cypher, params, shapes := nestedStatement(u, a, changeSet)
-	done, err := s.upserts.enter(ctx, u.ID)
-	if err != nil {
-		return Written{}, classify(err)
-	}
-	defer done()
-	return writeOne(ctx, s, cypher, params, func(recs []*neo4j.Record) (Written, error) {
+	use := func(recs []*neo4j.Record) (Written, error) {
 		if len(recs) != 1 {
 			return Written{}, fmt.Errorf("upsert %s %s: %d records, want 1", u.Label, u.ID, len(recs))
 		}
@@ -171,7 +166,10 @@ func (s *Store) UpsertNested(ctx context.Context, u Upsert, a Audit, changeSet s
 		labels, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
 		props, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
 		return Written{Node: Node{Label: primaryLabel(labels), Props: props}, Created: created}, nil
-	})
+	}
+	w := &queuedUpsert{ctx: ctx, cypher: cypher, params: params, use: use, done: make(chan struct{}),
+		grouped: func() string { return nestedCypher(u, shapes, true) }}
+	return s.upserts.do(s, u.ID, w)
 }
 
 // checkWritten applies the rules Neo4j's answer decides: evidence on a new
@@ -288,20 +286,48 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 	sort.Strings(srcList)
 
 	params := map[string]any{"id": u.ID, "props": upsertProps(u), "at": a.at(), "by": a.By, "cs": changeSet, "sources": srcList}
+	for i, k := range shapes {
+		params[fmt.Sprintf("links%d", i)] = groups[k]
+	}
+	if u.ExpectedUpdatedAt != nil {
+		params["expected"] = *u.ExpectedUpdatedAt
+	}
+	return nestedCypher(u, shapes, false), params, shapes
+}
+
+// nestedCypher is the text of nestedStatement. grouped, it upserts each
+// map of the list $group (each one's parameters of the single statement)
+// in list order, one record each, every upsert seeing the writes of those
+// before it (upsertQueue sends upserts of one node so).
+func nestedCypher(u Upsert, shapes []shapeKey, grouped bool) string {
+	// p refers to a parameter; scope lists the variables a CALL imports.
+	p := func(name string) string { return "$" + name }
+	scope := func(vars string) string { return "(" + vars + ")" }
+	if grouped {
+		p = func(name string) string { return "item." + name }
+		scope = func(vars string) string {
+			if vars == "" {
+				return "(item)"
+			}
+			return "(item, " + vars + ")"
+		}
+	}
 	var b strings.Builder
+	if grouped {
+		b.WriteString("UNWIND range(0, size($group) - 1) AS i WITH i, $group[i] AS item CALL (item) { ")
+	}
 	// Reads first (cited sources, the links' ends), then the node's write:
 	// the node's write lock is taken as late as possible and held for the
 	// writes alone, which matters when many writers touch one node.
-	b.WriteString("CALL () { UNWIND $sources AS sid OPTIONAL MATCH (s:Source {id: sid}) " +
+	b.WriteString("CALL " + scope("") + " { UNWIND " + p("sources") + " AS sid OPTIONAL MATCH (s:Source {id: sid}) " +
 		"RETURN collect(CASE WHEN s IS NULL THEN sid END) AS missingSources } ")
 	carried := "missingSources"
 	ready := "size(missingSources) = 0"
 	ends := "ready"
 	for i, k := range shapes {
-		params[fmt.Sprintf("links%d", i)] = groups[k]
-		fmt.Fprintf(&b, "CALL () { UNWIND $links%d AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
+		fmt.Fprintf(&b, "CALL %s { UNWIND %s AS l OPTIONAL MATCH (b:%s {id: l.to}) "+
 			"RETURN collect(CASE WHEN b IS NULL THEN l.to END) AS missing%d, "+
-			"collect(CASE WHEN b IS NOT NULL THEN {b: b, props: l.props} END) AS ends%d } ", i, k.to, i, i)
+			"collect(CASE WHEN b IS NOT NULL THEN {b: b, props: l.props} END) AS ends%d } ", scope(""), p(fmt.Sprintf("links%d", i)), k.to, i, i)
 		carried += fmt.Sprintf(", missing%d", i)
 		ready += fmt.Sprintf(" AND size(missing%d) = 0", i)
 		ends += fmt.Sprintf(", ends%d", i)
@@ -309,46 +335,56 @@ func nestedStatement(u Upsert, a Audit, changeSet string) (string, map[string]an
 	// The write runs only when every check passed. A node that must exist
 	// already (one with an expectedUpdatedAt, or one upserted without
 	// evidence, which may update but never create) is matched, not merged.
-	b.WriteString("WITH *, " + ready + " AS ready OPTIONAL CALL (" + ends + ") { WITH * WHERE ready ")
+	b.WriteString("WITH *, " + ready + " AS ready OPTIONAL CALL " + scope(ends) + " { WITH * WHERE ready ")
 	mustExist := u.ExpectedUpdatedAt != nil || (u.Evidence == nil && u.Label != LabelSource)
 	if mustExist {
-		b.WriteString("MATCH (n:" + string(u.Label) + " {id: $id}) ")
+		b.WriteString("MATCH (n:" + string(u.Label) + " {id: " + p("id") + "}) ")
 	} else {
-		b.WriteString("MERGE (n:" + string(u.Label) + " {id: $id}) ON CREATE SET n.createdAt = $at, n.createdBy = $by ")
+		b.WriteString("MERGE (n:" + string(u.Label) + " {id: " + p("id") + "}) ON CREATE SET n.createdAt = " + p("at") + ", n.createdBy = " + p("by") + " ")
 	}
 	if u.ExpectedUpdatedAt != nil {
 		// Take the node's write lock before reading updatedAt, so no other
 		// writer can change it between the check and the write.
-		params["expected"] = *u.ExpectedUpdatedAt
 		// A stored value in another RFC 3339 form is compared as an
 		// instant cut to the microsecond, as sameInstant does (by epoch
 		// second and microsecond: datetime equality also compares zones).
 		b.WriteString("SET n.`_lock` = true WITH *, n.updatedAt AS prev REMOVE n.`_lock` WITH * WHERE CASE " +
-			"WHEN prev = $expected THEN true WHEN prev IS NULL OR size(prev) = " + strconv.Itoa(len(InstantLayout)) + " THEN false " +
-			"ELSE datetime(prev).epochSeconds = datetime($expected).epochSeconds " +
-			"AND datetime(prev).microsecond = datetime($expected).microsecond END ")
+			"WHEN prev = " + p("expected") + " THEN true WHEN prev IS NULL OR size(prev) = " + strconv.Itoa(len(InstantLayout)) + " THEN false " +
+			"ELSE datetime(prev).epochSeconds = datetime(" + p("expected") + ").epochSeconds " +
+			"AND datetime(prev).microsecond = datetime(" + p("expected") + ").microsecond END ")
 	} else {
 		b.WriteString("WITH *, n.updatedAt AS prev ")
 	}
-	b.WriteString("WITH *, n.createdAt = $at AND n.createdBy = $by AS created ")
-	b.WriteString("SET n += $props, n.updatedAt = $at, n.updatedBy = $by, n.changeSetId = $cs")
+	b.WriteString("WITH *, n.createdAt = " + p("at") + " AND n.createdBy = " + p("by") + " AS created ")
+	b.WriteString("SET n += " + p("props") + ", n.updatedAt = " + p("at") + ", n.updatedBy = " + p("by") + ", n.changeSetId = " + p("cs"))
 	if u.Label.IsActor() {
 		b.WriteString(", n:Actor")
 	}
 	b.WriteString(" ")
-	for i, k := range shapes {
-		fmt.Fprintf(&b, "WITH * CALL (n, ends%d) { UNWIND ends%d AS e WITH n, e.b AS b, e.props AS props "+
-			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = $at, r.createdBy = $by "+
-			"SET r += props, r.updatedAt = $at, r.updatedBy = $by, r.changeSetId = $cs } ", i, i, k.t)
+	keep := "" // what the link's WITH keeps besides n
+	if grouped {
+		keep = "item, "
 	}
-	b.WriteString("RETURN n AS node, created, prev } ")
+	for i, k := range shapes {
+		fmt.Fprintf(&b, "WITH * CALL %s { UNWIND ends%d AS e WITH %sn, e.b AS b, e.props AS props "+
+			"MERGE (n)-[r:%s]->(b) ON CREATE SET r.createdAt = %s, r.createdBy = %s "+
+			"SET r += props, r.updatedAt = %s, r.updatedBy = %s, r.changeSetId = %s } ",
+			scope(fmt.Sprintf("n, ends%d", i)), i, keep, k.t, p("at"), p("by"), p("at"), p("by"), p("cs"))
+	}
+	// The node's labels and properties are read here, just after its own
+	// write: in a group a later upsert may change them.
+	b.WriteString("RETURN n AS node, created, prev, labels(n) AS labels, properties(n) AS props } ")
 	if u.ExpectedUpdatedAt != nil {
 		// For the conflict's message: the updatedAt stored now.
-		b.WriteString("CALL () { OPTIONAL MATCH (cur:" + string(u.Label) + " {id: $id}) RETURN cur.updatedAt AS stored } ")
+		b.WriteString("CALL " + scope("") + " { OPTIONAL MATCH (cur:" + string(u.Label) + " {id: " + p("id") + "}) RETURN cur.updatedAt AS stored } ")
 		carried += ", stored"
 	}
-	b.WriteString("RETURN " + carried + ", node IS NOT NULL AS written, created, prev, labels(node) AS labels, properties(node) AS props")
-	return b.String(), params, shapes
+	columns := carried + ", written, created, prev, labels, props"
+	b.WriteString("RETURN " + carried + ", node IS NOT NULL AS written, created, prev, labels, props")
+	if grouped {
+		b.WriteString(" } RETURN i, " + columns)
+	}
+	return b.String()
 }
 
 // AuditTime is the updatedAt a write with a records (RFC 3339, UTC).

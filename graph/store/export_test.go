@@ -93,3 +93,30 @@ func StatementFilesForTest() (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// UpsertsQueuedForTest says whether an upsert of node id is in flight and
+// how many wait behind it.
+func (s *Store) UpsertsQueuedForTest(id string) (inFlight bool, waiting int) {
+	s.upserts.mu.Lock()
+	defer s.upserts.mu.Unlock()
+	n := s.upserts.nodes[id]
+	if n == nil {
+		return false, 0
+	}
+	return n.sending > 0, len(n.waiting)
+}
+
+// UpsertQueueNodesForTest is how many nodes the upsert queue keeps an entry for.
+func (s *Store) UpsertQueueNodesForTest() int {
+	s.upserts.mu.Lock()
+	defer s.upserts.mu.Unlock()
+	return len(s.upserts.nodes)
+}
+
+// OnUpsertGroupForTest makes the upsert queue tell sent the size of each
+// group it sends.
+func (s *Store) OnUpsertGroupForTest(sent func(n int)) {
+	s.upserts.mu.Lock()
+	defer s.upserts.mu.Unlock()
+	s.upserts.sent = sent
+}

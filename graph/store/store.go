@@ -40,8 +40,8 @@ type Store struct {
 	cypherSlots chan struct{}
 	// afterCommit, when set, is told of each committed write (write).
 	afterCommit atomic.Pointer[func(at time.Time)]
-	// upserts queues the upserts of one node (nodegate.go).
-	upserts nodeGate
+	// upserts queues the upserts of one node (upsertqueue.go).
+	upserts upsertQueue
 }
 
 // RoundTripCounter is told about every Cypher statement sent, so a request
