@@ -114,37 +114,49 @@ func (q *upsertQueue) do(s *Store, key string, w *queuedUpsert) (Written, error)
 			return w.result, w.err
 		}
 	}
+	// Deferred, so that the queue moves on even if sending panics.
+	defer q.handOver(key, n)
 	if q.sent != nil {
 		q.sent(len(w.group))
 	}
 	s.sendUpserts(w.group)
+	return w.result, w.err
+}
+
+// handOver ends a group of node key's upserts: the first waiter and those
+// after it with the same statement go next, in its place.
+func (q *upsertQueue) handOver(key string, n *nodeUpserts) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if len(n.waiting) == 0 {
 		n.sending--
 		if n.sending == 0 {
 			delete(q.nodes, key)
 		}
-	} else {
-		// The first waiter and those after it with the same statement
-		// go next, in this group's place.
-		size := 1
-		for size < len(n.waiting) && size < maxUpsertsPerCommit && n.waiting[size].cypher == n.waiting[0].cypher {
-			size++
-		}
-		next := slices.Clone(n.waiting[:size])
-		n.waiting = slices.Clone(n.waiting[size:])
-		next[0].group = next
-		close(next[0].done)
+		return
 	}
-	q.mu.Unlock()
-	return w.result, w.err
+	size := 1
+	for size < len(n.waiting) && size < maxUpsertsPerCommit && n.waiting[size].cypher == n.waiting[0].cypher {
+		size++
+	}
+	next := slices.Clone(n.waiting[:size])
+	n.waiting = slices.Clone(n.waiting[size:])
+	next[0].group = next
+	close(next[0].done)
 }
+
+// errNotSent answers the upserts of a group whose sending failed.
+var errNotSent = errors.New("upsert not sent: the request sending its group failed")
 
 // sendUpserts sends a group of upserts of one node, sets each one's
 // answer and wakes all but the first (the caller).
 func (s *Store) sendUpserts(group []*queuedUpsert) {
+	answered := false
 	defer func() {
 		for _, w := range group[1:] {
+			if !answered && w.err == nil {
+				w.result, w.err = Written{}, errNotSent
+			}
 			close(w.done)
 		}
 	}()
@@ -157,11 +169,13 @@ func (s *Store) sendUpserts(group []*queuedUpsert) {
 		live = append(live, w)
 	}
 	if len(live) > 1 && s.sendTogether(live) {
+		answered = true
 		return
 	}
 	for _, w := range live {
 		w.result, w.err = writeOne(w.ctx, s, w.cypher, w.params, w.use)
 	}
+	answered = true
 }
 
 // groupAnswer is one upsert's answer from a group's statement.
