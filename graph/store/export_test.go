@@ -99,11 +99,8 @@ func StatementFilesForTest() (map[string]string, error) {
 func (s *Store) UpsertsQueuedForTest(id string) (inFlight bool, waiting int) {
 	s.upserts.mu.Lock()
 	defer s.upserts.mu.Unlock()
-	n := s.upserts.nodes[id]
-	if n == nil {
-		return false, 0
-	}
-	return n.sending > 0, len(n.waiting)
+	queued, inFlight := s.upserts.nodes[id]
+	return inFlight, len(queued)
 }
 
 // UpsertQueueNodesForTest is how many nodes the upsert queue keeps an entry for.

@@ -15,12 +15,6 @@ import (
 // one statement, so that its locks are held for a bounded time.
 const maxUpsertsPerCommit = 16
 
-// groupsInFlight is how many statements upserting one node are sent at a
-// time. Two, measured as below, made 8 writers of one node slower (1,950
-// against 2,360 req/s): the second statement waits in Neo4j's lock
-// manager, and the groups get smaller.
-const groupsInFlight = 1
-
 // upsertQueue sends the upserts of one node one statement at a time
 // (group commit). Upserts that arrive while one is in flight wait in
 // arrival order; when it ends, the first waiter and those after it with
@@ -35,7 +29,9 @@ const groupsInFlight = 1
 // clients upserting one organization and its membership on two cores
 // (docs/benchmarks.md, measured choices): Neo4j's CPU per upsert 1.13 ms
 // one statement each, 0.65 ms with one transaction per group and a
-// statement each, 0.29 ms with one statement per group.
+// statement each, 0.29 ms with one statement per group. Two statements
+// in flight per node made the same load slower (1,950 against 2,360
+// req/s): the second waits in Neo4j's lock manager, and groups shrink.
 //
 // Each upsert keeps its own answer: the statement checks each upsert
 // before writing it and writes nothing of a refused one, so one refused
@@ -49,16 +45,11 @@ const groupsInFlight = 1
 // sending; no library does group commit over the Neo4j driver.
 type upsertQueue struct {
 	mu sync.Mutex
-	// nodes holds an entry for every node with an upsert in flight.
-	nodes map[string]*nodeUpserts
+	// nodes holds an entry for every node with an upsert in flight: the
+	// upserts waiting behind it, in arrival order.
+	nodes map[string][]*queuedUpsert
 	// sent, when set (tests), is told the size of each group sent.
 	sent func(n int)
-}
-
-// nodeUpserts are one node's groups in flight and the upserts waiting.
-type nodeUpserts struct {
-	sending int
-	waiting []*queuedUpsert
 }
 
 // queuedUpsert is one upsert statement and the request it answers.
@@ -84,26 +75,21 @@ type queuedUpsert struct {
 func (q *upsertQueue) do(s *Store, key string, w *queuedUpsert) (Written, error) {
 	q.mu.Lock()
 	if q.nodes == nil {
-		q.nodes = map[string]*nodeUpserts{}
+		q.nodes = map[string][]*queuedUpsert{}
 	}
-	n := q.nodes[key]
-	if n == nil {
-		n = &nodeUpserts{}
-		q.nodes[key] = n
-	}
-	if n.sending < groupsInFlight {
-		n.sending++
+	if _, inFlight := q.nodes[key]; !inFlight {
+		q.nodes[key] = nil
 		q.mu.Unlock()
 		w.group = []*queuedUpsert{w}
 	} else {
-		n.waiting = append(n.waiting, w)
+		q.nodes[key] = append(q.nodes[key], w)
 		q.mu.Unlock()
 		select {
 		case <-w.done:
 		case <-w.ctx.Done():
 			q.mu.Lock()
-			if i := slices.Index(n.waiting, w); i >= 0 {
-				n.waiting = slices.Delete(n.waiting, i, i+1)
+			if i := slices.Index(q.nodes[key], w); i >= 0 {
+				q.nodes[key] = slices.Delete(q.nodes[key], i, i+1)
 				q.mu.Unlock()
 				return Written{}, w.ctx.Err()
 			}
@@ -115,7 +101,7 @@ func (q *upsertQueue) do(s *Store, key string, w *queuedUpsert) (Written, error)
 		}
 	}
 	// Deferred, so that the queue moves on even if sending panics.
-	defer q.handOver(key, n)
+	defer q.handOver(key)
 	if q.sent != nil {
 		q.sent(len(w.group))
 	}
@@ -125,22 +111,20 @@ func (q *upsertQueue) do(s *Store, key string, w *queuedUpsert) (Written, error)
 
 // handOver ends a group of node key's upserts: the first waiter and those
 // after it with the same statement go next, in its place.
-func (q *upsertQueue) handOver(key string, n *nodeUpserts) {
+func (q *upsertQueue) handOver(key string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(n.waiting) == 0 {
-		n.sending--
-		if n.sending == 0 {
-			delete(q.nodes, key)
-		}
+	waiting := q.nodes[key]
+	if len(waiting) == 0 {
+		delete(q.nodes, key)
 		return
 	}
 	size := 1
-	for size < len(n.waiting) && size < maxUpsertsPerCommit && n.waiting[size].cypher == n.waiting[0].cypher {
+	for size < len(waiting) && size < maxUpsertsPerCommit && waiting[size].cypher == waiting[0].cypher {
 		size++
 	}
-	next := slices.Clone(n.waiting[:size])
-	n.waiting = slices.Clone(n.waiting[size:])
+	next := slices.Clone(waiting[:size])
+	q.nodes[key] = slices.Clone(waiting[size:])
 	next[0].group = next
 	close(next[0].done)
 }

@@ -90,33 +90,47 @@ func TestUpsertQueueGroups(t *testing.T) {
 			}
 		}
 	}
-	// holdNode takes the node's write lock in a transaction of the test,
-	// sends first (which then waits in Neo4j, in flight) and each of rest
-	// once the one before it is queued, and lets go of the lock.
-	holdNode := func(first store.Upsert, firstAt int, rest map[int]store.Upsert, order []int) map[int]chan answer {
+	// lockNode takes the node's write lock in a transaction of the test;
+	// the upserts sent meanwhile wait, the first in Neo4j (in flight), the
+	// others in the queue, until the returned function lets go of it.
+	lockNode := func() (unlock func()) {
 		t.Helper()
 		session := st.Driver().NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite})
-		defer session.Close(ctx)
 		tx, err := session.BeginTransaction(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx.Close(ctx)
 		if res, err := tx.Run(ctx, "MATCH (n:Organization {id: $id}) SET n.heldByTest = true", map[string]any{"id": id}); err != nil {
 			t.Fatal(err)
 		} else if _, err := res.Consume(ctx); err != nil {
 			t.Fatal(err)
 		}
+		return func() {
+			t.Helper()
+			if err := tx.Rollback(ctx); err != nil {
+				t.Fatal(err)
+			}
+			session.Close(ctx)
+		}
+	}
+	// holdNode sends first while the node is locked, then each of rest
+	// once the one before it is queued, lets go of the lock and returns
+	// every answer.
+	holdNode := func(first store.Upsert, firstAt int, rest map[int]store.Upsert, order []int) map[int]answer {
+		t.Helper()
+		unlock := lockNode()
 		answers := map[int]chan answer{firstAt: send(ctx, firstAt, first)}
 		waitFor("the first upsert in flight", func() bool { busy, _ := st.UpsertsQueuedForTest(id); return busy })
 		for n, i := range order {
 			answers[i] = send(ctx, i, rest[i])
 			waitFor(fmt.Sprintf("%d upserts queued", n+1), func() bool { _, waiting := st.UpsertsQueuedForTest(id); return waiting == n+1 })
 		}
-		if err := tx.Rollback(ctx); err != nil {
-			t.Fatal(err)
+		unlock()
+		got := map[int]answer{}
+		for i, ch := range answers {
+			got[i] = <-ch
 		}
-		return answers
+		return got
 	}
 	node := func() map[string]any {
 		t.Helper()
@@ -136,16 +150,12 @@ func TestUpsertQueueGroups(t *testing.T) {
 
 	// A group of four behind a fifth: a missing source and a missing end
 	// are refused, the others commit, in order.
-	answers := holdNode(upsert(1, "v1", member(initiative, source), nil), 1, map[int]store.Upsert{
+	got := holdNode(upsert(1, "v1", member(initiative, source), nil), 1, map[int]store.Upsert{
 		2: upsert(2, "v2", member(initiative, source), nil),
 		3: upsert(3, "v3", member(initiative, "source:no-such-source"), nil),
 		4: upsert(4, "v4", member("initiative:no-such-initiative", source), nil),
 		5: upsert(5, "v5", member(initiative, source), nil),
 	}, []int{2, 3, 4, 5})
-	got := map[int]answer{}
-	for i, ch := range answers {
-		got[i] = <-ch
-	}
 	for _, i := range []int{1, 2, 5} {
 		a := got[i]
 		if a.err != nil {
@@ -181,15 +191,11 @@ func TestUpsertQueueGroups(t *testing.T) {
 
 	// expectedUpdatedAt within a group: each upsert sees the one before.
 	s6, s7 := stamp(6), stamp(7)
-	answers = holdNode(upsert(6, "v6", nil, nil), 6, map[int]store.Upsert{
+	got = holdNode(upsert(6, "v6", nil, nil), 6, map[int]store.Upsert{
 		7: upsert(7, "v7", nil, &s6),
 		8: upsert(8, "v8", nil, &s6), // stale: 7 wrote after 6
 		9: upsert(9, "v9", nil, &s7),
 	}, []int{7, 8, 9})
-	got = map[int]answer{}
-	for i, ch := range answers {
-		got[i] = <-ch
-	}
 	for _, i := range []int{6, 7, 9} {
 		if got[i].err != nil {
 			t.Fatalf("upsert %d: %v", i, got[i].err)
@@ -207,15 +213,11 @@ func TestUpsertQueueGroups(t *testing.T) {
 	// again one upsert at a time: only the bad one fails.
 	bad := upsert(11, "v11", nil, nil)
 	bad.Props["acronym"] = map[string]any{"not": "a property value"}
-	answers = holdNode(upsert(10, "v10", nil, nil), 10, map[int]store.Upsert{
+	got = holdNode(upsert(10, "v10", nil, nil), 10, map[int]store.Upsert{
 		11: bad,
 		12: upsert(12, "v12", nil, nil),
 		13: upsert(13, "v13", nil, nil),
 	}, []int{11, 12, 13})
-	got = map[int]answer{}
-	for i, ch := range answers {
-		got[i] = <-ch
-	}
 	for _, i := range []int{10, 12, 13} {
 		if got[i].err != nil {
 			t.Errorf("upsert %d, in a group with a bad one: %v", i, got[i].err)
@@ -230,33 +232,20 @@ func TestUpsertQueueGroups(t *testing.T) {
 
 	// A waiter whose request ends leaves the queue.
 	short, cancel := context.WithCancel(ctx)
-	answers = map[int]chan answer{}
-	session := st.Driver().NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite})
-	defer session.Close(ctx)
-	tx, err := session.BeginTransaction(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err := tx.Run(ctx, "MATCH (n:Organization {id: $id}) SET n.heldByTest = true", map[string]any{"id": id}); err != nil {
-		t.Fatal(err)
-	} else if _, err := res.Consume(ctx); err != nil {
-		t.Fatal(err)
-	}
-	answers[14] = send(ctx, 14, upsert(14, "v14", nil, nil))
+	unlock := lockNode()
+	first := send(ctx, 14, upsert(14, "v14", nil, nil))
 	waitFor("upsert 14 in flight", func() bool { busy, _ := st.UpsertsQueuedForTest(id); return busy })
-	answers[15] = send(short, 15, upsert(15, "v15", nil, nil))
+	gone := send(short, 15, upsert(15, "v15", nil, nil))
 	waitFor("upsert 15 queued", func() bool { _, waiting := st.UpsertsQueuedForTest(id); return waiting == 1 })
 	cancel()
-	if a := <-answers[15]; !errors.Is(a.err, context.Canceled) {
+	if a := <-gone; !errors.Is(a.err, context.Canceled) {
 		t.Errorf("a queued upsert whose request ended: %v, want context.Canceled", a.err)
 	}
 	if _, waiting := st.UpsertsQueuedForTest(id); waiting != 0 {
 		t.Errorf("%d upserts still queued after the only waiter left", waiting)
 	}
-	if err := tx.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if a := <-answers[14]; a.err != nil {
+	unlock()
+	if a := <-first; a.err != nil {
 		t.Fatal(a.err)
 	}
 	if n := node(); n["name"] != "v14" {

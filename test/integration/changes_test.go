@@ -277,14 +277,16 @@ func TestExpectedUpdatedAtOtherForms(t *testing.T) {
 	acronym := func() string {
 		return cypherString(t, st, `MATCH (o:Organization {id: "org:icbl"}) RETURN o.acronym`, nil)
 	}
+	input := func(expected, acr string) map[string]any {
+		return map[string]any{"id": "org:icbl", "name": "ICBL", "acronym": acr, "expectedUpdatedAt": expected}
+	}
 	single := func(expected, acr string) gqlResponse {
-		in := map[string]any{"id": "org:icbl", "name": "ICBL", "acronym": acr, "expectedUpdatedAt": expected}
-		_, resp := s.queryAs(t, editorKey, upsertOrg, map[string]any{"in": in})
+		_, resp := s.queryAs(t, editorKey, upsertOrg, map[string]any{"in": input(expected, acr)})
 		return resp
 	}
 	batch := func(expected, acr string) gqlResponse {
-		in := map[string]any{"id": "org:icbl", "name": "ICBL", "acronym": acr, "expectedUpdatedAt": expected}
-		_, resp := s.queryAs(t, editorKey, applyChanges, map[string]any{"changes": []any{map[string]any{"upsertOrganization": in}}})
+		changes := []any{map[string]any{"upsertOrganization": input(expected, acr)}}
+		_, resp := s.queryAs(t, editorKey, applyChanges, map[string]any{"changes": changes})
 		return resp
 	}
 	for _, w := range []struct {
